@@ -1,0 +1,304 @@
+package jobsim
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/jobsim/jobsim/sim"
+)
+
+// Config configures a Cluster. The zero value is a cluster that behaves
+// like Kubernetes with the defaults below.
+type Config struct {
+	// Seed is the root of every random draw (pod name suffixes, random
+	// behaviours). The same seed and inputs give the same history. Zero is
+	// a valid seed.
+	Seed uint64
+	// Start is the virtual time the cluster starts at. The zero value means
+	// the Unix epoch, 1970-01-01T00:00:00Z.
+	Start time.Time
+	// SyncDelay is how long the Job controller waits after a pod change or
+	// a status write before syncing the job. The real controller batches
+	// these by 1 s (syncJobBatchPeriod); the default 0 reacts at once.
+	// Spec changes are always synced at once.
+	SyncDelay time.Duration
+	// MaxEvents bounds how many engine events a cluster may fire; 0 means
+	// sim.DefaultMaxEvents. Run and its variants return an error wrapping
+	// sim.ErrEventLimit when it is reached.
+	MaxEvents uint64
+	// MaxFinishedPods is how many finished pods that the controller has
+	// already counted the cluster keeps, oldest removed first, like
+	// kube-controller-manager's --terminated-pod-gc-threshold. 0 means its
+	// default, 12500; -1 keeps none, which bounds memory by parallelism.
+	MaxFinishedPods int
+	// DiscardEvents turns off the cluster's event log (Events). Observers
+	// still see every event.
+	DiscardEvents bool
+}
+
+// defaultMaxFinishedPods is kube-controller-manager's default
+// --terminated-pod-gc-threshold.
+const defaultMaxFinishedPods = 12500
+
+// Event classes: what runs first at one instant. Changes in the world (pod
+// transitions, user actions) come first, then the controllers react, then
+// the scheduler places new pods.
+const (
+	classWorld      sim.Class = 0
+	classController sim.Class = 1
+	classScheduler  sim.Class = 2
+)
+
+// A Cluster is a simulated Kubernetes cluster running Jobs: an API server,
+// the Job controller, the TTL-after-finished controller, a scheduler and
+// kubelets, all on one virtual clock.
+//
+// A Cluster is not safe for concurrent use. Run separate Clusters on
+// separate goroutines to parallelise.
+type Cluster struct {
+	cfg Config
+	eng *sim.Engine
+
+	jobs    []*job          // by submission order; nil once removed
+	jobKeys map[string]*job // "namespace/name" of existing jobs
+
+	pods     []*pod  // by slot; nil for free slots
+	freePods []int32 // free slots
+	spare    []*pod  // recycled pod structs
+	podSeq   uint64  // creation sequence, the source of UIDs
+
+	finished []podRef // counted finished pods kept, oldest first
+
+	schedQueue []podRef
+	schedTimer sim.Timer
+
+	observers []Observer
+	events    []Event
+
+	// Handlers, made once so that scheduling an event allocates nothing.
+	onSync, onKubelet, onSchedule, onTTL sim.Handler
+
+	// Scratch space reused across syncs.
+	scratch syncScratch
+
+	behaviorRand *rand.Rand
+	behaviorSrc  *rand.PCG
+	rc           RunContext
+}
+
+// podRef names a pod slot as it was at one moment; it is stale when the
+// slot was recycled.
+type podRef struct {
+	slot int32
+	seq  uint64
+}
+
+// NewCluster returns an empty cluster at cfg.Start.
+func NewCluster(cfg Config) *Cluster {
+	c := &Cluster{
+		cfg:     cfg,
+		eng:     sim.New(sim.Config{Epoch: cfg.Start, Seed: cfg.Seed, MaxEvents: cfg.MaxEvents}),
+		jobKeys: map[string]*job{},
+	}
+	c.onSync = sim.HandlerFunc(c.fireSync)
+	c.onKubelet = sim.HandlerFunc(c.fireKubelet)
+	c.onSchedule = sim.HandlerFunc(c.fireSchedule)
+	c.onTTL = sim.HandlerFunc(c.fireTTL)
+	c.behaviorSrc = rand.NewPCG(0, 0)
+	c.behaviorRand = rand.New(c.behaviorSrc)
+	return c
+}
+
+// Now returns the cluster's virtual time.
+func (c *Cluster) Now() time.Time { return c.eng.Now() }
+
+// Seed returns the cluster's seed.
+func (c *Cluster) Seed() uint64 { return c.cfg.Seed }
+
+// Run simulates until nothing is left to happen: every job has finished
+// (or waits forever on a pod that never exits) and every timer has fired.
+// It returns an error only if the event limit is reached.
+func (c *Cluster) Run() error { return c.eng.Run() }
+
+// RunUntil simulates everything that happens up to and including t, then
+// moves the clock to t. It panics if t is before Now.
+func (c *Cluster) RunUntil(t time.Time) error { return c.eng.RunUntil(t) }
+
+// Advance is RunUntil(Now().Add(d)).
+func (c *Cluster) Advance(d time.Duration) error { return c.eng.Advance(d) }
+
+// Step simulates the next event only, and reports whether there was one.
+func (c *Cluster) Step() (bool, error) { return c.eng.Step() }
+
+// At calls f at virtual time t, before the controllers react to anything
+// else happening at t, as a user's kubectl command would. It panics if t is
+// before Now. Use it to script edits and deletions during a run.
+func (c *Cluster) At(t time.Time, f func()) {
+	c.eng.At(t, classWorld, sim.HandlerFunc(func(uint64) { f() }), 0)
+}
+
+// Observe adds an observer that is told of every later event.
+func (c *Cluster) Observe(o Observer) { c.observers = append(c.observers, o) }
+
+// Events returns the events recorded so far (none if Config.DiscardEvents
+// is set). The slice is the caller's.
+func (c *Cluster) Events() []Event { return slices.Clone(c.events) }
+
+// recording reports whether anyone wants events, so that hot paths skip
+// formatting them otherwise.
+func (c *Cluster) recording() bool { return len(c.observers) > 0 || !c.cfg.DiscardEvents }
+
+func (c *Cluster) emit(e Event) {
+	if !c.cfg.DiscardEvents {
+		c.events = append(c.events, e)
+	}
+	for _, o := range c.observers {
+		o.Observe(e)
+	}
+}
+
+func (c *Cluster) jobEvent(j *job, t EventType, reason, msg string) {
+	if !c.recording() {
+		return
+	}
+	c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: "Job", Namespace: j.ns, Name: j.name}, Job: j.name, Type: t, Reason: reason, Message: msg})
+}
+
+func (c *Cluster) podEvent(p *pod, t EventType, reason, msg string) {
+	if !c.recording() {
+		return
+	}
+	j := p.job
+	c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: "Pod", Namespace: j.ns, Name: p.name()}, Job: j.name, Type: t, Reason: reason, Message: msg})
+}
+
+// Submit creates a job, as `kubectl create` would: it applies the API
+// server's defaults, validates the result and returns every problem as a
+// *ValidationError, or starts simulating the job at Now. b decides how its
+// containers run; nil means TemplateBehavior(job.Spec.Template).
+func (c *Cluster) Submit(job Job, b Behavior) (*JobHandle, error) {
+	spec := job
+	SetDefaults(&spec)
+	if err := Validate(spec); err != nil {
+		return nil, err
+	}
+	key := spec.Namespace + "/" + spec.Name
+	if _, ok := c.jobKeys[key]; ok {
+		return nil, &AlreadyExistsError{Namespace: spec.Namespace, Name: spec.Name}
+	}
+	if b == nil {
+		b = TemplateBehavior(spec.Spec.Template)
+	}
+	j := c.newJob(spec, b)
+	c.jobKeys[key] = j
+	c.jobs = append(c.jobs, j)
+	c.jobEvent(j, EventChange, ReasonCreated, "Job created")
+	c.enqueue(j, 0)
+	return j.handle, nil
+}
+
+// AlreadyExistsError is returned by Submit for a job whose namespace and
+// name are taken.
+type AlreadyExistsError struct{ Namespace, Name string }
+
+func (e *AlreadyExistsError) Error() string {
+	return fmt.Sprintf("jobs.batch %q already exists in namespace %q", e.Name, e.Namespace)
+}
+
+// NotFoundError is returned for a job that does not exist.
+type NotFoundError struct{ Namespace, Name string }
+
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("jobs.batch %q not found in namespace %q", e.Name, e.Namespace)
+}
+
+// Job returns the existing job called name in namespace ns ("" means
+// "default"), or nil.
+func (c *Cluster) Job(ns, name string) *JobHandle {
+	if ns == "" {
+		ns = "default"
+	}
+	if j := c.jobKeys[ns+"/"+name]; j != nil {
+		return j.handle
+	}
+	return nil
+}
+
+// Jobs returns a handle on every job ever submitted, in submission order,
+// deleted ones included.
+func (c *Cluster) Jobs() []*JobHandle {
+	var hs []*JobHandle
+	for _, j := range c.jobs {
+		hs = append(hs, j.handle)
+	}
+	return hs
+}
+
+// Pods returns a snapshot of every pod that exists, in creation order.
+func (c *Cluster) Pods() []Pod {
+	var ps []*pod
+	for _, p := range c.pods {
+		if p != nil {
+			ps = append(ps, p)
+		}
+	}
+	slices.SortFunc(ps, func(a, b *pod) int { return cmpSeq(a.seq, b.seq) })
+	out := make([]Pod, len(ps))
+	for i, p := range ps {
+		out[i] = c.podView(p)
+	}
+	return out
+}
+
+func cmpSeq(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Update edits a job's spec as `kubectl edit` would: edit changes a copy,
+// the API server's update validation decides (only the mutable fields may
+// change: parallelism, suspend, activeDeadline, backoffLimit,
+// maxFailedIndexes, ttlAfterFinished, podReplacementPolicy, and the
+// completions of an Indexed job together with its parallelism), and the
+// controller syncs the job at once.
+func (c *Cluster) Update(ns, name string, edit func(spec *JobSpec)) error {
+	if ns == "" {
+		ns = "default"
+	}
+	j := c.jobKeys[ns+"/"+name]
+	if j == nil {
+		return &NotFoundError{Namespace: ns, Name: name}
+	}
+	old := j.object()
+	next := old
+	next.Spec = cloneSpec(old.Spec)
+	edit(&next.Spec)
+	SetDefaults(&next)
+	if err := ValidateUpdate(old, next); err != nil {
+		return err
+	}
+	c.applyUpdate(j, old.Spec, next.Spec)
+	return nil
+}
+
+// Delete deletes a job as `kubectl delete job` does (background
+// propagation): the job is gone at once, and the garbage collector deletes
+// its pods, which terminate gracefully.
+func (c *Cluster) Delete(ns, name string) error {
+	if ns == "" {
+		ns = "default"
+	}
+	j := c.jobKeys[ns+"/"+name]
+	if j == nil {
+		return &NotFoundError{Namespace: ns, Name: name}
+	}
+	c.removeJob(j, "Job deleted")
+	return nil
+}

@@ -1,0 +1,86 @@
+package jobsim
+
+import (
+	"fmt"
+	"time"
+)
+
+// Event is one entry of a simulation's history: a Kubernetes Event (what
+// `kubectl get events` would list), or a change to a Job that Kubernetes
+// reports through a watch rather than an Event (a status write, a spec
+// edit, the Job's deletion).
+type Event struct {
+	// Time is the virtual time of the event.
+	Time time.Time
+	// Object is the Job or Pod the event is about.
+	Object ObjectRef
+	// Job is the name of the Job the object belongs to (the Job itself
+	// for Job events).
+	Job string
+	// Type is Normal or Warning for Kubernetes Events, Change for watch
+	// changes.
+	Type EventType
+	// Reason is Kubernetes' reason for the event where one exists
+	// (SuccessfulCreate, BackoffLimitExceeded, Started ...). Changes use
+	// Created, StatusUpdated, SpecUpdated and Deleted.
+	Reason string
+	// Message is the human-readable message, in Kubernetes' wording where
+	// Kubernetes has one.
+	Message string
+}
+
+// String formats the event on one line: time since the Unix epoch is not
+// meaningful, so it prints the RFC 3339 time.
+func (e Event) String() string {
+	return fmt.Sprintf("%s %s %s %s: %s", e.Time.Format(time.RFC3339), e.Object, e.Type, e.Reason, e.Message)
+}
+
+// EventType classifies an Event.
+type EventType string
+
+// The event types.
+const (
+	EventNormal  EventType = "Normal"
+	EventWarning EventType = "Warning"
+	// EventChange is a change to an object, as a watch would report it.
+	EventChange EventType = "Change"
+)
+
+// Reasons of Change events.
+const (
+	ReasonCreated       = "Created"
+	ReasonStatusUpdated = "StatusUpdated"
+	ReasonSpecUpdated   = "SpecUpdated"
+	ReasonDeleted       = "Deleted"
+)
+
+// ObjectRef names a Job or a Pod.
+type ObjectRef struct {
+	Kind      string // "Job" or "Pod"
+	Namespace string
+	Name      string
+}
+
+// String returns kubectl's short form: job/NAME or pod/NAME.
+func (r ObjectRef) String() string {
+	switch r.Kind {
+	case "Job":
+		return "job/" + r.Name
+	case "Pod":
+		return "pod/" + r.Name
+	}
+	return r.Kind + "/" + r.Name
+}
+
+// An Observer is told of every Event, in order, as it happens. It is
+// called on the simulation goroutine and must not change the Cluster
+// (reading views is fine).
+type Observer interface {
+	Observe(e Event)
+}
+
+// ObserverFunc adapts a function to the Observer interface.
+type ObserverFunc func(e Event)
+
+// Observe calls f(e).
+func (f ObserverFunc) Observe(e Event) { f(e) }

@@ -1,0 +1,191 @@
+package jobsim
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// The fixture reproduces the setting of the upstream controller's unit
+// tests (SPEC §9): a job whose pods are already in given states, then one
+// sync. Pods are brought to their states with the kubelet's own
+// operations at time 0; the clock then moves to 20 s without anything else
+// happening, so every finished pod finished well before the sync.
+
+const fixtureNow = 20 * time.Second
+
+type fixture struct {
+	t *testing.T
+	c *Cluster
+	j *job
+}
+
+func newFixture(t *testing.T, spec JobSpec) *fixture {
+	t.Helper()
+	if len(spec.Template.Spec.Containers) == 0 {
+		spec.Template.Spec.Containers = []Container{{Name: "main-container", Image: "busybox"}}
+	}
+	if spec.Template.Spec.RestartPolicy == "" {
+		spec.Template.Spec.RestartPolicy = RestartNever
+	}
+	obj := Job{Name: "foobar", Spec: spec}
+	SetDefaults(&obj)
+	if err := Validate(obj); err != nil {
+		t.Fatalf("invalid fixture job: %v", err)
+	}
+	c := NewCluster(Config{})
+	j := c.newJob(obj, Always(Run{Forever: true}))
+	c.jobKeys["default/foobar"] = j
+	c.jobs = append(c.jobs, j)
+	return &fixture{t: t, c: c, j: j}
+}
+
+// podState is the state a fixture pod is brought to.
+type podState int
+
+const (
+	pending podState = iota
+	running
+	ready // running and Ready
+	succeeded
+	failed
+	terminating // running, with a deletion timestamp
+)
+
+// add creates a pod of the job with the given completion index (-1 for
+// none) and brings it to state.
+func (f *fixture) add(state podState, index int) *pod {
+	f.t.Helper()
+	c := f.c
+	p := c.createPod(f.j, index)
+	if state == pending {
+		return p
+	}
+	p.bound = true
+	c.startPod(p)
+	switch state {
+	case running:
+		c.setReady(p, false)
+	case succeeded:
+		c.containerExit(p, 0)
+	case failed:
+		c.containerExit(p, 1)
+	case terminating:
+		c.setReady(p, false)
+		c.deletePod(p)
+	}
+	return p
+}
+
+// addN adds n pods without index in state.
+func (f *fixture) addN(n int, state podState) {
+	for range n {
+		f.add(state, -1)
+	}
+}
+
+// outcome is what one sync did, in SPEC §9's abbreviations.
+type outcome struct {
+	Created     []int // completion indexes of created pods (-1 for none)
+	Deleted     int
+	Finalizers  int // finalizers removed
+	Active      int
+	Ready       int
+	Terminating int
+	Succeeded   int
+	Failed      int
+	Completed   string
+	Conditions  []string // "Type/Reason" of true conditions
+}
+
+// sync forgets every pending event, moves the clock to fixtureNow and
+// runs one sync of the job.
+func (f *fixture) sync() outcome {
+	f.t.Helper()
+	return f.syncAt(fixtureNow)
+}
+
+func (f *fixture) syncAt(now time.Duration) outcome {
+	f.t.Helper()
+	c, j := f.c, f.j
+	// Nothing but this sync may happen: stop every timer.
+	j.syncTimer.Stop()
+	c.schedTimer.Stop()
+	c.schedQueue = nil
+	for _, p := range c.pods {
+		if p != nil {
+			p.timer.Stop()
+		}
+	}
+	if err := c.eng.RunUntil(c.eng.Epoch().Add(now)); err != nil {
+		f.t.Fatal(err)
+	}
+	if c.eng.Fired() != 0 {
+		f.t.Fatalf("fixture fired %d events before the sync", c.eng.Fired())
+	}
+	type ref struct {
+		r         podRef
+		finalizer bool
+	}
+	var before []ref
+	maxSeq := c.podSeq
+	for _, p := range c.pods {
+		if p != nil {
+			before = append(before, ref{podRef{p.slot, p.seq}, p.finalizer})
+		}
+	}
+	events := len(c.events)
+	c.syncJob(j)
+	var out outcome
+	for _, b := range before {
+		if !b.finalizer {
+			continue
+		}
+		if p := c.lookup(b.r); p == nil || !p.finalizer {
+			out.Finalizers++
+		}
+	}
+	for _, p := range c.pods {
+		if p != nil && p.seq > maxSeq {
+			out.Created = append(out.Created, p.index)
+		}
+	}
+	slices.Sort(out.Created)
+	for _, e := range c.events[events:] {
+		if e.Reason == "SuccessfulDelete" {
+			out.Deleted++
+		}
+	}
+	st := f.handle().Status()
+	out.Active, out.Ready, out.Terminating = st.Active, st.Ready, st.Terminating
+	out.Succeeded, out.Failed, out.Completed = st.Succeeded, st.Failed, st.CompletedIndexes
+	for _, cond := range st.Conditions {
+		if cond.Status == ConditionTrue {
+			out.Conditions = append(out.Conditions, string(cond.Type)+"/"+cond.Reason)
+		}
+	}
+	return out
+}
+
+func (f *fixture) handle() *JobHandle { return f.j.handle }
+
+// check compares a sync's outcome with what SPEC says.
+func check(t *testing.T, want, got outcome) {
+	t.Helper()
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sync outcome mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// Condition lists the current controller writes (SPEC §2.4).
+var (
+	completedByCompletions = []string{"SuccessCriteriaMet/CompletionsReached", "Complete/CompletionsReached"}
+	failedBackoffLimit     = []string{"FailureTarget/BackoffLimitExceeded", "Failed/BackoffLimitExceeded"}
+	failingBackoffLimit    = []string{"FailureTarget/BackoffLimitExceeded"}
+	failedDeadline         = []string{"FailureTarget/DeadlineExceeded", "Failed/DeadlineExceeded"}
+	failingDeadline        = []string{"FailureTarget/DeadlineExceeded"}
+)
+
+func none() []int { return nil }

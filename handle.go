@@ -1,0 +1,310 @@
+package jobsim
+
+import (
+	"slices"
+	"strconv"
+	"time"
+)
+
+// JobHandle is a read-only handle on a submitted job. Its methods return
+// snapshots taken when they are called; they stay valid after the job is
+// deleted (showing the job as it was last).
+type JobHandle struct {
+	j *job
+}
+
+// Name returns the job's name.
+func (h *JobHandle) Name() string { return h.j.name }
+
+// Namespace returns the job's namespace.
+func (h *JobHandle) Namespace() string { return h.j.ns }
+
+// UID returns the job's UID.
+func (h *JobHandle) UID() string { return h.j.c.uid(kindJob, h.j.seq) }
+
+// Job returns the job as the API server stores it: metadata and the
+// defaulted spec, including edits made since it was submitted.
+func (h *JobHandle) Job() Job {
+	obj := h.j.meta
+	obj.Labels = cloneMap(obj.Labels)
+	obj.Annotations = cloneMap(obj.Annotations)
+	obj.Spec = cloneSpec(obj.Spec)
+	return obj
+}
+
+// Spec returns the job's current (defaulted) spec.
+func (h *JobHandle) Spec() JobSpec { return cloneSpec(*h.j.spec) }
+
+// Generation returns metadata.generation: 1, plus one per spec change.
+func (h *JobHandle) Generation() int { return h.j.gen }
+
+// CreationTime returns when the job was submitted.
+func (h *JobHandle) CreationTime() time.Time { return h.j.c.eng.Epoch().Add(h.j.created) }
+
+// Deleted reports whether the job has been deleted.
+func (h *JobHandle) Deleted() bool { return h.j.gone }
+
+// Finished reports whether the job has its Complete or Failed condition.
+func (h *JobHandle) Finished() bool { return h.j.status.finished() }
+
+// Status returns the job's status as last written by the controller.
+func (h *JobHandle) Status() JobStatus {
+	j := h.j
+	st := &j.status
+	epoch := j.c.eng.Epoch()
+	out := JobStatus{
+		Conditions:  slices.Clone(st.conditions),
+		Active:      st.active,
+		Ready:       st.ready,
+		Terminating: st.terminating,
+		Succeeded:   st.succeeded,
+		Failed:      st.failed,
+	}
+	if st.started {
+		out.StartTime = epoch.Add(st.startTime)
+	}
+	if st.completed {
+		out.CompletionTime = epoch.Add(st.completionTime)
+	}
+	if j.indexed() {
+		out.CompletedIndexes = j.idx.succeeded.String()
+		if j.spec.BackoffLimitPerIndex != nil {
+			out.FailedIndexes = Ptr(j.idx.failed.String())
+		}
+	}
+	return out
+}
+
+// Pods returns snapshots of the job's existing pods, in creation order.
+func (h *JobHandle) Pods() []Pod {
+	ps := slices.Clone(h.j.pods)
+	slices.SortFunc(ps, func(a, b *pod) int { return cmpSeq(a.seq, b.seq) })
+	out := make([]Pod, len(ps))
+	for i, p := range ps {
+		out[i] = h.j.c.podView(p)
+	}
+	return out
+}
+
+// PodsCreated returns how many pods the controller has created for the job.
+func (h *JobHandle) PodsCreated() int { return h.j.nextOrdinal }
+
+// podView builds the API view of p.
+func (c *Cluster) podView(p *pod) Pod {
+	j := p.job
+	epoch := c.eng.Epoch()
+	at := func(d time.Duration) time.Time { return epoch.Add(d) }
+	tmpl := &j.spec.Template
+	v := Pod{
+		Name:         p.name(),
+		Namespace:    j.ns,
+		UID:          c.uid(kindPod, p.seq),
+		JobName:      j.name,
+		Labels:       cloneMap(tmpl.Labels),
+		Annotations:  cloneMap(tmpl.Annotations),
+		CreationTime: at(p.created),
+		Spec:         cloneSpec(JobSpec{Template: *tmpl}).Template.Spec,
+	}
+	if v.Labels == nil {
+		v.Labels = map[string]string{}
+	}
+	uid := c.uid(kindJob, j.seq)
+	v.Labels[ControllerUIDLabel] = uid
+	v.Labels[JobNameLabel] = j.name
+	v.Labels[LegacyControllerUIDLabel] = uid
+	v.Labels[LegacyJobNameLabel] = j.name
+	if p.index >= 0 && j.indexed() {
+		ix := strconv.Itoa(p.index)
+		if v.Annotations == nil {
+			v.Annotations = map[string]string{}
+		}
+		v.Annotations[JobCompletionIndexAnnotation] = ix
+		v.Labels[JobCompletionIndexAnnotation] = ix
+		v.Spec.Hostname = j.name + "-" + ix
+		addIndexEnv(v.Spec.InitContainers)
+		addIndexEnv(v.Spec.Containers)
+		if j.spec.BackoffLimitPerIndex != nil {
+			v.Annotations[JobIndexFailureCountAnnotation] = strconv.Itoa(p.failureCount)
+			if p.ignoredCount > 0 {
+				v.Annotations[JobIndexIgnoredFailureCountAnnotation] = strconv.Itoa(p.ignoredCount)
+			}
+		}
+	}
+	if p.finalizer {
+		v.Finalizers = []string{JobTrackingFinalizer}
+	}
+	if p.deleting {
+		v.DeletionTime = at(p.delAt + p.delGrace)
+		v.DeletionGracePeriod = p.delGrace
+	}
+	if p.bound {
+		v.Spec.NodeName = nodeName
+	}
+	v.Status = c.podStatusView(p)
+	return v
+}
+
+func addIndexEnv(cs []Container) {
+	for i := range cs {
+		if !slices.ContainsFunc(cs[i].Env, func(e EnvVar) bool { return e.Name == CompletionIndexEnv }) {
+			cs[i].Env = append(cs[i].Env, EnvVar{Name: CompletionIndexEnv,
+				FieldPath: "metadata.labels['" + JobCompletionIndexAnnotation + "']"})
+		}
+	}
+}
+
+func (c *Cluster) podStatusView(p *pod) PodStatus {
+	epoch := c.eng.Epoch()
+	at := func(d time.Duration) time.Time { return epoch.Add(d) }
+	st := PodStatus{Phase: p.phase}
+	cond := func(t PodConditionType, ok bool, since time.Duration, reason string) {
+		s := ConditionFalse
+		if ok {
+			s = ConditionTrue
+		}
+		st.Conditions = append(st.Conditions, PodCondition{Type: t, Status: s, Reason: reason, LastTransitionTime: at(since)})
+	}
+	if p.disruption != "" {
+		st.Conditions = append(st.Conditions, PodCondition{Type: DisruptionTarget, Status: ConditionTrue,
+			Reason: p.disruption, LastTransitionTime: at(p.disruptedAt)})
+	}
+	if p.bound {
+		cond(PodScheduled, true, p.created, "")
+	}
+	if p.started {
+		cond(PodReadyToStartContainers, !p.terminal(), p.startTime, "")
+		cond(PodInitialized, true, p.startTime, "")
+		reason := ""
+		if !p.ready {
+			switch p.phase {
+			case PodSucceeded:
+				reason = "PodCompleted"
+			case PodFailed:
+				reason = "PodFailed"
+			default:
+				reason = "ContainersNotReady"
+			}
+		}
+		cond(PodContainersReady, p.ready, p.readyAt, reason)
+		cond(PodReady, p.ready, p.readyAt, reason)
+		st.StartTime = at(p.startTime)
+	}
+	tmpl := &p.job.spec.Template.Spec
+	for _, ic := range tmpl.InitContainers {
+		cs := ContainerStatus{Name: ic.Name}
+		if p.started {
+			cs.State.Terminated = &ContainerStateTerminated{Reason: "Completed", StartedAt: at(p.startTime), FinishedAt: at(p.startTime)}
+		} else {
+			cs.State.Waiting = &ContainerStateWaiting{Reason: "PodInitializing"}
+		}
+		st.InitContainerStatuses = append(st.InitContainerStatuses, cs)
+	}
+	for _, ctr := range tmpl.Containers {
+		st.ContainerStatuses = append(st.ContainerStatuses, c.containerStatusView(p, ctr.Name))
+	}
+	return st
+}
+
+func (c *Cluster) containerStatusView(p *pod, name string) ContainerStatus {
+	epoch := c.eng.Epoch()
+	at := func(d time.Duration) time.Time { return epoch.Add(d) }
+	cs := ContainerStatus{Name: name, RestartCount: p.restarts, Ready: p.ready}
+	switch p.cstate {
+	case containerCreating:
+		reason := "ContainerCreating"
+		if !p.started {
+			reason = "PodInitializing"
+		}
+		cs.State.Waiting = &ContainerStateWaiting{Reason: reason}
+	case containerRunning:
+		cs.State.Running = &ContainerStateRunning{StartedAt: at(p.cStarted)}
+		cs.Started = true
+	case containerExited:
+		cs.State.Terminated = &ContainerStateTerminated{ExitCode: p.exitCode, Reason: p.exitWhy,
+			StartedAt: at(p.cStarted), FinishedAt: at(p.cFinished)}
+	case containerCrashLoop:
+		delay := p.loop.restartDelay(p.cFinished)
+		cs.State.Waiting = &ContainerStateWaiting{Reason: "CrashLoopBackOff",
+			Message: "back-off " + delay.String() + " restarting failed container=" + name + " pod=" + c.podFullName(p)}
+		cs.LastTerminationState.Terminated = &ContainerStateTerminated{ExitCode: p.exitCode, Reason: p.exitWhy,
+			StartedAt: at(p.cStarted), FinishedAt: at(p.cFinished)}
+		return cs
+	}
+	if p.last.valid {
+		cs.LastTerminationState.Terminated = &ContainerStateTerminated{ExitCode: p.last.exitCode, Reason: p.last.reason,
+			StartedAt: at(p.last.started), FinishedAt: at(p.last.finishd)}
+	}
+	return cs
+}
+
+func cloneMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// cloneSpec deep-copies a JobSpec so that the copy shares nothing mutable.
+func cloneSpec(s JobSpec) JobSpec {
+	out := s
+	out.Parallelism = clonePtr(s.Parallelism)
+	out.Completions = clonePtr(s.Completions)
+	out.BackoffLimit = clonePtr(s.BackoffLimit)
+	out.BackoffLimitPerIndex = clonePtr(s.BackoffLimitPerIndex)
+	out.MaxFailedIndexes = clonePtr(s.MaxFailedIndexes)
+	out.ActiveDeadline = clonePtr(s.ActiveDeadline)
+	out.TTLAfterFinished = clonePtr(s.TTLAfterFinished)
+	if s.PodFailurePolicy != nil {
+		pfp := PodFailurePolicy{Rules: slices.Clone(s.PodFailurePolicy.Rules)}
+		for i, r := range pfp.Rules {
+			if r.OnExitCodes != nil {
+				oe := *r.OnExitCodes
+				oe.Values = slices.Clone(oe.Values)
+				pfp.Rules[i].OnExitCodes = &oe
+			}
+			pfp.Rules[i].OnPodConditions = slices.Clone(r.OnPodConditions)
+		}
+		out.PodFailurePolicy = &pfp
+	}
+	if s.SuccessPolicy != nil {
+		sp := SuccessPolicy{Rules: slices.Clone(s.SuccessPolicy.Rules)}
+		for i, r := range sp.Rules {
+			sp.Rules[i].SucceededIndexes = clonePtr(r.SucceededIndexes)
+			sp.Rules[i].SucceededCount = clonePtr(r.SucceededCount)
+		}
+		out.SuccessPolicy = &sp
+	}
+	t := &out.Template
+	t.Labels = cloneMap(s.Template.Labels)
+	t.Annotations = cloneMap(s.Template.Annotations)
+	t.Spec.TerminationGracePeriod = clonePtr(s.Template.Spec.TerminationGracePeriod)
+	t.Spec.InitContainers = cloneContainers(s.Template.Spec.InitContainers)
+	t.Spec.Containers = cloneContainers(s.Template.Spec.Containers)
+	return out
+}
+
+func cloneContainers(cs []Container) []Container {
+	if cs == nil {
+		return nil
+	}
+	out := make([]Container, len(cs))
+	for i, c := range cs {
+		c.Command = slices.Clone(c.Command)
+		c.Args = slices.Clone(c.Args)
+		c.Env = slices.Clone(c.Env)
+		out[i] = c
+	}
+	return out
+}
+
+func clonePtr[T any](p *T) *T {
+	if p == nil {
+		return nil
+	}
+	v := *p
+	return &v
+}

@@ -1,0 +1,178 @@
+package jobsim
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/jobsim/jobsim/sim"
+)
+
+// job is the cluster's record of one Job: its spec and status as the API
+// server stores them, and the bookkeeping the controller keeps so that one
+// sync costs what changed rather than a scan of every pod.
+type job struct {
+	c      *Cluster
+	handle *JobHandle
+	seq    uint64 // submission order, also the engine argument of its timers
+	name   string
+	ns     string
+	meta   Job // metadata and spec as stored (spec edited in place)
+	spec   *JobSpec
+	gen    int // metadata.generation
+	beh    Behavior
+
+	created time.Duration
+
+	status jobStatus
+
+	pods  []*pod // every existing pod of the job, in no particular order
+	cands []*pod // pods holding the finalizer that are terminal or being deleted
+
+	nActive      int // neither terminal nor being deleted
+	nReady       int // active and Ready
+	nTerminating int // being deleted, not terminal
+	restarts     int // restartCount summed over Pending and Running pods
+	nextOrdinal  int // creation ordinal of the next pod (NonIndexed run key)
+
+	idx *indexState // nil for NonIndexed jobs
+
+	backoff backoffRecord
+
+	syncTimer sim.Timer
+	ttlTimer  sim.Timer
+
+	deleting bool // metadata.deletionTimestamp is set (foreground deletion)
+	gone     bool // removed from the API
+
+	names *rand.PCG // pod name suffixes
+}
+
+// jobStatus is JobStatus without the index strings, which are kept as sets.
+type jobStatus struct {
+	conditions     []JobCondition
+	startTime      time.Duration
+	started        bool
+	completionTime time.Duration
+	completed      bool
+	active         int
+	ready          int
+	terminating    int
+	succeeded      int
+	failed         int
+}
+
+func (s *jobStatus) condition(t JobConditionType) *JobCondition {
+	for i := range s.conditions {
+		if s.conditions[i].Type == t {
+			return &s.conditions[i]
+		}
+	}
+	return nil
+}
+
+func (s *jobStatus) isTrue(t JobConditionType) bool {
+	c := s.condition(t)
+	return c != nil && c.Status == ConditionTrue
+}
+
+func (s *jobStatus) finished() bool {
+	return s.isTrue(JobComplete) || s.isTrue(JobFailed)
+}
+
+// indexState tracks an Indexed job's indexes.
+type indexState struct {
+	completions int
+	succeeded   bitset // succeeded indexes < completions
+	nSucceeded  int
+	failed      bitset // failed indexes (backoffLimitPerIndex)
+	nFailed     int
+	active      []uint16 // active pods per index
+	terminating []uint16 // terminating pods per index
+	attempts    []int32  // container runs started per index (run key)
+	next        int      // lowest index never handed out
+	returned    indexHeap
+	extra       int // active pods beyond one per index, or without a valid index
+}
+
+func (x *indexState) grow(i int) {
+	for len(x.active) <= i {
+		x.active = append(x.active, 0)
+		x.terminating = append(x.terminating, 0)
+		x.attempts = append(x.attempts, 0)
+	}
+}
+
+func (x *indexState) valid(i int) bool { return i >= 0 && i < x.completions }
+
+func (x *indexState) newJob(spec *JobSpec) {
+	x.completions = *spec.Completions
+}
+
+func (c *Cluster) newJob(obj Job, b Behavior) *job {
+	j := &job{
+		c:       c,
+		seq:     uint64(len(c.jobs)),
+		name:    obj.Name,
+		ns:      obj.Namespace,
+		meta:    obj,
+		gen:     1,
+		beh:     b,
+		created: c.eng.Elapsed(),
+	}
+	j.spec = &j.meta.Spec
+	j.handle = &JobHandle{j: j}
+	if j.spec.CompletionMode == Indexed {
+		j.idx = &indexState{}
+		j.idx.newJob(j.spec)
+	}
+	j.names = sim.NewSource(c.cfg.Seed, "pod-names/"+j.ns+"/"+j.name)
+	return j
+}
+
+// object returns the job as the API stores it (metadata and spec).
+func (j *job) object() Job { return j.meta }
+
+func (j *job) indexed() bool { return j.idx != nil }
+
+func (j *job) restartPolicy() RestartPolicy { return j.spec.Template.Spec.RestartPolicy }
+
+// onlyReplaceFailed reports whether replacements wait for pods to be
+// Failed (podReplacementPolicy Failed, implied by podFailurePolicy).
+func (j *job) onlyReplaceFailed() bool {
+	return j.spec.PodReplacementPolicy == ReplaceFailed || j.spec.PodFailurePolicy != nil
+}
+
+// external reports whether another controller manages the job.
+func (j *job) external() bool {
+	return j.spec.ManagedBy != "" && j.spec.ManagedBy != JobControllerName
+}
+
+// grace returns the termination grace period of the job's pods.
+func (j *job) grace() time.Duration {
+	if g := j.spec.Template.Spec.TerminationGracePeriod; g != nil {
+		return *g
+	}
+	return 30 * time.Second
+}
+
+// addCand adds p to the pods the next sync must look at.
+func (j *job) addCand(p *pod) {
+	if p.candPos >= 0 || !p.finalizer {
+		return
+	}
+	p.candPos = int32(len(j.cands))
+	j.cands = append(j.cands, p)
+}
+
+func (j *job) dropCand(p *pod) {
+	i := p.candPos
+	if i < 0 {
+		return
+	}
+	last := len(j.cands) - 1
+	j.cands[i] = j.cands[last]
+	j.cands[i].candPos = i
+	j.cands[last] = nil
+	j.cands = j.cands[:last]
+	p.candPos = -1
+}

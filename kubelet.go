@@ -1,0 +1,408 @@
+package jobsim
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/jobsim/jobsim/sim"
+)
+
+// pod is the cluster's record of one pod. It is kept compact, and recycled
+// once the pod is gone, so that a long job costs memory in proportion to
+// the pods that exist, not to those ever created.
+type pod struct {
+	slot    int32  // position in Cluster.pods
+	seq     uint64 // creation sequence number: orders pods, derives the UID
+	job     *job
+	jobPos  int32 // position in job.pods
+	candPos int32 // position in job.cands, -1 if absent
+	ordinal int   // creation ordinal within the job
+	index   int   // completion index, -1 if none
+	created time.Duration
+
+	phase     PodPhase
+	finalizer bool
+	bound     bool
+	started   bool // accepted by the kubelet (status.startTime set)
+	startTime time.Duration
+	deleting  bool
+	delAt     time.Duration // when deletion was requested
+	delGrace  time.Duration
+
+	ready   bool
+	readyAt time.Duration // last transition of the Ready condition
+
+	// The current container instance (every container of the pod shares
+	// it) and the previous one, after a restart.
+	cstate    containerPhase
+	cStarted  time.Duration
+	cFinished time.Duration
+	exitCode  int
+	exitWhy   string
+	last      struct {
+		valid            bool
+		started, finishd time.Duration
+		exitCode         int
+		reason           string
+	}
+	restarts int
+	attempt  int // runs started in this pod
+	run      Run
+	loop     crashLoop
+
+	timer     sim.Timer
+	timerKind timerKind
+
+	disruption   string // reason of the DisruptionTarget condition, if any
+	disruptedAt  time.Duration
+	newIndex     bool // its index first succeeded in the current sync
+	failureCount int  // batch.kubernetes.io/job-index-failure-count
+	ignoredCount int  // batch.kubernetes.io/job-index-ignored-failure-count
+}
+
+type containerPhase uint8
+
+const (
+	containerCreating  containerPhase = iota // waiting, never started
+	containerRunning                         // running
+	containerExited                          // terminated
+	containerCrashLoop                       // waiting to restart after an exit
+)
+
+type timerKind uint8
+
+const (
+	timerNone    timerKind = iota
+	timerRunEnd            // the process exits (or is disrupted)
+	timerRestart           // CrashLoopBackOff is over
+	timerKill              // a deleted pod's process exits or is killed
+)
+
+func (p *pod) terminal() bool { return p.phase == PodSucceeded || p.phase == PodFailed }
+
+// active reports whether the Job controller counts p as active.
+func (p *pod) active() bool { return !p.terminal() && !p.deleting }
+
+// nameAlphabet is what the API server draws generated-name suffixes from
+// (k8s.io/apimachinery/pkg/util/rand: no vowels, no confusable digits).
+const nameAlphabet = "bcdfghjklmnpqrstvwxz2456789"
+
+// maxGeneratedNameLength is how much of a generateName prefix the API
+// server keeps before appending the 5-character suffix.
+const maxGeneratedNameLength = 58
+
+func (p *pod) name() string {
+	j := p.job
+	var prefix string
+	if p.index >= 0 && j.indexed() {
+		mid := fmt.Sprintf("-%d-", p.index)
+		prefix = j.name + mid
+		if len(prefix) > maxGeneratedNameLength {
+			prefix = prefix[:maxGeneratedNameLength-len(mid)] + mid
+		}
+	} else {
+		prefix = j.name + "-"
+		if len(prefix) > maxGeneratedNameLength {
+			prefix = prefix[:maxGeneratedNameLength]
+		}
+	}
+	return prefix + nameSuffix(j.seed(), uint64(p.ordinal))
+}
+
+// nameSuffix returns the 5-character generated-name suffix of the n-th pod
+// of a job. It is a keyed permutation of n over the 27⁵ possible suffixes,
+// so a job's pods never collide (the real API server draws at random and
+// retries on a collision) and the names still look random.
+func nameSuffix(key, n uint64) string {
+	const space = 27 * 27 * 27 * 27 * 27 // 14,348,907 < 2^24
+	v := permute24(key, uint32(n%space))
+	for v >= space {
+		v = permute24(key, v) // cycle-walk back into range
+	}
+	var b [5]byte
+	for i := range b {
+		b[i] = nameAlphabet[v%27]
+		v /= 27
+	}
+	return string(b[:])
+}
+
+// permute24 is a four-round Feistel permutation of 24-bit values.
+func permute24(key uint64, v uint32) uint32 {
+	l, r := v>>12, v&0xfff
+	for round := uint64(0); round < 4; round++ {
+		f := uint32(sim.Mix(key, round<<32|uint64(r))) & 0xfff
+		l, r = r, l^f
+	}
+	return l<<12 | r
+}
+
+// uid formats the pod's UID: a version-4-shaped UUID derived from the seed
+// and the creation sequence number.
+func (c *Cluster) uid(kind, seq uint64) string {
+	a := sim.Mix(c.cfg.Seed, kind<<56|seq)
+	b := sim.Mix(a, seq)
+	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x",
+		uint32(a>>32), uint16(a>>16), uint16(a)&0xfff, uint16(b>>48)&0x3fff|0x8000, b&0xffffffffffff)
+}
+
+// The kubelet. It starts bound pods, plays their container runs, restarts
+// OnFailure containers with CrashLoopBackOff, and terminates deleted pods
+// gracefully. Its reactions always happen in events of their own, never
+// inside a controller's call.
+
+// startPod is the kubelet accepting a bound pod and starting it.
+func (c *Cluster) startPod(p *pod) {
+	p.started = true
+	p.startTime = c.eng.Elapsed()
+	p.phase = PodRunning
+	c.startContainer(p)
+}
+
+func (c *Cluster) startContainer(p *pod) {
+	now := c.eng.Elapsed()
+	p.run = c.nextRun(p)
+	p.cstate = containerRunning
+	p.cStarted = now
+	c.setReady(p, true)
+	if c.recording() {
+		c.podEvent(p, EventNormal, "Started", "Started container "+p.job.firstContainer())
+	}
+	if !p.run.Forever {
+		c.setPodTimer(p, timerRunEnd, now+p.run.Duration)
+	}
+	c.podChanged(p)
+}
+
+// nextRun asks the job's Behavior for the next run of p.
+func (c *Cluster) nextRun(p *pod) Run {
+	j := p.job
+	key, attempt := p.ordinal, p.attempt
+	if j.indexed() && p.index >= 0 {
+		key = p.index
+		if p.index < len(j.idx.attempts) {
+			attempt = int(j.idx.attempts[p.index])
+			j.idx.attempts[p.index]++
+		}
+	}
+	p.attempt++
+	rc := &c.rc
+	*rc = RunContext{Namespace: j.ns, Job: j.name, Key: key, Attempt: attempt, Rand: c.behaviorRand}
+	c.behaviorSrc.Seed(sim.Mix(c.cfg.Seed, j.hash()), sim.Mix(uint64(key), uint64(attempt)))
+	return j.beh.Next(rc)
+}
+
+func (c *Cluster) setPodTimer(p *pod, kind timerKind, at time.Duration) {
+	p.timer.Stop()
+	p.timerKind = kind
+	p.timer = c.eng.At(c.eng.Epoch().Add(at), classWorld, c.onKubelet, uint64(p.slot))
+}
+
+func (c *Cluster) fireKubelet(arg uint64) {
+	p := c.pods[arg]
+	kind := p.timerKind
+	p.timerKind = timerNone
+	switch kind {
+	case timerRunEnd:
+		if p.run.Disrupt != "" {
+			c.disrupt(p, p.run.Disrupt)
+			return
+		}
+		c.containerExit(p, p.run.ExitCode)
+	case timerRestart:
+		c.restartContainer(p)
+	case timerKill:
+		c.finishKill(p)
+	}
+}
+
+// setReady moves the pod's Ready condition and the job's ready count.
+func (c *Cluster) setReady(p *pod, ready bool) {
+	if p.ready == ready {
+		return
+	}
+	p.ready = ready
+	p.readyAt = c.eng.Elapsed()
+	if p.active() {
+		if ready {
+			p.job.nReady++
+		} else {
+			p.job.nReady--
+		}
+	}
+}
+
+// containerExit ends the current container instance with code.
+func (c *Cluster) containerExit(p *pod, code int) {
+	now := c.eng.Elapsed()
+	p.cstate = containerExited
+	p.cFinished = now
+	p.exitCode = code
+	p.exitWhy = exitReason(code)
+	c.setReady(p, false)
+	j := p.job
+	if c.recording() {
+		c.podEvent(p, EventNormal, p.exitWhy, fmt.Sprintf("Container %s exited with code %d", j.firstContainer(), code))
+	}
+	switch {
+	case code == 0:
+		c.podTerminal(p, PodSucceeded)
+	case p.deleting || j.restartPolicy() != RestartOnFailure:
+		c.podTerminal(p, PodFailed)
+	default:
+		c.crashLoop(p)
+	}
+}
+
+func exitReason(code int) string {
+	if code == 0 {
+		return "Completed"
+	}
+	return "Error"
+}
+
+// crashLoop restarts an OnFailure container after its exit, at once or
+// after the kubelet's backoff.
+func (c *Cluster) crashLoop(p *pod) {
+	delay := p.loop.restartDelay(p.cFinished)
+	if delay == 0 {
+		c.restartContainer(p)
+		return
+	}
+	p.cstate = containerCrashLoop
+	if c.recording() {
+		c.podEvent(p, EventWarning, "BackOff", fmt.Sprintf("Back-off restarting failed container %s in pod %s", p.job.firstContainer(), c.podFullName(p)))
+	}
+	c.setPodTimer(p, timerRestart, p.cFinished+delay)
+	c.podChanged(p)
+}
+
+// podFullName is the kubelet's format.Pod: name_namespace(uid).
+func (c *Cluster) podFullName(p *pod) string {
+	return fmt.Sprintf("%s_%s(%s)", p.name(), p.job.ns, c.uid(kindPod, p.seq))
+}
+
+// restartContainer starts a new instance of an OnFailure container.
+func (c *Cluster) restartContainer(p *pod) {
+	now := c.eng.Elapsed()
+	p.loop = p.loop.restarted(p.cFinished, now)
+	p.last.valid = true
+	p.last.started, p.last.finishd = p.cStarted, p.cFinished
+	p.last.exitCode, p.last.reason = p.exitCode, p.exitWhy
+	p.restarts++
+	p.job.restarts++
+	c.startContainer(p)
+}
+
+// podTerminal moves p to a terminal phase.
+func (c *Cluster) podTerminal(p *pod, phase PodPhase) {
+	j := p.job
+	wasActive := p.active()
+	p.phase = phase
+	p.timer.Stop()
+	p.timerKind = timerNone
+	j.restarts -= p.restarts
+	if wasActive {
+		j.nActive--
+		if p.ready {
+			j.nReady--
+		}
+		j.idxLeaveActive(p)
+	} else {
+		j.nTerminating--
+		j.idxLeaveTerminating(p)
+	}
+	p.ready = false
+	j.addCand(p)
+	c.podChanged(p)
+	if p.deleting && !p.finalizer {
+		c.removePod(p)
+	}
+}
+
+// deletePod is a graceful DELETE of p: deletionTimestamp is set and the
+// kubelet stops the pod, giving its process the grace period.
+func (c *Cluster) deletePod(p *pod) {
+	if p.deleting {
+		return
+	}
+	j := p.job
+	now := c.eng.Elapsed()
+	p.deleting = true
+	p.delAt = now
+	if p.terminal() {
+		// Terminal pods are deleted without grace.
+		if !p.finalizer {
+			c.removePod(p)
+		}
+		c.podChanged(p)
+		return
+	}
+	p.delGrace = j.grace()
+	j.nActive--
+	if p.ready {
+		j.nReady--
+	}
+	j.nTerminating++
+	j.idxActiveToTerminating(p)
+	j.addCand(p)
+	c.killPod(p)
+	c.podChanged(p)
+}
+
+// killPod schedules the end of a deleted pod: its running process exits on
+// its own, or after SIGTERM once Run.Term has passed (code 143), or is
+// killed at the end of the grace period (code 137); a pod with no running
+// process stops at once.
+func (c *Cluster) killPod(p *pod) {
+	now := c.eng.Elapsed()
+	at := now
+	if p.cstate == containerRunning {
+		if c.recording() {
+			c.podEvent(p, EventNormal, "Killing", "Stopping container "+p.job.firstContainer())
+		}
+		at = now + min(p.run.Term, p.delGrace)
+		if !p.run.Forever && p.run.Disrupt == "" {
+			at = min(at, p.cStarted+p.run.Duration)
+		}
+	}
+	c.setPodTimer(p, timerKill, at)
+}
+
+// finishKill ends a deleted pod.
+func (c *Cluster) finishKill(p *pod) {
+	now := c.eng.Elapsed()
+	switch p.cstate {
+	case containerRunning:
+		code := 143
+		switch {
+		case !p.run.Forever && p.run.Disrupt == "" && p.cStarted+p.run.Duration <= now:
+			code = p.run.ExitCode
+		case p.run.Term > p.delGrace:
+			code = 137
+		}
+		c.containerExit(p, code)
+	case containerCreating:
+		// The containers never ran: the kubelet reports them terminated
+		// with an unknown status.
+		p.cstate = containerExited
+		p.cStarted, p.cFinished = now, now
+		p.exitCode, p.exitWhy = 137, "ContainerStatusUnknown"
+		c.podTerminal(p, PodFailed)
+	default: // waiting in CrashLoopBackOff, or exited
+		c.podTerminal(p, PodFailed)
+	}
+}
+
+// disrupt gives p the DisruptionTarget condition and deletes it, as the
+// eviction API, the scheduler or the taint manager do.
+func (c *Cluster) disrupt(p *pod, reason string) {
+	if p.disruption == "" {
+		p.disruption = reason
+		p.disruptedAt = c.eng.Elapsed()
+	}
+	if c.recording() {
+		c.podEvent(p, EventWarning, reason, "Pod is disrupted: "+reason)
+	}
+	c.deletePod(p)
+}

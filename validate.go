@@ -1,0 +1,359 @@
+package jobsim
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// This file holds the error types, SetDefaults and the entry points
+// Validate and ValidateUpdate. The rules themselves live in
+// validate_spec.go (the Job spec), validate_pod.go (the pod template) and
+// validate_names.go (name formats, index lists, semantic equality). They
+// reproduce pkg/apis/batch/validation of Kubernetes v1.35.4 and the parts of
+// pkg/apis/core/validation that apply to jobsim's types, with the messages
+// the API server prints.
+
+// ErrorType is the kind of a FieldError. Its values are the human-readable
+// strings apimachinery prints for each kind.
+type ErrorType string
+
+// The field error kinds jobsim reports.
+const (
+	// ErrorTypeInvalid is a malformed or out-of-range value.
+	ErrorTypeInvalid ErrorType = "Invalid value"
+	// ErrorTypeRequired is a value that must be set but is not.
+	ErrorTypeRequired ErrorType = "Required value"
+	// ErrorTypeNotSupported is a value outside an enumeration.
+	ErrorTypeNotSupported ErrorType = "Unsupported value"
+	// ErrorTypeDuplicate is a value that must be unique but is not.
+	ErrorTypeDuplicate ErrorType = "Duplicate value"
+	// ErrorTypeTooMany is a list with too many items.
+	ErrorTypeTooMany ErrorType = "Too many"
+	// ErrorTypeTooLong is a value that is too long; the value itself is
+	// not printed.
+	ErrorTypeTooLong ErrorType = "Too long"
+	// ErrorTypeForbidden is a well-formed value that is not allowed here.
+	ErrorTypeForbidden ErrorType = "Forbidden"
+)
+
+// Annotations of the pod template that jobsim reads to decide what the
+// containers of a job do when Submit is given no Behavior (see
+// TemplateBehavior). Validate checks their format.
+const (
+	// RunAnnotation is how long each container run lasts, in
+	// time.ParseDuration syntax ("90s", "1m30s"); it must not be negative.
+	RunAnnotation = "jobsim.dev/run"
+	// ExitCodeAnnotation is the exit code of each container run, an
+	// integer from 0 to 255.
+	ExitCodeAnnotation = "jobsim.dev/exit-code"
+)
+
+// FieldError is one validation problem, shaped like apimachinery's
+// field.Error: the kind, the field path (such as
+// "spec.podFailurePolicy.rules[0].action"), the offending value and a
+// detail message.
+type FieldError struct {
+	Type     ErrorType
+	Field    string
+	BadValue any
+	Detail   string
+}
+
+// omittedValue as a BadValue makes Error leave the value out, like
+// apimachinery's field.OmitValueType.
+type omittedValue struct{}
+
+// Error formats the error as apimachinery's field.Error.Error does, for
+// example "spec.parallelism: Invalid value: -1: must be greater than or
+// equal to 0".
+func (e FieldError) Error() string {
+	return e.Field + ": " + e.body()
+}
+
+// body is the message without the field path.
+func (e FieldError) body() string {
+	var s string
+	switch e.Type {
+	case ErrorTypeRequired, ErrorTypeForbidden, ErrorTypeTooLong:
+		s = string(e.Type)
+	case ErrorTypeInvalid, ErrorTypeNotSupported, ErrorTypeDuplicate, ErrorTypeTooMany:
+		s = string(e.Type)
+		if _, omit := e.BadValue.(omittedValue); !omit {
+			s += ": " + formatBadValue(e.BadValue)
+		}
+	default:
+		s = fmt.Sprintf("Internal error: unhandled error code: %s: please report this", string(e.Type))
+	}
+	if e.Detail != "" {
+		s += ": " + e.Detail
+	}
+	return s
+}
+
+// formatBadValue prints a value the way apimachinery does: plain numbers
+// and booleans as they are, strings quoted, anything else (including named
+// string types such as CompletionMode) as JSON.
+func formatBadValue(v any) string {
+	switch t := v.(type) {
+	case int, int64, int32, float64, float32, bool:
+		return fmt.Sprint(t)
+	case string:
+		return strconv.Quote(t)
+	}
+	if b, err := json.Marshal(v); err == nil {
+		return string(b)
+	}
+	if s, ok := v.(fmt.Stringer); ok {
+		return s.String()
+	}
+	return fmt.Sprintf("%#v", v)
+}
+
+// ValidationError is what Validate and ValidateUpdate return: every
+// problem found in one object.
+type ValidationError struct {
+	// Kind is the qualified kind, "Job.batch".
+	Kind string
+	// Name is the object's name.
+	Name string
+	// Errors lists the problems in the order they were found.
+	Errors []FieldError
+}
+
+// Error formats the error as the API server's "Invalid" status message:
+// `Job.batch "NAME" is invalid: ERR` for one distinct error and
+// `Job.batch "NAME" is invalid: [ERR1, ERR2]` for several.
+func (e *ValidationError) Error() string {
+	kind := e.Kind
+	if kind == "" {
+		kind = jobKind
+	}
+	var msgs []string
+	for _, fe := range e.Errors {
+		if m := fe.Error(); !slices.Contains(msgs, m) {
+			msgs = append(msgs, m)
+		}
+	}
+	head := fmt.Sprintf("%s %q is invalid", kind, e.Name)
+	switch len(msgs) {
+	case 0:
+		return head
+	case 1:
+		return head + ": " + msgs[0]
+	}
+	return head + ": [" + strings.Join(msgs, ", ") + "]"
+}
+
+const jobKind = "Job.batch"
+
+// SetDefaults applies the API server's defaulting for a new Job (batch/v1
+// SetDefaults_Job, the pod-failure-policy pattern default and the pod-spec
+// default for terminationGracePeriodSeconds). It does not default the
+// template's restartPolicy: the API server would set Always, which Validate
+// rejects, so an empty restartPolicy is reported as Validate would report
+// Always. Maps and slices that SetDefaults changes are copied first, so
+// defaulting never writes into values the caller still shares.
+func SetDefaults(j *Job) {
+	if j == nil {
+		return
+	}
+	if j.Namespace == "" {
+		j.Namespace = "default"
+	}
+	s := &j.Spec
+	if s.Completions == nil && s.Parallelism == nil {
+		s.Completions = Ptr(1)
+	}
+	if s.Parallelism == nil {
+		s.Parallelism = Ptr(1)
+	}
+	if s.CompletionMode == "" {
+		s.CompletionMode = NonIndexed
+	}
+	if s.BackoffLimit == nil {
+		if s.BackoffLimitPerIndex != nil {
+			s.BackoffLimit = Ptr(math.MaxInt32)
+		} else {
+			s.BackoffLimit = Ptr(6)
+		}
+	}
+	if s.PodReplacementPolicy == "" {
+		if s.PodFailurePolicy != nil {
+			s.PodReplacementPolicy = ReplaceFailed
+		} else {
+			s.PodReplacementPolicy = ReplaceTerminatingOrFailed
+		}
+	}
+	s.PodFailurePolicy = defaultedPodFailurePolicy(s.PodFailurePolicy)
+	if len(j.Labels) == 0 && s.Template.Labels != nil {
+		j.Labels = maps.Clone(s.Template.Labels)
+	}
+	if s.Template.Spec.TerminationGracePeriod == nil {
+		s.Template.Spec.TerminationGracePeriod = Ptr(30 * time.Second)
+	}
+}
+
+// defaultedPodFailurePolicy returns a copy of p in which every
+// onPodConditions pattern without a status has status True. It returns p
+// itself when nothing needs defaulting, and nil for nil.
+func defaultedPodFailurePolicy(p *PodFailurePolicy) *PodFailurePolicy {
+	if p == nil || !needsStatusDefault(p) {
+		return p
+	}
+	cp := &PodFailurePolicy{Rules: slices.Clone(p.Rules)}
+	for i := range cp.Rules {
+		r := &cp.Rules[i]
+		r.OnPodConditions = slices.Clone(r.OnPodConditions)
+		for k := range r.OnPodConditions {
+			if r.OnPodConditions[k].Status == "" {
+				r.OnPodConditions[k].Status = ConditionTrue
+			}
+		}
+	}
+	return cp
+}
+
+func needsStatusDefault(p *PodFailurePolicy) bool {
+	for _, r := range p.Rules {
+		for _, c := range r.OnPodConditions {
+			if c.Status == "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Validate checks a Job about to be created, after SetDefaults, as the API
+// server's create validation does (batch ValidateJob, minus the checks of
+// the selector and its generated labels, which jobsim makes itself). It
+// returns nil or a *ValidationError that lists every problem found.
+func Validate(j Job) error {
+	return toError(j.Name, validateJob(&j))
+}
+
+// ValidateUpdate checks replacing old with new: new must pass create
+// validation, its name and namespace must not change, and neither may the
+// spec's immutable fields (ValidateJobSpecUpdate): completionMode,
+// podFailurePolicy, backoffLimitPerIndex, managedBy, successPolicy, the pod
+// template, and completions (which an Indexed job may change only together
+// with parallelism, to the same value). Both jobs are expected to be
+// defaulted. It returns nil or a *ValidationError.
+func ValidateUpdate(old, new Job) error {
+	errs := validateJob(&new)
+	errs.immutable("metadata.name", new.Name, old.Name, new.Name)
+	errs.immutable("metadata.namespace", new.Namespace, old.Namespace, new.Namespace)
+	errs = append(errs, validateSpecUpdate(&old.Spec, &new.Spec)...)
+	return toError(new.Name, errs)
+}
+
+// validateJob runs all create-time rules in the order the API server does.
+func validateJob(j *Job) fieldErrors {
+	var errs fieldErrors
+	errs.objectMeta(j)
+	errs = append(errs, validateJobSpec(&j.Spec)...)
+	errs.indexedPodHostnames(j)
+	return errs
+}
+
+func toError(name string, errs fieldErrors) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	return &ValidationError{Kind: jobKind, Name: name, Errors: errs}
+}
+
+// objectMeta checks the Job's name, namespace, labels and annotations.
+func (l *fieldErrors) objectMeta(j *Job) {
+	if j.Name == "" {
+		l.required("metadata.name", "name or generateName is required")
+	} else {
+		for _, msg := range dns1123SubdomainMsgs(j.Name, "characters") {
+			l.invalid("metadata.name", j.Name, msg)
+		}
+	}
+	if j.Namespace == "" {
+		l.required("metadata.namespace", "")
+	} else {
+		for _, msg := range dns1123LabelMsgs(j.Namespace) {
+			l.invalid("metadata.namespace", j.Namespace, msg)
+		}
+	}
+	l.labels("metadata.labels", j.Labels)
+	l.annotations("metadata.annotations", j.Annotations)
+}
+
+// indexedPodHostnames checks that the hostname of an Indexed job's last
+// pod, <name>-<completions-1>, is a DNS label; the job could not create
+// that pod otherwise.
+func (l *fieldErrors) indexedPodHostnames(j *Job) {
+	c := j.Spec.Completions
+	if j.Spec.CompletionMode != Indexed || c == nil || *c <= 0 {
+		return
+	}
+	host := j.Name + "-" + strconv.Itoa(*c-1)
+	if len(dns1123LabelMsgs(host)) > 0 {
+		l.invalid("metadata.name", j.Name, "will not able to create pod with invalid DNS label: "+host)
+	}
+}
+
+// fieldErrors collects FieldErrors; its methods mirror apimachinery's
+// constructors (field.Invalid, field.Required, ...).
+type fieldErrors []FieldError
+
+func (l *fieldErrors) invalid(path string, v any, detail string) {
+	*l = append(*l, FieldError{Type: ErrorTypeInvalid, Field: path, BadValue: v, Detail: detail})
+}
+
+func (l *fieldErrors) required(path, detail string) {
+	*l = append(*l, FieldError{Type: ErrorTypeRequired, Field: path, BadValue: "", Detail: detail})
+}
+
+func (l *fieldErrors) duplicate(path string, v any) {
+	*l = append(*l, FieldError{Type: ErrorTypeDuplicate, Field: path, BadValue: v})
+}
+
+// notSupported reports v and lists the supported values, quoted.
+func (l *fieldErrors) notSupported(path string, v any, supported ...string) {
+	quoted := make([]string, len(supported))
+	for i, s := range supported {
+		quoted[i] = strconv.Quote(s)
+	}
+	detail := ""
+	if len(quoted) > 0 {
+		detail = "supported values: " + strings.Join(quoted, ", ")
+	}
+	*l = append(*l, FieldError{Type: ErrorTypeNotSupported, Field: path, BadValue: v, Detail: detail})
+}
+
+func (l *fieldErrors) tooMany(path string, n, limit int) {
+	unit := "items"
+	if limit == 1 {
+		unit = "item"
+	}
+	*l = append(*l, FieldError{Type: ErrorTypeTooMany, Field: path, BadValue: n,
+		Detail: fmt.Sprintf("must have at most %d %s", limit, unit)})
+}
+
+func (l *fieldErrors) tooLong(path string, limit int) {
+	unit := "bytes"
+	if limit == 1 {
+		unit = "byte"
+	}
+	*l = append(*l, FieldError{Type: ErrorTypeTooLong, Field: path, BadValue: "<value omitted>",
+		Detail: fmt.Sprintf("may not be more than %d %s", limit, unit)})
+}
+
+// immutable reports shown as "field is immutable" unless old and new are
+// semantically equal (nil and empty slices and maps count as equal).
+func (l *fieldErrors) immutable(path string, shown, old, new any) {
+	if !semanticEqual(old, new) {
+		l.invalid(path, shown, "field is immutable")
+	}
+}

@@ -1,0 +1,141 @@
+package jobsim
+
+import (
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// maxAnnotationsSize is the most bytes all keys and values of one object's
+// annotations may take together.
+const maxAnnotationsSize = 256 * 1024
+
+// podTemplate checks the Job's pod template as upstream
+// ValidatePodTemplateSpec does for the fields jobsim has, plus the format
+// of the jobsim annotations. Upstream reports the template's own labels
+// and annotations at spec.template.labels and spec.template.annotations
+// (not ...metadata...), and so does jobsim.
+func (l *fieldErrors) podTemplate(t *PodTemplate) {
+	l.labels("spec.template.labels", t.Labels)
+	l.annotations("spec.template.annotations", t.Annotations)
+	l.behaviorAnnotations(t.Annotations)
+	l.podSpec(&t.Spec, "spec.template.spec")
+}
+
+// behaviorAnnotations checks RunAnnotation and ExitCodeAnnotation.
+func (l *fieldErrors) behaviorAnnotations(a map[string]string) {
+	const path = "spec.template.metadata.annotations"
+	if v, ok := a[RunAnnotation]; ok {
+		p := fieldKey(path, RunAnnotation)
+		if d, err := time.ParseDuration(v); err != nil {
+			l.invalid(p, v, `must be a duration such as "90s" or "1m30s"`)
+		} else if d < 0 {
+			l.invalid(p, v, msgNegative)
+		}
+	}
+	if v, ok := a[ExitCodeAnnotation]; ok {
+		if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 255 {
+			l.invalid(fieldKey(path, ExitCodeAnnotation), v, "must be an integer between 0 and 255, inclusive")
+		}
+	}
+}
+
+// podSpec checks the pod spec of a template (upstream ValidatePodSpec, for
+// the fields jobsim's PodSpec has).
+func (l *fieldErrors) podSpec(s *PodSpec, path string) {
+	gracePath := path + ".terminationGracePeriodSeconds"
+	if s.TerminationGracePeriod == nil {
+		l.required(gracePath, "")
+	}
+	l.seconds(gracePath, s.TerminationGracePeriod, false)
+	l.containers(s.Containers, path+".containers")
+	l.initContainers(s.InitContainers, s.Containers, path+".initContainers")
+	// The pod-level check knows Always; "" stands for it (the pod default).
+	switch s.RestartPolicy {
+	case "", RestartAlways, RestartOnFailure, RestartNever:
+	default:
+		l.notSupported(path+".restartPolicy", s.RestartPolicy,
+			string(RestartAlways), string(RestartOnFailure), string(RestartNever))
+	}
+	if s.Hostname != "" {
+		for _, msg := range dns1123LabelMsgs(s.Hostname) {
+			l.invalid(path+".hostname", s.Hostname, msg)
+		}
+	}
+	if s.NodeName != "" {
+		for _, msg := range dns1123SubdomainMsgs(s.NodeName, "characters") {
+			l.invalid(path+".nodeName", s.NodeName, msg)
+		}
+	}
+}
+
+// containers checks the regular containers: at least one, each valid, and
+// names unique among them.
+func (l *fieldErrors) containers(cs []Container, path string) {
+	if len(cs) == 0 {
+		l.required(path, "")
+		return
+	}
+	seen := map[string]bool{}
+	for i := range cs {
+		p := fieldIndex(path, i)
+		l.container(&cs[i], p)
+		if seen[cs[i].Name] {
+			l.duplicate(p+".name", cs[i].Name)
+		}
+		seen[cs[i].Name] = true
+	}
+}
+
+// initContainers checks the init containers: each valid, names unique
+// among init and regular containers.
+func (l *fieldErrors) initContainers(cs, regular []Container, path string) {
+	seen := map[string]bool{}
+	for _, c := range regular {
+		seen[c.Name] = true
+	}
+	for i := range cs {
+		p := fieldIndex(path, i)
+		l.container(&cs[i], p)
+		if seen[cs[i].Name] {
+			l.duplicate(p+".name", cs[i].Name)
+		} else if cs[i].Name != "" {
+			seen[cs[i].Name] = true
+		}
+	}
+}
+
+// container checks what every container needs: a DNS-label name, an image
+// and well-formed environment variable names.
+func (l *fieldErrors) container(c *Container, path string) {
+	if c.Name == "" {
+		l.required(path+".name", "")
+	} else {
+		for _, msg := range dns1123LabelMsgs(c.Name) {
+			l.invalid(path+".name", c.Name, msg)
+		}
+	}
+	if c.Image == "" {
+		l.required(path+".image", "")
+	}
+	for i, e := range c.Env {
+		p := fieldIndex(path+".env", i)
+		if e.Name == "" {
+			l.required(p+".name", "")
+		} else if !isRelaxedEnvVarName(e.Name) {
+			l.invalid(p+".name", e.Name, "a valid environment variable name must consist only of printable ASCII characters other than '='")
+		}
+		if e.FieldPath != "" && e.Value != "" {
+			l.invalid(p+".valueFrom", "", "may not be specified when `value` is not empty")
+		}
+	}
+}
+
+// isRelaxedEnvVarName reports whether name uses only printable ASCII
+// characters other than '=' (the rule in force since v1.34).
+func isRelaxedEnvVarName(name string) bool {
+	return !strings.ContainsFunc(name, func(r rune) bool {
+		return r > unicode.MaxASCII || !unicode.IsPrint(r) || r == '='
+	})
+}
