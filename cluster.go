@@ -203,6 +203,7 @@ func (c *Cluster) Submit(job Job, b Behavior) (*JobHandle, error) {
 // name are taken.
 type AlreadyExistsError struct{ Namespace, Name string }
 
+// Error formats the error as the API server does.
 func (e *AlreadyExistsError) Error() string {
 	return fmt.Sprintf("jobs.batch %q already exists in namespace %q", e.Name, e.Namespace)
 }
@@ -210,6 +211,7 @@ func (e *AlreadyExistsError) Error() string {
 // NotFoundError is returned for a job that does not exist.
 type NotFoundError struct{ Namespace, Name string }
 
+// Error formats the error as the API server does.
 func (e *NotFoundError) Error() string {
 	return fmt.Sprintf("jobs.batch %q not found in namespace %q", e.Name, e.Namespace)
 }
@@ -301,4 +303,29 @@ func (c *Cluster) Delete(ns, name string) error {
 	}
 	c.removeJob(j, "Job deleted")
 	return nil
+}
+
+// DeletePod deletes a pod as `kubectl delete pod` does: its
+// deletionTimestamp is set and its process gets the pod's termination grace
+// period to exit. The Job controller then replaces it according to the
+// job's podReplacementPolicy.
+func (c *Cluster) DeletePod(ns, name string) error {
+	if ns == "" {
+		ns = "default"
+	}
+	for _, p := range c.pods {
+		if p != nil && p.job.ns == ns && p.name() == name {
+			c.deletePod(p)
+			return nil
+		}
+	}
+	return &PodNotFoundError{Namespace: ns, Name: name}
+}
+
+// PodNotFoundError is returned for a pod that does not exist.
+type PodNotFoundError struct{ Namespace, Name string }
+
+// Error formats the error as the API server does.
+func (e *PodNotFoundError) Error() string {
+	return fmt.Sprintf("pods %q not found in namespace %q", e.Name, e.Namespace)
 }

@@ -187,5 +187,3 @@ var (
 	failedDeadline         = []string{"FailureTarget/DeadlineExceeded", "Failed/DeadlineExceeded"}
 	failingDeadline        = []string{"FailureTarget/DeadlineExceeded"}
 )
-
-func none() []int { return nil }

@@ -1,7 +1,6 @@
 package jobsim
 
 import (
-	"math/bits"
 	"strconv"
 	"strings"
 )
@@ -41,15 +40,6 @@ func (b *bitset) truncate(n int) int {
 		}
 	}
 	return removed
-}
-
-// count returns the number of members.
-func (b bitset) count() int {
-	n := 0
-	for _, w := range b {
-		n += bits.OnesCount64(w)
-	}
-	return n
 }
 
 // String formats the set as the Job API's interval list: increasing,

@@ -17,10 +17,6 @@ const (
 	maxPodCreateDeletePerSync = 500
 	// maxUncountedPods caps how many finished pods one sync counts.
 	maxUncountedPods = 500
-	// defaultBackoffLimit is backoffLimit's default.
-	defaultBackoffLimit = 6
-	// maxInt32 is the largest value of the API's int32 fields.
-	maxInt32 = 1<<31 - 1
 )
 
 // The kubelet's container restart backoff (pkg/kubelet, client-go
