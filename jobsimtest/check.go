@@ -1,0 +1,473 @@
+package jobsimtest
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jobsim/jobsim"
+)
+
+// Check runs c until nothing is left to happen, checking every invariant
+// after every event, and returns one error listing every violation, or nil.
+// Jobs may be submitted before calling it.
+func Check(c *jobsim.Cluster) error {
+	k := NewChecker(c)
+	if err := c.Run(); err != nil {
+		return err
+	}
+	k.Final()
+	return k.Err()
+}
+
+// A Checker watches a Cluster and checks the Job controller's invariants
+// after every event (see the package documentation for the list). Create
+// it before the events it should see; read the result with Err.
+type Checker struct {
+	c    *jobsim.Cluster
+	last time.Time
+	jobs map[string]*jobState
+	errs []string
+}
+
+// jobState is what the checker remembers of one job.
+type jobState struct {
+	h          *jobsim.JobHandle
+	created    int      // pods the controller created
+	uncounted  int      // pods the controller deleted without counting them
+	deleted    []string // pods the controller deleted since its last status write
+	succeeded  int
+	failed     int
+	terminal   jobsim.JobConditionType // Complete or Failed once seen
+	conditions []jobsim.JobConditionType
+	active     int // at the last status write
+	completed  string
+	pods       map[string]*podRecord
+}
+
+// podRecord is what the checker remembers of one pod.
+type podRecord struct {
+	deletedByController bool // deleted by the controller before it finished
+	failed              bool // considered failed by the controller's rules
+	succeeded           bool
+	finished            time.Time // finish time per getFinishedTime
+}
+
+// NewChecker returns a Checker observing c.
+func NewChecker(c *jobsim.Cluster) *Checker {
+	k := &Checker{c: c, jobs: map[string]*jobState{}}
+	c.Observe(k)
+	return k
+}
+
+// Err returns one error listing every violation seen so far, or nil.
+func (k *Checker) Err() error {
+	if len(k.errs) == 0 {
+		return nil
+	}
+	return errors.New(strings.Join(k.errs, "\n"))
+}
+
+func (k *Checker) fail(e jobsim.Event, format string, args ...any) {
+	k.errs = append(k.errs, fmt.Sprintf("%s %s %s: ", e.Time.Format(time.RFC3339Nano), e.Object, e.Reason)+fmt.Sprintf(format, args...))
+}
+
+// Observe checks the invariants after one event. It is the Checker's
+// jobsim.Observer method.
+func (k *Checker) Observe(e jobsim.Event) {
+	if e.Time.Before(k.last) {
+		k.fail(e, "virtual time went back from %v", k.last)
+	}
+	k.last = e.Time
+	js := k.job(e)
+	if js == nil {
+		return
+	}
+	switch {
+	case e.Object.Kind == "Job" && e.Reason == "SuccessfulCreate":
+		k.checkCreation(e, js)
+	case e.Object.Kind == "Job" && e.Reason == "SuccessfulDelete":
+		// Whether the pod will be counted is known at the sync's status
+		// write: pods deleted because the job failed are.
+		js.deleted = append(js.deleted, strings.TrimPrefix(e.Message, "Deleted pod: "))
+	case e.Object.Kind == "Job" && e.Reason == jobsim.ReasonStatusUpdated:
+		if st := js.h.Status(); !st.IsTrue(jobsim.JobFailureTarget) {
+			js.uncounted += len(js.deleted)
+			for _, name := range js.deleted {
+				js.record(name).deletedByController = true
+			}
+		}
+		js.deleted = js.deleted[:0]
+		k.checkStatus(e, js)
+	}
+	k.checkConditions(e, js)
+	k.checkDeadline(e, js)
+}
+
+func (js *jobState) record(name string) *podRecord {
+	r := js.pods[name]
+	if r == nil {
+		r = &podRecord{}
+		js.pods[name] = r
+	}
+	return r
+}
+
+func (k *Checker) job(e jobsim.Event) *jobState {
+	key := e.Object.Namespace + "/" + e.Job
+	js := k.jobs[key]
+	if js == nil {
+		h := k.c.Job(e.Object.Namespace, e.Job)
+		if h == nil {
+			return nil
+		}
+		js = &jobState{h: h, pods: map[string]*podRecord{}}
+		k.jobs[key] = js
+	}
+	return js
+}
+
+// checkCreation: no pod after the job finished, and no creation earlier
+// than the pod-failure backoff allows (SPEC §3.3).
+func (k *Checker) checkCreation(e jobsim.Event, js *jobState) {
+	js.created++
+	st := js.h.Status()
+	if st.IsTrue(jobsim.JobComplete) || st.IsTrue(jobsim.JobFailed) || st.IsTrue(jobsim.JobFailureTarget) || st.IsTrue(jobsim.JobSuccessCriteriaMet) {
+		k.fail(e, "pod created after the job got a terminal or interim condition")
+	}
+	spec := js.h.Spec()
+	if spec.Suspend {
+		k.fail(e, "pod created while the job is suspended")
+	}
+	if spec.BackoffLimitPerIndex != nil {
+		return
+	}
+	k.refreshPods(e.Time, js)
+	var lastSuccess time.Time
+	for _, r := range js.pods {
+		if r.succeeded && r.finished.After(lastSuccess) {
+			lastSuccess = r.finished
+		}
+	}
+	n := 0
+	var lastFailure time.Time
+	for _, r := range js.pods {
+		if r.failed && !r.deletedByController && r.finished.After(lastSuccess) {
+			n++
+			if r.finished.After(lastFailure) {
+				lastFailure = r.finished
+			}
+		}
+	}
+	if n > 0 {
+		if earliest := lastFailure.Add(backoff(n)); e.Time.Before(earliest) {
+			k.fail(e, "pod created %v before the backoff of %d failures allows (last failure at %v)", earliest.Sub(e.Time), n, lastFailure.Format(time.RFC3339))
+		}
+	}
+}
+
+// backoff is SPEC §3.3's delay after n failures.
+func backoff(n int) time.Duration {
+	d := 10 * time.Second
+	for i := 1; i < n && d < 10*time.Minute; i++ {
+		d *= 2
+	}
+	return min(d, 10*time.Minute)
+}
+
+// refreshPods updates what the checker knows of the job's pods: which
+// have finished, how (by the controller's isPodFailed), and when (by its
+// getFinishedTime).
+func (k *Checker) refreshPods(now time.Time, js *jobState) {
+	spec := js.h.Spec()
+	onlyFailed := spec.PodReplacementPolicy == jobsim.ReplaceFailed || spec.PodFailurePolicy != nil
+	for _, p := range js.h.Pods() {
+		r := js.record(p.Name)
+		if r.failed || r.succeeded {
+			continue
+		}
+		switch {
+		case p.Status.Phase == jobsim.PodSucceeded:
+			r.succeeded = true
+		case p.Status.Phase == jobsim.PodFailed:
+			r.failed = true
+		case !onlyFailed && !p.DeletionTime.IsZero():
+			r.failed = true
+		default:
+			continue
+		}
+		r.finished = finishTime(p)
+	}
+}
+
+// finishTime is the controller's getFinishedTime.
+func finishTime(p jobsim.Pod) time.Time {
+	var latest time.Time
+	all := len(p.Status.ContainerStatuses) > 0
+	for _, cs := range p.Status.ContainerStatuses {
+		if cs.State.Terminated == nil || cs.State.Terminated.FinishedAt.IsZero() {
+			all = false
+			break
+		}
+		if cs.State.Terminated.FinishedAt.After(latest) {
+			latest = cs.State.Terminated.FinishedAt
+		}
+	}
+	if all {
+		return latest
+	}
+	if c, ok := p.Status.Condition(jobsim.PodReady); ok && c.Status == jobsim.ConditionFalse && !c.LastTransitionTime.IsZero() {
+		return c.LastTransitionTime
+	}
+	if !p.DeletionTime.IsZero() {
+		return p.DeletionTime.Add(-p.DeletionGracePeriod)
+	}
+	return p.CreationTime
+}
+
+// checkStatus checks what must hold after every status write of the
+// controller, that is after every sync that changed something.
+func (k *Checker) checkStatus(e jobsim.Event, js *jobState) {
+	st := js.h.Status()
+	spec := js.h.Spec()
+	pods := js.h.Pods()
+	k.refreshPods(e.Time, js)
+
+	// Counters equal what the pods show.
+	var active, ready, terminating, restarts int
+	perIndex := map[int]int{}
+	for _, p := range pods {
+		terminal := p.Status.Phase == jobsim.PodSucceeded || p.Status.Phase == jobsim.PodFailed
+		switch {
+		case terminal:
+		case !p.DeletionTime.IsZero():
+			terminating++
+		default:
+			active++
+			if c, ok := p.Status.Condition(jobsim.PodReady); ok && c.Status == jobsim.ConditionTrue {
+				ready++
+			}
+			if spec.CompletionMode == jobsim.Indexed {
+				perIndex[p.Index()]++
+			}
+		}
+		if p.Status.Phase == jobsim.PodRunning || p.Status.Phase == jobsim.PodPending {
+			for _, cs := range p.Status.ContainerStatuses {
+				restarts += cs.RestartCount
+			}
+		}
+	}
+	if st.Active != active || st.Ready != ready || st.Terminating != terminating {
+		k.fail(e, "status active=%d ready=%d terminating=%d, pods show %d, %d, %d", st.Active, st.Ready, st.Terminating, active, ready, terminating)
+	}
+	if st.Ready > st.Active {
+		k.fail(e, "ready %d > active %d", st.Ready, st.Active)
+	}
+
+	// Counts never go down.
+	if st.Succeeded < js.succeeded || st.Failed < js.failed {
+		k.fail(e, "succeeded %d→%d, failed %d→%d: counts went down", js.succeeded, st.Succeeded, js.failed, st.Failed)
+	}
+	// Every pod counted at most once.
+	if spec.CompletionMode != jobsim.Indexed && st.Succeeded+st.Failed+js.uncounted > js.created {
+		k.fail(e, "succeeded %d + failed %d + deleted uncounted %d > %d pods created", st.Succeeded, st.Failed, js.uncounted, js.created)
+	}
+
+	// active within what the job wants (manageJob).
+	parallelism := deref(spec.Parallelism)
+	switch {
+	case spec.Suspend && active > 0:
+		k.fail(e, "%d pods active while suspended", active)
+	case spec.Completions != nil && active > max(0, min(parallelism, *spec.Completions-st.Succeeded)):
+		k.fail(e, "active %d > min(parallelism %d, completions %d - succeeded %d)", active, parallelism, *spec.Completions, st.Succeeded)
+	case spec.Completions == nil && st.Succeeded == 0 && active > parallelism:
+		k.fail(e, "active %d > parallelism %d", active, parallelism)
+	case spec.Completions == nil && js.succeeded > 0 && active > js.active:
+		k.fail(e, "work queue: active grew from %d to %d after a success", js.active, active)
+	}
+
+	// Indexed: indexes in range, one active pod each, completed indexes
+	// only grow and are what succeeded counts.
+	if spec.CompletionMode == jobsim.Indexed {
+		for ix, n := range perIndex {
+			if ix < 0 || ix >= deref(spec.Completions) {
+				k.fail(e, "active pod with index %d outside [0, %d)", ix, deref(spec.Completions))
+			}
+			if n > 1 {
+				k.fail(e, "%d active pods with index %d", n, ix)
+			}
+		}
+		done := parseIntervals(st.CompletedIndexes)
+		for ix := range parseIntervals(js.completed) {
+			if !done[ix] {
+				k.fail(e, "index %d left completedIndexes %q", ix, st.CompletedIndexes)
+			}
+		}
+		if len(done) != st.Succeeded {
+			k.fail(e, "succeeded %d but completedIndexes %q", st.Succeeded, st.CompletedIndexes)
+		}
+		js.completed = st.CompletedIndexes
+	}
+
+	k.checkFinishRules(e, js, st, spec, active, restarts)
+	js.succeeded, js.failed, js.active = st.Succeeded, st.Failed, active
+}
+
+// checkFinishRules: the success and backoff-limit conditions are set
+// exactly when their rules hold (SPEC §2.2 steps 8 and 10, §3.1, §3.2).
+func (k *Checker) checkFinishRules(e jobsim.Event, js *jobState, st jobsim.JobStatus, spec jobsim.JobSpec, active, restarts int) {
+	reached := st.Succeeded > 0 && active == 0
+	if spec.Completions != nil {
+		reached = st.Succeeded >= *spec.Completions && active == 0
+	}
+	scm, scmOK := st.Condition(jobsim.JobSuccessCriteriaMet)
+	ft, ftOK := st.Condition(jobsim.JobFailureTarget)
+	if reached && !ftOK && !scmOK && spec.SuccessPolicy == nil {
+		k.fail(e, "completions reached (succeeded %d, active 0) but no SuccessCriteriaMet", st.Succeeded)
+	}
+	if scmOK && scm.Reason == jobsim.JobReasonCompletionsReached && !reached && st.Terminating == 0 && active == 0 {
+		k.fail(e, "SuccessCriteriaMet/CompletionsReached with succeeded %d", st.Succeeded)
+	}
+	limit := deref(spec.BackoffLimit)
+	overLimit := st.Failed > limit
+	onFailure := spec.Template.Spec.RestartPolicy == jobsim.RestartOnFailure &&
+		(restarts >= limit && limit > 0 || limit == 0 && restarts > 0)
+	firstFT := ftOK && !slices.Contains(js.conditions, jobsim.JobFailureTarget)
+	if firstFT && ft.Reason == jobsim.JobReasonBackoffLimitExceeded && !overLimit && !onFailure {
+		k.fail(e, "BackoffLimitExceeded with failed %d ≤ backoffLimit %d and %d restarts", st.Failed, limit, restarts)
+	}
+	if (overLimit || onFailure) && !ftOK && !scmOK {
+		k.fail(e, "backoff limit %d exceeded (failed %d, restarts %d) but no FailureTarget", limit, st.Failed, restarts)
+	}
+	if st.IsTrue(jobsim.JobComplete) && (!st.CompletionTime.Equal(conditionTime(st, jobsim.JobComplete)) || st.Active != 0 || st.Terminating != 0) {
+		k.fail(e, "Complete with completionTime %v, active %d, terminating %d", st.CompletionTime, st.Active, st.Terminating)
+	}
+	if st.IsTrue(jobsim.JobFailed) && (!st.CompletionTime.IsZero() || st.Active != 0 || st.Terminating != 0) {
+		k.fail(e, "Failed with completionTime %v, active %d, terminating %d", st.CompletionTime, st.Active, st.Terminating)
+	}
+}
+
+func conditionTime(st jobsim.JobStatus, t jobsim.JobConditionType) time.Time {
+	c, _ := st.Condition(t)
+	return c.LastTransitionTime
+}
+
+// checkConditions checks the condition list after every event: at most
+// one terminal condition, each with its interim one, no contradiction,
+// nothing ever removed.
+func (k *Checker) checkConditions(e jobsim.Event, js *jobState) {
+	st := js.h.Status()
+	var types []jobsim.JobConditionType
+	for _, c := range st.Conditions {
+		types = append(types, c.Type)
+	}
+	for i, t := range js.conditions {
+		if i >= len(types) || types[i] != t {
+			k.fail(e, "condition %s removed or reordered: had %v, now %v", t, js.conditions, types)
+			break
+		}
+	}
+	js.conditions = types
+	complete, failed := st.IsTrue(jobsim.JobComplete), st.IsTrue(jobsim.JobFailed)
+	switch {
+	case complete && failed:
+		k.fail(e, "both Complete and Failed")
+	case complete && !st.IsTrue(jobsim.JobSuccessCriteriaMet):
+		k.fail(e, "Complete without SuccessCriteriaMet")
+	case failed && !st.IsTrue(jobsim.JobFailureTarget):
+		k.fail(e, "Failed without FailureTarget")
+	}
+	if st.IsTrue(jobsim.JobSuccessCriteriaMet) && st.IsTrue(jobsim.JobFailureTarget) {
+		k.fail(e, "both SuccessCriteriaMet and FailureTarget")
+	}
+	now := jobsim.JobConditionType("")
+	if complete {
+		now = jobsim.JobComplete
+	} else if failed {
+		now = jobsim.JobFailed
+	}
+	if js.terminal != "" && now != js.terminal {
+		k.fail(e, "terminal condition %s changed to %q", js.terminal, now)
+	}
+	if js.terminal == "" {
+		js.terminal = now
+	}
+}
+
+// checkDeadline: no pod of a job runs past startTime +
+// activeDeadlineSeconds + its grace period.
+func (k *Checker) checkDeadline(e jobsim.Event, js *jobState) {
+	spec := js.h.Spec()
+	st := js.h.Status()
+	if spec.ActiveDeadline == nil || st.StartTime.IsZero() || spec.Suspend {
+		return
+	}
+	grace := 30 * time.Second
+	if g := spec.Template.Spec.TerminationGracePeriod; g != nil {
+		grace = *g
+	}
+	limit := st.StartTime.Add(*spec.ActiveDeadline + grace)
+	if !e.Time.After(limit) {
+		return
+	}
+	for _, p := range js.h.Pods() {
+		if p.Status.Phase == jobsim.PodRunning || p.Status.Phase == jobsim.PodPending {
+			k.fail(e, "pod %s still %s after startTime + activeDeadline + grace (%v)", p.Name, p.Status.Phase, limit.Format(time.RFC3339))
+		}
+	}
+}
+
+// Final checks what must hold once a run is over: every pod the
+// controller created is accounted for exactly once.
+func (k *Checker) Final() {
+	for key, js := range k.jobs {
+		st := js.h.Status()
+		if !st.Finished() || js.h.Spec().CompletionMode == jobsim.Indexed {
+			continue
+		}
+		if len(js.h.Pods()) > 0 && hasFinalizer(js.h.Pods()) {
+			k.errs = append(k.errs, fmt.Sprintf("job %s finished with pods still holding the finalizer", key))
+		}
+		if st.Succeeded+st.Failed+js.uncounted != js.created {
+			k.errs = append(k.errs, fmt.Sprintf("job %s: succeeded %d + failed %d + deleted uncounted %d != %d pods created",
+				key, st.Succeeded, st.Failed, js.uncounted, js.created))
+		}
+	}
+}
+
+func hasFinalizer(pods []jobsim.Pod) bool {
+	for _, p := range pods {
+		if len(p.Finalizers) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func deref(p *int) int {
+	if p == nil {
+		return 0
+	}
+	return *p
+}
+
+// parseIntervals reads an interval list such as "1,3-5" into a set.
+func parseIntervals(s string) map[int]bool {
+	out := map[int]bool{}
+	if s == "" {
+		return out
+	}
+	for _, part := range strings.Split(s, ",") {
+		var a, b int
+		if n, _ := fmt.Sscanf(part, "%d-%d", &a, &b); n == 2 {
+			for i := a; i <= b; i++ {
+				out[i] = true
+			}
+		} else if n == 1 {
+			out[a] = true
+		}
+	}
+	return out
+}

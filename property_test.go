@@ -1,0 +1,125 @@
+package jobsim_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"pgregory.net/rapid"
+
+	"github.com/jobsim/jobsim"
+	"github.com/jobsim/jobsim/jobsimtest"
+)
+
+// Property tests: random jobs and behaviours, every invariant of
+// jobsimtest checked after every event, every run done twice and the two
+// histories compared. Run more cases with -rapid.checks=N.
+
+// checkedRun simulates job with b and returns the event history; it fails
+// t on any invariant violation.
+func checkedRun(t *rapid.T, cfg jobsim.Config, job jobsim.Job, b jobsim.Behavior) []jobsim.Event {
+	c := jobsim.NewCluster(cfg)
+	if _, err := c.Submit(job, b); err != nil {
+		t.Fatalf("generated job is invalid: %v", err)
+	}
+	if err := jobsimtest.Check(c); err != nil {
+		t.Fatalf("seed %d:\n%v", cfg.Seed, err)
+	}
+	return c.Events()
+}
+
+func TestPropertyInvariantsHoldAfterEveryEvent(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		job := jobsimtest.Jobs("prop").Draw(t, "job")
+		b := jobsimtest.Behaviors().Draw(t, "behavior")
+		cfg := jobsim.Config{
+			Seed:      rapid.Uint64().Draw(t, "seed"),
+			SyncDelay: rapid.SampledFrom([]time.Duration{0, time.Second}).Draw(t, "syncDelay"),
+			MaxEvents: 1_000_000,
+		}
+		first := checkedRun(t, cfg, job, b)
+		second := checkedRun(t, cfg, job, b)
+		if d := cmp.Diff(first, second); d != "" {
+			t.Fatalf("same seed and inputs, different histories (-first +second):\n%s", d)
+		}
+	})
+}
+
+// clusterMachine is a rapid state machine over a cluster: jobs are
+// submitted, time passes, and users suspend, resume, scale and delete
+// jobs, with every invariant checked after every event.
+type clusterMachine struct {
+	c     *jobsim.Cluster
+	chk   *jobsimtest.Checker
+	names []string
+	n     int
+}
+
+func (m *clusterMachine) Submit(t *rapid.T) {
+	name := fmt.Sprintf("job-%d", m.n)
+	m.n++
+	job := jobsimtest.Jobs(name).Draw(t, "job")
+	if _, err := m.c.Submit(job, jobsimtest.Behaviors().Draw(t, "behavior")); err != nil {
+		t.Fatalf("generated job is invalid: %v", err)
+	}
+	m.names = append(m.names, name)
+}
+
+func (m *clusterMachine) Advance(t *rapid.T) {
+	d := time.Duration(rapid.IntRange(0, 600).Draw(t, "seconds")) * time.Second
+	if err := m.c.Advance(d); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (m *clusterMachine) pick(t *rapid.T) string {
+	if len(m.names) == 0 {
+		t.Skip("no job yet")
+	}
+	return rapid.SampledFrom(m.names).Draw(t, "job")
+}
+
+func (m *clusterMachine) Suspend(t *rapid.T) {
+	name := m.pick(t)
+	v := rapid.Bool().Draw(t, "suspend")
+	if err := m.c.Update("", name, func(s *jobsim.JobSpec) { s.Suspend = v }); err != nil && m.c.Job("", name) != nil {
+		t.Fatal(err)
+	}
+}
+
+func (m *clusterMachine) Scale(t *rapid.T) {
+	name := m.pick(t)
+	p := rapid.IntRange(0, 20).Draw(t, "parallelism")
+	if err := m.c.Update("", name, func(s *jobsim.JobSpec) { s.Parallelism = jobsim.Ptr(p) }); err != nil && m.c.Job("", name) != nil {
+		t.Fatal(err)
+	}
+}
+
+func (m *clusterMachine) Delete(t *rapid.T) {
+	name := m.pick(t)
+	if m.c.Job("", name) == nil {
+		t.Skip("already deleted")
+	}
+	if err := m.c.Delete("", name); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (m *clusterMachine) Check(t *rapid.T) {
+	if err := m.chk.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStateMachineInvariants(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		c := jobsim.NewCluster(jobsim.Config{
+			Seed:      rapid.Uint64().Draw(t, "seed"),
+			SyncDelay: rapid.SampledFrom([]time.Duration{0, time.Second}).Draw(t, "syncDelay"),
+			MaxEvents: 1_000_000,
+		})
+		m := &clusterMachine{c: c, chk: jobsimtest.NewChecker(c)}
+		t.Repeat(rapid.StateMachineActions(m))
+	})
+}
