@@ -415,14 +415,14 @@ func (c *Cluster) trackStatus(s *sync) {
 		pods = append(c.scratch.pods[:0], j.cands...)
 	}
 	if j.indexed() {
+		// Upstream counts an Indexed job's pods in index order; the order
+		// matters when more than maxUncountedPods wait.
 		slices.SortFunc(pods, func(a, b *pod) int {
 			if a.index != b.index {
 				return a.index - b.index
 			}
 			return cmpSeq(a.seq, b.seq)
 		})
-	} else {
-		slices.SortFunc(pods, func(a, b *pod) int { return cmpSeq(a.seq, b.seq) })
 	}
 	c.scratch.pods = pods
 	failureFinish := s.finish != nil && s.finish.Type != JobSuccessCriteriaMet

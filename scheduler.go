@@ -22,7 +22,6 @@ func (c *Cluster) queueForScheduling(p *pod) {
 // waits, in queue order, and the kubelet starts it.
 func (c *Cluster) fireSchedule(uint64) {
 	queue := c.schedQueue
-	c.schedQueue = nil
 	for _, ref := range queue {
 		p := c.lookup(ref)
 		if p == nil || p.bound || p.deleting || p.terminal() {
@@ -34,7 +33,6 @@ func (c *Cluster) fireSchedule(uint64) {
 		}
 		c.startPod(p)
 	}
-	if cap(queue) <= 1024 {
-		c.schedQueue = queue[:0]
-	}
+	// Nothing queues pods during a pass, so the buffer can be reused.
+	c.schedQueue = queue[:0]
 }

@@ -1,0 +1,55 @@
+// Package jobsimtest helps property-test Kubernetes Job specs with jobsim:
+// an invariant checker that watches a simulation and rapid generators of
+// jobs and container behaviours.
+//
+// Check runs a Cluster to the end and returns one error listing every
+// violation, as fstest.TestFS does for file systems. NewChecker attaches
+// the same checks to a Cluster you drive yourself (for example from a
+// rapid state machine); read the violations with Checker.Err. Jobs,
+// JobSpecs, Runs and Behaviors generate inputs that shrink to small cases.
+//
+// # Invariants
+//
+// The checker derives each invariant from the Job controller's rules
+// (jobsim's SPEC), from what it can observe: the events and the jobs' and
+// pods' views. After every event:
+//   - virtual time never goes back;
+//   - a job's conditions are never removed or reordered; Complete and
+//     Failed never both hold, nor SuccessCriteriaMet and FailureTarget;
+//     Complete needs SuccessCriteriaMet and Failed needs FailureTarget; the
+//     terminal condition never changes;
+//   - no pod is created once the job has a terminal or interim condition,
+//     nor while it is suspended;
+//   - no pod is created earlier than the pod-failure backoff allows: 10 s
+//     doubling to 10 min after the consecutive failures since the last
+//     success, from the last failure's finish time (not checked with
+//     backoffLimitPerIndex);
+//   - no pod is still Pending or Running later than the job's startTime +
+//     activeDeadlineSeconds + its termination grace period.
+//
+// After every status write of the controller:
+//   - active, ready and terminating equal what the pods show, and ready ≤
+//     active;
+//   - succeeded and failed never decrease, and never count more pods than
+//     were created;
+//   - active is within what the job wants: none while suspended, at most
+//     min(parallelism, completions − succeeded), at most parallelism for a
+//     work queue before its first success, never growing after it;
+//   - Indexed jobs: active pods have indexes in [0, completions), at most
+//     one per index; completed indexes only grow and number succeeded;
+//   - SuccessCriteriaMet is set exactly when the completions rule holds
+//     (unless a failure came first); FailureTarget with
+//     BackoffLimitExceeded exactly when failed > backoffLimit or, with
+//     restartPolicy OnFailure, the restart counts reach it;
+//   - Complete has its completionTime, Failed none, and a finished job has
+//     nothing active or terminating.
+//
+// At the end of Check (or after Checker.Final), every pod the controller
+// created for a finished NonIndexed job is accounted for exactly once: as
+// succeeded, as failed, or as deleted by the controller without being
+// counted.
+//
+// # Concurrency
+//
+// A Checker runs on its Cluster's goroutine, like every Observer.
+package jobsimtest
