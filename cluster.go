@@ -114,6 +114,9 @@ func NewCluster(cfg Config) *Cluster {
 // Now returns the cluster's virtual time.
 func (c *Cluster) Now() time.Time { return c.eng.Now() }
 
+// Elapsed returns the virtual time passed since Config.Start.
+func (c *Cluster) Elapsed() time.Duration { return c.eng.Elapsed() }
+
 // Seed returns the cluster's seed.
 func (c *Cluster) Seed() uint64 { return c.cfg.Seed }
 
@@ -163,7 +166,7 @@ func (c *Cluster) jobEvent(j *job, t EventType, reason, msg string) {
 	if !c.recording() {
 		return
 	}
-	c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: "Job", Namespace: j.ns, Name: j.name}, Job: j.name, Type: t, Reason: reason, Message: msg})
+	c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindJob, Namespace: j.ns, Name: j.name}, Job: j.name, Type: t, Reason: reason, Message: msg})
 }
 
 func (c *Cluster) podEvent(p *pod, t EventType, reason, msg string) {
@@ -171,7 +174,7 @@ func (c *Cluster) podEvent(p *pod, t EventType, reason, msg string) {
 		return
 	}
 	j := p.job
-	c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: "Pod", Namespace: j.ns, Name: p.name()}, Job: j.name, Type: t, Reason: reason, Message: msg})
+	c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindPod, Namespace: j.ns, Name: p.name()}, Job: j.name, Type: t, Reason: reason, Message: msg})
 }
 
 // Submit creates a job, as `kubectl create` would: it applies the API

@@ -54,9 +54,15 @@ const (
 	ReasonDeleted       = "Deleted"
 )
 
+// The kinds of object an ObjectRef names.
+const (
+	KindJob = "Job"
+	KindPod = "Pod"
+)
+
 // ObjectRef names a Job or a Pod.
 type ObjectRef struct {
-	Kind      string // "Job" or "Pod"
+	Kind      string // KindJob or KindPod
 	Namespace string
 	Name      string
 }
@@ -64,9 +70,9 @@ type ObjectRef struct {
 // String returns kubectl's short form: job/NAME or pod/NAME.
 func (r ObjectRef) String() string {
 	switch r.Kind {
-	case "Job":
+	case KindJob:
 		return "job/" + r.Name
-	case "Pod":
+	case KindPod:
 		return "pod/" + r.Name
 	}
 	return r.Kind + "/" + r.Name

@@ -1,0 +1,154 @@
+// Package jobsim simulates Kubernetes batch/v1 Jobs and their Pods in
+// memory, on virtual time, deterministically. It runs the Job controller,
+// the kubelet's handling of container runs, restarts and graceful
+// termination, the scheduler, the garbage collector and the
+// TTL-after-finished controller as Kubernetes v1.35.4 does, so that a Go
+// program can learn what a Job spec will really do (how retries, backoff,
+// deadlines, suspension and completion indexes play out) without a
+// cluster. A Job that would run for a day is simulated in microseconds, and
+// the same seed and inputs always give the same history.
+//
+// The entry points:
+//
+//   - [NewCluster] makes an empty [Cluster] from a [Config] (seed, start
+//     time, controller sync delay, limits). The zero Config behaves like
+//     Kubernetes' defaults.
+//   - [Cluster.Submit] creates a [Job], as `kubectl create` would, with a
+//     [Behavior] that decides each container run ([Run]): [Fixed],
+//     [Always], [Forever], [Script] (runs scripted per completion index or
+//     pod ordinal), [Random] (seeded random durations and failures), a
+//     [BehaviorFunc], or nil for [TemplateBehavior] (the pod template's
+//     jobsim.dev/run and jobsim.dev/exit-code annotations, else
+//     [DefaultRun]). It returns a [JobHandle].
+//   - [Cluster.Run] simulates until nothing is left to happen;
+//     [Cluster.RunUntil] and [Cluster.Advance] simulate up to a virtual
+//     time; [Cluster.Step] fires one event. [Cluster.Now] is the clock.
+//   - [JobHandle] views a job: [JobHandle.Status] (a [JobStatus]: the
+//     conditions and counters), [JobHandle.Spec], [JobHandle.Job],
+//     [JobHandle.Pods]. [Cluster.Job] and [Cluster.Jobs] find handles.
+//   - [Cluster.Pods] snapshots every existing [Pod]: phase, conditions,
+//     container states, exit codes and restart counts.
+//   - [Cluster.Events] returns the history, a list of [Event] (Kubernetes
+//     Events and watch-style changes to Jobs); [Cluster.Observe] streams
+//     them to an [Observer] as they happen.
+//   - [Cluster.Update] edits a running job's mutable fields (suspend,
+//     parallelism, activeDeadlineSeconds ...) as `kubectl edit` would;
+//     [Cluster.Delete] and [Cluster.DeletePod] delete a job or a pod;
+//     [Cluster.At] runs such calls at a chosen virtual time.
+//   - [SetDefaults], [Validate] and [ValidateUpdate] apply the API server's
+//     defaulting and validation on their own, without simulating anything.
+//
+// # Determinism
+//
+// The same [Config.Seed] and the same sequence of calls give the same
+// history: the same events in the same order at the same virtual times,
+// the same pod names and UIDs, on every run and every platform. Nothing
+// depends on map iteration, pointer values, goroutines or the wall clock.
+// Zero is a seed like any other.
+//
+// Pod names look like the API server's generated names (pi-job-8jhzp,
+// or job-2-x7k2p for index 2 of an Indexed job), but the five-character
+// suffix is a permutation, keyed by the seed and the job's namespace and
+// name, of the pod's creation ordinal within its job. So the n-th pod of a
+// job has the same name whatever other jobs do.
+//
+// A [Behavior] sees a [RunContext] whose Rand draws from a stream keyed by
+// (seed, job, key, attempt), where the key is the completion index or the
+// pod's creation ordinal and the attempt counts earlier runs under that
+// key. [Random] uses it, so adding a job, or a job drawing more numbers,
+// never changes another job's or another pod's runs.
+//
+// # Time
+//
+// Time is virtual only: nothing in the package reads the wall clock or
+// sleeps. The cluster starts at [Config.Start], by default the Unix epoch
+// (1970-01-01T00:00:00Z), and jumps from one event to the next. Every
+// timestamp the package reports (event times, conditions, startTime,
+// completionTime, container states) is virtual.
+//
+// Several things may happen at one instant. Changes in the world come
+// first (pod transitions such as a container exiting, and user actions
+// scheduled with [Cluster.At]), then the controllers' syncs, then the
+// scheduler, which binds and starts the pods created in those syncs; ties
+// within each class go in the order they were scheduled. A callback run by
+// At sees its own instant as [Cluster.Now].
+//
+// The Job controller reacts to a pod change or to its own status write
+// after [Config.SyncDelay]. The default 0 reacts at once; 1 s reproduces
+// the real controller's batching of pod events and status writes
+// (syncJobBatchPeriod). A Submit or a spec change through [Cluster.Update]
+// syncs at once, and the controller's own timers (the end of a pod-failure
+// backoff, activeDeadlineSeconds) are not batched, as upstream. Every
+// other delay (pod-failure backoff, the kubelet's CrashLoopBackOff,
+// activeDeadlineSeconds, ttlSecondsAfterFinished, termination grace
+// periods) is modelled exactly.
+//
+// # Errors
+//
+// An invalid job is refused: [Cluster.Submit] and [Validate] return a
+// *[ValidationError] that lists every problem with its field path and the
+// API server's message ("spec.parallelism: Invalid value: -1: must be
+// greater than or equal to 0"), and nothing is simulated. [Cluster.Update]
+// returns one for a change the API server would refuse. Names that are
+// taken or missing give *[AlreadyExistsError], *[NotFoundError] and
+// *[PodNotFoundError].
+//
+// What happens during a simulation is never a Go error: a failed pod, an
+// exceeded backoffLimit or activeDeadlineSeconds show up as pod phases,
+// job status counters, conditions (Failed with reason
+// BackoffLimitExceeded, say) and Events.
+//
+// Misuse by the programmer panics: [Cluster.RunUntil] or [Cluster.At] at a
+// time before Now, or [Cluster.Advance] by a negative duration. The only
+// error of Run and its variants is the event limit ([Config.MaxEvents],
+// default [sim.DefaultMaxEvents]), which stops a simulation that would
+// otherwise never end: they then return an error wrapping
+// [sim.ErrEventLimit].
+//
+// # Fidelity
+//
+// jobsim follows the Job controller, kubelet and API validation of
+// Kubernetes v1.35.4 with its default feature gates: pod creation and
+// deletion (deletions first, controller.ActivePods order), counting
+// finished pods through the tracking finalizer, the two-step terminal
+// conditions (FailureTarget then Failed, SuccessCriteriaMet then
+// Complete), the pod-failure backoff (10 s doubling to 10 min, measured
+// from the pod's finish time), backoffLimit and the OnFailure restart
+// count, activeDeadlineSeconds, suspend and resume, podReplacementPolicy,
+// elastic Indexed jobs, ttlSecondsAfterFinished and graceful termination
+// with exit codes 143 and 137. The known differences:
+//
+//   - status.active keeps the real count while the pod-failure backoff
+//     holds creations back, where v1.35.4 writes 0.
+//   - Pods equal in every controller.ActivePods rule are deleted newest
+//     first, where upstream's order is arbitrary.
+//   - Generated pod-name suffixes never collide, where the API server draws
+//     them at random and retries on a collision.
+//   - Init containers complete instantly, and every container of a pod
+//     takes the same run.
+//   - A pod deleted before it started fails at once, its containers
+//     reported terminated with exit code 137 (ContainerStatusUnknown).
+//   - The cluster has one node of unlimited capacity, so every pod is bound
+//     and started at the instant it is created.
+//   - [Cluster.Delete] uses background propagation, as kubectl does (the job
+//     goes at once, then its pods terminate gracefully), and the
+//     TTL-after-finished controller foreground propagation, which for a
+//     finished job, whose pods have all terminated, removes the job and its
+//     pods at the same instant.
+//   - Counted finished pods are kept up to [Config.MaxFinishedPods],
+//     default 12500 like the pod garbage collector's
+//     --terminated-pod-gc-threshold, then removed oldest first.
+//   - spec.podFailurePolicy, spec.successPolicy, spec.backoffLimitPerIndex
+//     and spec.maxFailedIndexes are validated (and podFailurePolicy sets
+//     the podReplacementPolicy default) but not yet acted on by the
+//     simulated controller.
+//
+// # Concurrency
+//
+// A [Cluster] is not safe for concurrent use, and neither is a
+// [JobHandle] it returns. Observers and Behaviors are called
+// synchronously on the goroutine that called Run, RunUntil, Advance or
+// Step. Use one Cluster per goroutine: separate Clusters share nothing, so
+// a sweep over many seeds parallelises across goroutines, provided the
+// Behaviors and Observers given to them do not share mutable state.
+package jobsim

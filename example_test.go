@@ -1,0 +1,368 @@
+package jobsim_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jobsim/jobsim"
+)
+
+// The pi-job of the kiamol Kubernetes course (chapter 8): one pod that
+// computes pi to 50 places and exits. Submitted with a Behavior whose
+// every container run lasts 10 seconds and exits 0, the Job completes at
+// 10 s. Times are printed as virtual time since the cluster started.
+func Example() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+
+	job := jobsim.Job{
+		Name:   "pi-job",
+		Labels: map[string]string{"kiamol": "ch08"},
+		Spec: jobsim.JobSpec{
+			// completions and parallelism unset: both default to 1.
+			Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+				RestartPolicy: jobsim.RestartNever,
+				Containers: []jobsim.Container{{
+					Name:    "pi",
+					Image:   "kiamol/ch05-pi",
+					Command: []string{"dotnet", "Pi.Web.dll", "-m", "console", "-dp", "50"},
+				}},
+			}},
+		},
+	}
+	h, err := c.Submit(job, jobsim.Fixed(10*time.Second, 0))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := c.Run(); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	for _, e := range c.Events() {
+		fmt.Printf("%-4v %-19s %-16s %s\n", e.Time.Sub(start), e.Object, e.Reason, e.Message)
+	}
+	fmt.Println()
+	for _, cond := range h.Status().Conditions {
+		fmt.Printf("%s=%s %s at %v\n", cond.Type, cond.Status, cond.Reason, cond.LastTransitionTime.Sub(start))
+	}
+	// Output:
+	// 0s   job/pi-job          Created          Job created
+	// 0s   job/pi-job          SuccessfulCreate Created pod: pi-job-8jhzp
+	// 0s   job/pi-job          StatusUpdated    active=1 ready=0 terminating=0 succeeded=0 failed=0
+	// 0s   pod/pi-job-8jhzp    Scheduled        Successfully assigned default/pi-job-8jhzp to node-0
+	// 0s   pod/pi-job-8jhzp    Started          Started container pi
+	// 0s   job/pi-job          StatusUpdated    active=1 ready=1 terminating=0 succeeded=0 failed=0
+	// 10s  pod/pi-job-8jhzp    Completed        Container pi exited with code 0
+	// 10s  job/pi-job          StatusUpdated    active=0 ready=0 terminating=0 succeeded=1 failed=0 SuccessCriteriaMet Complete
+	// 10s  job/pi-job          Completed        Job completed
+	//
+	// SuccessCriteriaMet=True CompletionsReached at 10s
+	// Complete=True CompletionsReached at 10s
+}
+
+// Submit validates a Job as the API server would and refuses it, listing
+// every problem with its field path, before anything is simulated.
+func ExampleCluster_Submit() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	_, err := c.Submit(jobsim.Job{
+		Name: "pi-job",
+		Spec: jobsim.JobSpec{
+			Parallelism:    jobsim.Ptr(-1),
+			ActiveDeadline: jobsim.Ptr(1500 * time.Millisecond),
+			Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+				RestartPolicy: jobsim.RestartAlways,
+				Containers:    []jobsim.Container{{Name: "pi"}},
+			}},
+		},
+	}, nil)
+
+	var verr *jobsim.ValidationError
+	if errors.As(err, &verr) {
+		fmt.Printf("%s %q is invalid:\n", verr.Kind, verr.Name)
+		for _, fe := range verr.Errors {
+			fmt.Println("  ", fe)
+		}
+	}
+	fmt.Println(len(c.Jobs()), "jobs")
+	// Output:
+	// Job.batch "pi-job" is invalid:
+	//    spec.parallelism: Invalid value: -1: must be greater than or equal to 0
+	//    spec.activeDeadlineSeconds: Invalid value: "1.5s": must be a whole number of seconds
+	//    spec.template.spec.containers[0].image: Required value
+	//    spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"
+	// 0 jobs
+}
+
+// RunUntil lets virtual time pass up to a given moment and stops there,
+// so that the cluster can be inspected mid-run.
+func ExampleCluster_RunUntil() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+	h, err := c.Submit(jobsim.Job{
+		Name: "batch",
+		Spec: jobsim.JobSpec{
+			Completions: jobsim.Ptr(3),
+			Parallelism: jobsim.Ptr(1),
+			Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+				RestartPolicy: jobsim.RestartNever,
+				Containers:    []jobsim.Container{{Name: "work", Image: "busybox"}},
+			}},
+		},
+	}, jobsim.Fixed(40*time.Second, 0))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	if err := c.RunUntil(start.Add(90 * time.Second)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	st := h.Status()
+	fmt.Printf("at %v: active=%d succeeded=%d finished=%t\n", c.Now().Sub(start), st.Active, st.Succeeded, h.Finished())
+	for _, p := range h.Pods() {
+		fmt.Printf("  %s %s since %v\n", p.Name, p.Status.Phase, p.CreationTime.Sub(start))
+	}
+
+	if err := c.Run(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	st = h.Status()
+	fmt.Printf("at %v: active=%d succeeded=%d finished=%t\n", c.Now().Sub(start), st.Active, st.Succeeded, h.Finished())
+	fmt.Println("completionTime:", st.CompletionTime.Sub(start))
+	// Output:
+	// at 1m30s: active=1 succeeded=2 finished=false
+	//   batch-l992d Succeeded since 0s
+	//   batch-zcc94 Succeeded since 40s
+	//   batch-krkc2 Running since 1m20s
+	// at 2m0s: active=0 succeeded=3 finished=true
+	// completionTime: 2m0s
+}
+
+// Update edits a running Job as `kubectl edit` would. Suspending deletes
+// the active pods (they are not counted as failed); resuming creates new
+// ones and resets startTime.
+func ExampleCluster_Update() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+	h, err := c.Submit(jobsim.Job{
+		Name: "report",
+		Spec: jobsim.JobSpec{
+			Completions: jobsim.Ptr(4),
+			Parallelism: jobsim.Ptr(2),
+			Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+				RestartPolicy: jobsim.RestartNever,
+				Containers:    []jobsim.Container{{Name: "report", Image: "busybox"}},
+			}},
+		},
+	}, jobsim.Fixed(30*time.Second, 0))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	edit := func(at time.Duration, change func(*jobsim.JobSpec)) {
+		if err := c.RunUntil(start.Add(at)); err != nil {
+			fmt.Println(err)
+		}
+		if err := c.Update("", "report", change); err != nil {
+			fmt.Println(err)
+		}
+	}
+	edit(10*time.Second, func(s *jobsim.JobSpec) { s.Suspend = true })
+	edit(time.Minute, func(s *jobsim.JobSpec) { s.Suspend = false })
+	if err := c.Run(); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	for _, e := range c.Events() {
+		if e.Object.Kind == "Job" && e.Reason != jobsim.ReasonStatusUpdated {
+			fmt.Printf("%-5v %-16s %s\n", e.Time.Sub(start), e.Reason, e.Message)
+		}
+	}
+	st := h.Status()
+	fmt.Printf("startTime %v, succeeded %d, failed %d\n", st.StartTime.Sub(start), st.Succeeded, st.Failed)
+	for _, cond := range st.Conditions {
+		fmt.Printf("%s=%s %s at %v\n", cond.Type, cond.Status, cond.Reason, cond.LastTransitionTime.Sub(start))
+	}
+	// Output:
+	// 0s    Created          Job created
+	// 0s    SuccessfulCreate Created pod: report-k7n6q
+	// 0s    SuccessfulCreate Created pod: report-hdbjh
+	// 10s   SpecUpdated      suspend: false → true
+	// 10s   SuccessfulDelete Deleted pod: report-hdbjh
+	// 10s   SuccessfulDelete Deleted pod: report-k7n6q
+	// 10s   Suspended        Job suspended
+	// 1m0s  SpecUpdated      suspend: true → false
+	// 1m0s  SuccessfulCreate Created pod: report-9bz98
+	// 1m0s  SuccessfulCreate Created pod: report-68z54
+	// 1m0s  Resumed          Job resumed
+	// 1m30s SuccessfulCreate Created pod: report-llklk
+	// 1m30s SuccessfulCreate Created pod: report-zjcj8
+	// 2m0s  Completed        Job completed
+	// startTime 1m0s, succeeded 4, failed 0
+	// Suspended=False JobResumed at 1m0s
+	// SuccessCriteriaMet=True CompletionsReached at 2m0s
+	// Complete=True CompletionsReached at 2m0s
+}
+
+// An Observer sees every event as it happens, on the simulation goroutine,
+// and may read the cluster. Here it follows a Job whose pods always fail:
+// the controller replaces them after the pod-failure backoff (10 s, then
+// 20 s, measured from each failure) until backoffLimit is exceeded.
+func ExampleCluster_Observe() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+	c.Observe(jobsim.ObserverFunc(func(e jobsim.Event) {
+		if e.Type == jobsim.EventChange {
+			return
+		}
+		line := fmt.Sprintf("%-4v %-17s %-20s %s", e.Time.Sub(start), e.Object, e.Reason, e.Message)
+		if h := c.Job("", e.Job); h != nil {
+			line += fmt.Sprintf(" (failed=%d)", h.Status().Failed)
+		}
+		fmt.Println(line)
+	}))
+
+	_, err := c.Submit(jobsim.Job{
+		Name: "flaky",
+		Spec: jobsim.JobSpec{
+			BackoffLimit: jobsim.Ptr(2),
+			Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+				RestartPolicy: jobsim.RestartNever,
+				Containers:    []jobsim.Container{{Name: "main", Image: "busybox"}},
+			}},
+		},
+	}, jobsim.Fixed(5*time.Second, 1))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := c.Run(); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// 0s   job/flaky         SuccessfulCreate     Created pod: flaky-mpdbx (failed=0)
+	// 0s   pod/flaky-mpdbx   Scheduled            Successfully assigned default/flaky-mpdbx to node-0 (failed=0)
+	// 0s   pod/flaky-mpdbx   Started              Started container main (failed=0)
+	// 5s   pod/flaky-mpdbx   Error                Container main exited with code 1 (failed=0)
+	// 15s  job/flaky         SuccessfulCreate     Created pod: flaky-9w7wm (failed=1)
+	// 15s  pod/flaky-9w7wm   Scheduled            Successfully assigned default/flaky-9w7wm to node-0 (failed=1)
+	// 15s  pod/flaky-9w7wm   Started              Started container main (failed=1)
+	// 20s  pod/flaky-9w7wm   Error                Container main exited with code 1 (failed=1)
+	// 40s  job/flaky         SuccessfulCreate     Created pod: flaky-2mkw2 (failed=2)
+	// 40s  pod/flaky-2mkw2   Scheduled            Successfully assigned default/flaky-2mkw2 to node-0 (failed=2)
+	// 40s  pod/flaky-2mkw2   Started              Started container main (failed=2)
+	// 45s  pod/flaky-2mkw2   Error                Container main exited with code 1 (failed=2)
+	// 45s  job/flaky         BackoffLimitExceeded Job has reached the specified backoff limit (failed=3)
+}
+
+// Script plays scripted container runs per key: for an Indexed Job the key
+// is the completion index, and the list of an index continues across the
+// replacement pods of that index. Here index 1 fails once, then succeeds;
+// the other indexes take the default run.
+func ExampleScript() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+	behavior := jobsim.Script(map[int][]jobsim.Run{
+		1: {
+			{Duration: 5 * time.Second, ExitCode: 1},
+			{Duration: 20 * time.Second},
+		},
+	}, jobsim.Fixed(10*time.Second, 0))
+	h, err := c.Submit(jobsim.Job{
+		Name: "render",
+		Spec: jobsim.JobSpec{
+			CompletionMode: jobsim.Indexed,
+			Completions:    jobsim.Ptr(3),
+			Parallelism:    jobsim.Ptr(3),
+			Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+				RestartPolicy: jobsim.RestartNever,
+				Containers:    []jobsim.Container{{Name: "frame", Image: "busybox"}},
+			}},
+		},
+	}, behavior)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := c.Run(); err != nil {
+		fmt.Println(err)
+		return
+	}
+
+	for _, p := range c.Pods() {
+		t := p.Status.ContainerStatuses[0].State.Terminated
+		fmt.Printf("%s index %d: %s, ran %v-%v, exit code %d\n",
+			p.Name, p.Index(), p.Status.Phase, t.StartedAt.Sub(start), t.FinishedAt.Sub(start), t.ExitCode)
+	}
+	st := h.Status()
+	fmt.Printf("completedIndexes %q, succeeded %d, failed %d\n", st.CompletedIndexes, st.Succeeded, st.Failed)
+	// Output:
+	// render-0-5969w index 0: Succeeded, ran 0s-10s, exit code 0
+	// render-1-64bqz index 1: Failed, ran 0s-5s, exit code 1
+	// render-2-5njxq index 2: Succeeded, ran 0s-10s, exit code 0
+	// render-1-m7drx index 1: Succeeded, ran 10s-30s, exit code 0
+	// completedIndexes "0-2", succeeded 3, failed 1
+}
+
+// Random draws each container run from a stream keyed by the cluster's
+// seed, the job, the pod's key and the attempt: the same seed gives the
+// same history, and another seed another one.
+func ExampleRandom() {
+	simulate := func(seed uint64) (*jobsim.Cluster, *jobsim.JobHandle) {
+		c := jobsim.NewCluster(jobsim.Config{Seed: seed})
+		h, err := c.Submit(jobsim.Job{
+			Name: "crawl",
+			Spec: jobsim.JobSpec{
+				Completions: jobsim.Ptr(4),
+				Parallelism: jobsim.Ptr(4),
+				Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+					RestartPolicy: jobsim.RestartNever,
+					Containers:    []jobsim.Container{{Name: "crawl", Image: "busybox"}},
+				}},
+			},
+		}, jobsim.Random{Min: 10 * time.Second, Max: time.Minute, FailProbability: 0.25})
+		if err != nil {
+			panic(err)
+		}
+		if err := c.Run(); err != nil {
+			panic(err)
+		}
+		return c, h
+	}
+
+	c, h := simulate(11)
+	start := h.CreationTime()
+	for _, p := range c.Pods() {
+		t := p.Status.ContainerStatuses[0].State.Terminated
+		fmt.Printf("%s started %-7v ran %-7v exit code %d\n", p.Name,
+			t.StartedAt.Sub(start).Round(time.Millisecond), t.FinishedAt.Sub(t.StartedAt).Round(time.Millisecond), t.ExitCode)
+	}
+	summary := func(seed uint64, h *jobsim.JobHandle) {
+		st := h.Status()
+		fmt.Printf("seed %d: succeeded %d, failed %d, complete at %v\n", seed, st.Succeeded, st.Failed,
+			st.CompletionTime.Sub(h.CreationTime()).Round(time.Millisecond))
+	}
+	summary(11, h)
+
+	again, _ := simulate(11)
+	fmt.Println("seed 11 again, same events:", slices.Equal(c.Events(), again.Events()))
+	_, other := simulate(12)
+	summary(12, other)
+	// Output:
+	// crawl-pklfd started 0s      ran 45.054s exit code 0
+	// crawl-pffr2 started 0s      ran 23.29s  exit code 0
+	// crawl-cth6g started 0s      ran 12.729s exit code 1
+	// crawl-brnv6 started 0s      ran 49.526s exit code 0
+	// crawl-xcsrh started 22.729s ran 22.411s exit code 0
+	// seed 11: succeeded 4, failed 1, complete at 49.526s
+	// seed 11 again, same events: true
+	// seed 12: succeeded 4, failed 0, complete at 45.652s
+}
