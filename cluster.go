@@ -82,6 +82,7 @@ type Cluster struct {
 
 	// Scratch space reused across syncs.
 	scratch syncScratch
+	syncs   uint64 // syncs so far
 
 	behaviorRand *rand.Rand
 	behaviorSrc  *rand.PCG
@@ -313,16 +314,37 @@ func (c *Cluster) Delete(ns, name string) error {
 // period to exit. The Job controller then replaces it according to the
 // job's podReplacementPolicy.
 func (c *Cluster) DeletePod(ns, name string) error {
+	p := c.podByName(ns, name)
+	if p == nil {
+		return &PodNotFoundError{Namespace: ns, Name: name}
+	}
+	c.deletePod(p)
+	return nil
+}
+
+// EvictPod evicts a pod through the eviction API: it gets the
+// DisruptionTarget condition (reason EvictionByEvictionAPI) and is deleted
+// gracefully. A pod failure policy can tell such disruptions from the
+// pod's own failures.
+func (c *Cluster) EvictPod(ns, name string) error {
+	p := c.podByName(ns, name)
+	if p == nil {
+		return &PodNotFoundError{Namespace: ns, Name: name}
+	}
+	c.disrupt(p, "EvictionByEvictionAPI")
+	return nil
+}
+
+func (c *Cluster) podByName(ns, name string) *pod {
 	if ns == "" {
 		ns = "default"
 	}
 	for _, p := range c.pods {
 		if p != nil && p.job.ns == ns && p.name() == name {
-			c.deletePod(p)
-			return nil
+			return p
 		}
 	}
-	return &PodNotFoundError{Namespace: ns, Name: name}
+	return nil
 }
 
 // PodNotFoundError is returned for a pod that does not exist.

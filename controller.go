@@ -18,10 +18,12 @@ type syncScratch struct {
 	failedAt    []time.Duration
 	pods        []*pod
 	indexes     []int
+	delayed     map[int]*pod
 }
 
 // sync is one syncJob call.
 type sync struct {
+	id          uint64 // numbers the syncs of a cluster
 	j           *job
 	now         time.Duration // virtual time since the epoch
 	at          time.Time     // the same, as a time
@@ -32,7 +34,10 @@ type sync struct {
 	failed      int // provisional, including pods counted this sync
 	finish      *JobCondition
 	backoff     backoffRecord
-	statusDirty bool // the status changed before finalizers are removed
+	failJob     *pod         // the first failed pod matching a FailJob rule
+	failJobMsg  string       // its message
+	delayed     map[int]*pod // per-index: the failed pod kept for each index
+	statusDirty bool         // the status changed before finalizers are removed
 }
 
 // enqueue asks for a sync of j after delay, keeping an earlier request if
@@ -73,7 +78,9 @@ func (c *Cluster) syncJob(j *job) {
 		j.backoff = backoffRecord{}
 		return
 	}
+	c.syncs++
 	s := &sync{
+		id:          c.syncs,
 		j:           j,
 		now:         c.eng.Elapsed(),
 		at:          c.eng.Now(),
@@ -117,14 +124,25 @@ func (c *Cluster) syncJob(j *job) {
 // gatherFinished finds the pods finished since they were last counted
 // (getNewFinishedPods): succeeded, and failed per isPodFailed, among the
 // pods still holding the finalizer. It fills the scratch lists of finish
-// times (sorted) and returns how many succeeded and how many failed
-// without a policy ignoring them. For Indexed jobs the succeeded indexes
-// join the set at once (calculateSucceededIndexes).
+// times (sorted; ignored failures included, as they feed the backoff) and
+// returns how many succeeded and how many failed without a policy ignoring
+// them. Along the way: for Indexed jobs the succeeded indexes join the set
+// at once (calculateSucceededIndexes) and, with backoffLimitPerIndex, the
+// failed ones (calculateFailedIndexes); the first pod matching a FailJob
+// rule is noted (getFailJobMessage).
 func (c *Cluster) gatherFinished(s *sync) (succeeded, failed int) {
 	j := s.j
 	sc := &c.scratch
 	sc.succeededAt, sc.failedAt = sc.succeededAt[:0], sc.failedAt[:0]
 	for _, p := range j.cands {
+		isFailed := j.isPodFailed(p)
+		var m policyMatch
+		if isFailed {
+			m = c.policyOf(p)
+			if m.Action == ActionFailJob && (s.failJob == nil || p.seq < s.failJob.seq) {
+				s.failJob, s.failJobMsg = p, m.FailJobMessage
+			}
+		}
 		if j.indexed() && !j.idx.valid(p.index) {
 			continue
 		}
@@ -132,14 +150,19 @@ func (c *Cluster) gatherFinished(s *sync) (succeeded, failed int) {
 		case p.phase == PodSucceeded:
 			sc.succeededAt = append(sc.succeededAt, p.finishTime())
 			succeeded++
-			p.newIndex = j.indexed() && j.idx.succeeded.add(p.index)
+			p.newIndex = j.indexed() && j.idx.markSucceeded(p.index)
 			if p.newIndex {
-				j.idx.nSucceeded++
 				s.statusDirty = true
 			}
-		case j.isPodFailed(p):
+		case isFailed:
 			sc.failedAt = append(sc.failedAt, p.finishTime())
-			failed++
+			if m.Counts {
+				failed++
+			}
+			if j.perIndex() && !j.idx.succeeded.has(p.index) && indexFailed(m, p.failureCount, *j.spec.BackoffLimitPerIndex) && j.idx.failed.add(p.index) {
+				j.idx.nFailed++
+				s.statusDirty = true
+			}
 		}
 	}
 	slices.Sort(sc.succeededAt)
@@ -171,6 +194,9 @@ func (c *Cluster) decideFinish(s *sync) {
 	} else if cond := st.condition(JobFailureTarget); cond != nil && cond.Status == ConditionTrue {
 		s.finish = newCondition(JobFailed, cond.Reason, cond.Message, s.at)
 	}
+	if s.finish == nil && s.failJob != nil {
+		s.finish = newCondition(JobFailureTarget, JobReasonPodFailurePolicy, s.failJobMsg, s.at)
+	}
 	if s.finish == nil {
 		limit := *j.spec.BackoffLimit
 		switch {
@@ -183,8 +209,26 @@ func (c *Cluster) decideFinish(s *sync) {
 			c.enqueue(j, *j.spec.ActiveDeadline-(s.now-st.startTime))
 		}
 	}
-	if j.indexed() {
-		s.succeeded = j.idx.nSucceeded
+	if !j.indexed() {
+		return
+	}
+	x := j.idx
+	s.succeeded = x.nSucceeded
+	if j.perIndex() {
+		if s.finish == nil {
+			switch max := j.spec.MaxFailedIndexes; {
+			case max != nil && x.nFailed > *max:
+				s.finish = newCondition(JobFailureTarget, JobReasonMaxFailedIndexesExceeded, "Job has exceeded the specified maximal number of failed indexes", s.at)
+			case x.nFailed > 0 && x.nFailed+x.nSucceeded >= x.completions:
+				s.finish = newCondition(JobFailureTarget, JobReasonFailedIndexes, "Job has failed indexes", s.at)
+			}
+		}
+		s.delayed = c.delayedPods(j)
+	}
+	if s.finish == nil {
+		if rule := matchSuccessPolicy(x.successRules, x.nSucceeded); rule >= 0 {
+			s.finish = newCondition(JobSuccessCriteriaMet, JobReasonSuccessPolicy, fmt.Sprintf("Matched rules at index %d", rule), s.at)
+		}
 	}
 }
 
@@ -228,6 +272,7 @@ func (c *Cluster) deleteJobPod(s *sync, p *pod, removeFinalizer bool) {
 	}
 	s.active--
 	s.terminating++
+	p.deletedBySync = s.id
 	name := ""
 	if c.recording() {
 		name = p.name()
@@ -307,16 +352,31 @@ func (c *Cluster) manageJob(s *sync) {
 	if diff <= 0 {
 		return
 	}
-	if remaining := remainingBackoff(s.backoff.failuresAfterLastSuccess, s.backoff.lastFailure, s.now); remaining > 0 {
-		// Kubernetes v1.35.4 also writes status.active = 0 here; jobsim
-		// keeps the real count (see the package documentation).
-		c.enqueue(j, max(remaining, c.cfg.SyncDelay))
-		return
+	if !j.perIndex() {
+		if remaining := remainingBackoff(s.backoff.failuresAfterLastSuccess, s.backoff.lastFailure, s.now); remaining > 0 {
+			// Kubernetes v1.35.4 also writes status.active = 0 here; jobsim
+			// keeps the real count (see the package documentation).
+			c.enqueue(j, max(remaining, c.cfg.SyncDelay))
+			return
+		}
 	}
 	diff = min(diff, maxPodCreateDeletePerSync)
 	if j.indexed() {
-		for _, ix := range c.firstPendingIndexes(j, diff) {
-			c.createPod(j, ix)
+		indexes := c.firstPendingIndexes(j, diff)
+		if j.perIndex() {
+			var wait time.Duration
+			if indexes, wait = c.creatableIndexes(j, indexes, s.delayed, s.now); len(indexes) == 0 {
+				if wait > 0 {
+					c.enqueue(j, max(wait, c.cfg.SyncDelay))
+				}
+				return
+			}
+		}
+		for _, ix := range indexes {
+			p := c.createPod(j, ix)
+			if d := s.delayed[ix]; d != nil {
+				p.failureCount, p.ignoredCount = replacementCounts(c.policyOf(d), d.failureCount, d.ignoredCount)
+			}
 			s.active++
 		}
 		return
@@ -432,7 +492,8 @@ func (c *Cluster) trackStatus(s *sync) {
 		if !p.finalizer {
 			continue
 		}
-		failed := j.isPodFailed(p)
+		// A pod this sync deleted was active when the sync looked at it.
+		failed := j.isPodFailed(p) && p.deletedBySync != s.id
 		if !c.canRemoveFinalizer(s, p, failed) {
 			continue
 		}
@@ -447,7 +508,7 @@ func (c *Cluster) trackStatus(s *sync) {
 				counted++ // a newly succeeded index also takes a place
 			}
 		case failed || failureFinish:
-			if valid {
+			if valid && c.policyOf(p).Counts {
 				countedFailed++
 				counted++
 			}
@@ -486,7 +547,10 @@ func (c *Cluster) canRemoveFinalizer(s *sync, p *pod, failed bool) bool {
 	if s.j.deleting || s.finish != nil || p.phase == PodSucceeded {
 		return true
 	}
-	return failed
+	if !failed {
+		return false
+	}
+	return s.delayed == nil || s.delayed[p.index] != p
 }
 
 // addInterimCondition records FailureTarget or SuccessCriteriaMet before

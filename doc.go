@@ -116,7 +116,11 @@
 // from the pod's finish time), backoffLimit and the OnFailure restart
 // count, activeDeadlineSeconds, suspend and resume, podReplacementPolicy,
 // elastic Indexed jobs, ttlSecondsAfterFinished and graceful termination
-// with exit codes 143 and 137. The known differences:
+// with exit codes 143 and 137, podFailurePolicy (FailJob, FailIndex,
+// Ignore, Count on exit codes and pod conditions), backoffLimitPerIndex and
+// maxFailedIndexes with the per-index backoff and the failure-count
+// annotations, successPolicy, and disruptions (the DisruptionTarget
+// condition, [Cluster.EvictPod]). The known differences:
 //
 //   - status.active keeps the real count while the pod-failure backoff
 //     holds creations back, where v1.35.4 writes 0.
@@ -138,10 +142,11 @@
 //   - Counted finished pods are kept up to [Config.MaxFinishedPods],
 //     default 12500 like the pod garbage collector's
 //     --terminated-pod-gc-threshold, then removed oldest first.
-//   - spec.podFailurePolicy, spec.successPolicy, spec.backoffLimitPerIndex
-//     and spec.maxFailedIndexes are validated (and podFailurePolicy sets
-//     the podReplacementPolicy default) but not yet acted on by the
-//     simulated controller.
+//   - The Job controller's caps of 500 pods created, deleted or counted per
+//     sync apply as upstream; with Config.SyncDelay 0 the syncs that follow
+//     happen at the same instant.
+//   - Container exits appear as pod events with the container's terminated
+//     reason (Completed, Error); Kubernetes records no Event for them.
 //
 // # Concurrency
 //

@@ -56,7 +56,7 @@ func Example() {
 	// 0s   pod/pi-job-8jhzp    Scheduled        Successfully assigned default/pi-job-8jhzp to node-0
 	// 0s   pod/pi-job-8jhzp    Started          Started container pi
 	// 0s   job/pi-job          StatusUpdated    active=1 ready=1 terminating=0 succeeded=0 failed=0
-	// 10s  pod/pi-job-8jhzp    Completed        Container pi exited with code 0
+	// 10s  pod/pi-job-8jhzp    Completed        Container pi exited with code 0; pod Succeeded
 	// 10s  job/pi-job          StatusUpdated    active=0 ready=0 terminating=0 succeeded=1 failed=0 SuccessCriteriaMet Complete
 	// 10s  job/pi-job          Completed        Job completed
 	//
@@ -251,15 +251,15 @@ func ExampleCluster_Observe() {
 	// 0s   job/flaky         SuccessfulCreate     Created pod: flaky-mpdbx (failed=0)
 	// 0s   pod/flaky-mpdbx   Scheduled            Successfully assigned default/flaky-mpdbx to node-0 (failed=0)
 	// 0s   pod/flaky-mpdbx   Started              Started container main (failed=0)
-	// 5s   pod/flaky-mpdbx   Error                Container main exited with code 1 (failed=0)
+	// 5s   pod/flaky-mpdbx   Error                Container main exited with code 1; pod Failed (failed=0)
 	// 15s  job/flaky         SuccessfulCreate     Created pod: flaky-9w7wm (failed=1)
 	// 15s  pod/flaky-9w7wm   Scheduled            Successfully assigned default/flaky-9w7wm to node-0 (failed=1)
 	// 15s  pod/flaky-9w7wm   Started              Started container main (failed=1)
-	// 20s  pod/flaky-9w7wm   Error                Container main exited with code 1 (failed=1)
+	// 20s  pod/flaky-9w7wm   Error                Container main exited with code 1; pod Failed (failed=1)
 	// 40s  job/flaky         SuccessfulCreate     Created pod: flaky-2mkw2 (failed=2)
 	// 40s  pod/flaky-2mkw2   Scheduled            Successfully assigned default/flaky-2mkw2 to node-0 (failed=2)
 	// 40s  pod/flaky-2mkw2   Started              Started container main (failed=2)
-	// 45s  pod/flaky-2mkw2   Error                Container main exited with code 1 (failed=2)
+	// 45s  pod/flaky-2mkw2   Error                Container main exited with code 1; pod Failed (failed=2)
 	// 45s  job/flaky         BackoffLimitExceeded Job has reached the specified backoff limit (failed=3)
 }
 

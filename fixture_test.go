@@ -79,6 +79,44 @@ func (f *fixture) add(state podState, index int) *pod {
 	return p
 }
 
+// addFailed adds a pod that failed with exit code.
+func (f *fixture) addFailed(index, exit int) *pod {
+	p := f.add(running, index)
+	f.c.containerExit(p, exit)
+	return p
+}
+
+// addDisrupted adds a Failed pod with the DisruptionTarget condition, as a
+// disruption leaves it.
+func (f *fixture) addDisrupted(index int) *pod {
+	p := f.add(running, index)
+	p.disruption, p.disruptedAt = "EvictionByEvictionAPI", f.c.eng.Elapsed()
+	f.c.containerExit(p, 143)
+	return p
+}
+
+// at moves the fixture's clock to d (nothing happens on the way), so that
+// pods added next change state at d.
+func (f *fixture) at(d time.Duration) {
+	f.t.Helper()
+	f.stopTimers()
+	if err := f.c.eng.RunUntil(f.c.eng.Epoch().Add(d)); err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+func (f *fixture) stopTimers() {
+	c := f.c
+	f.j.syncTimer.Stop()
+	c.schedTimer.Stop()
+	c.schedQueue = nil
+	for _, p := range c.pods {
+		if p != nil {
+			p.timer.Stop()
+		}
+	}
+}
+
 // addN adds n pods without index in state.
 func (f *fixture) addN(n int, state podState) {
 	for range n {
@@ -97,6 +135,7 @@ type outcome struct {
 	Succeeded   int
 	Failed      int
 	Completed   string
+	FailedIdx   string
 	Conditions  []string // "Type/Reason" of true conditions
 }
 
@@ -111,14 +150,7 @@ func (f *fixture) syncAt(now time.Duration) outcome {
 	f.t.Helper()
 	c, j := f.c, f.j
 	// Nothing but this sync may happen: stop every timer.
-	j.syncTimer.Stop()
-	c.schedTimer.Stop()
-	c.schedQueue = nil
-	for _, p := range c.pods {
-		if p != nil {
-			p.timer.Stop()
-		}
-	}
+	f.stopTimers()
 	if err := c.eng.RunUntil(c.eng.Epoch().Add(now)); err != nil {
 		f.t.Fatal(err)
 	}
@@ -161,6 +193,9 @@ func (f *fixture) syncAt(now time.Duration) outcome {
 	st := f.handle().Status()
 	out.Active, out.Ready, out.Terminating = st.Active, st.Ready, st.Terminating
 	out.Succeeded, out.Failed, out.Completed = st.Succeeded, st.Failed, st.CompletedIndexes
+	if st.FailedIndexes != nil {
+		out.FailedIdx = *st.FailedIndexes
+	}
 	for _, cond := range st.Conditions {
 		if cond.Status == ConditionTrue {
 			out.Conditions = append(out.Conditions, string(cond.Type)+"/"+cond.Reason)

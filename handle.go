@@ -166,7 +166,7 @@ func (c *Cluster) podStatusView(p *pod) PodStatus {
 	}
 	if p.disruption != "" {
 		st.Conditions = append(st.Conditions, PodCondition{Type: DisruptionTarget, Status: ConditionTrue,
-			Reason: p.disruption, LastTransitionTime: at(p.disruptedAt)})
+			Reason: p.disruption, Message: disruptionMessage(p.disruption), LastTransitionTime: at(p.disruptedAt)})
 	}
 	if p.bound {
 		cond(PodScheduled, true, p.created, "")

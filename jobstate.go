@@ -92,6 +92,21 @@ type indexState struct {
 	next        int      // lowest index never handed out
 	returned    indexHeap
 	extra       int // active pods beyond one per index, or without a valid index
+
+	successRules []successRule // the success policy, with its progress
+}
+
+// markSucceeded records that index i succeeded and reports whether it is
+// new.
+func (x *indexState) markSucceeded(i int) bool {
+	if !x.succeeded.add(i) {
+		return false
+	}
+	x.nSucceeded++
+	for k := range x.successRules {
+		x.successRules[k].succeeded(i)
+	}
+	return true
 }
 
 func (x *indexState) grow(i int) {
@@ -104,8 +119,23 @@ func (x *indexState) grow(i int) {
 
 func (x *indexState) valid(i int) bool { return i >= 0 && i < x.completions }
 
-func (x *indexState) newJob(spec *JobSpec) {
+// reset sets up the index state for spec's completions, keeping the
+// succeeded and failed indexes that remain in range.
+func (x *indexState) reset(spec *JobSpec) {
 	x.completions = *spec.Completions
+	x.nSucceeded -= x.succeeded.truncate(x.completions)
+	x.nFailed -= x.failed.truncate(x.completions)
+	x.successRules = newSuccessRules(spec.SuccessPolicy, x.completions)
+	if len(x.successRules) == 0 {
+		return
+	}
+	for i := range x.completions {
+		if x.succeeded.has(i) {
+			for k := range x.successRules {
+				x.successRules[k].succeeded(i)
+			}
+		}
+	}
 }
 
 func (c *Cluster) newJob(obj Job, b Behavior) *job {
@@ -123,7 +153,7 @@ func (c *Cluster) newJob(obj Job, b Behavior) *job {
 	j.handle = &JobHandle{j: j}
 	if j.spec.CompletionMode == Indexed {
 		j.idx = &indexState{}
-		j.idx.newJob(j.spec)
+		j.idx.reset(j.spec)
 	}
 	j.names = sim.NewSource(c.cfg.Seed, "pod-names/"+j.ns+"/"+j.name)
 	return j

@@ -28,6 +28,8 @@ type pod struct {
 	deleting  bool
 	delAt     time.Duration // when deletion was requested
 	delGrace  time.Duration
+	// deletedBySync is the sync that deleted the pod, if the controller did.
+	deletedBySync uint64
 
 	ready   bool
 	readyAt time.Duration // last transition of the Ready condition
@@ -55,9 +57,11 @@ type pod struct {
 
 	disruption   string // reason of the DisruptionTarget condition, if any
 	disruptedAt  time.Duration
-	newIndex     bool // its index first succeeded in the current sync
-	failureCount int  // batch.kubernetes.io/job-index-failure-count
-	ignoredCount int  // batch.kubernetes.io/job-index-ignored-failure-count
+	newIndex     bool        // its index first succeeded in the current sync
+	match        policyMatch // the pod failure policy's decision, once terminal
+	matched      bool
+	failureCount int // batch.kubernetes.io/job-index-failure-count
+	ignoredCount int // batch.kubernetes.io/job-index-ignored-failure-count
 }
 
 type containerPhase uint8
@@ -241,16 +245,36 @@ func (c *Cluster) containerExit(p *pod, code int) {
 	p.exitWhy = exitReason(code)
 	c.setReady(p, false)
 	j := p.job
-	if c.recording() {
-		c.podEvent(p, EventNormal, p.exitWhy, fmt.Sprintf("Container %s exited with code %d", j.firstContainer(), code))
-	}
+	terminal := true
 	switch {
 	case code == 0:
 		c.podTerminal(p, PodSucceeded)
 	case p.deleting || j.restartPolicy() != RestartOnFailure:
 		c.podTerminal(p, PodFailed)
 	default:
+		terminal = false
+	}
+	// The event shows the pod as the exit left it; then a deleted pod that
+	// nothing holds goes away, or an OnFailure container restarts.
+	if c.recording() {
+		msg := fmt.Sprintf("Container %s exited with code %d", j.firstContainer(), code)
+		if terminal {
+			msg += "; pod " + string(p.phase)
+		}
+		c.podEvent(p, EventNormal, p.exitWhy, msg)
+	}
+	if terminal {
+		c.removeIfGone(p)
+	} else {
 		c.crashLoop(p)
+	}
+}
+
+// removeIfGone removes a terminal pod that was deleted and that no
+// finalizer holds any more.
+func (c *Cluster) removeIfGone(p *pod) {
+	if p.terminal() && p.deleting && !p.finalizer {
+		c.removePod(p)
 	}
 }
 
@@ -294,7 +318,8 @@ func (c *Cluster) restartContainer(p *pod) {
 	c.startContainer(p)
 }
 
-// podTerminal moves p to a terminal phase.
+// podTerminal moves p to a terminal phase. The caller removes it if it
+// was deleted and nothing holds it (removeIfGone).
 func (c *Cluster) podTerminal(p *pod, phase PodPhase) {
 	j := p.job
 	wasActive := p.active()
@@ -315,9 +340,6 @@ func (c *Cluster) podTerminal(p *pod, phase PodPhase) {
 	p.ready = false
 	j.addCand(p)
 	c.podChanged(p)
-	if p.deleting && !p.finalizer {
-		c.removePod(p)
-	}
 }
 
 // deletePod is a graceful DELETE of p: deletionTimestamp is set and the
@@ -389,20 +411,44 @@ func (c *Cluster) finishKill(p *pod) {
 		p.cStarted, p.cFinished = now, now
 		p.exitCode, p.exitWhy = 137, "ContainerStatusUnknown"
 		c.podTerminal(p, PodFailed)
+		c.removeIfGone(p)
 	default: // waiting in CrashLoopBackOff, or exited
 		c.podTerminal(p, PodFailed)
+		c.removeIfGone(p)
 	}
 }
 
-// disrupt gives p the DisruptionTarget condition and deletes it, as the
-// eviction API, the scheduler or the taint manager do.
+// disrupt gives p the DisruptionTarget condition and deletes it
+// gracefully, as the eviction API, the scheduler's preemption or the taint
+// manager do.
 func (c *Cluster) disrupt(p *pod, reason string) {
+	if p.deleting || p.terminal() {
+		return
+	}
 	if p.disruption == "" {
 		p.disruption = reason
 		p.disruptedAt = c.eng.Elapsed()
 	}
 	if c.recording() {
-		c.podEvent(p, EventWarning, reason, "Pod is disrupted: "+reason)
+		c.podEvent(p, EventWarning, reason, disruptionMessage(reason))
 	}
 	c.deletePod(p)
+}
+
+// disruptionMessage is the message of the DisruptionTarget condition that
+// the component behind reason writes.
+func disruptionMessage(reason string) string {
+	switch reason {
+	case "EvictionByEvictionAPI":
+		return "Eviction API: evicting"
+	case "PreemptionByScheduler":
+		return "default-scheduler: preempting to accommodate a higher priority pod"
+	case "DeletionByTaintManager":
+		return "Taint manager: deleting due to NoExecute taint"
+	case "DeletionByPodGC":
+		return "PodGC: node no longer exists"
+	case "TerminationByKubelet":
+		return "The node was low on resource"
+	}
+	return "Pod was disrupted: " + reason
 }

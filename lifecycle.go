@@ -388,9 +388,7 @@ func fmtPtr[T any](p *T) string {
 // longer count, and the pending indexes are found again.
 func (c *Cluster) resizeIndexes(j *job) {
 	x := j.idx
-	x.completions = *j.spec.Completions
-	x.nSucceeded -= x.succeeded.truncate(x.completions)
-	x.nFailed -= x.failed.truncate(x.completions)
+	x.reset(j.spec)
 	x.next = min(x.next, x.completions)
 	x.returned = x.returned[:0]
 	for i := 0; i < x.next; i++ {

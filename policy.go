@@ -1,6 +1,12 @@
 package jobsim
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // This file holds the Job controller's decisions as pure functions: inputs
 // in, a named result out, no engine and no state. Times are virtual times
@@ -209,4 +215,226 @@ func deleteBefore(a, b podRank) bool {
 		return a.created > b.created
 	}
 	return a.seq > b.seq
+}
+
+// podFailure is what pod failure policy rules look at in a failed pod.
+type podFailure struct {
+	Namespace, Name string
+	// Containers and InitContainers in the order of the pod's status.
+	Containers, InitContainers []containerExit
+	Conditions                 []PodCondition
+}
+
+// containerExit is a container's state as far as exit-code rules care.
+type containerExit struct {
+	Name       string
+	Terminated bool
+	ExitCode   int
+}
+
+// policyMatch is the decision of a pod failure policy for one pod
+// (matchPodFailurePolicy).
+type policyMatch struct {
+	// Action is the action of the first matching rule, "" if none matched.
+	Action PodFailurePolicyAction
+	// Rule is the index of that rule.
+	Rule int
+	// Counts reports whether the failure counts toward failed,
+	// backoffLimit and backoffLimitPerIndex: false only for Ignore.
+	Counts bool
+	// FailJobMessage explains a FailJob match, as the Job's condition will.
+	FailJobMessage string
+}
+
+// matchPodFailurePolicy applies the rules in order; the first that matches
+// decides. With no policy or no match the failure simply counts.
+func matchPodFailurePolicy(policy *PodFailurePolicy, p podFailure) policyMatch {
+	if policy == nil {
+		return policyMatch{Counts: true}
+	}
+	for i, rule := range policy.Rules {
+		var what string // for the FailJob message
+		switch {
+		case rule.OnExitCodes != nil:
+			c, ok := matchOnExitCodes(p, rule.OnExitCodes)
+			if !ok {
+				continue
+			}
+			what = fmt.Sprintf("Container %s for pod %s/%s failed with exit code %d", c.Name, p.Namespace, p.Name, c.ExitCode)
+		case len(rule.OnPodConditions) > 0:
+			cond, ok := matchOnPodConditions(p.Conditions, rule.OnPodConditions)
+			if !ok {
+				continue
+			}
+			what = fmt.Sprintf("Pod %s/%s has condition %s", p.Namespace, p.Name, cond.Type)
+		default:
+			continue
+		}
+		m := policyMatch{Action: rule.Action, Rule: i, Counts: rule.Action != ActionIgnore}
+		if rule.Action == ActionFailJob {
+			m.FailJobMessage = fmt.Sprintf("%s matching %s rule at index %d", what, rule.Action, i)
+		}
+		return m
+	}
+	return policyMatch{Counts: true}
+}
+
+// matchOnExitCodes finds the first terminated container with a non-zero
+// exit code that satisfies the requirement: regular containers first, then
+// init containers. Exit code 0 never matches, not even NotIn.
+func matchOnExitCodes(p podFailure, r *PodFailurePolicyOnExitCodes) (containerExit, bool) {
+	for _, list := range [][]containerExit{p.Containers, p.InitContainers} {
+		for _, c := range list {
+			if !c.Terminated || c.ExitCode == 0 || (r.ContainerName != "" && r.ContainerName != c.Name) {
+				continue
+			}
+			in := slices.Contains(r.Values, c.ExitCode)
+			if (r.Operator == OpIn && in) || (r.Operator == OpNotIn && !in) {
+				return c, true
+			}
+		}
+	}
+	return containerExit{}, false
+}
+
+// matchOnPodConditions finds the first pod condition (in the pod's order)
+// whose type and status equal a pattern's. A pattern's empty status means
+// True.
+func matchOnPodConditions(conds []PodCondition, patterns []PodFailurePolicyOnPodCondition) (PodCondition, bool) {
+	for _, c := range conds {
+		for _, pat := range patterns {
+			status := pat.Status
+			if status == "" {
+				status = ConditionTrue
+			}
+			if string(c.Type) == pat.Type && c.Status == status {
+				return c, true
+			}
+		}
+	}
+	return PodCondition{}, false
+}
+
+// indexFailed reports whether a failed pod fails its index
+// (isIndexFailed): a FailIndex rule matched, or the failure counts and the
+// pod's failure-count annotation has reached backoffLimitPerIndex.
+func indexFailed(m policyMatch, failureCount, backoffLimitPerIndex int) bool {
+	if m.Action == ActionFailIndex {
+		return true
+	}
+	return m.Counts && failureCount >= backoffLimitPerIndex
+}
+
+// replacementCounts returns the failure-count and ignored-failure-count
+// annotations of the pod replacing a failed pod of an index
+// (getNewIndexFailureCounts): the failure adds to one or the other.
+func replacementCounts(m policyMatch, failureCount, ignoredCount int) (int, int) {
+	if m.Counts {
+		return failureCount + 1, ignoredCount
+	}
+	return failureCount, ignoredCount + 1
+}
+
+// interval is a closed range of completion indexes.
+type interval struct{ first, last int }
+
+// parseRuleIndexes reads a success policy's succeededIndexes against
+// completions (parseIndexesFromString): indexes at or above completions
+// are dropped, and a malformed interval is skipped.
+func parseRuleIndexes(s string, completions int) []interval {
+	var out []interval
+	if s == "" {
+		return nil
+	}
+	for _, part := range strings.Split(s, ",") {
+		lo, hi, isRange := strings.Cut(part, "-")
+		first, err := strconv.Atoi(lo)
+		if err != nil {
+			continue
+		}
+		if first >= completions {
+			break
+		}
+		last := first
+		if isRange {
+			if last, err = strconv.Atoi(hi); err != nil {
+				continue
+			}
+			last = min(last, completions-1)
+		}
+		if n := len(out); n > 0 && out[n-1].last == first-1 {
+			out[n-1].last = last
+		} else {
+			out = append(out, interval{first, last})
+		}
+	}
+	return out
+}
+
+// successRule is a success policy rule with its progress, kept up to date
+// as indexes succeed, so that evaluating the policy costs nothing per sync.
+type successRule struct {
+	indexes   []interval // nil for a rule with only succeededCount
+	size      int        // number of indexes listed
+	count     *int       // succeededCount
+	contained int        // listed indexes that succeeded
+}
+
+func newSuccessRules(p *SuccessPolicy, completions int) []successRule {
+	if p == nil {
+		return nil
+	}
+	rules := make([]successRule, len(p.Rules))
+	for i, r := range p.Rules {
+		rules[i].count = r.SucceededCount
+		if r.SucceededIndexes != nil {
+			rules[i].indexes = parseRuleIndexes(*r.SucceededIndexes, completions)
+			for _, iv := range rules[i].indexes {
+				rules[i].size += iv.last - iv.first + 1
+			}
+			if rules[i].indexes == nil {
+				rules[i].size = -1 // nothing parsed: the rule is skipped
+			}
+		}
+	}
+	return rules
+}
+
+// succeeded records that index ix succeeded.
+func (r *successRule) succeeded(ix int) {
+	k, _ := slices.BinarySearchFunc(r.indexes, ix, func(iv interval, ix int) int {
+		switch {
+		case iv.last < ix:
+			return -1
+		case iv.first > ix:
+			return 1
+		}
+		return 0
+	})
+	if k < len(r.indexes) && r.indexes[k].first <= ix && ix <= r.indexes[k].last {
+		r.contained++
+	}
+}
+
+// matchSuccessPolicy returns the index of the first satisfied rule, or -1
+// (matchSuccessPolicy): a rule listing indexes is satisfied when all of
+// them succeeded, or succeededCount of them; a rule with only
+// succeededCount when that many indexes succeeded. Nothing matches before
+// some index has succeeded.
+func matchSuccessPolicy(rules []successRule, succeeded int) int {
+	if succeeded == 0 {
+		return -1
+	}
+	for i, r := range rules {
+		switch {
+		case r.size < 0:
+		case r.indexes != nil:
+			if r.contained == r.size || (r.count != nil && r.contained >= *r.count) {
+				return i
+			}
+		case r.count != nil && succeeded >= *r.count:
+			return i
+		}
+	}
+	return -1
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,7 +37,7 @@ type Checker struct {
 type jobState struct {
 	h          *jobsim.JobHandle
 	created    int      // pods the controller created
-	uncounted  int      // pods the controller deleted without counting them
+	counted    counts   // what the checker's own accounting finds
 	deleted    []string // pods the controller deleted since its last status write
 	succeeded  int
 	failed     int
@@ -49,10 +50,20 @@ type jobState struct {
 
 // podRecord is what the checker remembers of one pod.
 type podRecord struct {
-	deletedByController bool // deleted by the controller before it finished
-	failed              bool // considered failed by the controller's rules
+	view                jobsim.Pod // as last seen
+	deletedByController bool       // deleted by the controller before it finished, uncounted
+	deletedAtFailure    bool       // deleted because the job failed: counted as failed
+	failed              bool       // considered failed by the controller's rules
 	succeeded           bool
-	finished            time.Time // finish time per getFinishedTime
+	finished            time.Time                     // finish time per getFinishedTime
+	action              jobsim.PodFailurePolicyAction // first matching rule's, once failed
+	rule                int
+	processed           bool // its finalizer is gone: the controller has dealt with it
+}
+
+// counts classifies the pods the controller has dealt with.
+type counts struct {
+	succeeded, failed, ignored, uncounted int
 }
 
 // NewChecker returns a Checker observing c.
@@ -86,18 +97,19 @@ func (k *Checker) Observe(e jobsim.Event) {
 		return
 	}
 	switch {
-	case e.Object.Kind == "Job" && e.Reason == "SuccessfulCreate":
+	case e.Object.Kind == jobsim.KindPod:
+		k.refreshPods(e.Time, js)
+	case e.Object.Kind == jobsim.KindJob && e.Reason == "SuccessfulCreate":
 		k.checkCreation(e, js)
-	case e.Object.Kind == "Job" && e.Reason == "SuccessfulDelete":
+	case e.Object.Kind == jobsim.KindJob && e.Reason == "SuccessfulDelete":
 		// Whether the pod will be counted is known at the sync's status
 		// write: pods deleted because the job failed are.
 		js.deleted = append(js.deleted, strings.TrimPrefix(e.Message, "Deleted pod: "))
-	case e.Object.Kind == "Job" && e.Reason == jobsim.ReasonStatusUpdated:
-		if st := js.h.Status(); !st.IsTrue(jobsim.JobFailureTarget) {
-			js.uncounted += len(js.deleted)
-			for _, name := range js.deleted {
-				js.record(name).deletedByController = true
-			}
+	case e.Object.Kind == jobsim.KindJob && e.Reason == jobsim.ReasonStatusUpdated:
+		failing := js.h.Status().IsTrue(jobsim.JobFailureTarget)
+		for _, name := range js.deleted {
+			r := js.record(name)
+			r.deletedByController, r.deletedAtFailure = !failing, failing
 		}
 		js.deleted = js.deleted[:0]
 		k.checkStatus(e, js)
@@ -185,6 +197,7 @@ func (k *Checker) refreshPods(now time.Time, js *jobState) {
 	onlyFailed := spec.PodReplacementPolicy == jobsim.ReplaceFailed || spec.PodFailurePolicy != nil
 	for _, p := range js.h.Pods() {
 		r := js.record(p.Name)
+		r.view = p
 		if r.failed || r.succeeded {
 			continue
 		}
@@ -199,6 +212,9 @@ func (k *Checker) refreshPods(now time.Time, js *jobState) {
 			continue
 		}
 		r.finished = finishTime(p)
+		if r.failed {
+			r.action, r.rule, _ = firstMatch(spec.PodFailurePolicy, p)
+		}
 	}
 }
 
@@ -266,13 +282,19 @@ func (k *Checker) checkStatus(e jobsim.Event, js *jobState) {
 		k.fail(e, "ready %d > active %d", st.Ready, st.Active)
 	}
 
+	// The checker's own accounting of the pods that lost the finalizer
+	// agrees with the counters.
+	k.account(js, st, spec)
+	if spec.CompletionMode != jobsim.Indexed && st.Succeeded != js.counted.succeeded {
+		k.fail(e, "succeeded %d, but %d pods were counted as succeeded", st.Succeeded, js.counted.succeeded)
+	}
+	if st.Failed != js.counted.failed {
+		k.fail(e, "failed %d, but %d pods were counted as failed (%d failures ignored by the policy)", st.Failed, js.counted.failed, js.counted.ignored)
+	}
+
 	// Counts never go down.
 	if st.Succeeded < js.succeeded || st.Failed < js.failed {
 		k.fail(e, "succeeded %d→%d, failed %d→%d: counts went down", js.succeeded, st.Succeeded, js.failed, st.Failed)
-	}
-	// Every pod counted at most once.
-	if spec.CompletionMode != jobsim.Indexed && st.Succeeded+st.Failed+js.uncounted > js.created {
-		k.fail(e, "succeeded %d + failed %d + deleted uncounted %d > %d pods created", st.Succeeded, st.Failed, js.uncounted, js.created)
 	}
 
 	// active within what the job wants (manageJob).
@@ -312,7 +334,159 @@ func (k *Checker) checkStatus(e jobsim.Event, js *jobState) {
 	}
 
 	k.checkFinishRules(e, js, st, spec, active, restarts)
+	k.checkPolicies(e, js, st, spec)
 	js.succeeded, js.failed, js.active = st.Succeeded, st.Failed, active
+}
+
+// checkPolicies checks the pod failure policy, per-index backoff and
+// success policy after a status write (SPEC §4, §5).
+func (k *Checker) checkPolicies(e jobsim.Event, js *jobState, st jobsim.JobStatus, spec jobsim.JobSpec) {
+	ft, ftOK := st.Condition(jobsim.JobFailureTarget)
+	scmOK := st.IsTrue(jobsim.JobSuccessCriteriaMet)
+	firstFT := ftOK && !slices.Contains(js.conditions, jobsim.JobFailureTarget)
+	done := parseIntervals(st.CompletedIndexes)
+	var failedIdx map[int]bool
+	if st.FailedIndexes != nil {
+		failedIdx = parseIntervals(*st.FailedIndexes)
+	}
+	indexed := spec.CompletionMode == jobsim.Indexed
+	valid := func(ix int) bool { return !indexed || ix >= 0 && ix < deref(spec.Completions) }
+
+	// A failed pod matching a FailJob rule fails the job with reason
+	// PodFailurePolicy, and nothing else sets that reason.
+	var failJobMessages []string
+	for _, r := range js.pods {
+		if !r.failed || r.action != jobsim.ActionFailJob || r.deletedByController || r.deletedAtFailure {
+			continue
+		}
+		failJobMessages = append(failJobMessages, failJobMessage(spec.PodFailurePolicy, r))
+		if r.view.Status.Phase == jobsim.PodFailed && !ftOK && !scmOK {
+			k.fail(e, "pod %s matches FailJob rule %d but the job has no FailureTarget", r.view.Name, r.rule)
+		}
+	}
+	if firstFT && ft.Reason == jobsim.JobReasonPodFailurePolicy && !slices.Contains(failJobMessages, ft.Message) {
+		k.fail(e, "FailureTarget/PodFailurePolicy %q, but the failed pods matching FailJob rules would say %q", ft.Message, failJobMessages)
+	}
+
+	// A satisfied success policy rule ends the job with SuccessPolicy,
+	// naming the first satisfied rule, unless a failure came first.
+	if sp := spec.SuccessPolicy; sp != nil && indexed {
+		rule := firstSatisfiedRule(sp, done, deref(spec.Completions))
+		scm, _ := st.Condition(jobsim.JobSuccessCriteriaMet)
+		firstSCM := scmOK && !slices.Contains(js.conditions, jobsim.JobSuccessCriteriaMet)
+		switch {
+		case rule >= 0 && !scmOK && !ftOK:
+			k.fail(e, "success policy rule %d is satisfied by %q but there is no SuccessCriteriaMet", rule, st.CompletedIndexes)
+		case firstSCM && scm.Reason == jobsim.JobReasonSuccessPolicy && scm.Message != fmt.Sprintf("Matched rules at index %d", rule):
+			k.fail(e, "SuccessCriteriaMet %q, but the first satisfied rule is %d", scm.Message, rule)
+		}
+	}
+
+	if spec.BackoffLimitPerIndex == nil {
+		if failedIdx != nil {
+			k.fail(e, "failedIndexes %q without backoffLimitPerIndex", *st.FailedIndexes)
+		}
+		return
+	}
+	// Failed and completed indexes never overlap.
+	for ix := range failedIdx {
+		if done[ix] {
+			k.fail(e, "index %d both completed and failed", ix)
+		}
+	}
+	// An index fails exactly when a failed pod of it reached the limit or
+	// matched FailIndex.
+	reason := map[int]bool{}
+	for _, r := range js.pods {
+		ix := r.view.Index()
+		if !r.failed || r.deletedByController || r.deletedAtFailure || !valid(ix) || done[ix] {
+			continue
+		}
+		count, _ := strconv.Atoi(r.view.Annotations[jobsim.JobIndexFailureCountAnnotation])
+		if r.action == jobsim.ActionFailIndex || r.action != jobsim.ActionIgnore && count >= *spec.BackoffLimitPerIndex {
+			reason[ix] = true
+			if r.view.Status.Phase == jobsim.PodFailed && !failedIdx[ix] && !ftOK && !scmOK {
+				k.fail(e, "pod %s (index %d, failure count %d, rule action %q) should have failed its index; failedIndexes %q", r.view.Name, ix, count, r.action, *st.FailedIndexes)
+			}
+		}
+	}
+	for ix := range failedIdx {
+		if !reason[ix] {
+			k.fail(e, "index %d failed, but no failed pod of it reached backoffLimitPerIndex %d or matched FailIndex", ix, *spec.BackoffLimitPerIndex)
+		}
+	}
+	// More failed indexes than maxFailedIndexes ⇔ MaxFailedIndexesExceeded.
+	if m := spec.MaxFailedIndexes; m != nil {
+		if len(failedIdx) > *m && !ftOK && !scmOK {
+			k.fail(e, "%d failed indexes > maxFailedIndexes %d, but no FailureTarget", len(failedIdx), *m)
+		}
+		if firstFT && ft.Reason == jobsim.JobReasonMaxFailedIndexesExceeded && len(failedIdx) <= *m {
+			k.fail(e, "MaxFailedIndexesExceeded with %d failed indexes ≤ %d", len(failedIdx), *m)
+		}
+	}
+}
+
+// failJobMessage is the message a FailJob match on r gives (SPEC §4.1).
+func failJobMessage(policy *jobsim.PodFailurePolicy, r *podRecord) string {
+	rule := policy.Rules[r.rule]
+	p := r.view
+	if rule.OnExitCodes != nil {
+		for _, cs := range append(slices.Clone(p.Status.ContainerStatuses), p.Status.InitContainerStatuses...) {
+			if t := cs.State.Terminated; t != nil && t.ExitCode != 0 {
+				return fmt.Sprintf("Container %s for pod %s/%s failed with exit code %d matching FailJob rule at index %d", cs.Name, p.Namespace, p.Name, t.ExitCode, r.rule)
+			}
+		}
+	}
+	for _, c := range p.Status.Conditions {
+		for _, pat := range rule.OnPodConditions {
+			if string(c.Type) == pat.Type {
+				return fmt.Sprintf("Pod %s/%s has condition %s matching FailJob rule at index %d", p.Namespace, p.Name, c.Type, r.rule)
+			}
+		}
+	}
+	return ""
+}
+
+// account classifies, as the controller's rules say, each pod whose
+// finalizer went away since the last status write, from the pod as it was
+// when the controller dealt with it: succeeded; failed, or ignored by the
+// pod failure policy (a failed pod, or any unfinished pod of a job that is
+// failing); or not counted (deleted by the controller to scale down or
+// suspend, left running by a met success criterion, or without a valid
+// index).
+func (k *Checker) account(js *jobState, st jobsim.JobStatus, spec jobsim.JobSpec) {
+	present := map[string]bool{}
+	for _, p := range js.h.Pods() {
+		present[p.Name] = true
+		js.record(p.Name).view = p
+	}
+	onlyFailed := spec.PodReplacementPolicy == jobsim.ReplaceFailed || spec.PodFailurePolicy != nil
+	failing := st.IsTrue(jobsim.JobFailureTarget)
+	for name, r := range js.pods {
+		if r.processed || r.view.Name == "" || present[name] && len(r.view.Finalizers) > 0 {
+			continue
+		}
+		r.processed = true
+		p := r.view
+		ix := p.Index()
+		failed := p.Status.Phase == jobsim.PodFailed || !onlyFailed && !p.DeletionTime.IsZero() && p.Status.Phase != jobsim.PodSucceeded
+		switch {
+		case r.deletedByController:
+			js.counted.uncounted++
+		case spec.CompletionMode == jobsim.Indexed && (ix < 0 || ix >= deref(spec.Completions)):
+			js.counted.uncounted++
+		case p.Status.Phase == jobsim.PodSucceeded:
+			js.counted.succeeded++
+		case failed || failing:
+			if action, _, _ := firstMatch(spec.PodFailurePolicy, p); action == jobsim.ActionIgnore {
+				js.counted.ignored++
+			} else {
+				js.counted.failed++
+			}
+		default:
+			js.counted.uncounted++
+		}
+	}
 }
 
 // checkFinishRules: the success and backoff-limit conditions are set
@@ -424,15 +598,16 @@ func (k *Checker) checkDeadline(e jobsim.Event, js *jobState) {
 func (k *Checker) Final() {
 	for key, js := range k.jobs {
 		st := js.h.Status()
-		if !st.Finished() || js.h.Spec().CompletionMode == jobsim.Indexed {
+		if !st.Finished() {
 			continue
 		}
-		if len(js.h.Pods()) > 0 && hasFinalizer(js.h.Pods()) {
+		if hasFinalizer(js.h.Pods()) {
 			k.errs = append(k.errs, fmt.Sprintf("job %s finished with pods still holding the finalizer", key))
 		}
-		if st.Succeeded+st.Failed+js.uncounted != js.created {
-			k.errs = append(k.errs, fmt.Sprintf("job %s: succeeded %d + failed %d + deleted uncounted %d != %d pods created",
-				key, st.Succeeded, st.Failed, js.uncounted, js.created))
+		n := js.counted
+		if total := n.succeeded + n.failed + n.ignored + n.uncounted; total != js.created {
+			k.errs = append(k.errs, fmt.Sprintf("job %s: %d pods counted succeeded, %d failed, %d ignored, %d not counted: %d, but %d created",
+				key, n.succeeded, n.failed, n.ignored, n.uncounted, total, js.created))
 		}
 	}
 }
@@ -470,4 +645,34 @@ func parseIntervals(s string) map[int]bool {
 		}
 	}
 	return out
+}
+
+// firstSatisfiedRule returns the first success policy rule that the
+// succeeded indexes satisfy, or -1 (SPEC §5.1).
+func firstSatisfiedRule(sp *jobsim.SuccessPolicy, done map[int]bool, completions int) int {
+	if len(done) == 0 {
+		return -1
+	}
+	for i, r := range sp.Rules {
+		if r.SucceededIndexes == nil {
+			if r.SucceededCount != nil && len(done) >= *r.SucceededCount {
+				return i
+			}
+			continue
+		}
+		listed, hit := 0, 0
+		for ix := range parseIntervals(*r.SucceededIndexes) {
+			if ix >= completions {
+				continue
+			}
+			listed++
+			if done[ix] {
+				hit++
+			}
+		}
+		if listed > 0 && (hit == listed || r.SucceededCount != nil && hit >= *r.SucceededCount) {
+			return i
+		}
+	}
+	return -1
 }

@@ -1,6 +1,8 @@
 package jobsimtest
 
 import (
+	"strconv"
+	"strings"
 	"time"
 
 	"pgregory.net/rapid"
@@ -11,8 +13,9 @@ import (
 // Jobs returns a generator of valid Jobs named name: both completion
 // modes, both restart policies, completions 0–50 (or work-queue mode),
 // parallelism 0–20, backoffLimit 0–10 or the default, and sometimes an
-// active deadline, a TTL, a replacement policy, a shorter grace period, or
-// a start in the suspended state. Values shrink toward a plain job.
+// active deadline, a TTL, a replacement policy, a shorter grace period, a
+// start in the suspended state, a pod failure policy, per-index backoff
+// limits or a success policy. Values shrink toward a plain job.
 func Jobs(name string) *rapid.Generator[jobsim.Job] {
 	return rapid.Custom(func(t *rapid.T) jobsim.Job {
 		return jobsim.Job{Name: name, Spec: JobSpecs().Draw(t, "spec")}
@@ -46,7 +49,92 @@ func JobSpecs() *rapid.Generator[jobsim.JobSpec] {
 			s.Template.Spec.TerminationGracePeriod = jobsim.Ptr(seconds(rapid.IntRange(0, 60).Draw(t, "terminationGracePeriodSeconds")))
 		}
 		s.Template.Spec.Containers = []jobsim.Container{{Name: "main", Image: "busybox"}}
+		if s.CompletionMode == jobsim.Indexed && rapid.Bool().Draw(t, "perIndex") {
+			s.BackoffLimitPerIndex = jobsim.Ptr(rapid.IntRange(0, 3).Draw(t, "backoffLimitPerIndex"))
+			if rapid.Bool().Draw(t, "setMaxFailedIndexes") {
+				s.MaxFailedIndexes = jobsim.Ptr(rapid.IntRange(0, *s.Completions).Draw(t, "maxFailedIndexes"))
+			}
+		}
+		if rapid.Bool().Draw(t, "podFailurePolicy") {
+			s.PodFailurePolicy = PodFailurePolicies(s.BackoffLimitPerIndex != nil).Draw(t, "policy")
+			s.Template.Spec.RestartPolicy = jobsim.RestartNever
+			if s.PodReplacementPolicy == jobsim.ReplaceTerminatingOrFailed {
+				s.PodReplacementPolicy = jobsim.ReplaceFailed
+			}
+		}
+		if s.CompletionMode == jobsim.Indexed && *s.Completions > 0 && rapid.Bool().Draw(t, "successPolicy") {
+			s.SuccessPolicy = SuccessPolicies(*s.Completions).Draw(t, "successPolicy")
+		}
 		return s
+	})
+}
+
+// PodFailurePolicies returns a generator of valid pod failure policies:
+// one to four rules on exit codes (1–3, 137, 143) or on the
+// DisruptionTarget condition, with every action (FailIndex only when
+// perIndex, as validation requires).
+func PodFailurePolicies(perIndex bool) *rapid.Generator[*jobsim.PodFailurePolicy] {
+	actions := []jobsim.PodFailurePolicyAction{jobsim.ActionFailJob, jobsim.ActionIgnore, jobsim.ActionCount}
+	if perIndex {
+		actions = append(actions, jobsim.ActionFailIndex)
+	}
+	codes := []int{1, 2, 3, 137, 143}
+	return rapid.Custom(func(t *rapid.T) *jobsim.PodFailurePolicy {
+		var p jobsim.PodFailurePolicy
+		for range rapid.IntRange(1, 4).Draw(t, "rules") {
+			r := jobsim.PodFailurePolicyRule{Action: rapid.SampledFrom(actions).Draw(t, "action")}
+			if rapid.Bool().Draw(t, "onConditions") {
+				r.OnPodConditions = []jobsim.PodFailurePolicyOnPodCondition{{Type: string(jobsim.DisruptionTarget)}}
+			} else {
+				req := &jobsim.PodFailurePolicyOnExitCodes{Operator: rapid.SampledFrom([]jobsim.PodFailurePolicyOperator{jobsim.OpIn, jobsim.OpNotIn}).Draw(t, "operator")}
+				for _, c := range codes {
+					if rapid.Bool().Draw(t, "code") {
+						req.Values = append(req.Values, c)
+					}
+				}
+				if len(req.Values) == 0 {
+					req.Values = []int{1}
+				}
+				r.OnExitCodes = req
+			}
+			p.Rules = append(p.Rules, r)
+		}
+		return &p
+	})
+}
+
+// SuccessPolicies returns a generator of valid success policies for an
+// Indexed job with completions > 0: one to three rules, each with a set of
+// indexes, a count, or both.
+func SuccessPolicies(completions int) *rapid.Generator[*jobsim.SuccessPolicy] {
+	return rapid.Custom(func(t *rapid.T) *jobsim.SuccessPolicy {
+		var p jobsim.SuccessPolicy
+		for range rapid.IntRange(1, 3).Draw(t, "rules") {
+			var r jobsim.SuccessPolicyRule
+			listed := 0
+			if rapid.Bool().Draw(t, "indexes") {
+				var parts []string
+				for i := 0; i < completions; {
+					if rapid.IntRange(0, 2).Draw(t, "take") == 0 {
+						parts = append(parts, strconv.Itoa(i))
+						listed++
+					}
+					i++
+				}
+				if len(parts) > 0 {
+					r.SucceededIndexes = jobsim.Ptr(strings.Join(parts, ","))
+				}
+			}
+			if r.SucceededIndexes == nil || rapid.Bool().Draw(t, "count") {
+				limit := completions
+				if r.SucceededIndexes != nil {
+					limit = listed
+				}
+				r.SucceededCount = jobsim.Ptr(rapid.IntRange(1, limit).Draw(t, "succeededCount"))
+			}
+			p.Rules = append(p.Rules, r)
+		}
+		return &p
 	})
 }
 
@@ -54,7 +142,8 @@ func seconds(n int) time.Duration { return time.Duration(n) * time.Second }
 
 // Runs returns a generator of container runs: durations up to two minutes
 // (not always whole seconds, to exercise sub-second ordering), exit codes
-// 0, 1, 2 or 137, sometimes a run that never ends, and a SIGTERM delay.
+// 0, 1, 2 or 137, sometimes a run that never ends, sometimes a disruption,
+// and a SIGTERM delay.
 func Runs() *rapid.Generator[jobsim.Run] {
 	return rapid.Custom(func(t *rapid.T) jobsim.Run {
 		var r jobsim.Run
@@ -62,6 +151,9 @@ func Runs() *rapid.Generator[jobsim.Run] {
 		r.ExitCode = rapid.SampledFrom([]int{0, 0, 1, 2, 137}).Draw(t, "exit")
 		r.Forever = rapid.IntRange(0, 19).Draw(t, "forever") == 0
 		r.Term = time.Duration(rapid.IntRange(0, 90).Draw(t, "term")) * time.Second
+		if rapid.IntRange(0, 9).Draw(t, "disrupt") == 0 {
+			r.Disrupt = rapid.SampledFrom([]string{"EvictionByEvictionAPI", "PreemptionByScheduler", "DeletionByTaintManager"}).Draw(t, "reason")
+		}
 		return r
 	})
 }

@@ -1,0 +1,109 @@
+package jobsim
+
+import "time"
+
+// The controller's use of the pod failure policy and of per-index backoff:
+// the plumbing between pods and the pure decisions of policy.go.
+
+// policyOf returns the pod failure policy's decision for a failed pod p.
+// The decision of a terminal pod never changes, so it is computed once.
+func (c *Cluster) policyOf(p *pod) policyMatch {
+	j := p.job
+	if j.spec.PodFailurePolicy == nil {
+		return policyMatch{Counts: true}
+	}
+	if p.matched && p.terminal() {
+		return p.match
+	}
+	m := matchPodFailurePolicy(j.spec.PodFailurePolicy, c.podFailure(p))
+	p.match, p.matched = m, p.terminal()
+	return m
+}
+
+// podFailure describes p for the pod failure policy, as the pod's status
+// shows it.
+func (c *Cluster) podFailure(p *pod) podFailure {
+	j := p.job
+	st := c.podStatusView(p)
+	f := podFailure{Namespace: j.ns, Name: p.name(), Conditions: st.Conditions}
+	for _, cs := range st.ContainerStatuses {
+		f.Containers = append(f.Containers, exitOf(cs))
+	}
+	for _, cs := range st.InitContainerStatuses {
+		f.InitContainers = append(f.InitContainers, exitOf(cs))
+	}
+	return f
+}
+
+func exitOf(cs ContainerStatus) containerExit {
+	e := containerExit{Name: cs.Name}
+	if t := cs.State.Terminated; t != nil {
+		e.Terminated, e.ExitCode = true, t.ExitCode
+	}
+	return e
+}
+
+// perIndex reports whether the job uses backoffLimitPerIndex.
+func (j *job) perIndex() bool { return j.spec.BackoffLimitPerIndex != nil }
+
+// delayedPods finds, for each index, the failed pod whose finalizer is kept
+// until a replacement exists (getPodsWithDelayedDeletionPerIndex): among
+// the failed pods still holding the finalizer, of indexes neither
+// succeeded, failed nor active, the one with the highest failure count,
+// then the latest finish. It fills c.scratch.delayed.
+func (c *Cluster) delayedPods(j *job) map[int]*pod {
+	d := c.scratch.delayed
+	if d == nil {
+		d = map[int]*pod{}
+		c.scratch.delayed = d
+	}
+	clear(d)
+	x := j.idx
+	for _, p := range j.cands {
+		ix := p.index
+		if !x.valid(ix) || !j.isPodFailed(p) || x.succeeded.has(ix) || x.failed.has(ix) || (ix < len(x.active) && x.active[ix] > 0) {
+			continue
+		}
+		q, ok := d[ix]
+		if !ok || q.failureCount+q.ignoredCount <= p.failureCount+p.ignoredCount && p.finishTime() >= q.finishTime() {
+			if ok && q.failureCount+q.ignoredCount == p.failureCount+p.ignoredCount && p.finishTime() == q.finishTime() && p.seq < q.seq {
+				continue // equal: keep the first (jobsim's deterministic choice)
+			}
+			d[ix] = p
+		}
+	}
+	return d
+}
+
+// indexBackoff returns how long index ix must still wait for a new pod:
+// the per-index backoff after its delayed pod's failures (failure count +
+// ignored count + 1), measured from that pod's finish time.
+func indexBackoff(delayed *pod, now time.Duration) time.Duration {
+	if delayed == nil {
+		return 0
+	}
+	return remainingBackoff(delayed.failureCount+delayed.ignoredCount+1, delayed.finishTime(), now)
+}
+
+// creatableIndexes keeps, of the pending indexes chosen for creation, those
+// whose per-index backoff has passed (getPodCreationInfoForIndependentIndexes).
+// If none has, it returns the shortest remaining wait. Indexes not kept are
+// returned to the pending set.
+func (c *Cluster) creatableIndexes(j *job, pending []int, delayed map[int]*pod, now time.Duration) ([]int, time.Duration) {
+	var ready []int
+	var wait time.Duration
+	for _, ix := range pending {
+		if w := indexBackoff(delayed[ix], now); w == 0 {
+			ready = append(ready, ix)
+		} else {
+			if wait == 0 || w < wait {
+				wait = w
+			}
+			j.idx.returned.push(int32(ix))
+		}
+	}
+	if len(ready) > 0 {
+		return ready, 0
+	}
+	return nil, wait
+}
