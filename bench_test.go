@@ -50,11 +50,13 @@ func runBench(b *testing.B, job jobsim.Job, beh jobsim.Behavior) {
 			if !ok {
 				break
 			}
-			if steps%200_000 == 0 {
+			if steps%100_000 == 0 {
 				runtime.ReadMemStats(&ms)
 				peak = max(peak, ms.HeapAlloc)
 			}
 		}
+		runtime.ReadMemStats(&ms)
+		peak = max(peak, ms.HeapAlloc)
 		if !h.Finished() {
 			b.Fatalf("job did not finish: %+v", h.Status())
 		}
@@ -92,4 +94,24 @@ func BenchmarkFailureHeavyNever(b *testing.B) {
 func BenchmarkFailureHeavyOnFailure(b *testing.B) {
 	runBench(b, benchJob(jobsim.NonIndexed, 100_000, 1_000, jobsim.RestartOnFailure),
 		jobsim.Random{Min: 10 * time.Second, Max: 60 * time.Second, FailProbability: 0.3, ExitCode: 1})
+}
+
+// BenchmarkPolicyHeavyIndexed: 100,000 indexes, parallelism 1,000,
+// backoffLimitPerIndex 2, a pod failure policy that ignores exit code 2
+// and fails the index on 3; 30% of runs fail with one of 1–3.
+func BenchmarkPolicyHeavyIndexed(b *testing.B) {
+	job := benchJob(jobsim.Indexed, 100_000, 1_000, jobsim.RestartNever)
+	job.Spec.BackoffLimit = nil
+	job.Spec.BackoffLimitPerIndex = jobsim.Ptr(2)
+	job.Spec.PodFailurePolicy = &jobsim.PodFailurePolicy{Rules: []jobsim.PodFailurePolicyRule{
+		{Action: jobsim.ActionIgnore, OnExitCodes: &jobsim.PodFailurePolicyOnExitCodes{Operator: jobsim.OpIn, Values: []int{2}}},
+		{Action: jobsim.ActionFailIndex, OnExitCodes: &jobsim.PodFailurePolicyOnExitCodes{Operator: jobsim.OpIn, Values: []int{3}}},
+	}}
+	runBench(b, job, jobsim.BehaviorFunc(func(rc *jobsim.RunContext) jobsim.Run {
+		r := jobsim.Run{Duration: time.Duration(10+rc.Rand.IntN(50)) * time.Second}
+		if rc.Rand.Float64() < 0.3 {
+			r.ExitCode = 1 + rc.Rand.IntN(3)
+		}
+		return r
+	}))
 }

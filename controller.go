@@ -19,6 +19,9 @@ type syncScratch struct {
 	pods        []*pod
 	indexes     []int
 	delayed     map[int]*pod
+	exits       []containerExit
+	conds       []PodCondition
+	ready       []int
 }
 
 // sync is one syncJob call.
@@ -47,11 +50,12 @@ func (c *Cluster) enqueue(j *job, delay time.Duration) {
 		return
 	}
 	at := c.eng.Elapsed() + max(delay, 0)
-	if when, ok := j.syncTimer.When(); ok && when.Sub(c.eng.Epoch()) <= at {
+	if j.syncTimer.Pending() && j.syncAt <= at {
 		return
 	}
 	j.syncTimer.Stop()
-	j.syncTimer = c.eng.At(c.eng.Epoch().Add(at), classController, c.onSync, j.seq)
+	j.syncAt = at
+	j.syncTimer = c.eng.AtElapsed(at, classController, c.onSync, j.seq)
 }
 
 // podChanged is the controller's pod event handler: any change to a pod

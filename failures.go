@@ -21,26 +21,27 @@ func (c *Cluster) policyOf(p *pod) policyMatch {
 }
 
 // podFailure describes p for the pod failure policy, as the pod's status
-// shows it.
+// shows it, in scratch space (matchPodFailurePolicy keeps nothing). Init
+// containers are left out: in jobsim they always exit 0, which no rule
+// matches. The name is only needed for FailJob messages, the conditions
+// only by rules on them.
 func (c *Cluster) podFailure(p *pod) podFailure {
 	j := p.job
-	st := c.podStatusView(p)
-	f := podFailure{Namespace: j.ns, Name: p.name(), Conditions: st.Conditions}
-	for _, cs := range st.ContainerStatuses {
-		f.Containers = append(f.Containers, exitOf(cs))
+	sc := &c.scratch
+	f := podFailure{Namespace: j.ns}
+	if j.policyFailsJob {
+		f.Name = p.name()
 	}
-	for _, cs := range st.InitContainerStatuses {
-		f.InitContainers = append(f.InitContainers, exitOf(cs))
+	sc.exits = sc.exits[:0]
+	for _, ct := range j.spec.Template.Spec.Containers {
+		sc.exits = append(sc.exits, containerExit{Name: ct.Name, Terminated: p.cstate == containerExited, ExitCode: p.exitCode})
+	}
+	f.Containers = sc.exits
+	if j.policyOnConditions {
+		sc.conds = c.appendPodConditions(sc.conds[:0], p)
+		f.Conditions = sc.conds
 	}
 	return f
-}
-
-func exitOf(cs ContainerStatus) containerExit {
-	e := containerExit{Name: cs.Name}
-	if t := cs.State.Terminated; t != nil {
-		e.Terminated, e.ExitCode = true, t.ExitCode
-	}
-	return e
 }
 
 // perIndex reports whether the job uses backoffLimitPerIndex.
@@ -90,7 +91,8 @@ func indexBackoff(delayed *pod, now time.Duration) time.Duration {
 // If none has, it returns the shortest remaining wait. Indexes not kept are
 // returned to the pending set.
 func (c *Cluster) creatableIndexes(j *job, pending []int, delayed map[int]*pod, now time.Duration) ([]int, time.Duration) {
-	var ready []int
+	ready := c.scratch.ready[:0]
+	defer func() { c.scratch.ready = ready[:0] }()
 	var wait time.Duration
 	for _, ix := range pending {
 		if w := indexBackoff(delayed[ix], now); w == 0 {

@@ -156,37 +156,8 @@ func addIndexEnv(cs []Container) {
 func (c *Cluster) podStatusView(p *pod) PodStatus {
 	epoch := c.eng.Epoch()
 	at := func(d time.Duration) time.Time { return epoch.Add(d) }
-	st := PodStatus{Phase: p.phase}
-	cond := func(t PodConditionType, ok bool, since time.Duration, reason string) {
-		s := ConditionFalse
-		if ok {
-			s = ConditionTrue
-		}
-		st.Conditions = append(st.Conditions, PodCondition{Type: t, Status: s, Reason: reason, LastTransitionTime: at(since)})
-	}
-	if p.disruption != "" {
-		st.Conditions = append(st.Conditions, PodCondition{Type: DisruptionTarget, Status: ConditionTrue,
-			Reason: p.disruption, Message: disruptionMessage(p.disruption), LastTransitionTime: at(p.disruptedAt)})
-	}
-	if p.bound {
-		cond(PodScheduled, true, p.created, "")
-	}
+	st := PodStatus{Phase: p.phase, Conditions: c.appendPodConditions(nil, p)}
 	if p.started {
-		cond(PodReadyToStartContainers, !p.terminal(), p.startTime, "")
-		cond(PodInitialized, true, p.startTime, "")
-		reason := ""
-		if !p.ready {
-			switch p.phase {
-			case PodSucceeded:
-				reason = "PodCompleted"
-			case PodFailed:
-				reason = "PodFailed"
-			default:
-				reason = "ContainersNotReady"
-			}
-		}
-		cond(PodContainersReady, p.ready, p.readyAt, reason)
-		cond(PodReady, p.ready, p.readyAt, reason)
 		st.StartTime = at(p.startTime)
 	}
 	tmpl := &p.job.spec.Template.Spec
@@ -307,4 +278,41 @@ func clonePtr[T any](p *T) *T {
 	}
 	v := *p
 	return &v
+}
+
+// appendPodConditions appends p's conditions to dst, in the order the
+// kubelet and the control plane add them.
+func (c *Cluster) appendPodConditions(dst []PodCondition, p *pod) []PodCondition {
+	epoch := c.eng.Epoch()
+	add := func(t PodConditionType, ok bool, since time.Duration, reason, message string) {
+		s := ConditionFalse
+		if ok {
+			s = ConditionTrue
+		}
+		dst = append(dst, PodCondition{Type: t, Status: s, Reason: reason, Message: message, LastTransitionTime: epoch.Add(since)})
+	}
+	if p.disruption != "" {
+		add(DisruptionTarget, true, p.disruptedAt, p.disruption, disruptionMessage(p.disruption))
+	}
+	if p.bound {
+		add(PodScheduled, true, p.created, "", "")
+	}
+	if p.started {
+		add(PodReadyToStartContainers, !p.terminal(), p.startTime, "", "")
+		add(PodInitialized, true, p.startTime, "", "")
+		reason := ""
+		if !p.ready {
+			switch p.phase {
+			case PodSucceeded:
+				reason = "PodCompleted"
+			case PodFailed:
+				reason = "PodFailed"
+			default:
+				reason = "ContainersNotReady"
+			}
+		}
+		add(PodContainersReady, p.ready, p.readyAt, reason, "")
+		add(PodReady, p.ready, p.readyAt, reason, "")
+	}
+	return dst
 }

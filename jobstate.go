@@ -1,7 +1,6 @@
 package jobsim
 
 import (
-	"math/rand/v2"
 	"time"
 
 	"github.com/jobsim/jobsim/sim"
@@ -39,12 +38,14 @@ type job struct {
 	backoff backoffRecord
 
 	syncTimer sim.Timer
+	syncAt    time.Duration // when syncTimer fires
 	ttlTimer  sim.Timer
 
 	deleting bool // metadata.deletionTimestamp is set (foreground deletion)
 	gone     bool // removed from the API
 
-	names *rand.PCG // pod name suffixes
+	// What the (immutable) pod failure policy needs to see of a pod.
+	policyFailsJob, policyOnConditions bool
 }
 
 // jobStatus is JobStatus without the index strings, which are kept as sets.
@@ -155,7 +156,12 @@ func (c *Cluster) newJob(obj Job, b Behavior) *job {
 		j.idx = &indexState{}
 		j.idx.reset(j.spec)
 	}
-	j.names = sim.NewSource(c.cfg.Seed, "pod-names/"+j.ns+"/"+j.name)
+	if pfp := j.spec.PodFailurePolicy; pfp != nil {
+		for _, r := range pfp.Rules {
+			j.policyFailsJob = j.policyFailsJob || r.Action == ActionFailJob
+			j.policyOnConditions = j.policyOnConditions || len(r.OnPodConditions) > 0
+		}
+	}
 	return j
 }
 

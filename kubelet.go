@@ -199,7 +199,7 @@ func (c *Cluster) nextRun(p *pod) Run {
 func (c *Cluster) setPodTimer(p *pod, kind timerKind, at time.Duration) {
 	p.timer.Stop()
 	p.timerKind = kind
-	p.timer = c.eng.At(c.eng.Epoch().Add(at), classWorld, c.onKubelet, uint64(p.slot))
+	p.timer = c.eng.AtElapsed(at, classWorld, c.onKubelet, uint64(p.slot))
 }
 
 func (c *Cluster) fireKubelet(arg uint64) {

@@ -253,26 +253,28 @@ func matchPodFailurePolicy(policy *PodFailurePolicy, p podFailure) policyMatch {
 		return policyMatch{Counts: true}
 	}
 	for i, rule := range policy.Rules {
-		var what string // for the FailJob message
+		var what func() string // describes the match, for a FailJob message
 		switch {
 		case rule.OnExitCodes != nil:
 			c, ok := matchOnExitCodes(p, rule.OnExitCodes)
 			if !ok {
 				continue
 			}
-			what = fmt.Sprintf("Container %s for pod %s/%s failed with exit code %d", c.Name, p.Namespace, p.Name, c.ExitCode)
+			what = func() string {
+				return fmt.Sprintf("Container %s for pod %s/%s failed with exit code %d", c.Name, p.Namespace, p.Name, c.ExitCode)
+			}
 		case len(rule.OnPodConditions) > 0:
 			cond, ok := matchOnPodConditions(p.Conditions, rule.OnPodConditions)
 			if !ok {
 				continue
 			}
-			what = fmt.Sprintf("Pod %s/%s has condition %s", p.Namespace, p.Name, cond.Type)
+			what = func() string { return fmt.Sprintf("Pod %s/%s has condition %s", p.Namespace, p.Name, cond.Type) }
 		default:
 			continue
 		}
 		m := policyMatch{Action: rule.Action, Rule: i, Counts: rule.Action != ActionIgnore}
 		if rule.Action == ActionFailJob {
-			m.FailJobMessage = fmt.Sprintf("%s matching %s rule at index %d", what, rule.Action, i)
+			m.FailJobMessage = fmt.Sprintf("%s matching %s rule at index %d", what(), rule.Action, i)
 		}
 		return m
 	}

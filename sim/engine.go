@@ -144,6 +144,15 @@ func (e *Engine) At(t time.Time, c Class, h Handler, arg uint64) Timer {
 	return e.schedule(d, c, h, arg)
 }
 
+// AtElapsed is At for a time given as the duration since the epoch, which
+// spares callers that keep times as durations the conversions.
+func (e *Engine) AtElapsed(d time.Duration, c Class, h Handler, arg uint64) Timer {
+	if d < e.now {
+		panic(fmt.Sprintf("sim: AtElapsed(%v) is before Elapsed (%v)", d, e.now))
+	}
+	return e.schedule(d, c, h, arg)
+}
+
 // After schedules h.Fire(arg) d after Now in class c. It panics if d is
 // negative. A d so large that Now+d overflows means the latest
 // representable time (about 292 years after the epoch).

@@ -1190,3 +1190,21 @@ func TestAfterHugeDurationSaturatesInsteadOfSchedulingInThePast(t *testing.T) {
 		t.Errorf("After(MaxInt64) scheduled at %v (pending %v), before Now %v", at, ok, before)
 	}
 }
+
+func TestAtElapsedSchedulesRelativeToTheEpoch(t *testing.T) {
+	e := sim.New(sim.Config{Epoch: time.Unix(100, 0)})
+	var fired time.Time
+	e.AtElapsed(5*time.Second, 0, sim.HandlerFunc(func(uint64) { fired = e.Now() }), 0)
+	if err := e.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if !fired.Equal(time.Unix(105, 0)) {
+		t.Errorf("fired at %v, want 105 s after the Unix epoch", fired)
+	}
+	defer func() {
+		if r := recover(); r == nil || !strings.HasPrefix(r.(string), "sim: ") {
+			t.Errorf("AtElapsed in the past: recover() = %v, want a sim: panic", r)
+		}
+	}()
+	e.AtElapsed(time.Second, 0, sim.HandlerFunc(func(uint64) {}), 0)
+}
