@@ -12,10 +12,10 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/jobsim/jobsim"
+	"github.com/jobsim/jobsim/examples/internal/show"
 )
 
 // runs are the container run times of the pods, by creation ordinal, so
@@ -59,15 +59,7 @@ func simulate() error {
 	}
 
 	// The timeline, without the watch-style status changes.
-	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "TIME\tOBJECT\tREASON\tMESSAGE")
-	for _, e := range c.Events() {
-		if e.Type == jobsim.EventChange {
-			continue
-		}
-		fmt.Fprintf(w, "%v\t%s\t%s\t%s\n", e.Time.Sub(start), e.Object, e.Reason, e.Message)
-	}
-	if err := w.Flush(); err != nil {
+	if err := show.Timeline(os.Stdout, c.Events(), start, false); err != nil {
 		return err
 	}
 

@@ -18,10 +18,10 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/jobsim/jobsim"
+	"github.com/jobsim/jobsim/examples/internal/show"
 )
 
 func main() {
@@ -82,18 +82,7 @@ func simulate(seed uint64, run time.Duration, exit int) error {
 	}
 
 	fmt.Printf("Virtual time since %s.\n\n", start.Format(time.RFC3339))
-	w := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "TIME\tOBJECT\tREASON\tMESSAGE")
-	for _, e := range c.Events() {
-		reason := e.Reason
-		if e.Type == jobsim.EventChange {
-			// Watch-style changes (the Job created, its status written)
-			// are not Kubernetes Events: show them in parentheses.
-			reason = "(" + reason + ")"
-		}
-		fmt.Fprintf(w, "%v\t%s\t%s\t%s\n", e.Time.Sub(start), e.Object, reason, e.Message)
-	}
-	if err := w.Flush(); err != nil {
+	if err := show.Timeline(os.Stdout, c.Events(), start, true); err != nil {
 		return err
 	}
 
