@@ -36,6 +36,17 @@ type Config struct {
 	// DiscardEvents turns off the cluster's event log (Events). Observers
 	// still see every event.
 	DiscardEvents bool
+
+	// Nodes are the cluster's machines. None means one node, "node-0", of
+	// unlimited capacity, on which every pod is bound at once.
+	Nodes []Node
+	// PriorityClasses define the priorityClassName values pods may use.
+	PriorityClasses []PriorityClass
+	// Scoring ranks the nodes a pod fits on; nil means LeastAllocated.
+	Scoring ScoringPolicy
+	// SchedulingLatency is how long a new pod waits before the scheduler
+	// first tries to place it; 0 means at once.
+	SchedulingLatency time.Duration
 }
 
 // defaultMaxFinishedPods is kube-controller-manager's default
@@ -71,14 +82,13 @@ type Cluster struct {
 
 	finished []podRef // counted finished pods kept, oldest first
 
-	schedQueue []podRef
-	schedTimer sim.Timer
+	sched *scheduler
 
 	observers []Observer
 	events    []Event
 
 	// Handlers, made once so that scheduling an event allocates nothing.
-	onSync, onKubelet, onSchedule, onTTL sim.Handler
+	onSync, onKubelet, onSchedule, onTTL, onFault sim.Handler
 
 	// Scratch space reused across syncs.
 	scratch syncScratch
@@ -96,8 +106,12 @@ type podRef struct {
 	seq  uint64
 }
 
-// NewCluster returns an empty cluster at cfg.Start.
+// NewCluster returns an empty cluster at cfg.Start. It panics if cfg
+// fails ValidateConfig.
 func NewCluster(cfg Config) *Cluster {
+	if err := ValidateConfig(cfg); err != nil {
+		panic("jobsim: NewCluster: " + err.Error())
+	}
 	c := &Cluster{
 		cfg:     cfg,
 		eng:     sim.New(sim.Config{Epoch: cfg.Start, Seed: cfg.Seed, MaxEvents: cfg.MaxEvents}),
@@ -107,6 +121,8 @@ func NewCluster(cfg Config) *Cluster {
 	c.onKubelet = sim.HandlerFunc(c.fireKubelet)
 	c.onSchedule = sim.HandlerFunc(c.fireSchedule)
 	c.onTTL = sim.HandlerFunc(c.fireTTL)
+	c.onFault = sim.HandlerFunc(c.fireFault)
+	c.sched = newScheduler(c, cfg)
 	c.behaviorSrc = rand.NewPCG(0, 0)
 	c.behaviorRand = rand.New(c.behaviorSrc)
 	return c
@@ -192,10 +208,18 @@ func (c *Cluster) Submit(job Job, b Behavior) (*JobHandle, error) {
 	if _, ok := c.jobKeys[key]; ok {
 		return nil, &AlreadyExistsError{Namespace: spec.Namespace, Name: spec.Name}
 	}
+	if name := spec.Spec.Template.Spec.PriorityClassName; name != "" {
+		if _, ok := c.sched.classesOf[name]; !ok {
+			return nil, &ValidationError{Kind: "Job.batch", Name: spec.Name, Errors: []FieldError{{
+				Type: ErrorTypeNotFound, Field: "spec.template.spec.priorityClassName", BadValue: name,
+				Detail: "no PriorityClass with name " + name + " was found"}}}
+		}
+	}
 	if b == nil {
 		b = TemplateBehavior(spec.Spec.Template)
 	}
 	j := c.newJob(spec, b)
+	c.sched.schedulingInfo(j)
 	c.jobKeys[key] = j
 	c.jobs = append(c.jobs, j)
 	c.jobEvent(j, EventChange, ReasonCreated, "Job created")

@@ -56,13 +56,14 @@ const (
 
 // The kinds of object an ObjectRef names.
 const (
-	KindJob = "Job"
-	KindPod = "Pod"
+	KindJob  = "Job"
+	KindPod  = "Pod"
+	KindNode = "Node"
 )
 
-// ObjectRef names a Job or a Pod.
+// ObjectRef names a Job, a Pod or a Node.
 type ObjectRef struct {
-	Kind      string // KindJob or KindPod
+	Kind      string // KindJob, KindPod or KindNode
 	Namespace string
 	Name      string
 }
@@ -74,6 +75,8 @@ func (r ObjectRef) String() string {
 		return "job/" + r.Name
 	case KindPod:
 		return "pod/" + r.Name
+	case KindNode:
+		return "node/" + r.Name
 	}
 	return r.Kind + "/" + r.Name
 }

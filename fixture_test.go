@@ -63,8 +63,7 @@ func (f *fixture) add(state podState, index int) *pod {
 	if state == pending {
 		return p
 	}
-	p.bound = true
-	c.startPod(p)
+	c.sched.bind(p, c.sched.nodes[0]) // the kubelet starts it
 	switch state {
 	case running:
 		c.setReady(p, false)
@@ -108,8 +107,9 @@ func (f *fixture) at(d time.Duration) {
 func (f *fixture) stopTimers() {
 	c := f.c
 	f.j.syncTimer.Stop()
-	c.schedTimer.Stop()
-	c.schedQueue = nil
+	c.sched.timer.Stop()
+	f.j.queue, f.j.qHead, f.j.inQueue = nil, 0, false
+	c.sched.ready = nil
 	for _, p := range c.pods {
 		if p != nil {
 			p.timer.Stop()

@@ -138,7 +138,7 @@ func (c *Cluster) podView(p *pod) Pod {
 		v.DeletionGracePeriod = p.delGrace
 	}
 	if p.bound {
-		v.Spec.NodeName = nodeName
+		v.Spec.NodeName = p.node.spec.Name
 	}
 	v.Status = c.podStatusView(p)
 	return v
@@ -157,6 +157,9 @@ func (c *Cluster) podStatusView(p *pod) PodStatus {
 	epoch := c.eng.Epoch()
 	at := func(d time.Duration) time.Time { return epoch.Add(d) }
 	st := PodStatus{Phase: p.phase, Conditions: c.appendPodConditions(nil, p)}
+	if p.nominated != nil && !p.bound {
+		st.NominatedNodeName = p.nominated.spec.Name
+	}
 	if p.started {
 		st.StartTime = at(p.startTime)
 	}
@@ -294,8 +297,11 @@ func (c *Cluster) appendPodConditions(dst []PodCondition, p *pod) []PodCondition
 	if p.disruption != "" {
 		add(DisruptionTarget, true, p.disruptedAt, p.disruption, disruptionMessage(p.disruption))
 	}
-	if p.bound {
-		add(PodScheduled, true, p.created, "", "")
+	switch {
+	case p.bound:
+		add(PodScheduled, true, p.boundAt, "", "")
+	case p.unschedulable:
+		add(PodScheduled, false, p.unschedAt, "Unschedulable", c.sched.unschedulableMessage(p.job))
 	}
 	if p.started {
 		add(PodReadyToStartContainers, !p.terminal(), p.startTime, "", "")
@@ -315,4 +321,37 @@ func (c *Cluster) appendPodConditions(dst []PodCondition, p *pod) []PodCondition
 		add(PodReady, p.ready, p.readyAt, reason, "")
 	}
 	return dst
+}
+
+// JobMetrics are scheduling and timing figures of a job.
+type JobMetrics struct {
+	// PodsBound counts the job's pods the scheduler bound to a node.
+	PodsBound int
+	// MeanQueueWait and MaxQueueWait are the time its pods waited from
+	// creation to binding.
+	MeanQueueWait, MaxQueueWait time.Duration
+	// RunTime sums the time its containers ran (each run once, whatever
+	// the number of containers).
+	RunTime time.Duration
+	// Makespan is the time from the job's creation to its finish, or to
+	// now if it has not finished.
+	Makespan time.Duration
+}
+
+// Metrics returns the job's scheduling and timing figures.
+func (h *JobHandle) Metrics() JobMetrics {
+	j := h.j
+	st := &j.stats
+	m := JobMetrics{PodsBound: st.nBound, MaxQueueWait: st.waitMax, RunTime: st.runSum}
+	if st.nBound > 0 {
+		m.MeanQueueWait = st.waitSum / time.Duration(st.nBound)
+	}
+	end := j.c.eng.Elapsed()
+	for _, cond := range j.status.conditions {
+		if (cond.Type == JobComplete || cond.Type == JobFailed) && cond.Status == ConditionTrue {
+			end = cond.LastTransitionTime.Sub(j.c.eng.Epoch())
+		}
+	}
+	m.Makespan = end - j.created
+	return m
 }

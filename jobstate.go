@@ -46,6 +46,34 @@ type job struct {
 
 	// What the (immutable) pod failure policy needs to see of a pod.
 	policyFailsJob, policyOnConditions bool
+
+	// Scheduling: what every pod of the job requests, and where its
+	// pending pods wait.
+	req                resVec
+	scoreCPU, scoreMem int64
+	priority           int32
+	classes            []*nodeClass // node classes its nodeSelector matches
+	unknownRes         string       // a resource no node has
+	queue              []podRef     // pods waiting to be bound, oldest first
+	qHead              int
+	inQueue, parked    bool
+	unschedMsg         string // why its pending pods fit nowhere
+	marked             int    // queue entries that carry unschedMsg
+	stats              jobStats
+}
+
+// jobStats accumulates scheduling figures of a job.
+type jobStats struct {
+	nBound  int
+	waitSum time.Duration
+	waitMax time.Duration
+	runSum  time.Duration
+}
+
+func (s *jobStats) bound(wait time.Duration) {
+	s.nBound++
+	s.waitSum += wait
+	s.waitMax = max(s.waitMax, wait)
 }
 
 // jobStatus is JobStatus without the index strings, which are kept as sets.

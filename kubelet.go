@@ -54,6 +54,18 @@ type pod struct {
 
 	timer     sim.Timer
 	timerKind timerKind
+	timerAt   time.Duration // when the timer fires
+	frozen    bool          // the timer waits for the node to recover
+
+	// Scheduling.
+	node          *nodeState // the node it is bound to
+	holding       bool       // its requests still count on the node
+	nodePos       int        // position in node.pods while holding
+	queuedAt      time.Duration
+	boundAt       time.Duration
+	unschedulable bool // PodScheduled=False
+	unschedAt     time.Duration
+	nominated     *nodeState // status.nominatedNodeName after a preemption
 
 	disruption   string // reason of the DisruptionTarget condition, if any
 	disruptedAt  time.Duration
@@ -196,12 +208,6 @@ func (c *Cluster) nextRun(p *pod) Run {
 	return j.beh.Next(rc)
 }
 
-func (c *Cluster) setPodTimer(p *pod, kind timerKind, at time.Duration) {
-	p.timer.Stop()
-	p.timerKind = kind
-	p.timer = c.eng.AtElapsed(at, classWorld, c.onKubelet, uint64(p.slot))
-}
-
 func (c *Cluster) fireKubelet(arg uint64) {
 	p := c.pods[arg]
 	kind := p.timerKind
@@ -241,6 +247,7 @@ func (c *Cluster) containerExit(p *pod, code int) {
 	now := c.eng.Elapsed()
 	p.cstate = containerExited
 	p.cFinished = now
+	p.job.stats.runSum += now - p.cStarted
 	p.exitCode = code
 	p.exitWhy = exitReason(code)
 	c.setReady(p, false)
@@ -339,6 +346,7 @@ func (c *Cluster) podTerminal(p *pod, phase PodPhase) {
 	}
 	p.ready = false
 	j.addCand(p)
+	c.sched.release(p)
 	c.podChanged(p)
 }
 

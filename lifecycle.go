@@ -78,6 +78,7 @@ func (c *Cluster) removePod(p *pod) {
 	j := p.job
 	p.timer.Stop()
 	j.dropCand(p)
+	c.sched.release(p)
 	if !p.terminal() {
 		// Only a job's deletion removes a pod that has not finished; it
 		// leaves the counts with it.

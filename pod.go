@@ -24,6 +24,11 @@ type PodSpec struct {
 	// deleted pod's processes get between SIGTERM and SIGKILL. Whole
 	// seconds; nil means 30 s.
 	TerminationGracePeriod *time.Duration
+	// NodeSelector restricts the pod to nodes with all these labels.
+	NodeSelector map[string]string
+	// PriorityClassName names one of the cluster's PriorityClasses; ""
+	// means the global default class, or priority 0.
+	PriorityClassName string
 	// NodeName is the node the pod is bound to; empty in templates.
 	NodeName string
 	// Hostname is the pod's hostname; the Job controller sets it to
@@ -48,6 +53,9 @@ type Container struct {
 	Command []string
 	Args    []string
 	Env     []EnvVar
+	// Requests are resources.requests: what the scheduler reserves for the
+	// container on its node (see ResourceList for the units).
+	Requests ResourceList
 }
 
 // EnvVar is an environment variable: a literal Value, or a FieldPath read
@@ -100,7 +108,10 @@ type PodStatus struct {
 	Phase      PodPhase
 	Conditions []PodCondition
 	// StartTime is when the kubelet accepted the pod.
-	StartTime             time.Time
+	StartTime time.Time
+	// NominatedNodeName is the node where the scheduler preempted pods to
+	// make room for this one.
+	NominatedNodeName     string
 	InitContainerStatuses []ContainerStatus
 	ContainerStatuses     []ContainerStatus
 }

@@ -40,6 +40,8 @@ const (
 	ErrorTypeTooLong ErrorType = "Too long"
 	// ErrorTypeForbidden is a well-formed value that is not allowed here.
 	ErrorTypeForbidden ErrorType = "Forbidden"
+	// ErrorTypeNotFound is a reference to something that does not exist.
+	ErrorTypeNotFound ErrorType = "Not found"
 )
 
 // Annotations of the pod template that jobsim reads to decide what the

@@ -1,0 +1,228 @@
+package jobsim
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// Node is a machine of the cluster: its name, labels (for nodeSelector)
+// and allocatable capacity.
+type Node struct {
+	Name   string
+	Labels map[string]string
+	// Capacity is what pods may request on the node. A resource the node
+	// does not list has capacity 0, except "pods", which defaults to 110
+	// (the kubelet's default maxPods).
+	Capacity ResourceList
+}
+
+// ResourceList maps resource names to quantities in the API's base units:
+// "cpu" in millicores (1 CPU = 1000), "memory" and "ephemeral-storage" in
+// bytes, "pods" and extended resources (such as "nvidia.com/gpu") as
+// counts.
+type ResourceList map[string]int64
+
+// The resource names the scheduler knows without being told.
+const (
+	ResourceCPU    = "cpu"
+	ResourceMemory = "memory"
+	ResourcePods   = "pods"
+)
+
+// defaultMaxPods is the kubelet's default maxPods: a node's "pods"
+// capacity when Node.Capacity does not give one.
+const defaultMaxPods = 110
+
+// PriorityClass gives pods that name it (priorityClassName) a priority.
+// Higher values are scheduled first and may preempt lower ones.
+type PriorityClass struct {
+	Name  string
+	Value int32
+	// GlobalDefault makes the class apply to pods that name none; at most
+	// one class may set it.
+	GlobalDefault bool
+}
+
+// NodeView is a snapshot of a node: its spec, readiness and use.
+type NodeView struct {
+	Node
+	// Ready is the node's Ready condition: false once the node lifecycle
+	// controller has noticed a failed node.
+	Ready bool
+	// Unschedulable is spec.unschedulable: set by a drain (cordon).
+	Unschedulable bool
+	// Requested sums the requests of the pods bound to the node that have
+	// not finished.
+	Requested ResourceList
+	// Pods names those pods, in the order they were bound.
+	Pods []string
+}
+
+// NodeFault is what happens to a node: see Cluster.FailNode,
+// Cluster.DrainNode and Cluster.RecoverNode.
+type NodeFault string
+
+// The node faults.
+const (
+	NodeFail    NodeFault = "fail"
+	NodeDrain   NodeFault = "drain"
+	NodeRecover NodeFault = "recover"
+)
+
+// Node lifecycle timings of Kubernetes v1.35.4's defaults.
+const (
+	// nodeMonitorGracePeriod is how long after a node's last status the
+	// node lifecycle controller marks it not ready (kube-controller-manager
+	// --node-monitor-grace-period).
+	nodeMonitorGracePeriod = 50 * time.Second
+	// notReadyToleration is the toleration the
+	// DefaultTolerationSeconds admission plugin gives every pod for the
+	// node.kubernetes.io/not-ready and unreachable NoExecute taints; the
+	// taint manager evicts pods when it expires.
+	notReadyToleration = 300 * time.Second
+)
+
+// validateNodes checks the cluster's nodes and priority classes.
+func validateConfig(cfg Config) []FieldError {
+	var errs []FieldError
+	seen := map[string]bool{}
+	for i, n := range cfg.Nodes {
+		path := fmt.Sprintf("nodes[%d]", i)
+		if n.Name == "" {
+			errs = append(errs, FieldError{Type: ErrorTypeRequired, Field: path + ".name"})
+		} else if seen[n.Name] {
+			errs = append(errs, FieldError{Type: ErrorTypeDuplicate, Field: path + ".name", BadValue: n.Name})
+		}
+		seen[n.Name] = true
+		for _, r := range slices.Sorted(maps.Keys(n.Capacity)) {
+			if n.Capacity[r] < 0 {
+				errs = append(errs, FieldError{Type: ErrorTypeInvalid, Field: path + ".capacity[" + r + "]", BadValue: n.Capacity[r], Detail: "must be greater than or equal to 0"})
+			}
+		}
+	}
+	classes := map[string]bool{}
+	defaults := 0
+	for i, pc := range cfg.PriorityClasses {
+		path := fmt.Sprintf("priorityClasses[%d]", i)
+		switch {
+		case pc.Name == "":
+			errs = append(errs, FieldError{Type: ErrorTypeRequired, Field: path + ".name"})
+		case classes[pc.Name]:
+			errs = append(errs, FieldError{Type: ErrorTypeDuplicate, Field: path + ".name", BadValue: pc.Name})
+		case pc.Value > 1_000_000_000:
+			errs = append(errs, FieldError{Type: ErrorTypeInvalid, Field: path + ".value", BadValue: int(pc.Value), Detail: "must be less than or equal to 1000000000 (higher values are reserved for system classes)"})
+		}
+		classes[pc.Name] = true
+		if pc.GlobalDefault {
+			defaults++
+			if defaults > 1 {
+				errs = append(errs, FieldError{Type: ErrorTypeInvalid, Field: path + ".globalDefault", BadValue: true, Detail: "only one priority class may be the global default"})
+			}
+		}
+	}
+	return errs
+}
+
+// ValidateConfig checks a Config's nodes and priority classes and returns
+// nil or a *ValidationError listing every problem. NewCluster panics on a
+// Config that fails it.
+func ValidateConfig(cfg Config) error {
+	if errs := validateConfig(cfg); len(errs) > 0 {
+		return &ValidationError{Kind: "Config", Name: "cluster", Errors: errs}
+	}
+	return nil
+}
+
+// FormatQuantity prints a quantity of the named resource in Kubernetes'
+// notation: cpu as cores or millicores ("2", "500m"), memory-like
+// resources with binary suffixes when exact ("16Gi", "512Mi"), counts as
+// integers.
+func FormatQuantity(name string, v int64) string {
+	switch {
+	case name == ResourceCPU:
+		if v%1000 == 0 {
+			return fmt.Sprint(v / 1000)
+		}
+		return fmt.Sprintf("%dm", v)
+	case name == ResourceMemory || strings.HasSuffix(name, "storage"):
+		for _, s := range []struct {
+			suffix string
+			shift  uint
+		}{{"Ei", 60}, {"Pi", 50}, {"Ti", 40}, {"Gi", 30}, {"Mi", 20}, {"Ki", 10}} {
+			if v != 0 && v%(1<<s.shift) == 0 {
+				return fmt.Sprintf("%d%s", v>>s.shift, s.suffix)
+			}
+		}
+	}
+	return fmt.Sprint(v)
+}
+
+// sortedNames returns the keys of m in order.
+func sortedNames(m map[string]int64) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Nodes returns a snapshot of every node, in the order of Config.Nodes.
+func (c *Cluster) Nodes() []NodeView {
+	s := c.sched
+	out := make([]NodeView, len(s.nodes))
+	for i, n := range s.nodes {
+		v := NodeView{Node: n.spec, Ready: n.ready, Unschedulable: n.cordoned, Requested: ResourceList{}}
+		v.Labels = cloneMap(n.spec.Labels)
+		v.Capacity = ResourceList{}
+		for r, name := range s.res {
+			if !n.unlimit && (n.alloc[r] != 0 || n.spec.Capacity != nil && hasKey(n.spec.Capacity, name)) {
+				v.Capacity[name] = n.alloc[r]
+			}
+			if n.used[r] != 0 {
+				v.Requested[name] = n.used[r]
+			}
+		}
+		pods := slices.Clone(n.pods)
+		slices.SortFunc(pods, func(a, b *pod) int { return cmpSeq(uint64(a.boundAt), uint64(b.boundAt)) })
+		for _, p := range pods {
+			v.Pods = append(v.Pods, p.name())
+		}
+		out[i] = v
+	}
+	return out
+}
+
+func hasKey(m ResourceList, k string) bool { _, ok := m[k]; return ok }
+
+// Utilisation returns, for each resource the nodes have, the share of the
+// cluster's capacity that pods requested on average since the start: the
+// requested amount integrated over time, divided by capacity × elapsed
+// time. The default node of unlimited capacity has no utilisation.
+func (c *Cluster) Utilisation() map[string]float64 {
+	s := c.sched
+	elapsed := c.eng.Elapsed().Seconds()
+	out := map[string]float64{}
+	if elapsed <= 0 {
+		return out
+	}
+	for r, name := range s.res {
+		var used, capacity float64
+		for _, n := range s.nodes {
+			if n.unlimit {
+				continue
+			}
+			s.account(n)
+			used += n.usedArea[r]
+			capacity += float64(n.alloc[r]) * elapsed
+		}
+		if capacity > 0 {
+			out[name] = used / capacity
+		}
+	}
+	return out
+}

@@ -1,0 +1,151 @@
+package jobsim
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Preemption (kube-scheduler's DefaultPreemption): a pod that fits nowhere
+// may have lower-priority pods deleted from one node to make room.
+
+// victimSet is the pods a preemption would delete from one node.
+type victimSet struct {
+	node    *nodeState
+	victims []*pod
+}
+
+// preempt tries to make room for p, the next pod of j. It returns the
+// preemption's part of the Unschedulable message: empty when it deleted
+// victims (the pod waits for them to go), else why it did not.
+func (s *scheduler) preempt(j *job, p *pod) string {
+	if n := p.nominated; n != nil {
+		for _, q := range n.pods {
+			if q.deleting {
+				return " preemption: not eligible due to a terminating pod on the nominated node."
+			}
+		}
+	}
+	p.nominated = nil
+	hist := map[string]int{}
+	var best *victimSet
+	lower := s.anyRunningBelow(j.priority)
+	for _, n := range s.nodes {
+		if _, resolvable := s.nodeReasons(j, n); !resolvable {
+			hist[reasonNotHelpful]++
+			continue
+		}
+		var vs *victimSet
+		if lower {
+			vs = s.victimsOn(n, j)
+		}
+		if vs == nil {
+			hist[reasonNoVictims]++
+			continue
+		}
+		if best == nil || betterVictims(vs, best) {
+			best = vs
+		}
+	}
+	if best == nil {
+		return fmt.Sprintf(" preemption: 0/%d nodes are available: %s.", len(s.nodes), histogram(hist))
+	}
+	c := s.c
+	p.nominated = best.node
+	for _, v := range best.victims {
+		if c.recording() {
+			c.podEvent(v, EventNormal, "Preempted", fmt.Sprintf("Preempted by pod %s on node %s", c.uid(kindPod, p.seq), best.node.spec.Name))
+		}
+		c.disrupt(v, "PreemptionByScheduler")
+	}
+	return ""
+}
+
+// anyRunningBelow reports whether some bound pod has a priority lower than
+// prio.
+func (s *scheduler) anyRunningBelow(prio int32) bool {
+	for q := range s.running {
+		if q < prio {
+			return true
+		}
+	}
+	return false
+}
+
+// victimsOn chooses the fewest lower-priority pods to delete from n so
+// that j's pod fits (selectVictimsOnNode): remove every lower-priority pod
+// that is not already terminating; if the pod then fits, put back as many
+// as still fit, the most important first (higher priority, then longer
+// running). Nil if removing them all is not enough.
+func (s *scheduler) victimsOn(n *nodeState, j *job) *victimSet {
+	var candidates []*pod
+	free := make(resVec, len(n.alloc))
+	for r := range free {
+		free[r] = n.alloc[r] - n.used[r]
+	}
+	for _, q := range n.pods {
+		if q.job.priority < j.priority && !q.deleting {
+			candidates = append(candidates, q)
+			for r, v := range q.job.req {
+				free[r] += v
+			}
+		}
+	}
+	if !fitsFree(free, j.req) {
+		return nil
+	}
+	slices.SortStableFunc(candidates, func(a, b *pod) int {
+		if a.job.priority != b.job.priority {
+			return int(b.job.priority) - int(a.job.priority)
+		}
+		return cmpSeq(uint64(a.boundAt), uint64(b.boundAt))
+	})
+	vs := &victimSet{node: n}
+	for _, q := range candidates {
+		for r, v := range q.job.req {
+			free[r] -= v
+		}
+		if fitsFree(free, j.req) {
+			continue // reprieved
+		}
+		for r, v := range q.job.req {
+			free[r] += v
+		}
+		vs.victims = append(vs.victims, q)
+	}
+	return vs
+}
+
+func fitsFree(free, req resVec) bool {
+	for r, q := range req {
+		if q > free[r] {
+			return false
+		}
+	}
+	return true
+}
+
+// betterVictims orders candidate nodes (pickOneNodeForPreemption): the
+// lowest highest-priority victim, then the lowest sum of priorities, then
+// the fewest victims; ties keep the node listed first.
+func betterVictims(a, b *victimSet) bool {
+	ha, sa := victimPriorities(a)
+	hb, sb := victimPriorities(b)
+	switch {
+	case ha != hb:
+		return ha < hb
+	case sa != sb:
+		return sa < sb
+	case len(a.victims) != len(b.victims):
+		return len(a.victims) < len(b.victims)
+	}
+	return false
+}
+
+func victimPriorities(vs *victimSet) (highest int32, sum int64) {
+	highest = -1 << 31
+	for _, v := range vs.victims {
+		highest = max(highest, v.job.priority)
+		sum += int64(v.job.priority) + 1<<31 // as upstream, so that negative priorities order well
+	}
+	return highest, sum
+}

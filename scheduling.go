@@ -1,0 +1,388 @@
+package jobsim
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The scheduling queue and passes. Pending pods wait in a FIFO per job:
+// the pods of a job share their requests, node selector and priority, so
+// when one fits nowhere the others would not either, and the job is parked
+// until capacity frees. The jobs whose next pod waits are ordered by that
+// pod's priority, then its creation, which is kube-scheduler's queue order.
+
+// jobQueue is a heap of jobs by their next pending pod.
+type jobQueue []*job
+
+func (q jobQueue) before(a, b *job) bool {
+	if a.priority != b.priority {
+		return a.priority > b.priority
+	}
+	return a.queue[a.qHead].seq < b.queue[b.qHead].seq
+}
+
+func (q *jobQueue) push(j *job) {
+	j.inQueue = true
+	*q = append(*q, j)
+	s := *q
+	for i := len(s) - 1; i > 0; {
+		p := (i - 1) / 2
+		if !s.before(s[i], s[p]) {
+			break
+		}
+		s[i], s[p] = s[p], s[i]
+		i = p
+	}
+}
+
+func (q *jobQueue) pop() *job {
+	s := *q
+	top := s[0]
+	last := len(s) - 1
+	s[0] = s[last]
+	s[last] = nil
+	s = s[:last]
+	for i := 0; ; {
+		l := 2*i + 1
+		if l >= len(s) {
+			break
+		}
+		m := l
+		if r := l + 1; r < len(s) && s.before(s[r], s[l]) {
+			m = r
+		}
+		if !s.before(s[m], s[i]) {
+			break
+		}
+		s[i], s[m] = s[m], s[i]
+		i = m
+	}
+	*q = s
+	top.inQueue = false
+	return top
+}
+
+// schedulingInfo fills in what the scheduler needs of a new job: the
+// requests, priority and matching node classes of its pods.
+func (s *scheduler) schedulingInfo(j *job) {
+	tmpl := &j.spec.Template.Spec
+	j.req = make(resVec, len(s.res))
+	sum := map[string]int64{}
+	for _, ct := range tmpl.Containers {
+		for r, v := range ct.Requests {
+			sum[r] += v
+		}
+	}
+	for _, ct := range tmpl.InitContainers { // the effective request
+		for r, v := range ct.Requests {
+			sum[r] = max(sum[r], v)
+		}
+	}
+	j.unknownRes = ""
+	for _, r := range sortedNames(sum) {
+		i, ok := s.resIdx[r]
+		if !ok {
+			if sum[r] > 0 && j.unknownRes == "" {
+				j.unknownRes = r // no node has any: the pod fits nowhere
+			}
+			continue
+		}
+		j.req[i] = sum[r]
+	}
+	j.req[resPods] = 1
+	j.scoreCPU, j.scoreMem = j.req[resCPU], j.req[resMemory]
+	if j.scoreCPU == 0 {
+		j.scoreCPU = nonZeroCPU
+	}
+	if j.scoreMem == 0 {
+		j.scoreMem = nonZeroMemory
+	}
+	j.priority = s.defPrio
+	if name := tmpl.PriorityClassName; name != "" {
+		j.priority = s.classesOf[name]
+	}
+	j.classes = j.classes[:0]
+	for _, cl := range s.classes {
+		if matchesSelector(cl.nodes[0].spec.Labels, tmpl.NodeSelector) {
+			j.classes = append(j.classes, cl)
+		}
+	}
+}
+
+func matchesSelector(labels, selector map[string]string) bool {
+	for k, v := range selector {
+		if lv, ok := labels[k]; !ok || lv != v {
+			return false
+		}
+	}
+	return true
+}
+
+// queueForScheduling adds a new pod to its job's queue and makes sure a
+// scheduling pass is coming.
+func (c *Cluster) queueForScheduling(p *pod) {
+	s, j := c.sched, p.job
+	p.queuedAt = c.eng.Elapsed()
+	j.queue = append(j.queue, podRef{slot: p.slot, seq: p.seq})
+	if !j.inQueue && !j.parked {
+		s.ready.push(j)
+	}
+	s.wake(0)
+}
+
+// wake makes sure a scheduling pass happens after d.
+func (s *scheduler) wake(d time.Duration) {
+	at := s.c.eng.Elapsed() + d
+	if when, ok := s.timer.When(); ok && when.Sub(s.c.eng.Epoch()) <= at {
+		return
+	}
+	s.timer.Stop()
+	s.timer = s.c.eng.AtElapsed(at, classScheduler, s.c.onSchedule, 0)
+}
+
+// head returns the first pod of j's queue that still waits, dropping the
+// entries of pods that went away or were deleted.
+func (c *Cluster) head(j *job) *pod {
+	for j.qHead < len(j.queue) {
+		if p := c.lookup(j.queue[j.qHead]); p != nil && !p.bound && !p.deleting && !p.terminal() {
+			return p
+		}
+		j.qHead++
+	}
+	j.queue, j.qHead = j.queue[:0], 0
+	return nil
+}
+
+// fireSchedule is a scheduling pass.
+func (c *Cluster) fireSchedule(uint64) {
+	s := c.sched
+	now := c.eng.Elapsed()
+	var later []*job // jobs whose next pod waits for the scheduling latency
+	for len(s.ready) > 0 {
+		j := s.ready.pop()
+		p := c.head(j)
+		if p == nil {
+			continue
+		}
+		if due := p.queuedAt + s.latency; due > now {
+			later = append(later, j)
+			s.wake(due - now)
+			continue
+		}
+		if n := s.place(j); n != nil {
+			j.qHead++
+			s.bind(p, n)
+			if c.head(j) != nil {
+				s.ready.push(j)
+			}
+			continue
+		}
+		s.unschedulable(j, p)
+	}
+	for _, j := range later {
+		s.ready.push(j)
+	}
+	for _, j := range s.parked {
+		s.markPending(j) // pods queued behind a head that fits nowhere
+	}
+}
+
+// place returns the node j's next pod goes to, or nil.
+func (s *scheduler) place(j *job) *nodeState {
+	if j.unknownRes != "" {
+		return nil
+	}
+	var best *nodeState
+	var bestScore float64
+	for _, cl := range j.classes {
+		n := cl.best(j.req)
+		if n == nil {
+			continue
+		}
+		score := s.policy.Score(s.load(n, j.scoreCPU, j.scoreMem))
+		if best == nil || score > bestScore || score == bestScore && n.idx < best.idx {
+			best, bestScore = n, score
+		}
+	}
+	return best
+}
+
+// bind binds p to n, and n's kubelet starts it.
+func (s *scheduler) bind(p *pod, n *nodeState) {
+	c, j := s.c, p.job
+	s.account(n)
+	p.bound, p.node, p.holding, p.boundAt = true, n, true, c.eng.Elapsed()
+	p.nodePos = len(n.pods)
+	n.pods = append(n.pods, p)
+	for r, q := range j.req {
+		n.used[r] += q
+	}
+	n.scoreCPU += j.scoreCPU
+	n.scoreMem += j.scoreMem
+	s.refresh(n)
+	s.running[j.priority]++
+	p.unschedulable = false
+	j.stats.bound(p.boundAt - p.created)
+	if c.recording() {
+		c.podEvent(p, EventNormal, "Scheduled", fmt.Sprintf("Successfully assigned %s/%s to %s", j.ns, p.name(), n.spec.Name))
+	}
+	if !n.down {
+		c.startPod(p)
+	}
+}
+
+// release gives back the room of a bound pod that finished or went away.
+func (s *scheduler) release(p *pod) {
+	n := p.node
+	if !p.holding {
+		return
+	}
+	j := p.job
+	p.holding = false
+	s.account(n)
+	last := len(n.pods) - 1
+	n.pods[p.nodePos] = n.pods[last]
+	n.pods[p.nodePos].nodePos = p.nodePos
+	n.pods[last] = nil
+	n.pods = n.pods[:last]
+	for r, q := range j.req {
+		n.used[r] -= q
+	}
+	n.scoreCPU -= j.scoreCPU
+	n.scoreMem -= j.scoreMem
+	s.refresh(n)
+	if s.running[j.priority]--; s.running[j.priority] == 0 {
+		delete(s.running, j.priority)
+	}
+	s.capacityFreed()
+}
+
+// capacityFreed retries the parked jobs in the next pass.
+func (s *scheduler) capacityFreed() {
+	if len(s.parked) == 0 {
+		return
+	}
+	for _, j := range s.parked {
+		j.parked = false
+		if !j.inQueue && s.c.head(j) != nil {
+			s.ready.push(j)
+		}
+	}
+	s.parked = s.parked[:0]
+	s.wake(0)
+}
+
+// unschedulable handles a job whose next pod p fits nowhere: the pod and
+// those queued behind it get PodScheduled=False (Unschedulable) with the
+// scheduler's message, p may preempt lower-priority pods, and the job is
+// parked until capacity frees.
+func (s *scheduler) unschedulable(j *job, p *pod) {
+	c := s.c
+	preempted := s.preempt(j, p)
+	if c.recording() {
+		msg := s.fitError(j, preempted)
+		if msg != j.unschedMsg {
+			j.unschedMsg, j.marked = msg, j.qHead
+		}
+	} else {
+		j.unschedMsg = "" // computed when someone looks
+	}
+	j.parked = true
+	s.parked = append(s.parked, j)
+	s.markPending(j)
+}
+
+// markPending gives every queued pod of a parked job not marked yet its
+// Unschedulable condition (and, when recording, a FailedScheduling
+// event).
+func (s *scheduler) markPending(j *job) {
+	c := s.c
+	now := c.eng.Elapsed()
+	for i := max(j.marked, j.qHead); i < len(j.queue); i++ {
+		p := c.lookup(j.queue[i])
+		if p == nil || p.bound || p.deleting || p.terminal() {
+			continue
+		}
+		if !p.unschedulable {
+			p.unschedulable, p.unschedAt = true, now
+		}
+		if c.recording() {
+			c.podEvent(p, EventWarning, "FailedScheduling", j.unschedMsg)
+		}
+	}
+	j.marked = len(j.queue)
+}
+
+// Filter reasons, as kube-scheduler words them.
+const (
+	reasonUnschedulableNode = "node(s) were unschedulable"
+	reasonTaint             = "node(s) had untolerated taint(s)"
+	reasonSelector          = "node(s) didn't match Pod's node affinity/selector"
+	reasonNoVictims         = "No preemption victims found for incoming pod"
+	reasonNotHelpful        = "Preemption is not helpful for scheduling"
+)
+
+// nodeReasons returns why j's pod does not fit n, in the order of
+// kube-scheduler's filter plugins (NodeUnschedulable, TaintToleration,
+// NodeAffinity, NodeResourcesFit), the first failing plugin deciding; and
+// whether preemption could help (only for a lack of resources).
+func (s *scheduler) nodeReasons(j *job, n *nodeState) (reasons []string, resolvable bool) {
+	switch {
+	case n.cordoned:
+		return []string{reasonUnschedulableNode}, false
+	case !n.ready:
+		return []string{reasonTaint}, false
+	case !matchesSelector(n.spec.Labels, j.spec.Template.Spec.NodeSelector):
+		return []string{reasonSelector}, false
+	}
+	if n.unlimit {
+		return nil, false
+	}
+	if j.unknownRes != "" {
+		return []string{"Insufficient " + j.unknownRes}, true
+	}
+	if j.req[resPods] > n.alloc[resPods]-n.used[resPods] {
+		reasons = append(reasons, "Too many pods")
+	}
+	for r, q := range j.req {
+		if r != resPods && q > 0 && q > n.alloc[r]-n.used[r] {
+			reasons = append(reasons, "Insufficient "+s.res[r])
+		}
+	}
+	return reasons, len(reasons) > 0
+}
+
+// fitError is kube-scheduler's message for a pod that fits nowhere
+// (FitError.Error), with the preemption attempt's message after it.
+func (s *scheduler) fitError(j *job, preempted string) string {
+	hist := map[string]int{}
+	for _, n := range s.nodes {
+		reasons, _ := s.nodeReasons(j, n)
+		for _, r := range reasons {
+			hist[r]++
+		}
+	}
+	return fmt.Sprintf("0/%d nodes are available: %s.%s", len(s.nodes), histogram(hist), preempted)
+}
+
+// histogram formats reason counts as "2 Insufficient cpu, 1 Too many
+// pods", sorted as strings as kube-scheduler does.
+func histogram(hist map[string]int) string {
+	var parts []string
+	for r, n := range hist {
+		parts = append(parts, fmt.Sprintf("%d %s", n, r))
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ", ")
+}
+
+// unschedulableMessage returns the Unschedulable condition's message for a
+// pending pod of j, computing it now if it was not recorded.
+func (s *scheduler) unschedulableMessage(j *job) string {
+	if j.unschedMsg == "" {
+		return s.fitError(j, "")
+	}
+	return j.unschedMsg
+}
