@@ -2,6 +2,7 @@ package jobsim_test
 
 import (
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -31,13 +32,18 @@ func benchJob(mode jobsim.CompletionMode, completions, parallelism int, restart 
 
 func runBench(b *testing.B, job jobsim.Job, beh jobsim.Behavior) {
 	b.Helper()
+	runBenchConfig(b, jobsim.Config{Seed: 1, MaxFinishedPods: -1, DiscardEvents: true}, job, beh)
+}
+
+func runBenchConfig(b *testing.B, cfg jobsim.Config, job jobsim.Job, beh jobsim.Behavior) {
+	b.Helper()
 	var pods int
 	var peak uint64
 	var before, ms runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
 	for b.Loop() {
-		c := jobsim.NewCluster(jobsim.Config{Seed: 1, MaxFinishedPods: -1, DiscardEvents: true})
+		c := jobsim.NewCluster(cfg)
 		h, err := c.Submit(job, beh)
 		if err != nil {
 			b.Fatal(err)
@@ -114,4 +120,33 @@ func BenchmarkPolicyHeavyIndexed(b *testing.B) {
 		}
 		return r
 	}))
+}
+
+// BenchmarkScheduling100kPodsOn1000Nodes: 100,000 pods (completions
+// 100,000, parallelism 5,000) requesting 1 CPU and 1 GiB on 1,000 nodes of
+// 4 CPUs: 4,000 run at a time, the rest wait for room. Runs last 30–90 s.
+func BenchmarkScheduling100kPodsOn1000Nodes(b *testing.B) {
+	benchScheduling(b, 1000, jobsim.LeastAllocated)
+}
+
+// BenchmarkScheduling100kPodsOn100Nodes is the same on 100 nodes, to show
+// how the cost per placement grows with the number of nodes.
+func BenchmarkScheduling100kPodsOn100Nodes(b *testing.B) {
+	benchScheduling(b, 100, jobsim.LeastAllocated)
+}
+
+// BenchmarkScheduling100kPodsOn1000NodesMostAllocated packs instead.
+func BenchmarkScheduling100kPodsOn1000NodesMostAllocated(b *testing.B) {
+	benchScheduling(b, 1000, jobsim.MostAllocated)
+}
+
+func benchScheduling(b *testing.B, nodes int, policy jobsim.ScoringPolicy) {
+	ns := make([]jobsim.Node, nodes)
+	for i := range ns {
+		ns[i] = jobsim.Node{Name: "node-" + strconv.Itoa(i), Capacity: jobsim.ResourceList{"cpu": 4000, "memory": 16 << 30}}
+	}
+	job := benchJob(jobsim.NonIndexed, 100_000, 5*nodes, jobsim.RestartNever)
+	job.Spec.Template.Spec.Containers[0].Requests = jobsim.ResourceList{"cpu": 1000, "memory": 1 << 30}
+	runBenchConfig(b, jobsim.Config{Seed: 1, MaxFinishedPods: -1, DiscardEvents: true, Nodes: ns, Scoring: policy},
+		job, jobsim.Random{Min: 30 * time.Second, Max: 90 * time.Second})
 }

@@ -26,9 +26,12 @@ func (s *scheduler) preempt(j *job, p *pod) string {
 		}
 	}
 	p.nominated = nil
+	lower := s.anyRunningBelow(j.priority)
+	if !lower && !s.c.recording() {
+		return "" // nothing to preempt, and nobody reads the message now
+	}
 	hist := map[string]int{}
 	var best *victimSet
-	lower := s.anyRunningBelow(j.priority)
 	for _, n := range s.nodes {
 		if _, resolvable := s.nodeReasons(j, n); !resolvable {
 			hist[reasonNotHelpful]++

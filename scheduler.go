@@ -18,12 +18,13 @@ import (
 // scheduler's message for pods that fit nowhere, retried when capacity
 // frees; and preemption of lower-priority pods.
 //
-// Nodes with the same capacity and labels form a class. Each class keeps
-// its schedulable nodes in a heap by score and the most free room of each
-// resource in a segment tree, so a placement costs O(C·(R + log N)) for C
-// classes, R resources and N nodes, unless the best-scored node of a class
-// lacks a resource that another node of the class has, when that class is
-// scanned.
+// Nodes with the same capacity and labels form a class. Each class keeps a
+// segment tree of its nodes' scores and free room per resource, searched
+// best first, skipping the subtrees that lack a resource the pod needs. A
+// placement costs O(C·R·log N) for C classes, R resources and N nodes in
+// the common case (every node either fits the pod or lacks room in some
+// resource on its own); it grows toward O(N) only when many nodes have
+// enough of each resource separately but not of all at once.
 
 // ScoringPolicy ranks the nodes a pod fits on: the scheduler binds the pod
 // to the node with the highest score (ties go to the node listed first).
@@ -107,8 +108,7 @@ type nodeState struct {
 	scoreMem int64
 	class    *nodeClass
 	slot     int     // position in class.nodes
-	key      float64 // score with no pod added: the class heap's order
-	heapPos  int
+	key      float64 // score with no pod added: the class's order
 	ready    bool // the Ready condition, as the API shows it
 	cordoned bool // spec.unschedulable
 	down     bool // its kubelet does not run
@@ -127,10 +127,12 @@ func (n *nodeState) schedulable() bool { return n.ready && !n.cordoned }
 // nodeClass groups nodes of equal capacity and labels.
 type nodeClass struct {
 	nodes []*nodeState
-	heap  []*nodeState // schedulable nodes, best score first
-	seg   []int64      // segment tree of the most free room per resource
-	size  int          // leaves in the segment tree
-	r     int          // resources per entry
+	seg    []int64   // segment tree: the most free room per resource
+	keys   []float64 // and the best score
+	lo     []int     // the first leaf of each entry
+	size   int       // leaves in the segment tree
+	r      int       // resources per entry
+	search []int     // scratch for best
 }
 
 // scheduler holds the nodes and the scheduling queue.
@@ -244,8 +246,17 @@ func (s *scheduler) buildClasses() {
 		for i := range cl.seg {
 			cl.seg[i] = -1
 		}
+		cl.keys = make([]float64, 2*cl.size)
+		cl.lo = make([]int, 2*cl.size)
+		for i := 2*cl.size - 1; i >= 1; i-- {
+			cl.keys[i] = math.Inf(-1)
+			if i >= cl.size {
+				cl.lo[i] = i - cl.size
+			} else {
+				cl.lo[i] = cl.lo[2*i]
+			}
+		}
 		for _, n := range cl.nodes {
-			n.heapPos = -1
 			s.refresh(n)
 		}
 	}
@@ -265,89 +276,100 @@ func (s *scheduler) refresh(n *nodeState) {
 	n.class.update(n)
 }
 
-// update refreshes n in the class's heap and segment tree.
+// The class's segment tree has a leaf per node (in node order) holding
+// its score and its free room per resource (-inf and -1 when it is not
+// schedulable); each inner entry holds the maxima of its children.
+
+// update refreshes n's leaf and the entries above it.
 func (cl *nodeClass) update(n *nodeState) {
-	leaf := (cl.size + n.slot) * cl.r
-	for r := 0; r < cl.r; r++ {
-		free := int64(-1)
+	i := cl.size + n.slot
+	key, free := math.Inf(-1), cl.seg[i*cl.r:(i+1)*cl.r]
+	for r := range free {
+		free[r] = -1
 		if n.schedulable() {
-			free = n.alloc[r] - n.used[r]
-		}
-		cl.seg[leaf+r] = free
-	}
-	for k := (cl.size + n.slot) / 2; k >= 1; k /= 2 {
-		for r := 0; r < cl.r; r++ {
-			cl.seg[k*cl.r+r] = max(cl.seg[2*k*cl.r+r], cl.seg[(2*k+1)*cl.r+r])
+			free[r] = n.alloc[r] - n.used[r]
 		}
 	}
-	switch {
-	case n.schedulable() && n.heapPos < 0:
-		n.heapPos = len(cl.heap)
-		cl.heap = append(cl.heap, n)
-		cl.up(n.heapPos)
-	case n.schedulable():
-		if !cl.down(n.heapPos) {
-			cl.up(n.heapPos)
+	if n.schedulable() {
+		key = n.key
+	}
+	cl.keys[i] = key
+	for i /= 2; i >= 1; i /= 2 {
+		l, r := 2*i, 2*i+1
+		cl.keys[i] = max(cl.keys[l], cl.keys[r])
+		for k := 0; k < cl.r; k++ {
+			cl.seg[i*cl.r+k] = max(cl.seg[l*cl.r+k], cl.seg[r*cl.r+k])
 		}
-	case n.heapPos >= 0:
-		cl.remove(n.heapPos)
 	}
 }
 
-func (cl *nodeClass) better(a, b *nodeState) bool {
-	if a.key != b.key {
-		return a.key > b.key
+// mayFit reports whether entry i's subtree may hold a node with room for
+// req: every resource has that much free on some node in it.
+func (cl *nodeClass) mayFit(i int, req resVec) bool {
+	if math.IsInf(cl.keys[i], -1) {
+		return false
 	}
-	return a.idx < b.idx
+	for r, q := range req {
+		if q > cl.seg[i*cl.r+r] {
+			return false
+		}
+	}
+	return true
 }
 
-func (cl *nodeClass) swap(i, j int) {
-	cl.heap[i], cl.heap[j] = cl.heap[j], cl.heap[i]
-	cl.heap[i].heapPos, cl.heap[j].heapPos = i, j
+// best returns the class's best-scored schedulable node with room for req
+// (ties: the node listed first), or nil. It searches the segment tree best
+// first, skipping every subtree that lacks some resource, so the common
+// case costs O(log N).
+func (cl *nodeClass) best(req resVec) *nodeState {
+	if !cl.mayFit(1, req) {
+		return nil
+	}
+	q := append(cl.search[:0], 1)
+	defer func() { cl.search = q[:0] }()
+	for len(q) > 0 {
+		i := cl.popBest(&q)
+		if i >= cl.size {
+			if n := cl.nodes[i-cl.size]; fits(n, req) {
+				return n
+			}
+			continue
+		}
+		for _, c := range []int{2 * i, 2*i + 1} {
+			if cl.mayFit(c, req) {
+				q = append(q, c)
+			}
+		}
+	}
+	return nil
 }
 
-func (cl *nodeClass) up(i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if !cl.better(cl.heap[i], cl.heap[p]) {
-			return
+// popBest removes and returns the entry of q with the highest key, the
+// leftmost among equals. The queue stays short (a path of the tree), so a
+// scan is cheap.
+func (cl *nodeClass) popBest(q *[]int) int {
+	s := *q
+	b := 0
+	for k := 1; k < len(s); k++ {
+		if ki, kb := cl.keys[s[k]], cl.keys[s[b]]; ki > kb || ki == kb && cl.lo[s[k]] < cl.lo[s[b]] {
+			b = k
 		}
-		cl.swap(i, p)
-		i = p
 	}
+	i := s[b]
+	s[b] = s[len(s)-1]
+	*q = s[:len(s)-1]
+	return i
 }
 
-func (cl *nodeClass) down(i0 int) bool {
-	i, n := i0, len(cl.heap)
-	for {
-		l := 2*i + 1
-		if l >= n {
-			break
+// account adds n's use since the last change to its utilisation.
+func (s *scheduler) account(n *nodeState) {
+	now := s.c.eng.Elapsed()
+	if dt := now - n.usedSince; dt > 0 {
+		for r, u := range n.used {
+			n.usedArea[r] += float64(u) * dt.Seconds()
 		}
-		m := l
-		if r := l + 1; r < n && cl.better(cl.heap[r], cl.heap[l]) {
-			m = r
-		}
-		if !cl.better(cl.heap[m], cl.heap[i]) {
-			break
-		}
-		cl.swap(i, m)
-		i = m
 	}
-	return i > i0
-}
-
-func (cl *nodeClass) remove(i int) {
-	last := len(cl.heap) - 1
-	n := cl.heap[i]
-	if i != last {
-		cl.swap(i, last)
-	}
-	cl.heap = cl.heap[:last]
-	n.heapPos = -1
-	if i != last && !cl.down(i) {
-		cl.up(i)
-	}
+	n.usedSince = now
 }
 
 // fits reports whether req fits in n's free room.
@@ -361,38 +383,4 @@ func fits(n *nodeState, req resVec) bool {
 		}
 	}
 	return true
-}
-
-// best returns the class's best-scored schedulable node that req fits,
-// or nil.
-func (cl *nodeClass) best(req resVec) *nodeState {
-	if len(cl.heap) == 0 {
-		return nil
-	}
-	for r, q := range req {
-		if q > cl.seg[cl.r+r] {
-			return nil // no node of the class has that much of r free
-		}
-	}
-	if top := cl.heap[0]; fits(top, req) {
-		return top
-	}
-	var found *nodeState
-	for _, n := range cl.heap {
-		if fits(n, req) && (found == nil || cl.better(n, found)) {
-			found = n
-		}
-	}
-	return found
-}
-
-// account adds n's use since the last change to its utilisation.
-func (s *scheduler) account(n *nodeState) {
-	now := s.c.eng.Elapsed()
-	if dt := now - n.usedSince; dt > 0 {
-		for r, u := range n.used {
-			n.usedArea[r] += float64(u) * dt.Seconds()
-		}
-	}
-	n.usedSince = now
 }
