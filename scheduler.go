@@ -109,9 +109,9 @@ type nodeState struct {
 	class    *nodeClass
 	slot     int     // position in class.nodes
 	key      float64 // score with no pod added: the class's order
-	ready    bool // the Ready condition, as the API shows it
-	cordoned bool // spec.unschedulable
-	down     bool // its kubelet does not run
+	ready    bool    // the Ready condition, as the API shows it
+	cordoned bool    // spec.unschedulable
+	down     bool    // its kubelet does not run
 	downAt   time.Duration
 	pods     []*pod // bound pods that have not finished
 	unlimit  bool   // the default node: everything fits
@@ -126,7 +126,7 @@ func (n *nodeState) schedulable() bool { return n.ready && !n.cordoned }
 
 // nodeClass groups nodes of equal capacity and labels.
 type nodeClass struct {
-	nodes []*nodeState
+	nodes  []*nodeState
 	seg    []int64   // segment tree: the most free room per resource
 	keys   []float64 // and the best score
 	lo     []int     // the first leaf of each entry
