@@ -140,6 +140,7 @@ func (c *Cluster) podView(p *pod) Pod {
 	if p.bound {
 		v.Spec.NodeName = p.node.spec.Name
 	}
+	v.Spec.Priority = j.priority
 	v.Status = c.podStatusView(p)
 	return v
 }

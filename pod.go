@@ -31,6 +31,9 @@ type PodSpec struct {
 	PriorityClassName string
 	// NodeName is the node the pod is bound to; empty in templates.
 	NodeName string
+	// Priority is the pod's priority, from its priority class. The cluster
+	// sets it on pods; it is ignored in templates.
+	Priority int32
 	// Hostname is the pod's hostname; the Job controller sets it to
 	// <job>-<index> on the pods of Indexed jobs.
 	Hostname string

@@ -31,6 +31,9 @@ type Checker struct {
 	last time.Time
 	jobs map[string]*jobState
 	errs []string
+
+	instant time.Time       // the time of the events being checked
+	touched map[string]bool // nodes whose room changed at instant
 }
 
 // jobState is what the checker remembers of one job.
@@ -68,7 +71,7 @@ type counts struct {
 
 // NewChecker returns a Checker observing c.
 func NewChecker(c *jobsim.Cluster) *Checker {
-	k := &Checker{c: c, jobs: map[string]*jobState{}}
+	k := &Checker{c: c, jobs: map[string]*jobState{}, touched: map[string]bool{}}
 	c.Observe(k)
 	return k
 }
@@ -93,6 +96,7 @@ func (k *Checker) Observe(e jobsim.Event) {
 	}
 	k.last = e.Time
 	js := k.job(e)
+	k.checkScheduling(e)
 	if js == nil {
 		return
 	}
