@@ -1,0 +1,100 @@
+// Package manifest reads Kubernetes batch/v1 Job manifests and jobsim
+// scenario files, checks them as the API server would, and runs them on a
+// jobsim.Cluster. It is the only part of jobsim that knows YAML and the
+// k8s.io/api types: it converts Jobs to jobsim's types on the way in, and
+// jobsim's jobs and pods back to batch/v1 Jobs and v1 Pods on the way out.
+//
+// The entry points:
+//
+//   - [Load] and [Parse] read a file: a scenario (kind: Scenario, see
+//     docs/scenario.md) or a plain manifest, whose Jobs are then all
+//     submitted at the start. They return a [Scenario]: the seed, start and
+//     until, the [ScenarioJob]s (each a [Job], when it is submitted, how
+//     its pods behave ([Pods]) and the [Action]s done to it), and the
+//     nodes, priority classes and faults, which are read and checked but
+//     not simulated yet.
+//   - [DecodeJobs] reads the batch/v1 Jobs of a manifest on their own.
+//   - [Scenario.Simulate] loads a scenario into a cluster: a [Simulation],
+//     which [Simulation.Step] and [Simulation.Run] play to its end, and
+//     whose [Simulation.Objects], [Simulation.ListJSON] and
+//     [Simulation.ListYAML] show the jobs and pods at the end as `kubectl
+//     get jobs,pods -o json|yaml` would.
+//   - [JobObject] and [PodObject] convert one job or pod back to the
+//     Kubernetes types.
+//
+// # Reading manifests
+//
+// A manifest is one or more YAML documents separated by "---" lines, or a
+// stream of JSON objects. Each document is a batch/v1 Job, a v1 List of
+// objects, or another kind, which is skipped with a [Notice]. Jobs are
+// decoded strictly, as the API server's strict field validation does: an
+// unknown or misspelt field is a problem that names it (and suggests the
+// field meant), a value of the wrong type is one too, and so is a number
+// or boolean where a string is expected (annotations: {n: 1} must be
+// written {n: "1"}). YAML follows the Kubernetes decoder, YAML 1.1: yes,
+// no, on and off are booleans.
+//
+// Helm template markup ({{ .Release.Name }}, {{ .Values.x }}, {{- if }})
+// is not YAML; it is reported with its line. [Options.ReleaseName]
+// replaces {{ .Release.Name }}; other markup needs `helm template`. A
+// "{{" inside a quoted string or block scalar that does not use Helm's
+// objects or keywords is data (a Go template passed to a program).
+//
+// Each Job then gets what the API server gives it on create: status and
+// server-set metadata cleared, the defaults of batch/v1 (completions,
+// parallelism, backoffLimit, completionMode, podReplacementPolicy ...)
+// and of the pod template (terminationGracePeriodSeconds, dnsPolicy,
+// imagePullPolicy ...), and, once its UID is known, the generated selector
+// and the template labels batch.kubernetes.io/controller-uid,
+// batch.kubernetes.io/job-name, controller-uid and job-name (unless
+// manualSelector is true). It is validated by jobsim.Validate, which
+// reproduces the API server's rules with their field paths and messages,
+// and by the selector rules, which jobsim's own model leaves out.
+//
+// The pod template fields jobsim does not model (volumes, resources,
+// probes, env from secrets ...) are kept for the output and change
+// nothing. Fields that would change what happens in ways jobsim does not
+// simulate are refused rather than ignored: a pod-level
+// activeDeadlineSeconds, sidecar containers (init containers with
+// restartPolicy Always), container restart policies and rules, scheduling
+// gates, finalizers on the Job, and a generateName without a name.
+//
+// The pod template's annotations jobsim.dev/run (a Go duration) and
+// jobsim.dev/exit-code say how long each container run lasts and how it
+// exits, when a scenario does not say otherwise (jobsim.TemplateBehavior).
+//
+// # Errors
+//
+// Invalid input is an *[Error] listing every [Problem] found, each with
+// its file, line (where the YAML gives one) and field path:
+//
+//	parallel.yaml:7: spec.parallelism: Invalid value: -1: must be greater than or equal to 0
+//	run.scenario.yaml:12: jobs[0].actions[1].completions: Invalid value: 8: field is immutable
+//
+// A problem under a value already reported as malformed is left out, as
+// an echo of it. Problems are grouped by file and sorted by line. A
+// scenario's problems include its actions, each checked against the job
+// as the earlier actions left it, as the API server's update validation
+// would: nothing runs until all is valid. [Problems] returns the list of
+// an error.
+//
+// What happens during a simulation (pods failing, a backoff limit hit) is
+// never an error: it is the jobs' status and events. The one error of
+// [Simulation.Run] is jobsim's event limit.
+//
+// # Determinism
+//
+// The same file, options and seed give the same scenario, the same UIDs
+// and pod names, the same events at the same virtual times and the same
+// bytes from ListJSON and ListYAML, on every run and machine: maps are
+// written with sorted keys, jobs in submission order and pods in creation
+// order.
+//
+// # Time
+//
+// A scenario's times are virtual, relative to its start: `at` of jobs and
+// actions, and `until`. A simulation without until runs until nothing is
+// left to happen, or DefaultHorizon (720h) after its start. Times in the
+// output objects are RFC 3339 in UTC, to the second, as the API server
+// writes them.
+package manifest

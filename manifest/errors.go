@@ -1,0 +1,126 @@
+package manifest
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/jobsim/jobsim"
+)
+
+// Problem is one thing wrong with an input: where it is (the file, the
+// line when known, and the field path) and what is wrong with it.
+type Problem struct {
+	// File is the path of the file, as it was given.
+	File string
+	// Line is the 1-based line in File, or 0 when it is not known.
+	Line int
+	// Field is the field path, such as "spec.parallelism" in a manifest
+	// or "jobs[0].actions[2].completions" in a scenario; "" for a problem
+	// of the whole file or document.
+	Field string
+	// Message says what is wrong, in the API server's words where it has
+	// some ("Invalid value: -1: must be greater than or equal to 0").
+	Message string
+}
+
+// String formats the problem as FILE:LINE: FIELD: MESSAGE, leaving out
+// the parts that are unknown.
+func (p Problem) String() string {
+	var b strings.Builder
+	b.WriteString(p.File)
+	if p.Line > 0 {
+		b.WriteString(":" + strconv.Itoa(p.Line))
+	}
+	b.WriteString(": ")
+	if p.Field != "" {
+		b.WriteString(p.Field + ": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// Error is the error of Load, Parse, DecodeJobs and Scenario.Simulate
+// when their input is invalid: it lists every problem found, in the order
+// of the input.
+type Error struct {
+	// Problems lists every problem found; it is never empty.
+	Problems []Problem
+}
+
+// Error returns the problems, one per line.
+func (e *Error) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Problems returns the problems listed by err if it is (or wraps) an
+// *Error, and nil otherwise.
+func Problems(err error) []Problem {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Problems
+	}
+	return nil
+}
+
+// Notice is something worth telling about an input that is not a problem:
+// a document of another kind that was skipped, say.
+type Notice struct {
+	File    string // the file, as given
+	Line    int    // the 1-based line, or 0
+	Message string // what happened
+}
+
+// String formats the notice as FILE:LINE: MESSAGE.
+func (n Notice) String() string {
+	return Problem{File: n.File, Line: n.Line, Message: n.Message}.String()
+}
+
+// problems collects Problems of one file; the zero value is ready to use.
+type problems struct {
+	list []Problem
+}
+
+func (ps *problems) add(file string, line int, field, format string, args ...any) {
+	msg := format
+	if len(args) > 0 {
+		msg = fmt.Sprintf(format, args...)
+	}
+	ps.list = append(ps.list, Problem{File: file, Line: line, Field: field, Message: msg})
+}
+
+// err returns the problems as an *Error, or nil. They are grouped by
+// file, in the order the files were first named, and sorted by line
+// within a file.
+func (ps *problems) err() error {
+	if len(ps.list) == 0 {
+		return nil
+	}
+	rank := map[string]int{}
+	for _, p := range ps.list {
+		if _, ok := rank[p.File]; !ok {
+			rank[p.File] = len(rank)
+		}
+	}
+	list := slices.Clone(ps.list)
+	slices.SortStableFunc(list, func(a, b Problem) int {
+		if c := cmp.Compare(rank[a.File], rank[b.File]); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Line, b.Line)
+	})
+	return &Error{Problems: list}
+}
+
+// fieldErrorMessage is a jobsim.FieldError without its field path:
+// "Invalid value: -1: must be greater than or equal to 0".
+func fieldErrorMessage(fe jobsim.FieldError) string {
+	return strings.TrimPrefix(fe.Error(), fe.Field+": ")
+}

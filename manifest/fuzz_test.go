@@ -1,0 +1,120 @@
+package manifest
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// fuzzFiles are the manifests a fuzzed scenario can name.
+var fuzzFiles = map[string]string{
+	"job.yaml":     manifestWith(),
+	"indexed.yaml": strings.Replace(manifestWith("SPEC", "  completionMode: Indexed\n  completions: 3\n  parallelism: 2"), "job1", "indexed", 1),
+	"bad.yaml":     manifestWith("SPEC", "  parallelism: -1"),
+}
+
+func init() {
+	// The example manifests, which the example scenarios name.
+	files, _ := filepath.Glob("../examples/manifests/*.yaml")
+	for _, file := range files {
+		if strings.HasSuffix(file, ".scenario.yaml") {
+			continue
+		}
+		if data, err := os.ReadFile(file); err == nil {
+			fuzzFiles[filepath.Base(file)] = string(data)
+		}
+	}
+}
+
+// addExamples adds the files of examples/manifests to the seed corpus.
+func addExamples(f *testing.F, scenarios bool) {
+	files, _ := filepath.Glob("../examples/manifests/*.yaml")
+	for _, file := range files {
+		if strings.HasSuffix(file, ".scenario.yaml") != scenarios {
+			continue
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+}
+
+// exercise checks what a fuzzed input gave: problems well formed, and a
+// valid scenario simulated briefly and printed, none of which may panic.
+func exercise(t *testing.T, s *Scenario, err error) {
+	if err != nil {
+		var e *Error
+		if !errors.As(err, &e) || len(e.Problems) == 0 {
+			t.Fatalf("an error that is not a list of problems: %v", err)
+		}
+		for _, p := range e.Problems {
+			if p.File == "" || p.Message == "" || p.Line < 0 {
+				t.Fatalf("malformed problem %#v", p)
+			}
+		}
+		return
+	}
+	if len(s.Jobs) == 0 {
+		t.Fatal("a valid scenario without jobs")
+	}
+	// Big jobs are too slow to simulate while fuzzing.
+	big := func(n *int) bool { return n != nil && *n > 50 }
+	if len(s.Jobs) > 20 {
+		return
+	}
+	for _, sj := range s.Jobs {
+		spec := sj.Manifest.Job.Spec
+		if big(spec.Parallelism) || big(spec.Completions) {
+			return
+		}
+		for _, a := range sj.Actions {
+			if big(a.Parallelism) || big(a.Completions) {
+				return
+			}
+		}
+	}
+	sim, err := s.Simulate(SimOptions{Until: time.Hour, MaxEvents: 5000})
+	if err != nil {
+		return // nodes or faults
+	}
+	_ = sim.Run() // the event limit is fine
+	if _, err := sim.ListJSON(); err != nil {
+		t.Fatalf("ListJSON: %v", err)
+	}
+	if _, err := sim.ListYAML(); err != nil {
+		t.Fatalf("ListYAML: %v", err)
+	}
+}
+
+// FuzzManifest feeds arbitrary bytes to the manifest reader: decoding,
+// Helm detection, defaulting and validation must never panic, and a valid
+// manifest must simulate and print.
+func FuzzManifest(f *testing.F) {
+	addExamples(f, false)
+	f.Add([]byte(manifestWith()))
+	f.Add([]byte("{\"apiVersion\": \"batch/v1\", \"kind\": \"Job\"}\n{}"))
+	f.Add([]byte("a: &a [*a]\n"))
+	f.Add([]byte("apiVersion: v1\nkind: List\nitems: [{kind: Job, apiVersion: batch/v1, <<: {metadata: {name: x}}}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse("fuzz.yaml", data, Options{ReleaseName: "rel"})
+		exercise(t, s, err)
+		_, _, _ = DecodeJobs("fuzz.yaml", data, Options{})
+	})
+}
+
+// FuzzScenario feeds arbitrary bytes to the scenario reader, with a few
+// manifests it may name.
+func FuzzScenario(f *testing.F) {
+	addExamples(f, true)
+	f.Add([]byte("apiVersion: jobsim/v1alpha1\nkind: Scenario\nuntil: 1h\njobs:\n- file: indexed.yaml\n  pods:\n    runs: {\"1\": [{run: 5s, exit: 1}]}\n    random: {run: {mean: 10s}, fail: 0.3}\n  actions:\n  - {at: 10s, parallelism: 3}\n  - {at: 20s, completions: 4, parallelism: 4}\n  - {at: 30s, delete: true}\n"))
+	f.Add([]byte("apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: a, count: 2, capacity: {cpu: \"2\", memory: 1Gi, pods: 10}}]\nfaults: [{at: 1m, node: a-1, action: drain}]\njobs: [{file: job.yaml, at: 1m}, {file: job.yaml, at: 2m}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := Parse("fuzz.scenario.yaml", data, Options{ReadFile: mapFiles(fuzzFiles)})
+		exercise(t, s, err)
+	})
+}
