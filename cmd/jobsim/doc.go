@@ -1,0 +1,62 @@
+// Command jobsim simulates Kubernetes batch/v1 Jobs and their Pods on
+// virtual time and prints what happens: the Job manifests one would
+// `kubectl apply`, or scenario files that also say how the containers
+// behave and what is changed while the Jobs run.
+//
+// Usage:
+//
+//	jobsim run [flags] FILE...       simulate each FILE and print what happens
+//	jobsim validate [flags] FILE...  check each FILE without running it
+//	jobsim version                   print the version and the Kubernetes version modelled
+//	jobsim help [COMMAND]            print the help
+//
+// The flags of run:
+//
+//	-o, --output FORMAT   text (default), json, yaml or events
+//	--seed N              the seed of every random draw (default: the scenario's, else 1)
+//	--until DURATION      stop the clock this long after the start
+//	--sync-delay DURATION the Job controller's delay before reacting to pod changes (default 0s)
+//	--speed N             play the timeline back N times faster than real time
+//	--events FILE         also write every event as JSON lines to FILE
+//	--set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
+//
+// validate takes --seed and --set-release. Flags may come before or after
+// the files; "-" reads standard input.
+//
+// # Outputs
+//
+// The default text output is a timeline, one line per event with its
+// virtual time since the start, the object, the reason and the message
+// (reasons in parentheses are changes to objects, not Kubernetes Events);
+// then a summary of each job (its outcome, spec, counters, times and
+// conditions) and a chart of its pods, one row per pod, showing when each
+// ran, waited to restart or terminated, and how it ended. The frame and
+// the chart are ASCII, about 80 columns wide.
+//
+// -o json and -o yaml print the jobs and pods that exist at the end as a
+// v1 List, as `kubectl get jobs,pods -o json|yaml` would. -o events and
+// --events FILE print each Kubernetes Event as a JSON object on a line:
+// {"time": ..., "object": "pod/...", "reason": ..., "message": ...}.
+// docs/scenario.md describes the inputs and outputs in full.
+//
+// # Time
+//
+// Simulated time never waits on the wall clock, except with --speed N,
+// which paces the printing of the timeline: the command steps the
+// simulation, and before printing the lines of a new virtual instant it
+// sleeps the virtual time since the previous one divided by N, on a
+// github.com/benbjohnson/clock Clock (a mock one in the tests).
+//
+// # Errors
+//
+// The exit status is 0 when the simulation ran, whatever happened to the
+// jobs; 1 on invalid input, after listing every problem on standard error
+// as FILE:LINE: field.path: message (nothing is simulated then), and when
+// a simulation cannot finish (jobsim's event limit); 2 on usage errors:
+// an unknown command or flag, a bad flag value, no FILE.
+//
+// # Determinism
+//
+// The same files, flags and seed print the same bytes, on every run and
+// machine.
+package main

@@ -1,0 +1,348 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/benbjohnson/clock"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// memFile is a file written through env.create.
+type memFile struct {
+	bytes.Buffer
+	closed bool
+}
+
+func (f *memFile) Close() error { f.closed = true; return nil }
+
+// result is what one command run did.
+type result struct {
+	code           int
+	stdout, stderr string
+	files          map[string]*memFile
+}
+
+// runCmd runs the command with args in the repository root, reading
+// real files and writing files to memory.
+func runCmd(t *testing.T, stdin string, args ...string) result {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	files := map[string]*memFile{}
+	code := Main(args, env{
+		stdin:    strings.NewReader(stdin),
+		stdout:   &stdout,
+		stderr:   &stderr,
+		clock:    clock.NewMock(),
+		readFile: os.ReadFile,
+		create: func(name string) (io.WriteCloser, error) {
+			f := &memFile{}
+			files[name] = f
+			return f, nil
+		},
+	})
+	return result{code, stdout.String(), stderr.String(), files}
+}
+
+// examples lists the inputs whose outputs are kept as golden files:
+// every example scenario, and the plain manifest the README runs.
+func examples(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("examples/manifests/*.scenario.yaml")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no example scenarios (%v)", err)
+	}
+	return append([]string{"examples/manifests/pi-job.yaml"}, files...)
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("cmd", "jobsim", "testdata", name)
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/jobsim -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (run go test ./cmd/jobsim -update to accept it)\n%s", path, firstDiff(string(want), got))
+	}
+}
+
+// firstDiff shows the first line that differs.
+func firstDiff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < max(len(wl), len(gl)); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			return fmt.Sprintf("line %d:\nwant: %q\n got: %q", i+1, w, g)
+		}
+	}
+	return "(no line differs)"
+}
+
+// TestGolden runs every example in every output format and compares the
+// output with testdata/*.golden.
+func TestGolden(t *testing.T) {
+	t.Chdir("../..")
+	for _, file := range examples(t) {
+		base := strings.TrimSuffix(filepath.Base(file), ".yaml")
+		for _, format := range []string{"text", "json", "yaml", "events"} {
+			t.Run(base+"/"+format, func(t *testing.T) {
+				r := runCmd(t, "", "run", "-o", format, file)
+				if r.code != exitOK {
+					t.Fatalf("exit status %d, stderr:\n%s", r.code, r.stderr)
+				}
+				if r.stderr != "" {
+					t.Errorf("stderr: %s", r.stderr)
+				}
+				golden(t, base+"."+format+".golden", r.stdout)
+			})
+		}
+	}
+}
+
+// TestDeterminism runs each example twice, in one process, with every
+// output at once, and requires the same bytes.
+func TestDeterminism(t *testing.T) {
+	t.Chdir("../..")
+	for _, file := range examples(t) {
+		var first result
+		for i := range 2 {
+			r := runCmd(t, "", "run", "--events", "events.jsonl", file)
+			if r.code != exitOK {
+				t.Fatalf("%s: exit status %d: %s", file, r.code, r.stderr)
+			}
+			if i == 0 {
+				first = r
+				continue
+			}
+			if r.stdout != first.stdout || r.files["events.jsonl"].String() != first.files["events.jsonl"].String() {
+				t.Errorf("%s: the second run printed something else", file)
+			}
+		}
+	}
+}
+
+// TestEventsFile checks that --events FILE gets what -o events prints.
+func TestEventsFile(t *testing.T) {
+	t.Chdir("../..")
+	file := "examples/manifests/crashloop.scenario.yaml"
+	events := runCmd(t, "", "run", "-o", "events", file)
+	r := runCmd(t, "", "run", "--events", "out.jsonl", "-o", "json", file)
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	f := r.files["out.jsonl"]
+	if f == nil || !f.closed {
+		t.Fatalf("events file not written and closed: %v", r.files)
+	}
+	if f.String() != events.stdout {
+		t.Errorf("--events FILE differs from -o events:\n%s", firstDiff(events.stdout, f.String()))
+	}
+	if !strings.HasPrefix(events.stdout, `{"time":"1970-01-01T00:00:00Z","object":"job/crashloop","reason":"SuccessfulCreate","message":"Created pod: crashloop-`) {
+		t.Errorf("unexpected first event line: %.200s", events.stdout)
+	}
+}
+
+func TestExitStatus(t *testing.T) {
+	t.Chdir("../..")
+	pi := "examples/manifests/pi-job.yaml"
+	tests := []struct {
+		name   string
+		args   []string
+		stdin  string
+		code   int
+		stdout string // a part of it
+		stderr string // a part of it
+	}{
+		{"no command", nil, "", exitUsage, "", "Usage:"},
+		{"unknown command", []string{"simulate", pi}, "", exitUsage, "", `unknown command "simulate"`},
+		{"unknown flag", []string{"run", "--colour", pi}, "", exitUsage, "", "flag provided but not defined: -colour"},
+		{"no file", []string{"run", "-o", "json"}, "", exitUsage, "", "no FILE given"},
+		{"bad output", []string{"run", "-o", "xml", pi}, "", exitUsage, "", `invalid value "xml" for flag -o`},
+		{"bad until", []string{"run", "--until", "soon", pi}, "", exitUsage, "", "invalid value"},
+		{"bad seed", []string{"run", "--seed", "-1", pi}, "", exitUsage, "", "invalid value"},
+		{"bad speed", []string{"run", "--speed", "-2", pi}, "", exitUsage, "", "--speed"},
+		{"validate no file", []string{"validate"}, "", exitUsage, "", "no FILE given"},
+		{"help", []string{"help"}, "", exitOK, "jobsim run [flags] FILE...", ""},
+		{"help run", []string{"help", "run"}, "", exitOK, "--sync-delay", ""},
+		{"run -h", []string{"run", "-h"}, "", exitOK, "--set-release", ""},
+		{"help unknown", []string{"help", "fly"}, "", exitUsage, "", "unknown command"},
+		{"version", []string{"version"}, "", exitOK, "models Kubernetes v1.35.4", ""},
+		{"missing file", []string{"run", "nope.yaml"}, "", exitInvalid, "", "nope.yaml: cannot read the file"},
+		{"invalid", []string{"run", "-"}, "apiVersion: batch/v1\nkind: Job\nmetadata: {name: x}\nspec:\n  parallelism: -1\n", exitInvalid, "",
+			"<stdin>:5: spec.parallelism: Invalid value: -1: must be greater than or equal to 0"},
+		{"invalid stops all", []string{"run", pi, "-"}, "kind: Job\n", exitInvalid, "", "<stdin>:1: apiVersion: Required value"},
+		{"validate", []string{"validate", pi, "examples/manifests/crashloop.scenario.yaml"}, "", exitOK,
+			"examples/manifests/pi-job.yaml: valid manifest (1 job)\nexamples/manifests/crashloop.scenario.yaml: valid scenario (1 job)\n", ""},
+		{"validate helm", []string{"validate", "examples/manifests/helm/todo-db-test-job.yaml"}, "", exitInvalid, "", "--set-release NAME"},
+		{"validate helm release", []string{"validate", "--set-release", "todo", "examples/manifests/helm/todo-db-test-job.yaml"}, "", exitOK, "valid manifest", ""},
+		{"notice", []string{"run", "-o", "json", "-"}, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n---\n" + piJob, exitOK, `"kind": "List"`,
+			"<stdin>:1: skipped Secret s (v1): jobsim simulates batch/v1 Jobs only"},
+		{"nodes refused", []string{"run", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitInvalid, "",
+			"<stdin>: nodes: Forbidden: not supported by jobsim run yet"},
+		{"nodes validate", []string{"validate", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK, "valid scenario", ""},
+		{"flags after files", []string{"run", pi, "-o", "events", "--seed", "3"}, "", exitOK, `"reason":"Completed"`, ""},
+		{"two files", []string{"run", "-o", "yaml", pi, pi}, "", exitOK, "\n---\napiVersion: v1\n", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := runCmd(t, tt.stdin, tt.args...)
+			if r.code != tt.code {
+				t.Errorf("exit status %d, want %d\nstdout: %s\nstderr: %s", r.code, tt.code, r.stdout, r.stderr)
+			}
+			if !strings.Contains(r.stdout, tt.stdout) {
+				t.Errorf("stdout does not contain %q:\n%s", tt.stdout, r.stdout)
+			}
+			if !strings.Contains(r.stderr, tt.stderr) {
+				t.Errorf("stderr does not contain %q:\n%s", tt.stderr, r.stderr)
+			}
+			if tt.code == exitInvalid && r.stdout != "" {
+				t.Errorf("invalid input printed output:\n%s", r.stdout)
+			}
+		})
+	}
+}
+
+const piJob = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: pi-job
+spec:
+  template:
+    spec:
+      containers:
+        - name: pi
+          image: kiamol/ch05-pi
+      restartPolicy: Never
+`
+
+func indent(s, by string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i := range lines {
+		lines[i] = by + lines[i]
+	}
+	return strings.Join(lines, "\n") + "\n"
+}
+
+// TestUntil checks that --until stops the clock and the summary says so.
+func TestUntil(t *testing.T) {
+	t.Chdir("../..")
+	r := runCmd(t, "", "run", "--until", "30s", "examples/manifests/parallel.scenario.yaml")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"Stopped at 30s (until)", "still running when the simulation stopped", "Running"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	for _, l := range strings.Split(r.stdout, "\n") {
+		if strings.HasPrefix(l, "    35s") || strings.HasPrefix(l, "    45s") {
+			t.Errorf("an event after --until 30s was printed: %s", l)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// recordingClock is a clock.Mock that records how long each Sleep asks
+// for.
+type recordingClock struct {
+	*clock.Mock
+	mu     sync.Mutex
+	sleeps []time.Duration
+}
+
+func (c *recordingClock) Sleep(d time.Duration) {
+	c.mu.Lock()
+	c.sleeps = append(c.sleeps, d)
+	c.mu.Unlock()
+	c.Mock.Sleep(d)
+}
+
+// TestSpeed plays the crashloop example back at --speed 10 on a mock
+// clock: each pause is the virtual time since the previous line divided
+// by 10, the lines of an instant come out together, and the output is
+// the same as without --speed.
+func TestSpeed(t *testing.T) {
+	t.Chdir("../..")
+	file := "examples/manifests/crashloop.scenario.yaml"
+	plain := runCmd(t, "", "run", file)
+
+	mock := clock.NewMock()
+	clk := &recordingClock{Mock: mock}
+	var out syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- Main([]string{"run", "--speed", "10", file}, env{
+			stdin: strings.NewReader(""), stdout: &out, stderr: io.Discard, clock: clk,
+			readFile: os.ReadFile,
+		})
+	}()
+	// Nothing is printed past 0s until the mock clock moves.
+	var code int
+	for running := true; running; {
+		select {
+		case code = <-done:
+			running = false
+		default:
+			mock.Add(100 * time.Millisecond)
+		}
+	}
+	if code != exitOK {
+		t.Fatalf("exit status %d", code)
+	}
+	if out.String() != plain.stdout {
+		t.Errorf("paced output differs from the plain one:\n%s", firstDiff(plain.stdout, out.String()))
+	}
+	// The crashloop's events are at 0s, 5s, 10s, 20s, 25s, 45s, 50s and
+	// 1m30s: the pauses are the gaps divided by 10.
+	want := []time.Duration{500 * time.Millisecond, 500 * time.Millisecond, time.Second, 500 * time.Millisecond,
+		2 * time.Second, 500 * time.Millisecond, 4 * time.Second}
+	clk.mu.Lock()
+	defer clk.mu.Unlock()
+	if fmt.Sprint(clk.sleeps) != fmt.Sprint(want) {
+		t.Errorf("sleeps %v, want %v", clk.sleeps, want)
+	}
+}

@@ -1,0 +1,199 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/jobsim/jobsim"
+	"github.com/jobsim/jobsim/manifest"
+)
+
+// runAll simulates each scenario in turn and prints its output. Every
+// scenario is loaded into its simulation before any runs, so that one
+// jobsim cannot run yet stops them all as invalid input.
+func runAll(scenarios []*manifest.Scenario, f runFlags, e env) int {
+	runners := make([]*runner, 0, len(scenarios))
+	bad := false
+	for _, s := range scenarios {
+		r := &runner{s: s, f: f, e: e}
+		if f.output == "text" {
+			r.text = newTextRenderer(s)
+		}
+		sim, err := s.Simulate(manifest.SimOptions{Until: f.until, SyncDelay: f.syncDelay, Observer: r})
+		if err != nil {
+			bad = true
+			for _, p := range manifest.Problems(err) {
+				fmt.Fprintln(e.stderr, p)
+			}
+			continue
+		}
+		r.sim = sim
+		if r.text != nil {
+			r.text.sim = sim
+		}
+		runners = append(runners, r)
+	}
+	if bad {
+		return exitInvalid
+	}
+	if f.events != "" {
+		w, err := e.create(f.events)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "jobsim run: cannot write the events: %v\n", err)
+			return exitInvalid
+		}
+		defer w.Close()
+		for _, r := range runners {
+			r.eventsFile = w
+		}
+	}
+	status := exitOK
+	for i, r := range runners {
+		if i > 0 {
+			switch f.output {
+			case "text":
+				fmt.Fprintln(e.stdout)
+			case "yaml":
+				fmt.Fprintln(e.stdout, "---")
+			}
+		}
+		if err := r.run(); err != nil {
+			fmt.Fprintf(e.stderr, "%s: the simulation stopped: %v\n", r.s.File, err)
+			status = exitInvalid
+		}
+	}
+	return status
+}
+
+// runner runs one simulation and prints what it shows, as it happens.
+type runner struct {
+	s          *manifest.Scenario
+	sim        *manifest.Simulation
+	f          runFlags
+	e          env
+	text       *textRenderer // for -o text
+	eventsFile io.Writer     // --events FILE
+
+	pending []line    // what the last step printed, waiting for its time
+	printed time.Time // virtual time of the last line printed
+}
+
+// line is a piece of output due at a virtual time.
+type line struct {
+	t    time.Time
+	text string
+}
+
+// Observe is told of every event of the simulation as it happens. It
+// renders what the event shows at once, while the cluster is in the state
+// the event leaves it in, and keeps it for run to print.
+func (r *runner) Observe(ev jobsim.Event) {
+	if r.eventsFile != nil || r.f.output == "events" {
+		if l, ok := eventLine(ev); ok {
+			if r.eventsFile != nil {
+				io.WriteString(r.eventsFile, l)
+			}
+			if r.f.output == "events" {
+				r.pending = append(r.pending, line{ev.Time, l})
+			}
+		}
+	}
+	if r.text != nil {
+		for _, l := range r.text.observe(ev) {
+			r.pending = append(r.pending, line{ev.Time, l})
+		}
+	}
+}
+
+// run steps the simulation to its end, printing each step's lines as
+// they fall due: at once, or with --speed N after sleeping the virtual
+// time since the previous line divided by N on the clock.
+func (r *runner) run() error {
+	out := r.e.stdout
+	r.printed = r.s.Start
+	if r.text != nil {
+		r.text.header(out)
+	}
+	// Jobs submitted at the start have already been reported.
+	r.flush(out)
+	for {
+		ok, err := r.sim.Step()
+		r.flush(out)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			break
+		}
+	}
+	switch r.f.output {
+	case "text":
+		r.text.footer(out)
+	case "json":
+		data, err := r.sim.ListJSON()
+		if err != nil {
+			return err
+		}
+		out.Write(data)
+	case "yaml":
+		data, err := r.sim.ListYAML()
+		if err != nil {
+			return err
+		}
+		out.Write(data)
+	}
+	return nil
+}
+
+func (r *runner) flush(out io.Writer) {
+	for _, l := range r.pending {
+		if r.f.speed > 0 && l.t.After(r.printed) {
+			gap := float64(l.t.Sub(r.printed)) / r.f.speed
+			r.e.clock.Sleep(time.Duration(gap))
+		}
+		if l.t.After(r.printed) {
+			r.printed = l.t
+		}
+		io.WriteString(out, l.text)
+	}
+	r.pending = r.pending[:0]
+}
+
+// eventJSON is one line of the events output. The field order is the
+// contract's.
+type eventJSON struct {
+	Time    string `json:"time"`
+	Object  string `json:"object"`
+	Reason  string `json:"reason"`
+	Message string `json:"message"`
+}
+
+// eventLine formats a Kubernetes Event as a JSON line; watch-style
+// changes (jobsim.EventChange) are not Kubernetes Events and give none.
+func eventLine(ev jobsim.Event) (string, bool) {
+	if ev.Type == jobsim.EventChange {
+		return "", false
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(eventJSON{
+		Time:    formatTime(ev.Time),
+		Object:  ev.Object.String(),
+		Reason:  ev.Reason,
+		Message: ev.Message,
+	}); err != nil {
+		return "", false
+	}
+	return b.String(), true
+}
+
+// formatTime formats a virtual time in RFC 3339, in UTC, with fractional
+// seconds only when there are some (time.RFC3339Nano drops trailing
+// zeros).
+func formatTime(t time.Time) string {
+	return t.UTC().Format(time.RFC3339Nano)
+}

@@ -1,0 +1,314 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jobsim/jobsim"
+	"github.com/jobsim/jobsim/manifest"
+)
+
+// The text output: a header, the timeline (one line per event, printed as
+// the simulation reaches it), then a summary of each job and a chart of
+// its pods. ASCII only, about 80 columns wide, and the same bytes for the
+// same input and seed.
+
+const (
+	timeWidth   = 7  // the TIME column, right-aligned
+	reasonWidth = 20 // the REASON column; longer reasons push the message
+)
+
+// textRenderer turns events into timeline lines and remembers what the
+// summary and the chart need.
+type textRenderer struct {
+	s     *manifest.Scenario
+	sim   *manifest.Simulation
+	start time.Time
+
+	objWidth int
+	conds    map[string][]jobsim.JobCondition // job key → conditions seen
+	deleted  map[string]time.Time             // job key → when it was deleted
+	chart    chart
+}
+
+func newTextRenderer(s *manifest.Scenario) *textRenderer {
+	r := &textRenderer{
+		s:        s,
+		start:    s.Start,
+		conds:    map[string][]jobsim.JobCondition{},
+		deleted:  map[string]time.Time{},
+		objWidth: len("OBJECT"),
+	}
+	r.chart.rows = map[string]*podRow{}
+	r.chart.policy = map[string]jobsim.RestartPolicy{}
+	for _, sj := range s.Jobs {
+		j := sj.Manifest.Job
+		r.objWidth = max(r.objWidth, len("job/"+j.Name), len("pod/")+podNameLen(sj))
+		r.chart.policy[jobKey(j.Namespace, j.Name)] = j.Spec.Template.Spec.RestartPolicy
+	}
+	return r
+}
+
+// podNameLen is the length of the names of a job's pods: the
+// generateName prefix (name- or name-INDEX-, at most 58 characters) and 5
+// random characters.
+func podNameLen(sj *manifest.ScenarioJob) int {
+	j := sj.Manifest.Job
+	prefix := j.Name + "-"
+	if j.Spec.CompletionMode == jobsim.Indexed && j.Spec.Completions != nil {
+		most := *j.Spec.Completions
+		for _, a := range sj.Actions {
+			if a.Completions != nil {
+				most = max(most, *a.Completions)
+			}
+		}
+		prefix += strconv.Itoa(max(most-1, 0)) + "-"
+	}
+	return min(len(prefix), 58) + 5
+}
+
+func jobKey(ns, name string) string { return ns + "/" + name }
+
+// header prints what is simulated and the timeline's column heads.
+func (r *textRenderer) header(w io.Writer) {
+	what := "manifest"
+	if r.s.IsScenario {
+		what = "scenario"
+	}
+	fmt.Fprintf(w, "%s: %s, %s, seed %d, start %s\n", r.s.File, what, plural(len(r.s.Jobs), "job"),
+		r.s.Seed, r.start.UTC().Format(time.RFC3339))
+	fmt.Fprintln(w, "Times are virtual, since the start. Reasons in (parentheses) are changes to")
+	fmt.Fprintln(w, "objects; the others are Kubernetes Events.")
+	fmt.Fprintln(w)
+	fmt.Fprint(w, r.row("TIME", "OBJECT", "REASON", "MESSAGE"))
+}
+
+func (r *textRenderer) row(t, obj, reason, msg string) string {
+	s := fmt.Sprintf("%*s  %-*s  %-*s  %s", timeWidth, t, r.objWidth, obj, reasonWidth, reason, msg)
+	return strings.TrimRight(s, " ") + "\n"
+}
+
+// observe returns the timeline lines of an event, and records what the
+// chart and the summary need.
+func (r *textRenderer) observe(ev jobsim.Event) []string {
+	at := fmtDur(ev.Time.Sub(r.start))
+	obj := ev.Object.String()
+	key := jobKey(ev.Object.Namespace, ev.Job)
+	r.chart.observe(ev, key)
+	if ev.Type != jobsim.EventChange {
+		return []string{r.row(at, obj, ev.Reason, ev.Message)}
+	}
+	switch ev.Reason {
+	case jobsim.ReasonStatusUpdated:
+		return r.conditionLines(at, obj, ev)
+	case jobsim.ReasonDeleted:
+		r.deleted[key] = ev.Time
+		delete(r.conds, key)
+	case jobsim.ReasonCreated:
+		delete(r.conds, key)
+		delete(r.deleted, key)
+	}
+	return []string{r.row(at, obj, "("+ev.Reason+")", ev.Message)}
+}
+
+// conditionLines shows the job's conditions that changed with a status
+// write: the status counters are left to the summary and the chart.
+func (r *textRenderer) conditionLines(at, obj string, ev jobsim.Event) []string {
+	if r.sim == nil {
+		return nil
+	}
+	h := r.sim.Cluster().Job(ev.Object.Namespace, ev.Object.Name)
+	if h == nil {
+		return nil
+	}
+	key := jobKey(ev.Object.Namespace, ev.Object.Name)
+	old := r.conds[key]
+	cur := h.Status().Conditions
+	var out []string
+	for _, c := range cur {
+		i := slices.IndexFunc(old, func(o jobsim.JobCondition) bool { return o.Type == c.Type })
+		if i >= 0 && old[i].Status == c.Status && old[i].Reason == c.Reason {
+			continue
+		}
+		msg := string(c.Status)
+		if c.Reason != "" {
+			msg += " (" + c.Reason + ")"
+		}
+		out = append(out, r.row(at, obj, "("+string(c.Type)+")", msg))
+	}
+	r.conds[key] = cur
+	return out
+}
+
+// footer prints the summary of each job and the chart of the pods.
+func (r *textRenderer) footer(w io.Writer) {
+	end := r.sim.End()
+	fmt.Fprintln(w)
+	switch {
+	case r.sim.Stopped() && r.sim.HasUntil():
+		fmt.Fprintf(w, "Stopped at %s (until), with jobs still running.\n", fmtDur(end.Sub(r.start)))
+	case r.sim.Stopped():
+		fmt.Fprintf(w, "Stopped at %s, the most jobsim simulates without an until, with things still to happen.\n", fmtDur(end.Sub(r.start)))
+	default:
+		fmt.Fprintf(w, "Nothing left to happen after %s.\n", fmtDur(end.Sub(r.start)))
+	}
+	for i, sj := range r.s.Jobs {
+		fmt.Fprintln(w)
+		r.summary(w, sj, r.sim.Jobs()[i])
+	}
+	fmt.Fprintln(w)
+	r.chart.render(w, r.sim, r.start, end)
+}
+
+// summary prints what became of one job.
+func (r *textRenderer) summary(w io.Writer, sj *manifest.ScenarioJob, h *jobsim.JobHandle) {
+	j := sj.Manifest.Job
+	name := "job/" + j.Name
+	if h == nil {
+		fmt.Fprintf(w, "%s: never submitted (due at %s)\n", name, fmtDur(sj.At))
+		return
+	}
+	st := h.Status()
+	spec := h.Spec()
+	fmt.Fprintf(w, "%s: %s\n", name, r.outcome(h, st))
+	fmt.Fprintf(w, "  spec:       %s\n", specLine(spec))
+	counts := fmt.Sprintf("%s created; %d succeeded, %d failed", plural(h.PodsCreated(), "pod"), st.Succeeded, st.Failed)
+	if st.Active > 0 {
+		counts += fmt.Sprintf(", %d active", st.Active)
+	}
+	if st.Terminating > 0 {
+		counts += fmt.Sprintf(", %d terminating", st.Terminating)
+	}
+	fmt.Fprintf(w, "  pods:       %s\n", counts)
+	if spec.CompletionMode == jobsim.Indexed {
+		ci := st.CompletedIndexes
+		if ci == "" {
+			ci = "none"
+		}
+		fmt.Fprintf(w, "  indexes:    completed %s\n", ci)
+	}
+	var times []string
+	if !st.StartTime.IsZero() {
+		times = append(times, "startTime "+fmtDur(st.StartTime.Sub(r.start)))
+	}
+	if !st.CompletionTime.IsZero() {
+		times = append(times, fmt.Sprintf("completionTime %s (took %s)", fmtDur(st.CompletionTime.Sub(r.start)), fmtDur(st.CompletionTime.Sub(st.StartTime))))
+	}
+	if len(times) > 0 {
+		fmt.Fprintf(w, "  times:      %s\n", strings.Join(times, ", "))
+	}
+	for i, c := range st.Conditions {
+		head := "  conditions: "
+		if i > 0 {
+			head = "              "
+		}
+		line := fmt.Sprintf("%s=%s at %s", c.Type, c.Status, fmtDur(c.LastTransitionTime.Sub(r.start)))
+		if c.Reason != "" {
+			line += " (" + c.Reason + ")"
+		}
+		fmt.Fprintf(w, "%s%s\n", head, line)
+	}
+}
+
+// outcome says in a few words what became of a job.
+func (r *textRenderer) outcome(h *jobsim.JobHandle, st jobsim.JobStatus) string {
+	if h.Deleted() {
+		if t, ok := r.deleted[jobKey(h.Namespace(), h.Name())]; ok {
+			return "deleted at " + fmtDur(t.Sub(r.start))
+		}
+		return "deleted"
+	}
+	for _, t := range []jobsim.JobConditionType{jobsim.JobComplete, jobsim.JobFailed} {
+		if c, ok := st.Condition(t); ok && c.Status == jobsim.ConditionTrue {
+			s := fmt.Sprintf("%s at %s", t, fmtDur(c.LastTransitionTime.Sub(r.start)))
+			if c.Reason != "" {
+				s += ", " + c.Reason
+			}
+			if c.Message != "" && t == jobsim.JobFailed {
+				s += ": " + c.Message
+			}
+			return s
+		}
+	}
+	if st.IsTrue(jobsim.JobSuspended) {
+		return "suspended"
+	}
+	if r.sim.Stopped() {
+		return "still running when the simulation stopped"
+	}
+	return "still running, with nothing left to happen (pods that never exit?)"
+}
+
+// specLine lists the spec fields that decide what a job does.
+func specLine(s jobsim.JobSpec) string {
+	var parts []string
+	switch {
+	case s.Completions == nil:
+		parts = append(parts, "completions unset (work queue)")
+	default:
+		c := fmt.Sprintf("completions %d", *s.Completions)
+		if s.CompletionMode == jobsim.Indexed {
+			c += " (Indexed)"
+		}
+		parts = append(parts, c)
+	}
+	if s.Parallelism != nil {
+		parts = append(parts, fmt.Sprintf("parallelism %d", *s.Parallelism))
+	}
+	if s.BackoffLimit != nil {
+		parts = append(parts, fmt.Sprintf("backoffLimit %d", *s.BackoffLimit))
+	}
+	if s.ActiveDeadline != nil {
+		parts = append(parts, fmt.Sprintf("activeDeadlineSeconds %d", *s.ActiveDeadline/time.Second))
+	}
+	if s.TTLAfterFinished != nil {
+		parts = append(parts, fmt.Sprintf("ttlSecondsAfterFinished %d", *s.TTLAfterFinished/time.Second))
+	}
+	if s.Suspend {
+		parts = append(parts, "suspend true")
+	}
+	parts = append(parts, "restartPolicy "+string(s.Template.Spec.RestartPolicy))
+	return strings.Join(parts, ", ")
+}
+
+// fmtDur formats a virtual duration for people: 0s, 15s, 1m40s, 1h5m,
+// 2.5s; shorter than time.Duration.String for whole hours and minutes,
+// and rounded to the millisecond.
+func fmtDur(d time.Duration) string {
+	if d < 0 {
+		return "-" + fmtDur(-d)
+	}
+	d = d.Round(time.Millisecond)
+	h := d / time.Hour
+	d -= h * time.Hour
+	m := d / time.Minute
+	d -= m * time.Minute
+	var b strings.Builder
+	if h > 0 {
+		fmt.Fprintf(&b, "%dh", h)
+	}
+	if m > 0 {
+		fmt.Fprintf(&b, "%dm", m)
+	}
+	if d > 0 || b.Len() == 0 {
+		s := strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
+		b.WriteString(s + "s")
+	}
+	return b.String()
+}
+
+// exitCodeRE reads the exit code out of the kubelet's "Container NAME
+// exited with code N" message.
+var exitCodeRE = regexp.MustCompile(`exited with code (-?\d+)`)
+
+// createdRE and deletedRE read the pod out of the Job controller's
+// SuccessfulCreate and SuccessfulDelete messages.
+var (
+	createdRE = regexp.MustCompile(`^Created pod: (\S+)$`)
+	deletedRE = regexp.MustCompile(`^Deleted pod: (\S+)$`)
+)
