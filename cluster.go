@@ -149,6 +149,10 @@ func (c *Cluster) RunUntil(t time.Time) error { return c.eng.RunUntil(t) }
 // Advance is RunUntil(Now().Add(d)).
 func (c *Cluster) Advance(d time.Duration) error { return c.eng.Advance(d) }
 
+// Next returns the time of the next thing that will happen, and false if
+// nothing is left to happen.
+func (c *Cluster) Next() (time.Time, bool) { return c.eng.Next() }
+
 // Step simulates the next event only, and reports whether there was one.
 func (c *Cluster) Step() (bool, error) { return c.eng.Step() }
 

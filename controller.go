@@ -283,7 +283,8 @@ func (c *Cluster) deleteJobPod(s *sync, p *pod, removeFinalizer bool) {
 	}
 	c.deletePod(p)
 	if c.recording() {
-		c.jobEvent(s.j, EventNormal, "SuccessfulDelete", "Deleted pod: "+name)
+		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindJob, Namespace: s.j.ns, Name: s.j.name}, Job: s.j.name,
+			Type: EventNormal, Reason: "SuccessfulDelete", Message: "Deleted pod: " + name, Related: name})
 	}
 }
 

@@ -27,6 +27,14 @@ type Event struct {
 	// Message is the human-readable message, in Kubernetes' wording where
 	// Kubernetes has one.
 	Message string
+	// Related names the pod a Job event is about (SuccessfulCreate,
+	// SuccessfulDelete), or the preemptor of a Preempted pod; "" otherwise.
+	Related string
+	// Exited marks the event of a container's end (reason Completed,
+	// Error, ContainerStatusUnknown ...), and ExitCode is then its exit
+	// code.
+	Exited   bool
+	ExitCode int
 }
 
 // String formats the event on one line: time since the Unix epoch is not

@@ -108,11 +108,13 @@ func (c *Cluster) podView(p *pod) Pod {
 	if v.Labels == nil {
 		v.Labels = map[string]string{}
 	}
-	uid := c.uid(kindJob, j.seq)
-	v.Labels[ControllerUIDLabel] = uid
-	v.Labels[JobNameLabel] = j.name
-	v.Labels[LegacyControllerUIDLabel] = uid
-	v.Labels[LegacyJobNameLabel] = j.name
+	if !j.spec.ManualSelector {
+		uid := c.uid(kindJob, j.seq)
+		v.Labels[ControllerUIDLabel] = uid
+		v.Labels[JobNameLabel] = j.name
+		v.Labels[LegacyControllerUIDLabel] = uid
+		v.Labels[LegacyJobNameLabel] = j.name
+	}
 	if p.index >= 0 && j.indexed() {
 		ix := strconv.Itoa(p.index)
 		if v.Annotations == nil {
@@ -305,7 +307,11 @@ func (c *Cluster) appendPodConditions(dst []PodCondition, p *pod) []PodCondition
 		add(PodScheduled, false, p.unschedAt, "Unschedulable", c.sched.unschedulableMessage(p.job))
 	}
 	if p.started {
-		add(PodReadyToStartContainers, !p.terminal(), p.startTime, "", "")
+		sandboxAt := p.startTime
+		if p.terminal() {
+			sandboxAt = p.cFinished // the sandbox goes with the last container
+		}
+		add(PodReadyToStartContainers, !p.terminal(), sandboxAt, "", "")
 		add(PodInitialized, true, p.startTime, "", "")
 		reason := ""
 		if !p.ready {

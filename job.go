@@ -63,6 +63,10 @@ type JobSpec struct {
 	// "" means Failed when PodFailurePolicy is set, else
 	// TerminatingOrFailed. Mutable.
 	PodReplacementPolicy PodReplacementPolicy
+	// ManualSelector is manualSelector: the user chose the job's selector
+	// and the pod labels it matches, so the API server adds none of its own
+	// (controller-uid, job-name) to the pods.
+	ManualSelector bool
 	// ManagedBy names the controller that manages the job. "" (or
 	// JobControllerName) means the built-in Job controller; a job managed
 	// by anyone else is never synced.

@@ -268,7 +268,8 @@ func (c *Cluster) containerExit(p *pod, code int) {
 		if terminal {
 			msg += "; pod " + string(p.phase)
 		}
-		c.podEvent(p, EventNormal, p.exitWhy, msg)
+		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindPod, Namespace: j.ns, Name: p.name()}, Job: j.name,
+			Type: EventNormal, Reason: p.exitWhy, Message: msg, Exited: true, ExitCode: code})
 	}
 	if terminal {
 		c.removeIfGone(p)
@@ -419,9 +420,11 @@ func (c *Cluster) finishKill(p *pod) {
 		p.cStarted, p.cFinished = now, now
 		p.exitCode, p.exitWhy = 137, "ContainerStatusUnknown"
 		c.podTerminal(p, PodFailed)
+		c.stoppedEvent(p)
 		c.removeIfGone(p)
 	default: // waiting in CrashLoopBackOff, or exited
 		c.podTerminal(p, PodFailed)
+		c.stoppedEvent(p)
 		c.removeIfGone(p)
 	}
 }
@@ -459,4 +462,14 @@ func disruptionMessage(reason string) string {
 		return "The node was low on resource"
 	}
 	return "Pod was disrupted: " + reason
+}
+
+// stoppedEvent reports a deleted pod that ends without a running process
+// to stop (it never started, or waited in CrashLoopBackOff).
+func (c *Cluster) stoppedEvent(p *pod) {
+	if c.recording() {
+		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindPod, Namespace: p.job.ns, Name: p.name()}, Job: p.job.name,
+			Type: EventNormal, Reason: p.exitWhy, Message: fmt.Sprintf("Container %s was not running; pod %s", p.job.firstContainer(), p.phase),
+			Exited: true, ExitCode: p.exitCode})
+	}
 }

@@ -36,7 +36,9 @@ func (c *Cluster) createPod(j *job, index int) *pod {
 	j.nActive++
 	j.idxEnterActive(p)
 	if c.recording() {
-		c.jobEvent(j, EventNormal, "SuccessfulCreate", "Created pod: "+p.name())
+		name := p.name()
+		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindJob, Namespace: j.ns, Name: j.name}, Job: j.name,
+			Type: EventNormal, Reason: "SuccessfulCreate", Message: "Created pod: " + name, Related: name})
 	}
 	c.queueForScheduling(p)
 	c.podChanged(p)

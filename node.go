@@ -45,7 +45,16 @@ type PriorityClass struct {
 	// GlobalDefault makes the class apply to pods that name none; at most
 	// one class may set it.
 	GlobalDefault bool
+	// PreemptionPolicy is PreemptLowerPriority ("" means it too) or Never:
+	// pods of a Never class wait for room instead of preempting.
+	PreemptionPolicy string
 }
+
+// The preemption policies of a PriorityClass.
+const (
+	PreemptLowerPriority = "PreemptLowerPriority"
+	PreemptNever         = "Never"
+)
 
 // NodeView is a snapshot of a node: its spec, readiness and use.
 type NodeView struct {
@@ -115,6 +124,10 @@ func validateConfig(cfg Config) []FieldError {
 			errs = append(errs, FieldError{Type: ErrorTypeDuplicate, Field: path + ".name", BadValue: pc.Name})
 		case pc.Value > 1_000_000_000:
 			errs = append(errs, FieldError{Type: ErrorTypeInvalid, Field: path + ".value", BadValue: int(pc.Value), Detail: "must be less than or equal to 1000000000 (higher values are reserved for system classes)"})
+		}
+		if pc.PreemptionPolicy != "" && pc.PreemptionPolicy != PreemptLowerPriority && pc.PreemptionPolicy != PreemptNever {
+			errs = append(errs, FieldError{Type: ErrorTypeNotSupported, Field: path + ".preemptionPolicy", BadValue: pc.PreemptionPolicy,
+				Detail: `supported values: "Never", "PreemptLowerPriority"`})
 		}
 		classes[pc.Name] = true
 		if pc.GlobalDefault {

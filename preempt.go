@@ -18,6 +18,9 @@ type victimSet struct {
 // preemption's part of the Unschedulable message: empty when it deleted
 // victims (the pod waits for them to go), else why it did not.
 func (s *scheduler) preempt(j *job, p *pod) string {
+	if j.preemptNever {
+		return " preemption: not eligible due to preemptionPolicy=Never."
+	}
 	if n := p.nominated; n != nil {
 		for _, q := range n.pods {
 			if q.deleting {
@@ -56,7 +59,9 @@ func (s *scheduler) preempt(j *job, p *pod) string {
 	p.nominated = best.node
 	for _, v := range best.victims {
 		if c.recording() {
-			c.podEvent(v, EventNormal, "Preempted", fmt.Sprintf("Preempted by pod %s on node %s", c.uid(kindPod, p.seq), best.node.spec.Name))
+			c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindPod, Namespace: v.job.ns, Name: v.name()}, Job: v.job.name,
+				Type: EventNormal, Reason: "Preempted", Related: p.name(),
+				Message: fmt.Sprintf("Preempted by pod %s on node %s", c.uid(kindPod, p.seq), best.node.spec.Name)})
 		}
 		c.disrupt(v, "PreemptionByScheduler")
 	}

@@ -146,7 +146,9 @@ type scheduler struct {
 	policy    ScoringPolicy
 	latency   time.Duration
 	classesOf map[string]int32 // priority class values
+	neverPre  map[string]bool  // classes with preemptionPolicy Never
 	defPrio   int32
+	defNever  bool
 
 	ready   jobQueue // jobs whose next pod waits to be tried
 	parked  []*job   // jobs whose next pod fit nowhere
@@ -159,11 +161,12 @@ func newScheduler(c *Cluster, cfg Config) *scheduler {
 	if s.policy == nil {
 		s.policy = LeastAllocated
 	}
-	s.classesOf = map[string]int32{}
+	s.classesOf, s.neverPre = map[string]int32{}, map[string]bool{}
 	for _, pc := range cfg.PriorityClasses {
 		s.classesOf[pc.Name] = pc.Value
+		s.neverPre[pc.Name] = pc.PreemptionPolicy == PreemptNever
 		if pc.GlobalDefault {
-			s.defPrio = pc.Value
+			s.defPrio, s.defNever = pc.Value, s.neverPre[pc.Name]
 		}
 	}
 	for _, name := range []string{ResourceCPU, ResourceMemory, ResourcePods} {

@@ -99,9 +99,9 @@ func (s *scheduler) schedulingInfo(j *job) {
 	if j.scoreMem == 0 {
 		j.scoreMem = nonZeroMemory
 	}
-	j.priority = s.defPrio
+	j.priority, j.preemptNever = s.defPrio, s.defNever
 	if name := tmpl.PriorityClassName; name != "" {
-		j.priority = s.classesOf[name]
+		j.priority, j.preemptNever = s.classesOf[name], s.neverPre[name]
 	}
 	j.classes = j.classes[:0]
 	for _, cl := range s.classes {
