@@ -52,7 +52,7 @@ type job struct {
 	req                resVec
 	scoreCPU, scoreMem int64
 	priority           int32
-	preemptNever       bool // its priority class's preemptionPolicy is Never
+	preemptNever       bool         // its priority class's preemptionPolicy is Never
 	classes            []*nodeClass // node classes its nodeSelector matches
 	unknownRes         string       // a resource no node has
 	queue              []podRef     // pods waiting to be bound, oldest first
