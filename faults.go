@@ -136,12 +136,12 @@ func (c *Cluster) setPodTimer(p *pod, kind timerKind, at time.Duration) {
 func (c *Cluster) thaw(p *pod, n *nodeState) {
 	now := c.eng.Elapsed()
 	switch {
+	case p.deleting && (p.timerKind == timerKill && p.frozen || !p.started):
+		// The pod was deleted while the kubelet was away: it stops now, its
+		// grace period long gone (or never started).
+		c.setPodTimer(p, timerKill, now)
 	case !p.started:
 		c.startPod(p)
-	case p.deleting && p.timerKind == timerKill && p.frozen:
-		// The pod was deleted while the kubelet was away: it stops now, its
-		// grace period long gone.
-		c.setPodTimer(p, timerKill, now)
 	case p.frozen:
 		c.setPodTimer(p, p.timerKind, max(now, p.timerAt+now-n.downAt))
 	case p.deleting:

@@ -136,3 +136,69 @@ func TestStateMachineInvariants(t *testing.T) {
 		t.Repeat(rapid.StateMachineActions(m))
 	})
 }
+
+// schedulingMachine is a cluster of a few nodes with priority classes,
+// where jobs with requests, selectors and priorities compete for room
+// while nodes fail, drain and recover.
+type schedulingMachine struct {
+	clusterMachine
+	nodes []string
+}
+
+var propertyClasses = []jobsim.PriorityClass{
+	{Name: "low", Value: 0, GlobalDefault: true},
+	{Name: "high", Value: 1000},
+	{Name: "polite", Value: 500, PreemptionPolicy: jobsim.PreemptNever},
+}
+
+func (m *schedulingMachine) Submit(t *rapid.T) {
+	name := fmt.Sprintf("job-%d", m.n)
+	m.n++
+	job := jobsimtest.Jobs(name).Draw(t, "job")
+	tmpl := &job.Spec.Template.Spec
+	tmpl.Containers[0].Requests = jobsimtest.Requests().Draw(t, "requests")
+	tmpl.PriorityClassName = rapid.SampledFrom([]string{"", "low", "high", "polite"}).Draw(t, "priorityClass")
+	if rapid.IntRange(0, 3).Draw(t, "selector") == 0 {
+		tmpl.NodeSelector = map[string]string{"pool": rapid.SampledFrom([]string{"a", "b"}).Draw(t, "pool")}
+	}
+	if _, err := m.c.Submit(job, jobsimtest.Behaviors().Draw(t, "behavior")); err != nil {
+		t.Fatalf("generated job is invalid: %v", err)
+	}
+	m.names = append(m.names, name)
+}
+
+func (m *schedulingMachine) Fault(t *rapid.T) {
+	node := rapid.SampledFrom(m.nodes).Draw(t, "node")
+	var err error
+	switch rapid.SampledFrom([]jobsim.NodeFault{jobsim.NodeFail, jobsim.NodeDrain, jobsim.NodeRecover}).Draw(t, "fault") {
+	case jobsim.NodeFail:
+		err = m.c.FailNode(node)
+	case jobsim.NodeDrain:
+		err = m.c.DrainNode(node)
+	case jobsim.NodeRecover:
+		err = m.c.RecoverNode(node)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSchedulingStateMachineInvariants(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		nodes := jobsimtest.Nodes().Draw(t, "nodes")
+		c := jobsim.NewCluster(jobsim.Config{
+			Seed:            rapid.Uint64().Draw(t, "seed"),
+			SyncDelay:       rapid.SampledFrom([]time.Duration{0, time.Second}).Draw(t, "syncDelay"),
+			MaxEvents:       1_000_000,
+			MaxFinishedPods: rapid.SampledFrom([]int{-1, 3}).Draw(t, "maxFinishedPods"),
+			Nodes:           nodes,
+			PriorityClasses: propertyClasses,
+			Scoring:         rapid.SampledFrom([]jobsim.ScoringPolicy{jobsim.LeastAllocated, jobsim.MostAllocated}).Draw(t, "scoring"),
+		})
+		m := &schedulingMachine{clusterMachine: clusterMachine{c: c, chk: jobsimtest.NewChecker(c)}}
+		for _, n := range nodes {
+			m.nodes = append(m.nodes, n.Name)
+		}
+		t.Repeat(rapid.StateMachineActions(m))
+	})
+}

@@ -32,8 +32,10 @@ type Checker struct {
 	jobs map[string]*jobState
 	errs []string
 
-	instant time.Time       // the time of the events being checked
-	touched map[string]bool // nodes whose room changed at instant
+	instant   time.Time            // the time of the events being checked
+	touched   map[string]bool      // nodes whose room changed at instant
+	down      map[string]bool      // nodes whose kubelet stopped (NodeFailed)
+	recovered map[string]time.Time // when a down node came back
 }
 
 // jobState is what the checker remembers of one job.
@@ -71,7 +73,7 @@ type counts struct {
 
 // NewChecker returns a Checker observing c.
 func NewChecker(c *jobsim.Cluster) *Checker {
-	k := &Checker{c: c, jobs: map[string]*jobState{}, touched: map[string]bool{}}
+	k := &Checker{c: c, jobs: map[string]*jobState{}, touched: map[string]bool{}, down: map[string]bool{}, recovered: map[string]time.Time{}}
 	c.Observe(k)
 	return k
 }
@@ -591,6 +593,9 @@ func (k *Checker) checkDeadline(e jobsim.Event, js *jobState) {
 		return
 	}
 	for _, p := range js.h.Pods() {
+		if k.down[p.Spec.NodeName] {
+			continue // its kubelet cannot stop it
+		}
 		if p.Status.Phase == jobsim.PodRunning || p.Status.Phase == jobsim.PodPending {
 			k.fail(e, "pod %s still %s after startTime + activeDeadline + grace (%v)", p.Name, p.Status.Phase, limit.Format(time.RFC3339))
 		}

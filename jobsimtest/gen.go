@@ -183,3 +183,48 @@ func Behaviors() *rapid.Generator[jobsim.Behavior] {
 		}
 	})
 }
+
+// Nodes returns a generator of one to four nodes named node-0 ... with
+// 1–4 CPUs, 1–8 GiB of memory, 2–8 pods and sometimes a GPU, labelled
+// pool=a or pool=b.
+func Nodes() *rapid.Generator[[]jobsim.Node] {
+	return rapid.Custom(func(t *rapid.T) []jobsim.Node {
+		n := rapid.IntRange(1, 4).Draw(t, "nodes")
+		out := make([]jobsim.Node, n)
+		for i := range out {
+			capacity := jobsim.ResourceList{
+				jobsim.ResourceCPU:    int64(rapid.IntRange(1, 4).Draw(t, "cpus")) * 1000,
+				jobsim.ResourceMemory: int64(rapid.IntRange(1, 8).Draw(t, "gib")) << 30,
+				jobsim.ResourcePods:   int64(rapid.IntRange(2, 8).Draw(t, "pods")),
+			}
+			if rapid.IntRange(0, 3).Draw(t, "gpu") == 0 {
+				capacity["nvidia.com/gpu"] = int64(rapid.IntRange(1, 2).Draw(t, "gpus"))
+			}
+			out[i] = jobsim.Node{
+				Name:     "node-" + strconv.Itoa(i),
+				Labels:   map[string]string{"pool": rapid.SampledFrom([]string{"a", "b"}).Draw(t, "pool")},
+				Capacity: capacity,
+			}
+		}
+		return out
+	})
+}
+
+// Requests returns a generator of container requests that fit the nodes
+// Nodes generates, or not quite: up to 2.5 CPUs and 3 GiB, sometimes a
+// GPU, sometimes nothing at all.
+func Requests() *rapid.Generator[jobsim.ResourceList] {
+	return rapid.Custom(func(t *rapid.T) jobsim.ResourceList {
+		if rapid.IntRange(0, 4).Draw(t, "none") == 0 {
+			return nil
+		}
+		r := jobsim.ResourceList{
+			jobsim.ResourceCPU:    int64(rapid.IntRange(1, 10).Draw(t, "quarterCPUs")) * 250,
+			jobsim.ResourceMemory: int64(rapid.IntRange(1, 12).Draw(t, "quarterGiB")) << 28,
+		}
+		if rapid.IntRange(0, 5).Draw(t, "gpu") == 0 {
+			r["nvidia.com/gpu"] = 1
+		}
+		return r
+	})
+}

@@ -15,6 +15,12 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 	if e.Time.After(k.instant) {
 		k.instant = e.Time
 		k.touched = map[string]bool{}
+		for n, at := range k.recovered {
+			if at.Before(e.Time) {
+				delete(k.down, n)
+				delete(k.recovered, n)
+			}
+		}
 	}
 	nodes := k.c.Nodes()
 	byName := map[string]jobsim.NodeView{}
@@ -37,6 +43,15 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 	switch {
 	case e.Object.Kind == jobsim.KindNode:
 		k.touched[e.Object.Name] = true
+		switch e.Reason {
+		case "NodeFailed":
+			k.down[e.Object.Name] = true
+			delete(k.recovered, e.Object.Name)
+		case "NodeReady":
+			// Its kubelet catches up during this instant; the node counts
+			// as down until the next.
+			k.recovered[e.Object.Name] = e.Time
+		}
 	case e.Object.Kind == jobsim.KindPod:
 		p, ok := k.pod(e)
 		if !ok {
