@@ -120,7 +120,10 @@
 // Ignore, Count on exit codes and pod conditions), backoffLimitPerIndex and
 // maxFailedIndexes with the per-index backoff and the failure-count
 // annotations, successPolicy, and disruptions (the DisruptionTarget
-// condition, [Cluster.EvictPod]). The known differences:
+// condition, [Cluster.EvictPod]), scheduling onto [Node]s with priority
+// and preemption, and node faults ([Cluster.FailNode]: the node lifecycle
+// controller notices after 50 s and the taint manager evicts 300 s later;
+// [Cluster.DrainNode]; [Cluster.RecoverNode]). The known differences:
 //
 //   - status.active keeps the real count while the pod-failure backoff
 //     holds creations back, where v1.35.4 writes 0.
@@ -132,8 +135,21 @@
 //     takes the same run.
 //   - A pod deleted before it started fails at once, its containers
 //     reported terminated with exit code 137 (ContainerStatusUnknown).
-//   - The cluster has one node of unlimited capacity, so every pod is bound
-//     and started at the instant it is created.
+//   - Scheduling is kube-scheduler's, simplified: filters on resources,
+//     nodeSelector and the node's state, LeastAllocated or MostAllocated
+//     scoring over CPU and memory with ties to the node listed first
+//     (kube-scheduler breaks ties at random), and DefaultPreemption without
+//     PodDisruptionBudgets. Without Config.Nodes the cluster has one node
+//     of unlimited capacity, so every pod is bound at the instant it is
+//     created. A pending pod is retried when room frees, not after
+//     kube-scheduler's backoff; its FailedScheduling event is sent when its
+//     message changes, not at each retry.
+//   - A failed node is paused rather than lost: its pods' processes stop
+//     advancing while it is down and resume where they were when it
+//     recovers, except those deleted meanwhile, which stop then. (A real
+//     failed node may have lost them, or kept running them unseen.)
+//   - A job naming an unknown priority class is refused by Submit, where
+//     Kubernetes accepts the Job and then fails to create its pods.
 //   - [Cluster.Delete] uses background propagation, as kubectl does (the job
 //     goes at once, then its pods terminate gracefully), and the
 //     TTL-after-finished controller foreground propagation, which for a
