@@ -239,3 +239,28 @@ func (c *Cluster) Utilisation() map[string]float64 {
 	}
 	return out
 }
+
+// UsageSample is what the pods bound to the cluster's nodes request at one
+// time, summed over the nodes.
+type UsageSample struct {
+	Time      time.Time
+	Requested ResourceList
+}
+
+// UsageHistory returns the cluster's requested resources over time: a
+// sample at each instant when they changed, oldest first. It is recorded
+// only when the cluster keeps its event log (Config.DiscardEvents unset),
+// and not for the default node of unlimited capacity.
+func (c *Cluster) UsageHistory() []UsageSample {
+	out := make([]UsageSample, len(c.sched.history))
+	for i, h := range c.sched.history {
+		rl := ResourceList{}
+		for r, v := range h.used {
+			if v != 0 {
+				rl[c.sched.res[r]] = v
+			}
+		}
+		out[i] = UsageSample{Time: c.eng.Epoch().Add(h.at), Requested: rl}
+	}
+	return out
+}

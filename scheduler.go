@@ -154,10 +154,32 @@ type scheduler struct {
 	parked  []*job   // jobs whose next pod fit nowhere
 	timer   sim.Timer
 	running map[int32]int // bound, unfinished pods per priority
+	history []usage       // the cluster's requests over time (recorded runs)
+	total   resVec        // what the bound, unfinished pods request
+}
+
+// usage is a sample of UsageHistory.
+type usage struct {
+	at   time.Duration
+	used resVec
+}
+
+// sample records the cluster's total requests after a change.
+func (s *scheduler) sample() {
+	if s.nodes[0].unlimit || s.c.cfg.DiscardEvents {
+		return
+	}
+	now := s.c.eng.Elapsed()
+	if n := len(s.history); n > 0 && s.history[n-1].at == now {
+		copy(s.history[n-1].used, s.total)
+		return
+	}
+	s.history = append(s.history, usage{at: now, used: slices.Clone(s.total)})
 }
 
 func newScheduler(c *Cluster, cfg Config) *scheduler {
 	s := &scheduler{c: c, byName: map[string]*nodeState{}, resIdx: map[string]int{}, policy: cfg.Scoring, latency: cfg.SchedulingLatency, running: map[int32]int{}}
+	defer func() { s.total = make(resVec, len(s.res)) }()
 	if s.policy == nil {
 		s.policy = LeastAllocated
 	}

@@ -414,3 +414,19 @@ func TestSchedulingLatency(t *testing.T) {
 		t.Errorf("queue wait %v, want 2s", m.MaxQueueWait)
 	}
 }
+
+func TestUsageHistory(t *testing.T) {
+	// One node; a pod of 1 CPU from 0 to 30 s, a second of 500m from 10 to
+	// 20 s.
+	c := jobsim.NewCluster(jobsim.Config{Nodes: nodes(1, "n", jobsim.ResourceList{"cpu": 4000})})
+	submit(t, c, requesting(newJob("a", 1, 1), jobsim.ResourceList{"cpu": 1000}), jobsim.Fixed(30*time.Second, 0))
+	c.At(at(10*time.Second), func() {
+		submit(t, c, requesting(newJob("b", 1, 1), jobsim.ResourceList{"cpu": 500}), jobsim.Fixed(10*time.Second, 0))
+	})
+	run(t, c)
+	var got []string
+	for _, s := range c.UsageHistory() {
+		got = append(got, s.Time.Sub(epoch).String()+" "+jobsim.FormatQuantity("cpu", s.Requested["cpu"]))
+	}
+	diff(t, "usage", []string{"0s 1", "10s 1500m", "20s 1", "30s 0"}, got)
+}

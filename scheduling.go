@@ -218,7 +218,9 @@ func (s *scheduler) bind(p *pod, n *nodeState) {
 	n.pods = append(n.pods, p)
 	for r, q := range j.req {
 		n.used[r] += q
+		s.total[r] += q
 	}
+	s.sample()
 	n.scoreCPU += j.scoreCPU
 	n.scoreMem += j.scoreMem
 	s.refresh(n)
@@ -249,7 +251,9 @@ func (s *scheduler) release(p *pod) {
 	n.pods = n.pods[:last]
 	for r, q := range j.req {
 		n.used[r] -= q
+		s.total[r] -= q
 	}
+	s.sample()
 	n.scoreCPU -= j.scoreCPU
 	n.scoreMem -= j.scoreMem
 	s.refresh(n)
