@@ -36,6 +36,14 @@ func (s *Scenario) check(ps *problems) {
 		s.checkActions(sj, ps)
 		s.checkRuns(sj, ps)
 		s.checkPriorityClass(sj, ps)
+		s.checkScheduling(sj, ps)
+	}
+	if len(ps.list) == 0 {
+		// What the scenario's own checks let through, the cluster takes:
+		// this only reports a gap between the two.
+		if err := jobsim.ValidateConfig(s.Config()); err != nil {
+			ps.add(s.File, 0, "", "%v", err)
+		}
 	}
 }
 
@@ -54,7 +62,13 @@ func (s *Scenario) submissionOrder() []int {
 // order, to a scratch cluster with the same seed: a job's UID depends on
 // the seed and on how many jobs were submitted before it.
 func (s *Scenario) assignUIDs() {
-	c := jobsim.NewCluster(jobsim.Config{Seed: s.Seed, DiscardEvents: true})
+	// The priority classes the jobs name must exist for Submit; what they
+	// are does not change the UIDs.
+	var classes []jobsim.PriorityClass
+	for _, name := range s.classNamesUsed() {
+		classes = append(classes, jobsim.PriorityClass{Name: name})
+	}
+	c := jobsim.NewCluster(jobsim.Config{Seed: s.Seed, DiscardEvents: true, PriorityClasses: classes})
 	for _, i := range s.submissionOrder() {
 		j := s.Jobs[i].Manifest.Job
 		if c.Job(j.Namespace, j.Name) != nil {
@@ -189,13 +203,19 @@ func (s *Scenario) checkRuns(sj *ScenarioJob, ps *problems) {
 
 // checkPriorityClass reports a pod template naming a priority class the
 // scenario does not declare, when it declares some: the API server's
-// admission would refuse the pods.
+// admission would refuse the pods. The built-in classes
+// system-cluster-critical and system-node-critical are refused too:
+// jobsim's cluster does not have them.
 func (s *Scenario) checkPriorityClass(sj *ScenarioJob, ps *problems) {
 	if len(s.PriorityClasses) == 0 {
 		return
 	}
 	name := sj.Manifest.Object.Spec.Template.Spec.PriorityClassName
-	if name == "" || name == "system-cluster-critical" || name == "system-node-critical" {
+	if name == "" {
+		return
+	}
+	if name == "system-cluster-critical" || name == "system-node-critical" {
+		sj.Manifest.notSupported(ps, "spec.template.spec.priorityClassName", "the system priority classes (values above 1000000000); declare a class of your own in the scenario's priorityClasses")
 		return
 	}
 	var names []string
@@ -206,6 +226,45 @@ func (s *Scenario) checkPriorityClass(sj *ScenarioJob, ps *problems) {
 		names = append(names, pc.Name)
 	}
 	sj.Manifest.problem(ps, "spec.template.spec.priorityClassName", "Invalid value: %q: no such priority class (the scenario declares %s)", name, strings.Join(names, ", "))
+}
+
+// checkScheduling refuses, in a scenario with nodes or faults, the pod
+// template fields that would change where pods go or when they are
+// evicted in ways jobsim's scheduler does not simulate: required node
+// and pod affinities, topology spread constraints that forbid
+// scheduling, and tolerations of the taints of failed nodes. Without
+// nodes, the cluster's one node takes every pod, and they change nothing.
+func (s *Scenario) checkScheduling(sj *ScenarioJob, ps *problems) {
+	if len(s.Nodes) == 0 && len(s.Faults) == 0 {
+		return
+	}
+	j := sj.Manifest
+	spec := &j.Object.Spec.Template.Spec
+	const path = "spec.template.spec"
+	if a := spec.Affinity; a != nil {
+		if a.NodeAffinity != nil && a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution != nil {
+			j.notSupported(ps, path+".affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution", "required node affinity (the scheduler filters nodes by nodeSelector and resources); use nodeSelector")
+		}
+		if a.PodAffinity != nil && len(a.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution) > 0 {
+			j.notSupported(ps, path+".affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution", "required pod affinity")
+		}
+		if a.PodAntiAffinity != nil && len(a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution) > 0 {
+			j.notSupported(ps, path+".affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution", "required pod anti-affinity")
+		}
+	}
+	for i, c := range spec.TopologySpreadConstraints {
+		if c.WhenUnsatisfiable == "" || c.WhenUnsatisfiable == "DoNotSchedule" {
+			j.notSupported(ps, fmt.Sprintf("%s.topologySpreadConstraints[%d].whenUnsatisfiable", path, i), "topology spread constraints that keep pods pending (DoNotSchedule); ScheduleAnyway is kept and changes nothing")
+		}
+	}
+	for i, t := range spec.Tolerations {
+		switch t.Key {
+		case "", "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "node.kubernetes.io/unschedulable":
+			if t.Effect != "PreferNoSchedule" {
+				j.notSupported(ps, fmt.Sprintf("%s.tolerations[%d]", path, i), "tolerations of the taints of failed and cordoned nodes: every pod tolerates node.kubernetes.io/not-ready and unreachable for 300 s (the API server's default), and nothing more")
+			}
+		}
+	}
 }
 
 // dnsLabelErrors and dnsSubdomainErrors check name formats as the API

@@ -98,6 +98,12 @@ func (j *Job) refuseUnsupported(ps *problems) {
 	if ps1.ActiveDeadlineSeconds != nil {
 		j.notSupported(ps, spec+".activeDeadlineSeconds", "a pod-level deadline; use the Job's spec.activeDeadlineSeconds")
 	}
+	if ps1.Resources != nil {
+		j.notSupported(ps, spec+".resources", "pod-level resources; give each container its resources.requests")
+	}
+	if ps1.NodeName != "" {
+		j.notSupported(ps, spec+".nodeName", "a pod template bound to a node by name bypasses the scheduler; use nodeSelector")
+	}
 	if len(ps1.SchedulingGates) > 0 {
 		j.notSupported(ps, spec+".schedulingGates", "scheduling gates would keep the pods pending")
 	}
@@ -175,6 +181,7 @@ func (j *Job) convert(ps *problems) jobsim.Job {
 	if s.ManagedBy != nil {
 		js.ManagedBy = *s.ManagedBy
 	}
+	js.ManualSelector = s.ManualSelector != nil && *s.ManualSelector
 	js.PodFailurePolicy = convertPodFailurePolicy(s.PodFailurePolicy)
 	js.SuccessPolicy = convertSuccessPolicy(s.SuccessPolicy)
 	js.Template = j.convertTemplate(ps, &s.Template)
@@ -253,8 +260,17 @@ func (j *Job) convertTemplate(ps *problems, t *corev1.PodTemplateSpec) jobsim.Po
 	s := &t.Spec
 	out.Spec.RestartPolicy = jobsim.RestartPolicy(s.RestartPolicy)
 	out.Spec.TerminationGracePeriod = j.seconds(ps, "spec.template.spec.terminationGracePeriodSeconds", s.TerminationGracePeriodSeconds)
-	out.Spec.NodeName = s.NodeName
 	out.Spec.Hostname = s.Hostname
+	out.Spec.NodeSelector = cloneMap(s.NodeSelector)
+	labelProblems(s.NodeSelector, func(key, msg string) {
+		ps.add(j.File, j.lineOf("spec.template.spec.nodeSelector["+key+"]"), j.prefix+"spec.template.spec.nodeSelector", "%s", msg)
+	})
+	out.Spec.PriorityClassName = s.PriorityClassName
+	if s.PriorityClassName != "" {
+		for _, msg := range dnsSubdomainErrors(s.PriorityClassName) {
+			j.problem(ps, "spec.template.spec.priorityClassName", "Invalid value: %q: %s", s.PriorityClassName, msg)
+		}
+	}
 	out.Spec.InitContainers = j.convertContainers(ps, "spec.template.spec.initContainers", s.InitContainers)
 	out.Spec.Containers = j.convertContainers(ps, "spec.template.spec.containers", s.Containers)
 	return out
@@ -272,6 +288,7 @@ func (j *Job) convertContainers(ps *problems, path string, cs []corev1.Container
 			Command: cloneStrings(c.Command),
 			Args:    cloneStrings(c.Args),
 		}
+		jc.Requests = j.requests(ps, path, i, c.Resources)
 		for k, e := range c.Env {
 			ev := jobsim.EnvVar{Name: e.Name, Value: e.Value}
 			if e.ValueFrom != nil {

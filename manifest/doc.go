@@ -11,14 +11,15 @@
 //     submitted at the start. They return a [Scenario]: the seed, start and
 //     until, the [ScenarioJob]s (each a [Job], when it is submitted, how
 //     its pods behave ([Pods]) and the [Action]s done to it), and the
-//     nodes, priority classes and faults, which are read and checked but
-//     not simulated yet.
+//     cluster: its [NodePool]s, [PriorityClass]es, node [Fault]s and
+//     [Scheduler] ([Scenario.Config] is the jobsim.Config they make).
 //   - [DecodeJobs] reads the batch/v1 Jobs of a manifest on their own.
 //   - [Scenario.Simulate] loads a scenario into a cluster: a [Simulation],
 //     which [Simulation.Step] and [Simulation.Run] play to its end, and
-//     whose [Simulation.Objects], [Simulation.ListJSON] and
-//     [Simulation.ListYAML] show the jobs and pods at the end as `kubectl
-//     get jobs,pods -o json|yaml` would.
+//     whose [Simulation.Objects], [Simulation.Nodes], [Simulation.ListJSON]
+//     and [Simulation.ListYAML] show the jobs, pods and nodes at the end as
+//     `kubectl get jobs,pods,nodes -o json|yaml` would;
+//     [Simulation.NodeUse] tells what each node ran and how full it was.
 //   - [JobObject] and [PodObject] convert one job or pod back to the
 //     Kubernetes types.
 //
@@ -51,13 +52,21 @@
 // reproduces the API server's rules with their field paths and messages,
 // and by the selector rules, which jobsim's own model leaves out.
 //
-// The pod template fields jobsim does not model (volumes, resources,
-// probes, env from secrets ...) are kept for the output and change
-// nothing. Fields that would change what happens in ways jobsim does not
-// simulate are refused rather than ignored: a pod-level
-// activeDeadlineSeconds, sidecar containers (init containers with
-// restartPolicy Always), container restart policies and rules, scheduling
-// gates, finalizers on the Job, and a generateName without a name.
+// The scheduler reads the pod template's resources.requests (limits for
+// a resource not requested), nodeSelector and priorityClassName. Requests
+// are checked as the API server checks them, and must be whole numbers of
+// jobsim's units (millicores of cpu, bytes of memory, units of the
+// others): a problem names the field otherwise. The pod template fields
+// jobsim does not model (volumes, probes, env from secrets, preferred
+// affinities ...) are kept for the output and change nothing. Fields that
+// would change what happens in ways jobsim does not simulate are refused
+// rather than ignored: a pod-level activeDeadlineSeconds or resources,
+// nodeName, sidecar containers (init containers with restartPolicy
+// Always), container restart policies and rules, scheduling gates,
+// finalizers on the Job, and a generateName without a name; and, in a
+// scenario with nodes or faults, required affinities, topology spread
+// constraints that keep pods pending, and tolerations of the taints of
+// failed and cordoned nodes.
 //
 // The pod template's annotations jobsim.dev/run (a Go duration) and
 // jobsim.dev/exit-code say how long each container run lasts and how it

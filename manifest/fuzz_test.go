@@ -78,9 +78,12 @@ func exercise(t *testing.T, s *Scenario, err error) {
 			}
 		}
 	}
-	sim, err := s.Simulate(SimOptions{Until: time.Hour, MaxEvents: 5000})
+	if len(s.Config().Nodes) > 100 {
+		return
+	}
+	sim, err := s.Simulate(SimOptions{Until: time.Hour, MaxEvents: 5000, NodeUse: true})
 	if err != nil {
-		return // nodes or faults
+		t.Fatalf("a valid scenario that does not simulate: %v", err)
 	}
 	_ = sim.Run() // the event limit is fine
 	if _, err := sim.ListJSON(); err != nil {
@@ -88,6 +91,17 @@ func exercise(t *testing.T, s *Scenario, err error) {
 	}
 	if _, err := sim.ListYAML(); err != nil {
 		t.Fatalf("ListYAML: %v", err)
+	}
+	for _, n := range sim.Cluster().Nodes() {
+		u, ok := sim.NodeUse(n.Name)
+		if !ok {
+			t.Fatalf("no use for node %s", n.Name)
+		}
+		for r, f := range u.Utilisation {
+			if f < 0 || f > 1+1e-9 {
+				t.Fatalf("node %s: %s use %v", n.Name, r, f)
+			}
+		}
 	}
 }
 

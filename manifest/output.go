@@ -3,10 +3,13 @@ package manifest
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
+	"strconv"
 	"time"
 
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
@@ -14,10 +17,22 @@ import (
 	"github.com/jobsim/jobsim"
 )
 
+// The annotations JobObject adds to a Job: its scheduling and timing
+// figures (jobsim.JobMetrics), as a count and Go durations ("1m30s").
+const (
+	PodsBoundAnnotation     = "jobsim.dev/pods-bound"      // pods the scheduler bound to a node
+	QueueWaitMeanAnnotation = "jobsim.dev/queue-wait-mean" // mean time from a pod's creation to its binding
+	QueueWaitMaxAnnotation  = "jobsim.dev/queue-wait-max"  // the longest such wait
+	RunTimeAnnotation       = "jobsim.dev/run-time"        // the time its containers ran, summed over its pods
+	MakespanAnnotation      = "jobsim.dev/makespan"        // from its creation to its end (or to now)
+)
+
 // JobObject returns the batch/v1 Job that `kubectl get job -o yaml` would
 // show for a submitted job: j's object with the metadata the API server
 // sets (uid, generation, creationTimestamp), the generated selector and
-// template labels, the spec as edited since, and the full status.
+// template labels, the spec as edited since, and the full status; and,
+// as annotations that only jobsim adds, the job's metrics
+// (PodsBoundAnnotation, QueueWaitMeanAnnotation ...).
 func JobObject(j *Job, h *jobsim.JobHandle) *batchv1.Job {
 	obj := j.Object.DeepCopy()
 	obj.TypeMeta = metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"}
@@ -28,6 +43,15 @@ func JobObject(j *Job, h *jobsim.JobHandle) *batchv1.Job {
 	obj.CreationTimestamp = metav1.NewTime(h.CreationTime())
 	obj.Labels = cloneMap(cur.Labels)
 	obj.Annotations = cloneMap(cur.Annotations)
+	if obj.Annotations == nil {
+		obj.Annotations = map[string]string{}
+	}
+	m := h.Metrics()
+	obj.Annotations[PodsBoundAnnotation] = strconv.Itoa(m.PodsBound)
+	obj.Annotations[QueueWaitMeanAnnotation] = m.MeanQueueWait.String()
+	obj.Annotations[QueueWaitMaxAnnotation] = m.MaxQueueWait.String()
+	obj.Annotations[RunTimeAnnotation] = m.RunTime.String()
+	obj.Annotations[MakespanAnnotation] = m.Makespan.String()
 	writeSpec(&obj.Spec, cur.Spec)
 	generateSelector(obj, h.UID())
 	obj.Status = jobStatus(h.Status())
@@ -71,10 +95,13 @@ func jobStatus(st jobsim.JobStatus) batchv1.JobStatus {
 // PodObject returns the v1 Pod that `kubectl get pod -o yaml` would show
 // for p, a pod of the job j with UID jobUID: its metadata (generateName,
 // labels, annotations, the owner reference to the job, finalizers,
-// deletion), the spec of j's pod template with what the controller and
-// the scheduler add (nodeName, hostname, JOB_COMPLETION_INDEX), and its
-// status (phase, conditions, container states with exit codes and restart
-// counts).
+// deletion), the spec of j's pod template with what the controller, the
+// admission plugins and the scheduler add (nodeName, hostname,
+// JOB_COMPLETION_INDEX, priority and preemptionPolicy, the default
+// tolerations of not-ready and unreachable nodes), and its status (phase,
+// conditions, nominatedNodeName, container states with exit codes and
+// restart counts; no container states before the kubelet has accepted
+// the pod).
 func PodObject(j *Job, jobUID string, p jobsim.Pod) *corev1.Pod {
 	tmpl := j.Object.Spec.Template.DeepCopy()
 	pod := &corev1.Pod{
@@ -99,6 +126,10 @@ func PodObject(j *Job, jobUID string, p jobsim.Pod) *corev1.Pod {
 		},
 		Spec: tmpl.Spec,
 	}
+	addDefaultTolerations(&pod.Spec)
+	if pod.Spec.PreemptionPolicy == nil {
+		pod.Spec.PreemptionPolicy = jobsim.Ptr(corev1.PreemptLowerPriority)
+	}
 	if !p.DeletionTime.IsZero() {
 		pod.DeletionTimestamp = metaTime(p.DeletionTime)
 		pod.DeletionGracePeriodSeconds = jobsim.Ptr(int64(p.DeletionGracePeriod / time.Second))
@@ -106,11 +137,37 @@ func PodObject(j *Job, jobUID string, p jobsim.Pod) *corev1.Pod {
 	s := &pod.Spec
 	s.NodeName = p.Spec.NodeName
 	s.Hostname = p.Spec.Hostname
+	s.Priority = jobsim.Ptr(p.Spec.Priority)
 	addFieldEnv(s.InitContainers, p.Spec.InitContainers)
 	addFieldEnv(s.Containers, p.Spec.Containers)
 	defaultPod(s)
 	pod.Status = podStatus(p.Status, s)
 	return pod
+}
+
+// notReadyToleration is the toleration the DefaultTolerationSeconds
+// admission plugin adds to pods for a NoExecute taint key, unless they
+// have one: the taint manager evicts them 300 s after their node is
+// tainted.
+func notReadyToleration(key string) corev1.Toleration {
+	return corev1.Toleration{Key: key, Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: jobsim.Ptr(int64(300))}
+}
+
+// addDefaultTolerations adds the DefaultTolerationSeconds admission
+// plugin's tolerations of node.kubernetes.io/not-ready and
+// node.kubernetes.io/unreachable to a pod that has none.
+func addDefaultTolerations(s *corev1.PodSpec) {
+	for _, key := range []string{"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"} {
+		has := false
+		for _, t := range s.Tolerations {
+			if (t.Key == key || t.Key == "" && t.Operator == corev1.TolerationOpExists) && (t.Effect == "" || t.Effect == corev1.TaintEffectNoExecute) {
+				has = true
+			}
+		}
+		if !has {
+			s.Tolerations = append(s.Tolerations, notReadyToleration(key))
+		}
+	}
 }
 
 // generateName is the prefix the pod's name was generated from: all but
@@ -151,9 +208,10 @@ func hasEnv(env []corev1.EnvVar, name string) bool {
 
 func podStatus(st jobsim.PodStatus, spec *corev1.PodSpec) corev1.PodStatus {
 	out := corev1.PodStatus{
-		Phase:     corev1.PodPhase(st.Phase),
-		StartTime: metaTime(st.StartTime),
-		QOSClass:  qosClass(spec),
+		Phase:             corev1.PodPhase(st.Phase),
+		StartTime:         metaTime(st.StartTime),
+		QOSClass:          qosClass(spec),
+		NominatedNodeName: st.NominatedNodeName,
 	}
 	for _, c := range st.Conditions {
 		out.Conditions = append(out.Conditions, corev1.PodCondition{
@@ -167,6 +225,11 @@ func podStatus(st jobsim.PodStatus, spec *corev1.PodSpec) corev1.PodStatus {
 	images := map[string]string{}
 	for _, c := range append(append([]corev1.Container(nil), spec.InitContainers...), spec.Containers...) {
 		images[c.Name] = c.Image
+	}
+	if st.StartTime.IsZero() {
+		// The kubelet has not accepted the pod (it waits to be scheduled,
+		// or its node is down): it has no container states yet.
+		return out
 	}
 	for _, cs := range st.InitContainerStatuses {
 		out.InitContainerStatuses = append(out.InitContainerStatuses, containerStatus(cs, images[cs.Name]))
@@ -213,29 +276,141 @@ func containerState(s jobsim.ContainerState) corev1.ContainerState {
 // the pods that still exist, in creation order.
 func (sim *Simulation) Objects() ([]*batchv1.Job, []*corev1.Pod) {
 	var jobs []*batchv1.Job
-	byUID := map[string]*Job{}
+	type owner struct {
+		j *Job
+		h *jobsim.JobHandle
+	}
+	byUID := map[string]owner{}
+	byName := map[string][]owner{}
 	for _, i := range sim.scenario.submissionOrder() {
 		h := sim.handles[i]
 		if h == nil {
 			continue
 		}
-		byUID[h.UID()] = sim.scenario.Jobs[i].Manifest
+		o := owner{sim.scenario.Jobs[i].Manifest, h}
+		byUID[h.UID()] = o
+		key := h.Namespace() + "/" + h.Name()
+		byName[key] = append(byName[key], o)
 		if !h.Deleted() {
-			jobs = append(jobs, JobObject(sim.scenario.Jobs[i].Manifest, h))
+			jobs = append(jobs, JobObject(o.j, h))
+		}
+	}
+	// A pod carries its job's UID in a label, unless the job has a manual
+	// selector: it is then the pod of the job of its name, or of the one
+	// of the jobs of that name (one deleted, one submitted after) that
+	// has it.
+	ownerOf := func(p jobsim.Pod) (owner, bool) {
+		if o, ok := byUID[p.Labels[jobsim.ControllerUIDLabel]]; ok {
+			return o, true
+		}
+		cands := byName[p.Namespace+"/"+p.JobName]
+		if len(cands) == 1 {
+			return cands[0], true
+		}
+		for _, o := range cands {
+			if slices.ContainsFunc(o.h.Pods(), func(q jobsim.Pod) bool { return q.UID == p.UID }) {
+				return o, true
+			}
+		}
+		return owner{}, false
+	}
+	classes := map[string]PriorityClass{}
+	var global *PriorityClass
+	for i, pc := range sim.scenario.PriorityClasses {
+		classes[pc.Name] = pc
+		if pc.GlobalDefault {
+			global = &sim.scenario.PriorityClasses[i]
 		}
 	}
 	var pods []*corev1.Pod
 	for _, p := range sim.cluster.Pods() {
-		uid := p.Labels[jobsim.ControllerUIDLabel]
-		if j := byUID[uid]; j != nil {
-			pods = append(pods, PodObject(j, uid, p))
+		o, ok := ownerOf(p)
+		if !ok {
+			continue
 		}
+		pod := PodObject(o.j, o.h.UID(), p)
+		// The Priority admission plugin names the global default class in
+		// pods that name none, and copies the class's preemption policy.
+		if pod.Spec.PriorityClassName == "" && global != nil {
+			pod.Spec.PriorityClassName = global.Name
+		}
+		if pc, ok := classes[pod.Spec.PriorityClassName]; ok && pc.PreemptionPolicy != "" {
+			pod.Spec.PreemptionPolicy = jobsim.Ptr(corev1.PreemptionPolicy(pc.PreemptionPolicy))
+		}
+		pods = append(pods, pod)
 	}
 	return jobs, pods
 }
 
+// KubernetesVersion is the Kubernetes release whose behaviour jobsim
+// models; the nodes of the output run its kubelet.
+const KubernetesVersion = "v1.35.4"
+
+// HasNodes reports whether the scenario says anything of nodes (nodes or
+// faults): List then shows them.
+func (s *Scenario) HasNodes() bool { return len(s.Nodes) > 0 || len(s.Faults) > 0 }
+
+// Nodes returns the cluster's nodes at the end of the simulation as v1
+// Node objects, as `kubectl get nodes -o yaml` would show them: labels,
+// spec.unschedulable and the taints of a cordoned or unreachable node,
+// status.capacity and allocatable (the same: jobsim reserves nothing for
+// the system), nodeInfo (Linux on amd64, the kubelet of
+// KubernetesVersion), and the Ready condition (Unknown once the node lifecycle
+// controller has noticed that the node's kubelet stopped).
+func (sim *Simulation) Nodes() []*corev1.Node {
+	var out []*corev1.Node
+	start := metav1.NewTime(sim.scenario.Start)
+	end := sim.End()
+	for _, v := range sim.cluster.Nodes() {
+		t := sim.track(v.Name)
+		n := &corev1.Node{
+			TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Node"},
+			ObjectMeta: metav1.ObjectMeta{
+				Name:              v.Name,
+				Labels:            cloneMap(v.Labels),
+				CreationTimestamp: start,
+			},
+		}
+		if len(v.Capacity) > 0 {
+			n.Status.Capacity = corev1.ResourceList{}
+			for r, q := range v.Capacity {
+				n.Status.Capacity[corev1.ResourceName(r)] = resource.MustParse(jobsim.FormatQuantity(r, q))
+			}
+			n.Status.Allocatable = n.Status.Capacity.DeepCopy()
+		}
+		heartbeat := end
+		if !t.failedAt.IsZero() {
+			heartbeat = t.failedAt
+		}
+		ready := corev1.NodeCondition{
+			Type: corev1.NodeReady, Status: corev1.ConditionTrue,
+			Reason: "KubeletReady", Message: "kubelet is posting ready status",
+			LastHeartbeatTime: metav1.NewTime(heartbeat), LastTransitionTime: metav1.NewTime(t.readySince),
+		}
+		if !v.Ready {
+			ready.Status, ready.Reason, ready.Message = corev1.ConditionUnknown, "NodeStatusUnknown", "Kubelet stopped posting node status."
+			added := metav1.NewTime(t.readySince)
+			n.Spec.Taints = append(n.Spec.Taints,
+				corev1.Taint{Key: "node.kubernetes.io/unreachable", Effect: corev1.TaintEffectNoSchedule, TimeAdded: &added},
+				corev1.Taint{Key: "node.kubernetes.io/unreachable", Effect: corev1.TaintEffectNoExecute, TimeAdded: &added})
+		}
+		if v.Unschedulable {
+			n.Spec.Unschedulable = true
+			added := metav1.NewTime(t.cordonedSince)
+			n.Spec.Taints = append(n.Spec.Taints, corev1.Taint{Key: "node.kubernetes.io/unschedulable", Effect: corev1.TaintEffectNoSchedule, TimeAdded: &added})
+		}
+		n.Status.Conditions = []corev1.NodeCondition{ready}
+		n.Status.DaemonEndpoints.KubeletEndpoint.Port = 10250
+		n.Status.NodeInfo = corev1.NodeSystemInfo{KubeletVersion: KubernetesVersion, OperatingSystem: "linux", Architecture: "amd64"}
+		out = append(out, n)
+	}
+	return out
+}
+
 // List returns Objects as a v1 List, as `kubectl get jobs,pods -o json`
-// prints it: its items are the objects' JSON with sorted keys.
+// prints it: its items are the objects' JSON with sorted keys. When the
+// scenario has nodes or faults, the nodes follow, as with `kubectl get
+// jobs,pods,nodes`.
 func (sim *Simulation) List() (map[string]any, error) {
 	jobs, pods := sim.Objects()
 	items := []any{}
@@ -261,6 +436,13 @@ func (sim *Simulation) List() (map[string]any, error) {
 	for _, p := range pods {
 		if err := add(p); err != nil {
 			return nil, err
+		}
+	}
+	if sim.scenario.HasNodes() {
+		for _, n := range sim.Nodes() {
+			if err := add(n); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return map[string]any{

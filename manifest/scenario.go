@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"time"
 
@@ -75,15 +76,15 @@ type Scenario struct {
 	// Until stops the clock this long after Start; 0 means no limit but
 	// DefaultHorizon.
 	Until time.Duration
-	// Nodes describes the cluster's nodes; nil means one node of
-	// unlimited capacity. Nodes are read and checked, but jobsim cannot
-	// simulate them yet: Simulate refuses a scenario with nodes.
+	// Nodes describes the cluster's nodes, in pools of identical nodes;
+	// nil means one node, node-0, of unlimited capacity.
 	Nodes []NodePool
 	// PriorityClasses says what the pods' priorityClassName means.
 	PriorityClasses []PriorityClass
-	// Faults happen to nodes; like Nodes, they are checked but not
-	// simulated yet.
+	// Faults happen to nodes at given times.
 	Faults []Fault
+	// Scheduler configures the scheduler; nil means its defaults.
+	Scheduler *Scheduler
 	// Jobs are the jobs to submit, in the order of the file.
 	Jobs []*ScenarioJob
 	// Notices tell about what was skipped while reading.
@@ -216,11 +217,39 @@ func (a *Action) Apply(s *jobsim.JobSpec) {
 type NodePool struct {
 	Name  string // the pool's name, the prefix of its nodes' names
 	Count int    // how many nodes, at least 1
-	// The capacity of each node; 0 means unlimited.
-	CPUMillis   int64 // CPU in millicores ("4" is 4000)
-	MemoryBytes int64 // memory in bytes ("16Gi")
-	Pods        int   // how many pods
+	// Labels are each node's labels, which pods' nodeSelectors match.
+	Labels map[string]string
+	// Capacity is each node's allocatable capacity, in jobsim's units
+	// (jobsim.ResourceList): cpu in millicores ("4" is 4000), memory in
+	// bytes ("16Gi"), pods and extended resources (nvidia.com/gpu) as
+	// counts. A resource left out is 0, except pods: 110.
+	Capacity jobsim.ResourceList
 }
+
+// NodeNames returns the names of the pool's nodes.
+func (np NodePool) NodeNames() []string {
+	names := make([]string, np.Count)
+	for i := range names {
+		names[i] = fmt.Sprintf("%s-%d", np.Name, i)
+	}
+	return names
+}
+
+// Scheduler configures the scheduler of a scenario (the scheduler: field).
+type Scheduler struct {
+	// Scoring is LeastAllocated (spread pods; the default) or
+	// MostAllocated (pack them).
+	Scoring string
+	// Latency is how long a new pod waits before the scheduler first tries
+	// to place it.
+	Latency time.Duration
+}
+
+// The scoring policies a scenario may name.
+const (
+	ScoringLeastAllocated = "LeastAllocated"
+	ScoringMostAllocated  = "MostAllocated"
+)
 
 // PriorityClass is a scheduling.k8s.io/v1 PriorityClass: what a pod's
 // priorityClassName means.
@@ -247,7 +276,10 @@ type Fault struct {
 	At     time.Duration // when, after the scenario's start
 	Node   string        // the node's name, such as pool-a-1
 	Action FaultAction   // what happens to it
-	line   int
+
+	path     string // "faults[0]"
+	line     int    // its line
+	nodeLine int    // the line of its node, 0 if it names none
 }
 
 // Load reads a scenario file, or a plain manifest, from path: see Parse.
@@ -386,8 +418,15 @@ func (p *scenarioParser) parse(root *yaml.Node, offset int, data []byte) {
 		"nodes":           p.nodes,
 		"priorityClasses": p.priorityClasses,
 		"faults":          p.faults,
+		"scheduler":       p.scheduler,
 		"jobs":            p.jobs,
 	})
+	// Faults may come before nodes in the file.
+	for _, f := range p.s.Faults {
+		if f.nodeLine > 0 && !p.hasNode(f.Node) {
+			p.ps.add(p.file, f.nodeLine, f.path+".node", "Invalid value: %q: no such node (nodes are %s)", f.Node, p.nodeNames())
+		}
+	}
 	if len(p.s.Jobs) == 0 && len(p.ps.list) == 0 {
 		p.problem(root, "jobs", "Required value: a scenario needs at least one job")
 	}
@@ -469,31 +508,18 @@ func (p *scenarioParser) nodes(_, v *yaml.Node, path string) {
 					pool.Count = n
 				}
 			},
+			"labels": func(_, v *yaml.Node, path string) {
+				pool.Labels = p.labels(v, path)
+			},
 			"capacity": func(_, v *yaml.Node, path string) {
-				p.fields(v, path, map[string]func(k, v *yaml.Node, path string){
-					"cpu": func(_, v *yaml.Node, path string) {
-						if q, ok := p.quantity(v, path); ok {
-							pool.CPUMillis = q.MilliValue()
-						}
-					},
-					"memory": func(_, v *yaml.Node, path string) {
-						if q, ok := p.quantity(v, path); ok {
-							pool.MemoryBytes = q.Value()
-						}
-					},
-					"pods": func(_, v *yaml.Node, path string) {
-						if n, ok := p.int(v, path, 0, 1_000_000); ok {
-							pool.Pods = n
-						}
-					},
-				})
+				pool.Capacity = p.capacity(v, path)
 			},
 		})
 		switch {
 		case pool.Name == "" && nameNode == nil:
 			p.problem(e, path+".name", "Required value")
 		case pool.Name != "":
-			for _, msg := range dnsLabelErrors(pool.Name + "-0") {
+			for _, msg := range dnsLabelErrors(fmt.Sprintf("%s-%d", pool.Name, pool.Count-1)) {
 				p.problem(nameNode, path+".name", "Invalid value: %q: %s", pool.Name, msg)
 			}
 			if seen[pool.Name] {
@@ -503,6 +529,125 @@ func (p *scenarioParser) nodes(_, v *yaml.Node, path string) {
 		}
 		p.s.Nodes = append(p.s.Nodes, pool)
 	})
+	// The pools' nodes cannot clash: a pool's nodes are its name, a dash
+	// and a number, and pool names are unique.
+}
+
+// labels reads a map of labels: string keys and values, checked as the
+// API server checks labels.
+func (p *scenarioParser) labels(v *yaml.Node, path string) map[string]string {
+	v = resolve(v)
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		p.problem(v, path, "expected an object of labels, got %s", kindName(v))
+		return nil
+	}
+	out := map[string]string{}
+	keys := map[string]*yaml.Node{}
+	for _, kv := range mappingPairs(v) {
+		k := resolve(kv[0])
+		if k == nil || k.Kind != yaml.ScalarNode {
+			p.problem(orNode(k), path, "label names must be strings, got %s", kindName(k))
+			continue
+		}
+		kp := path + "[" + k.Value + "]"
+		if _, dup := out[k.Value]; dup {
+			p.problem(k, kp, "duplicate label %q", k.Value)
+			continue
+		}
+		val, ok := p.labelValue(kv[1], kp)
+		if !ok {
+			continue
+		}
+		out[k.Value] = val
+		keys[k.Value] = k
+	}
+	labelProblems(out, func(key, msg string) { p.problem(keys[key], path, "%s", msg) })
+	return out
+}
+
+// labelValue reads a label's value: a string, as in a manifest (a plain
+// number or boolean must be quoted).
+func (p *scenarioParser) labelValue(v *yaml.Node, path string) (string, bool) {
+	n, ok := p.scalarNode(v, path, "a string")
+	if !ok {
+		return "", false
+	}
+	switch yamlValue(n).(type) {
+	case bool, json.Number, float64:
+		p.problem(n, path, "expected a string, got %s: put it in quotes (\"%s\")", kindName(n), n.Value)
+		return "", false
+	}
+	return n.Value, true
+}
+
+// capacity reads a node's capacity: resource names and quantities.
+func (p *scenarioParser) capacity(v *yaml.Node, path string) jobsim.ResourceList {
+	v = resolve(v)
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		p.problem(v, path, "expected an object such as {cpu: \"4\", memory: 16Gi, pods: 110}, got %s", kindName(v))
+		return nil
+	}
+	out := jobsim.ResourceList{}
+	for _, kv := range mappingPairs(v) {
+		k := resolve(kv[0])
+		if k == nil || k.Kind != yaml.ScalarNode {
+			p.problem(orNode(k), path, "resource names must be strings, got %s", kindName(k))
+			continue
+		}
+		kp := joinPath(path, k.Value)
+		if _, dup := out[k.Value]; dup {
+			p.problem(k, kp, "duplicate field %q", k.Value)
+			continue
+		}
+		if errs := nodeResourceNameErrors(k.Value); len(errs) > 0 {
+			p.problem(k, kp, "Invalid value: %q: %s", k.Value, errs[0])
+			continue
+		}
+		q, ok := p.quantity(kv[1], kp)
+		if !ok {
+			continue
+		}
+		var n int64
+		why := ""
+		if (k.Value == jobsim.ResourcePods || isExtendedResource(k.Value)) && q.MilliValue()%1000 != 0 {
+			why = "must be an integer"
+		} else {
+			n, why = toUnits(k.Value, q)
+		}
+		if why != "" {
+			p.problem(resolve(kv[1]), kp, "Invalid value: %q: %s", resolve(kv[1]).Value, why)
+			continue
+		}
+		out[k.Value] = n
+	}
+	return out
+}
+
+// scheduler reads the scheduler: field.
+func (p *scenarioParser) scheduler(_, v *yaml.Node, path string) {
+	sc := &Scheduler{}
+	p.fields(v, path, map[string]func(k, v *yaml.Node, path string){
+		"scoring": func(_, v *yaml.Node, path string) {
+			if s, ok := p.str(v, path); ok {
+				switch s {
+				case ScoringLeastAllocated, ScoringMostAllocated:
+					sc.Scoring = s
+				default:
+					p.problem(v, path, "Unsupported value: %q: supported values: %q, %q", s, ScoringLeastAllocated, ScoringMostAllocated)
+				}
+			}
+		},
+		"latency": func(_, v *yaml.Node, path string) {
+			sc.Latency, _ = p.duration(v, path)
+		},
+	})
+	p.s.Scheduler = sc
 }
 
 func (p *scenarioParser) priorityClasses(_, v *yaml.Node, path string) {
@@ -598,8 +743,9 @@ func (p *scenarioParser) faults(_, v *yaml.Node, path string) {
 		if actionNode == nil {
 			p.problem(e, path+".action", "Required value")
 		}
-		if nodeNode != nil && f.Node != "" && !p.hasNode(f.Node) {
-			p.problem(nodeNode, path+".node", "Invalid value: %q: no such node (nodes are %s)", f.Node, p.nodeNames())
+		f.path = path
+		if nodeNode != nil && f.Node != "" {
+			f.nodeLine = p.line(nodeNode)
 		}
 		p.s.Faults = append(p.s.Faults, f)
 	})
@@ -612,10 +758,8 @@ func (p *scenarioParser) hasNode(name string) bool {
 		return name == "node-0"
 	}
 	for _, pool := range p.s.Nodes {
-		for i := range pool.Count {
-			if fmt.Sprintf("%s-%d", pool.Name, i) == name {
-				return true
-			}
+		if slices.Contains(pool.NodeNames(), name) {
+			return true
 		}
 	}
 	return false
@@ -626,8 +770,13 @@ func (p *scenarioParser) nodeNames() string {
 		return "node-0"
 	}
 	var out string
-	for i, pool := range p.s.Nodes {
-		if i > 0 {
+	seen := map[string]bool{}
+	for _, pool := range p.s.Nodes {
+		if pool.Name == "" || seen[pool.Name] {
+			continue
+		}
+		seen[pool.Name] = true
+		if out != "" {
 			out += ", "
 		}
 		if pool.Count == 1 {

@@ -1,6 +1,8 @@
 package manifest
 
 import (
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/jobsim/jobsim"
@@ -19,6 +21,10 @@ type SimOptions struct {
 	// Observer, if not nil, is told of every event up to the end of the
 	// simulation, as it happens.
 	Observer jobsim.Observer
+	// NodeUse records each node's use for Simulation.NodeUse: the pods
+	// bound to it and its average utilisation. It costs a snapshot of the
+	// nodes after each step that binds pods or ends them.
+	NodeUse bool
 }
 
 // ReasonActionFailed is the reason of the event a Simulation reports
@@ -43,23 +49,24 @@ type Simulation struct {
 	done     bool
 	cut      bool
 	last     time.Time
+
+	nodes   map[string]*nodeTrack // by node name
+	podNode map[string]string     // pod name → the node it was bound to
+	dirty   bool                  // a pod was bound or ended since the last sample
+	sampled time.Time             // when the nodes' use was last sampled
 }
 
-// Simulate loads the scenario into a new cluster, ready to run. It
-// refuses a scenario with nodes or faults, which jobsim cannot simulate
-// yet, with an *Error.
+// Simulate loads the scenario into a new cluster, ready to run. Its only
+// error is an *Error for a scenario whose cluster configuration
+// (Scenario.Config) jobsim.NewCluster would refuse, which Parse and Load
+// have already reported.
 func (s *Scenario) Simulate(opts SimOptions) (*Simulation, error) {
-	var ps problems
-	if len(s.Nodes) > 0 {
-		ps.add(s.File, 0, "nodes", "Forbidden: not supported by jobsim run yet: the simulated cluster has one node of unlimited capacity (jobsim validate checks nodes)")
+	if err := jobsim.ValidateConfig(s.Config()); err != nil {
+		var ps problems
+		ps.add(s.File, 0, "", "%v", err)
+		return nil, ps.err()
 	}
-	if len(s.Faults) > 0 {
-		ps.add(s.File, s.Faults[0].line, "faults", "Forbidden: not supported by jobsim run yet: faults need nodes (jobsim validate checks faults)")
-	}
-	if err := ps.err(); err != nil {
-		return nil, err
-	}
-	sim := &Simulation{scenario: s, opts: opts}
+	sim := &Simulation{scenario: s, opts: opts, nodes: map[string]*nodeTrack{}}
 	until := s.Until
 	if opts.Until > 0 {
 		until = opts.Until
@@ -70,8 +77,88 @@ func (s *Scenario) Simulate(opts SimOptions) (*Simulation, error) {
 	}
 	sim.limit = s.Start.Add(until)
 	sim.last = s.Start
+	sim.sampled = s.Start
+	if opts.NodeUse {
+		sim.podNode = map[string]string{}
+	}
 	sim.cluster, sim.handles = sim.build(sim.observe)
+	sim.sample()
 	return sim, nil
+}
+
+// Config returns the configuration of the scenario's cluster: its seed
+// and start, its nodes (each pool's nodes, in order), its priority
+// classes and its scheduler.
+//
+// When the scenario declares no priority classes, the classes its pod
+// templates name (priorityClassName) are given the value 0: the scenario
+// says nothing of priorities, and all pods are equal.
+func (s *Scenario) Config() jobsim.Config {
+	cfg := jobsim.Config{Seed: s.Seed, Start: s.Start, PriorityClasses: s.priorityClasses()}
+	for _, pool := range s.Nodes {
+		for _, name := range pool.NodeNames() {
+			cfg.Nodes = append(cfg.Nodes, jobsim.Node{Name: name, Labels: maps.Clone(pool.Labels), Capacity: maps.Clone(pool.Capacity)})
+		}
+	}
+	if sc := s.Scheduler; sc != nil {
+		if sc.Scoring == ScoringMostAllocated {
+			cfg.Scoring = jobsim.MostAllocated
+		}
+		cfg.SchedulingLatency = sc.Latency
+	}
+	return cfg
+}
+
+// priorityClasses returns the scenario's priority classes, or, when it
+// declares none, a class of value 0 for each name its jobs use.
+func (s *Scenario) priorityClasses() []jobsim.PriorityClass {
+	var out []jobsim.PriorityClass
+	if len(s.PriorityClasses) > 0 {
+		for _, pc := range s.PriorityClasses {
+			out = append(out, jobsim.PriorityClass{Name: pc.Name, Value: pc.Value, GlobalDefault: pc.GlobalDefault, PreemptionPolicy: pc.PreemptionPolicy})
+		}
+		return out
+	}
+	for _, name := range s.classNamesUsed() {
+		out = append(out, jobsim.PriorityClass{Name: name})
+	}
+	return out
+}
+
+// classNamesUsed returns the priority class names the jobs' pod
+// templates name, sorted.
+func (s *Scenario) classNamesUsed() []string {
+	used := map[string]bool{}
+	for _, sj := range s.Jobs {
+		if sj.Manifest == nil {
+			continue
+		}
+		if name := sj.Manifest.Job.Spec.Template.Spec.PriorityClassName; name != "" {
+			used[name] = true
+		}
+	}
+	return slices.Sorted(maps.Keys(used))
+}
+
+// nodeTrack is what the events told of a node: when its Ready condition
+// and spec.unschedulable last changed, and when its kubelet stopped.
+type nodeTrack struct {
+	readySince    time.Time // last NodeReady or NodeNotReady
+	cordonedSince time.Time // last NodeNotSchedulable
+	failedAt      time.Time // last NodeFailed, zero once it recovers
+
+	bound     []string            // the pods bound to it, in order (NodeUse)
+	requested jobsim.ResourceList // what its pods requested at the last sample
+	area      map[string]float64  // requested × seconds, per resource
+}
+
+func (sim *Simulation) track(name string) *nodeTrack {
+	t := sim.nodes[name]
+	if t == nil {
+		t = &nodeTrack{readySince: sim.scenario.Start, area: map[string]float64{}}
+		sim.nodes[name] = t
+	}
+	return t
 }
 
 // observe passes on the events up to the end of the simulation.
@@ -80,6 +167,22 @@ func (sim *Simulation) observe(e jobsim.Event) {
 		return
 	}
 	sim.last = e.Time
+	switch {
+	case e.Object.Kind == jobsim.KindNode:
+		t := sim.track(e.Object.Name)
+		switch e.Reason {
+		case "NodeFailed":
+			t.failedAt = e.Time
+		case "NodeNotReady":
+			t.readySince = e.Time
+		case "NodeNotSchedulable":
+			t.cordonedSince = e.Time
+		case "NodeReady":
+			t.readySince, t.failedAt = e.Time, time.Time{}
+		}
+	case e.Reason == "Scheduled" || e.Exited:
+		sim.dirty = true
+	}
 	if sim.opts.Observer != nil {
 		sim.opts.Observer.Observe(e)
 	}
@@ -89,13 +192,11 @@ func (sim *Simulation) observe(e jobsim.Event) {
 // and the actions scheduled.
 func (sim *Simulation) build(obs func(jobsim.Event)) (*jobsim.Cluster, []*jobsim.JobHandle) {
 	s := sim.scenario
-	c := jobsim.NewCluster(jobsim.Config{
-		Seed:          s.Seed,
-		Start:         s.Start,
-		SyncDelay:     sim.opts.SyncDelay,
-		MaxEvents:     sim.opts.MaxEvents,
-		DiscardEvents: true,
-	})
+	cfg := s.Config()
+	cfg.SyncDelay = sim.opts.SyncDelay
+	cfg.MaxEvents = sim.opts.MaxEvents
+	cfg.DiscardEvents = true
+	c := jobsim.NewCluster(cfg)
 	note := func(j *Job, msg string) {
 		if obs == nil {
 			return
@@ -139,6 +240,15 @@ func (sim *Simulation) build(obs func(jobsim.Event)) (*jobsim.Cluster, []*jobsim
 				}
 			})
 		}
+	}
+	for _, f := range s.Faults {
+		do := map[FaultAction]func(string) error{FaultFail: c.FailNode, FaultDrain: c.DrainNode, FaultRecover: c.RecoverNode}[f.Action]
+		c.At(s.Start.Add(f.At), func() {
+			if err := do(f.Node); err != nil && obs != nil {
+				obs(jobsim.Event{Time: c.Now(), Object: jobsim.ObjectRef{Kind: jobsim.KindNode, Name: f.Node},
+					Type: jobsim.EventChange, Reason: ReasonActionFailed, Message: f.path + ": " + err.Error()})
+			}
+		})
 	}
 	return c, handles
 }
@@ -192,19 +302,26 @@ func (sim *Simulation) Step() (bool, error) {
 	}
 	if !ok {
 		sim.done = true
+		sim.account(sim.End())
 		return false, nil
 	}
 	if sim.cluster.Now().After(sim.limit) {
 		// The event lay past the limit. jobsim cannot look ahead, so the
 		// simulation is made again, silently, up to the limit: the same
-		// inputs give the same history.
+		// inputs give the same history. The new cluster is observed too,
+		// by nobody: jobsim words some of the pods' status (the
+		// scheduler's messages) only when someone observes events.
 		sim.done, sim.cut = true, true
-		c, handles := sim.build(nil)
+		c, handles := sim.build(func(jobsim.Event) {})
 		if err := c.RunUntil(sim.limit); err != nil {
 			return false, err
 		}
 		sim.cluster, sim.handles = c, handles
+		sim.account(sim.limit)
 		return false, nil
+	}
+	if sim.dirty {
+		sim.sample()
 	}
 	return true, nil
 }
@@ -219,3 +336,80 @@ func (sim *Simulation) Run() error {
 		}
 	}
 }
+
+// sample records the nodes' use now, after a step that bound pods or
+// ended them: what they requested since the last sample is added to
+// their utilisation, and the pods bound since are noted. It does nothing
+// unless SimOptions.NodeUse is set.
+func (sim *Simulation) sample() {
+	sim.dirty = false
+	if !sim.opts.NodeUse {
+		return
+	}
+	now := sim.cluster.Now()
+	sim.account(now)
+	for _, n := range sim.cluster.Nodes() {
+		t := sim.track(n.Name)
+		t.requested = n.Requested
+		for _, p := range n.Pods {
+			if _, seen := sim.podNode[p]; !seen {
+				sim.podNode[p] = n.Name
+				t.bound = append(t.bound, p)
+			}
+		}
+	}
+}
+
+// account adds to each node's utilisation what it requested from the
+// last sample until t.
+func (sim *Simulation) account(t time.Time) {
+	dt := t.Sub(sim.sampled).Seconds()
+	if !sim.opts.NodeUse || dt <= 0 {
+		return
+	}
+	for _, n := range sim.nodes {
+		for r, v := range n.requested {
+			n.area[r] += float64(v) * dt
+		}
+	}
+	sim.sampled = t
+}
+
+// NodeUse is what a simulation saw of one node (with SimOptions.NodeUse).
+type NodeUse struct {
+	// Bound names the pods bound to the node since the start, in order.
+	Bound []string
+	// Utilisation is, for each resource of the node's capacity, the share
+	// of it that pods requested on average since the start:
+	// jobsim.Cluster.Utilisation for this node alone.
+	Utilisation map[string]float64
+}
+
+// NodeUse returns what the simulation saw of the named node so far, with
+// SimOptions.NodeUse; false without it, or for an unknown node.
+func (sim *Simulation) NodeUse(name string) (NodeUse, bool) {
+	if !sim.opts.NodeUse {
+		return NodeUse{}, false
+	}
+	for _, n := range sim.cluster.Nodes() {
+		if n.Name != name {
+			continue
+		}
+		u := NodeUse{Utilisation: map[string]float64{}}
+		elapsed := sim.sampled.Sub(sim.scenario.Start).Seconds()
+		if t := sim.nodes[name]; t != nil {
+			u.Bound = slices.Clone(t.bound)
+			for r, c := range n.Capacity {
+				if c > 0 && elapsed > 0 {
+					u.Utilisation[r] = t.area[r] / (float64(c) * elapsed)
+				}
+			}
+		}
+		return u, true
+	}
+	return NodeUse{}, false
+}
+
+// PodNode returns the node the named pod was bound to, with
+// SimOptions.NodeUse, or "".
+func (sim *Simulation) PodNode(pod string) string { return sim.podNode[pod] }

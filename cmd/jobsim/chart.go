@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -12,16 +11,21 @@ import (
 )
 
 // The chart of the pods: one row per pod, in creation order, on a time
-// axis scaled to the run, showing when each ran, waited to restart and
-// terminated, and how it ended. Parallelism shows as rows that overlap,
-// retries as new rows, and backoff as the gap before them.
+// axis scaled to the run, showing when each waited for a node, ran,
+// waited to restart and terminated, and how it ended. Parallelism shows
+// as rows that overlap, retries as new rows, backoff as the gap before
+// them, and a lack of room on the nodes as pending cells. When the
+// scenario has nodes, each row names the pod's node, and the time its
+// node's kubelet was down shows.
 
 // Cells of the chart.
 const (
 	cellRunning     = '='
+	cellPending     = '-' // created, waiting to be bound to a node
 	cellWaiting     = '~' // CrashLoopBackOff: waiting to restart the container
-	cellTerminating = 'x' // deleted: SIGTERM sent, waiting for the process
+	cellTerminating = 'x' // deleted: SIGTERM sent (if its kubelet runs), waiting for the process
 	cellFailedExit  = '!' // the container exited non-zero and is restarted
+	cellUnknown     = '?' // on a failed node: its kubelet does not report
 	chartWidth      = 80
 )
 
@@ -40,6 +44,9 @@ type podRow struct {
 	open    int // index of the open segment in segs, or -1
 	marks   []segment
 
+	boundAt time.Time // zero until the pod is bound to a node
+	started bool      // a container of the pod has started
+
 	restarts int
 	exitCode int
 	exited   bool
@@ -55,6 +62,9 @@ type chart struct {
 	order  []*podRow
 	rows   map[string]*podRow
 	policy map[string]jobsim.RestartPolicy // job key → restartPolicy
+	// down lists, per node, the spans its kubelet was down (NodeFailed to
+	// NodeReady; the last one open, to zero, if it did not recover).
+	down map[string][]segment
 }
 
 func (c *chart) row(name, job string, t time.Time) *podRow {
@@ -70,6 +80,9 @@ func (c *chart) row(name, job string, t time.Time) *podRow {
 func (r *podRow) close(t time.Time) {
 	if r.open >= 0 {
 		r.segs[r.open].to = t
+		if seg := r.segs[r.open]; seg.cell == cellPending && !seg.to.After(seg.from) {
+			r.segs = r.segs[:r.open] // bound at once: no wait to show
+		}
 		r.open = -1
 	}
 }
@@ -91,12 +104,23 @@ func (r *podRow) end(t time.Time, outcome string) {
 // observe updates the rows from one event.
 func (c *chart) observe(ev jobsim.Event, job string) {
 	t := ev.Time
-	if ev.Object.Kind == jobsim.KindJob {
-		if m := createdRE.FindStringSubmatch(ev.Message); m != nil && ev.Reason == "SuccessfulCreate" {
-			c.row(m[1], job, t)
+	switch ev.Object.Kind {
+	case jobsim.KindNode:
+		spans := c.down[ev.Object.Name]
+		open := len(spans) > 0 && spans[len(spans)-1].to.IsZero()
+		switch {
+		case ev.Reason == "NodeFailed" && !open:
+			c.down[ev.Object.Name] = append(spans, segment{from: t, cell: cellUnknown})
+		case ev.Reason == "NodeReady" && open:
+			spans[len(spans)-1].to = t
 		}
-		if m := deletedRE.FindStringSubmatch(ev.Message); m != nil && ev.Reason == "SuccessfulDelete" {
-			if r := c.rows[m[1]]; r != nil && !r.ended {
+		return
+	case jobsim.KindJob:
+		switch {
+		case ev.Reason == "SuccessfulCreate" && ev.Related != "":
+			c.row(ev.Related, job, t).begin(t, cellPending)
+		case ev.Reason == "SuccessfulDelete" && ev.Related != "":
+			if r := c.rows[ev.Related]; r != nil && !r.ended {
 				r.deleting = true
 				if r.open >= 0 && r.segs[r.open].cell == cellWaiting {
 					r.end(t, "Failed (deleted while waiting to restart)")
@@ -109,42 +133,49 @@ func (c *chart) observe(ev jobsim.Event, job string) {
 	if r.ended {
 		return
 	}
-	switch ev.Reason {
-	case "Scheduled":
-	case "Started":
+	switch {
+	case ev.Reason == "Scheduled":
+		r.boundAt = t
+		if r.open >= 0 && r.segs[r.open].cell == cellPending {
+			r.close(t)
+		}
+	case ev.Reason == "FailedScheduling":
+	case ev.Reason == "Started":
 		if r.exited {
 			r.restarts++
 		}
+		r.started = true
 		r.begin(t, cellRunning)
-	case "BackOff":
+	case ev.Reason == "BackOff":
 		r.begin(t, cellWaiting)
-	case "Killing":
+	case ev.Reason == "Killing":
 		r.deleting = true
 		r.begin(t, cellTerminating)
-	default:
-		if m := exitCodeRE.FindStringSubmatch(ev.Message); m != nil {
-			code, _ := strconv.Atoi(m[1])
-			r.exited, r.exitCode = true, code
-			r.close(t)
-			switch {
-			case code == 0 && r.deleting:
-				r.end(t, "Succeeded (deleted)")
-			case code == 0:
-				r.end(t, "Succeeded")
-			case r.disrupt != "":
-				r.end(t, fmt.Sprintf("Failed (exit %d, %s)", code, r.disrupt))
-			case r.deleting:
-				r.end(t, fmt.Sprintf("Failed (exit %d, deleted)", code))
-			case c.policy[job] == jobsim.RestartOnFailure:
-				// Marked on the run's last column, not the next run's first.
-				r.marks = append(r.marks, segment{from: t.Add(-1), to: t.Add(-1), cell: cellFailedExit})
-			default:
-				r.end(t, fmt.Sprintf("Failed (exit %d)", code))
-			}
-		} else if ev.Type == jobsim.EventWarning {
-			// The pod was disrupted (evicted, preempted ...).
-			r.disrupt = ev.Reason
+	case ev.Exited:
+		code := ev.ExitCode
+		r.exited, r.exitCode = true, code
+		r.close(t)
+		switch {
+		case !r.started:
+			// Its containers never ran: the pod was deleted before.
+			r.end(t, "Failed (deleted before it ran)")
+		case code == 0 && r.deleting:
+			r.end(t, "Succeeded (deleted)")
+		case code == 0:
+			r.end(t, "Succeeded")
+		case r.disrupt != "":
+			r.end(t, fmt.Sprintf("Failed (exit %d, %s)", code, r.disrupt))
+		case r.deleting:
+			r.end(t, fmt.Sprintf("Failed (exit %d, deleted)", code))
+		case c.policy[job] == jobsim.RestartOnFailure:
+			// Marked on the run's last column, not the next run's first.
+			r.marks = append(r.marks, segment{from: t.Add(-1), to: t.Add(-1), cell: cellFailedExit})
+		default:
+			r.end(t, fmt.Sprintf("Failed (exit %d)", code))
 		}
+	case ev.Type == jobsim.EventWarning:
+		// The pod was disrupted (evicted, preempted ...).
+		r.disrupt = ev.Reason
 	}
 }
 
@@ -185,8 +216,9 @@ func (c *chart) finish(sim *manifest.Simulation, end time.Time) {
 	}
 }
 
-// render prints the chart, or says there were no pods.
-func (c *chart) render(w io.Writer, sim *manifest.Simulation, start, end time.Time) {
+// render prints the chart, or says there were no pods. With nodes, each
+// row names its pod's node (from sim's record of the nodes' use).
+func (c *chart) render(w io.Writer, sim *manifest.Simulation, start, end time.Time, nodes bool) {
 	c.finish(sim, end)
 	if len(c.order) == 0 {
 		fmt.Fprintln(w, "No pods were created.")
@@ -194,12 +226,22 @@ func (c *chart) render(w io.Writer, sim *manifest.Simulation, start, end time.Ti
 	}
 	nameW := len("POD")
 	outW := 0
+	nodeW := 0
 	for _, r := range c.order {
 		nameW = max(nameW, len(r.name))
 		outW = max(outW, len(r.outcome))
 	}
 	nameW = min(nameW, 40)
-	axisW := max(chartWidth-nameW-outW-4, 40)
+	nodeOf := func(r *podRow) string { return "" }
+	if nodes {
+		nodeOf = func(r *podRow) string { return sim.PodNode(r.name) }
+		nodeW = len("NODE")
+		for _, r := range c.order {
+			nodeW = max(nodeW, len(nodeOf(r)))
+		}
+		nodeW = min(nodeW, 24) + 2
+	}
+	axisW := max(chartWidth-nameW-nodeW-outW-4, 40)
 	span := end.Sub(start)
 	cell := cellDuration(span, axisW)
 	cols := int(span/cell) + 1
@@ -223,18 +265,26 @@ func (c *chart) render(w io.Writer, sim *manifest.Simulation, start, end time.Ti
 			ticks.WriteByte('.')
 		}
 	}
-	fmt.Fprintf(w, "%-*s  %s\n", nameW, "", strings.TrimRight(labels.String(), " "))
-	fmt.Fprintf(w, "%-*s  %s\n", nameW, "POD", ticks.String())
+	head := fmt.Sprintf("%-*s  ", nameW, "POD")
+	if nodes {
+		head += fmt.Sprintf("%-*s", nodeW, "NODE")
+	}
+	fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", len(head)), strings.TrimRight(labels.String(), " "))
+	fmt.Fprintf(w, "%s%s\n", head, ticks.String())
 	used := map[byte]bool{}
 	for _, r := range c.order {
 		bar := []byte(strings.Repeat(" ", cols))
-		paint := func(s segment) {
+		span := func(s segment) (int, int) {
 			from := int(s.from.Sub(start) / cell)
 			to := from
 			if s.to.After(s.from) {
 				to = int((s.to.Sub(start) - 1) / cell)
 			}
-			for i := max(from, 0); i <= to && i < cols; i++ {
+			return max(from, 0), min(to, cols-1)
+		}
+		paint := func(s segment) {
+			from, to := span(s)
+			for i := from; i <= to; i++ {
 				bar[i] = s.cell
 				used[s.cell] = true
 			}
@@ -245,11 +295,47 @@ func (c *chart) render(w io.Writer, sim *manifest.Simulation, start, end time.Ti
 		for _, m := range r.marks {
 			paint(m)
 		}
+		node := nodeOf(r)
+		if node != "" && !r.boundAt.IsZero() {
+			// While its node's kubelet was down, nobody knows how the pod
+			// fares: its running (or not yet started) cells show it.
+			rowEnd := end
+			if r.ended {
+				rowEnd = r.endAt
+			}
+			for _, d := range c.down[node] {
+				to := d.to
+				if to.IsZero() || to.After(rowEnd) {
+					to = rowEnd
+				}
+				from := d.from
+				if from.Before(r.boundAt) {
+					from = r.boundAt
+				}
+				if !to.After(from) {
+					continue
+				}
+				a, b := span(segment{from: from, to: to})
+				for i := a; i <= b; i++ {
+					if bar[i] == ' ' || bar[i] == cellRunning {
+						bar[i] = cellUnknown
+						used[cellUnknown] = true
+					}
+				}
+			}
+		}
 		name := r.name
 		if len(name) > nameW {
 			name = name[:nameW-3] + "..."
 		}
-		fmt.Fprintf(w, "%-*s  %s  %s\n", nameW, name, string(bar), r.outcome)
+		line := fmt.Sprintf("%-*s  ", nameW, name)
+		if nodes {
+			if len(node) > nodeW-2 {
+				node = node[:nodeW-5] + "..."
+			}
+			line += fmt.Sprintf("%-*s", nodeW, node)
+		}
+		fmt.Fprintf(w, "%s%s  %s\n", line, string(bar), r.outcome)
 	}
 	fmt.Fprintln(w)
 	for _, l := range legend(used) {
@@ -263,10 +349,12 @@ func legend(used map[byte]bool) []string {
 		cell byte
 		text string
 	}{
+		{cellPending, "pending: waiting for a node"},
 		{cellRunning, "running"},
 		{cellFailedExit, "a run that exited non-zero; the container is restarted"},
 		{cellWaiting, "waiting to restart (CrashLoopBackOff)"},
-		{cellTerminating, "terminating: deleted, SIGTERM sent"},
+		{cellTerminating, "terminating: deleted, its containers not yet stopped"},
+		{cellUnknown, "on a failed node: its kubelet does not report"},
 	}
 	var items []string
 	for _, it := range all {

@@ -29,12 +29,18 @@
 // virtual time since the start, the object, the reason and the message
 // (reasons in parentheses are changes to objects, not Kubernetes Events);
 // then a summary of each job (its outcome, spec, counters, times and
-// conditions) and a chart of its pods, one row per pod, showing when each
-// ran, waited to restart or terminated, and how it ended. The frame and
-// the chart are ASCII, about 80 columns wide.
+// conditions, and with nodes its scheduling figures: pods bound, time
+// pending, run time, makespan), a summary of each node (state, capacity,
+// requests, pods, average use) when the scenario has nodes, and a chart
+// of its pods, one row per pod, showing when each waited for a node, ran,
+// waited to restart or terminated, on which node, and how it ended. The
+// frame and the chart are ASCII, about 80 columns wide.
 //
 // -o json and -o yaml print the jobs and pods that exist at the end as a
-// v1 List, as `kubectl get jobs,pods -o json|yaml` would. -o events and
+// v1 List, as `kubectl get jobs,pods -o json|yaml` would, with the nodes
+// after them when the scenario has some; each Job carries its metrics as
+// jobsim.dev/ annotations (pods-bound, queue-wait-mean, queue-wait-max,
+// run-time, makespan). -o events and
 // --events FILE print each Kubernetes Event as a JSON object on a line:
 // {"time": ..., "object": "pod/...", "reason": ..., "message": ...}.
 // docs/scenario.md describes the inputs and outputs in full.

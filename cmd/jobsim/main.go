@@ -24,7 +24,7 @@ const (
 
 // kubernetesVersion is the Kubernetes release whose behaviour jobsim
 // models.
-const kubernetesVersion = "v1.35.4"
+const kubernetesVersion = manifest.KubernetesVersion
 
 func main() {
 	os.Exit(Main(os.Args[1:], env{

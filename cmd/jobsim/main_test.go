@@ -203,9 +203,13 @@ func TestExitStatus(t *testing.T) {
 		{"validate helm release", []string{"validate", "--set-release", "todo", "examples/manifests/helm/todo-db-test-job.yaml"}, "", exitOK, "valid manifest", ""},
 		{"notice", []string{"run", "-o", "json", "-"}, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n---\n" + piJob, exitOK, `"kind": "List"`,
 			"<stdin>:1: skipped Secret s (v1): jobsim simulates batch/v1 Jobs only"},
-		{"nodes refused", []string{"run", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitInvalid, "",
-			"<stdin>: nodes: Forbidden: not supported by jobsim run yet"},
+		{"nodes", []string{"run", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK,
+			"Successfully assigned default/pi-job-m87v2 to pool-0", ""},
 		{"nodes validate", []string{"validate", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK, "valid scenario", ""},
+		{"request not whole", []string{"validate", "-"}, "apiVersion: batch/v1\nkind: Job\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: a\n        image: b\n        resources: {requests: {memory: 512m}}\n", exitInvalid, "",
+			"<stdin>:11: spec.template.spec.containers[0].resources.requests[memory]: Invalid value: \"512m\": jobsim counts memory in whole bytes (\"m\" is a thousandth: did you mean 512Mi?)"},
+		{"fault on unknown node", []string{"run", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool, count: 2}]\nfaults: [{at: 1m, node: pool-2, action: fail}]\njobs:\n- job:\n" + indent(piJob, "    "), exitInvalid, "",
+			"<stdin>:4: faults[0].node: Invalid value: \"pool-2\": no such node (nodes are pool-0 to pool-1)"},
 		{"flags after files", []string{"run", pi, "-o", "events", "--seed", "3"}, "", exitOK, `"reason":"Completed"`, ""},
 		{"two files", []string{"run", "-o", "yaml", pi, pi}, "", exitOK, "\n---\napiVersion: v1\n", ""},
 	}
@@ -264,6 +268,41 @@ func TestUntil(t *testing.T) {
 	for _, l := range strings.Split(r.stdout, "\n") {
 		if strings.HasPrefix(l, "    35s") || strings.HasPrefix(l, "    45s") {
 			t.Errorf("an event after --until 30s was printed: %s", l)
+		}
+	}
+}
+
+// TestNodesUntil stops a scenario with nodes while pods are pending: the
+// text shows them pending on the chart and the nodes as they are then;
+// -o yaml shows the pending pods' Unschedulable condition and the nodes.
+func TestNodesUntil(t *testing.T) {
+	t.Chdir("../..")
+	file := "examples/manifests/render.capacity.scenario.yaml"
+	r := runCmd(t, "", "run", "--until", "45s", file)
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"Stopped at 45s (until)",
+		"  scheduling: 8 pods bound; pending 15s on average, 30s at most\n",
+		"node/worker-0: Ready\n  capacity:   cpu 2, memory 8Gi, pods 110\n  requested:  cpu 2, memory 2Gi, pods 2 at the end, by",
+		"  use:        cpu 100%, memory 25%, pods 1.8%\n",
+		"cluster: cpu 100%, memory 25%, pods 1.8%\n",
+		"---------------  Pending\n",
+		"- pending: waiting for a node",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	r = runCmd(t, "", "run", "-o", "yaml", "--until", "45s", file)
+	for _, want := range []string{
+		"message: '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes\n        are available: 2 No preemption victims found for incoming pod.'\n      reason: Unschedulable\n      status: \"False\"\n      type: PodScheduled\n    phase: Pending\n",
+		"jobsim.dev/pods-bound: \"8\"\n",
+		"  kind: Node\n  metadata:\n    creationTimestamp: \"1970-01-01T00:00:00Z\"\n    name: worker-1\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("-o yaml lacks %q", want)
 		}
 	}
 }

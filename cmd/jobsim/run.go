@@ -22,7 +22,7 @@ func runAll(scenarios []*manifest.Scenario, f runFlags, e env) int {
 		if f.output == "text" {
 			r.text = newTextRenderer(s)
 		}
-		sim, err := s.Simulate(manifest.SimOptions{Until: f.until, SyncDelay: f.syncDelay, Observer: r})
+		sim, err := s.Simulate(manifest.SimOptions{Until: f.until, SyncDelay: f.syncDelay, Observer: r, NodeUse: r.text != nil && s.HasNodes()})
 		if err != nil {
 			bad = true
 			for _, p := range manifest.Problems(err) {

@@ -3,7 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
-	"regexp"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -33,7 +33,15 @@ type textRenderer struct {
 	objWidth int
 	conds    map[string][]jobsim.JobCondition // job key → conditions seen
 	deleted  map[string]time.Time             // job key → when it was deleted
+	nodes    map[string]*nodeState            // node name → what its events said
 	chart    chart
+}
+
+// nodeState is what the events told of a node.
+type nodeState struct {
+	failedAt   time.Time // its kubelet stopped (zero once it recovered)
+	notReadyAt time.Time // the node lifecycle controller noticed
+	cordonedAt time.Time // drained
 }
 
 func newTextRenderer(s *manifest.Scenario) *textRenderer {
@@ -42,9 +50,17 @@ func newTextRenderer(s *manifest.Scenario) *textRenderer {
 		start:    s.Start,
 		conds:    map[string][]jobsim.JobCondition{},
 		deleted:  map[string]time.Time{},
+		nodes:    map[string]*nodeState{},
 		objWidth: len("OBJECT"),
 	}
 	r.chart.rows = map[string]*podRow{}
+	r.chart.down = map[string][]segment{}
+	for _, n := range s.Config().Nodes {
+		r.objWidth = max(r.objWidth, len("node/"+n.Name))
+	}
+	for _, f := range s.Faults {
+		r.objWidth = max(r.objWidth, len("node/"+f.Node))
+	}
 	r.chart.policy = map[string]jobsim.RestartPolicy{}
 	for _, sj := range s.Jobs {
 		j := sj.Manifest.Job
@@ -80,7 +96,11 @@ func (r *textRenderer) header(w io.Writer) {
 	if r.s.IsScenario {
 		what = "scenario"
 	}
-	fmt.Fprintf(w, "%s: %s, %s, seed %d, start %s\n", r.s.File, what, plural(len(r.s.Jobs), "job"),
+	jobs := plural(len(r.s.Jobs), "job")
+	if n := len(r.s.Config().Nodes); n > 0 {
+		jobs += ", " + plural(n, "node")
+	}
+	fmt.Fprintf(w, "%s: %s, %s, seed %d, start %s\n", r.s.File, what, jobs,
 		r.s.Seed, r.start.UTC().Format(time.RFC3339))
 	fmt.Fprintln(w, "Times are virtual, since the start. Reasons in (parentheses) are changes to")
 	fmt.Fprintln(w, "objects; the others are Kubernetes Events.")
@@ -100,6 +120,9 @@ func (r *textRenderer) observe(ev jobsim.Event) []string {
 	obj := ev.Object.String()
 	key := jobKey(ev.Object.Namespace, ev.Job)
 	r.chart.observe(ev, key)
+	if ev.Object.Kind == jobsim.KindNode {
+		r.nodeEvent(ev)
+	}
 	if ev.Type != jobsim.EventChange {
 		return []string{r.row(at, obj, ev.Reason, ev.Message)}
 	}
@@ -161,8 +184,186 @@ func (r *textRenderer) footer(w io.Writer) {
 		fmt.Fprintln(w)
 		r.summary(w, sj, r.sim.Jobs()[i])
 	}
+	if r.s.HasNodes() {
+		fmt.Fprintln(w)
+		r.nodeSummaries(w, end)
+	}
 	fmt.Fprintln(w)
-	r.chart.render(w, r.sim, r.start, end)
+	r.chart.render(w, r.sim, r.start, end, r.s.HasNodes())
+}
+
+// scheduling reports whether the scenario says anything of scheduling:
+// the summaries then show the scheduling figures.
+func (r *textRenderer) scheduling() bool { return r.s.HasNodes() || r.s.Scheduler != nil }
+
+// nodeEvent records what a node's event says of it.
+func (r *textRenderer) nodeEvent(ev jobsim.Event) {
+	n := r.nodes[ev.Object.Name]
+	if n == nil {
+		n = &nodeState{}
+		r.nodes[ev.Object.Name] = n
+	}
+	switch ev.Reason {
+	case "NodeFailed":
+		n.failedAt = ev.Time
+	case "NodeNotReady":
+		n.notReadyAt = ev.Time
+	case "NodeNotSchedulable":
+		n.cordonedAt = ev.Time
+	case "NodeReady":
+		*n = nodeState{}
+	}
+}
+
+// nodeSummaries prints each node's state, capacity and use, then the
+// cluster's utilisation.
+func (r *textRenderer) nodeSummaries(w io.Writer, end time.Time) {
+	fmt.Fprintf(w, "Nodes (use: the average share of each resource requested by pods, over %s):\n", fmtDur(end.Sub(r.start)))
+	for _, n := range r.sim.Cluster().Nodes() {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "node/%s: %s\n", n.Name, r.nodeStatus(n))
+		if len(n.Capacity) == 0 {
+			fmt.Fprintf(w, "  capacity:   unlimited (the default node)\n")
+		} else {
+			fmt.Fprintf(w, "  capacity:   %s\n", resources(n.Capacity))
+		}
+		if len(n.Requested) == 0 {
+			fmt.Fprintf(w, "  requested:  nothing at the end\n")
+		} else {
+			fmt.Fprint(w, wrap("  requested:  ", resources(n.Requested)+" at the end, by", n.Pods, maxListed))
+		}
+		use, _ := r.sim.NodeUse(n.Name)
+		if len(use.Bound) == 0 {
+			fmt.Fprintf(w, "  pods:       none bound\n")
+		} else {
+			fmt.Fprint(w, wrap("  pods:       ", fmt.Sprintf("%d bound:", len(use.Bound)), use.Bound, maxListed))
+		}
+		if len(n.Capacity) > 0 {
+			fmt.Fprintf(w, "  use:        %s\n", percentages(use.Utilisation))
+		}
+	}
+	if u := r.sim.Cluster().Utilisation(); len(u) > 0 {
+		fmt.Fprintln(w)
+		fmt.Fprintf(w, "cluster: %s\n", percentages(u))
+	}
+}
+
+// nodeStatus says in a few words how a node is at the end, in kubectl's
+// words (Ready, NotReady, SchedulingDisabled) and when it became so.
+func (r *textRenderer) nodeStatus(n jobsim.NodeView) string {
+	st := r.nodes[n.Name]
+	if st == nil {
+		st = &nodeState{}
+	}
+	var s string
+	switch {
+	case !n.Ready && !st.failedAt.IsZero():
+		s = fmt.Sprintf("NotReady since %s (its kubelet stopped at %s)", fmtDur(st.notReadyAt.Sub(r.start)), fmtDur(st.failedAt.Sub(r.start)))
+	case !n.Ready:
+		s = "NotReady"
+	case !st.failedAt.IsZero():
+		s = fmt.Sprintf("Ready (its kubelet stopped at %s, not noticed yet)", fmtDur(st.failedAt.Sub(r.start)))
+	default:
+		s = "Ready"
+	}
+	if n.Unschedulable {
+		s += ", SchedulingDisabled"
+		if !st.cordonedAt.IsZero() {
+			s += fmt.Sprintf(" (drained at %s)", fmtDur(st.cordonedAt.Sub(r.start)))
+		}
+	}
+	return s
+}
+
+// resourceNames returns the names of a resource list in the order
+// kubectl shows them: cpu, memory, pods, then the others by name.
+func resourceNames[V any](m map[string]V) []string {
+	rank := func(name string) int {
+		switch name {
+		case jobsim.ResourceCPU:
+			return 0
+		case jobsim.ResourceMemory:
+			return 1
+		case jobsim.ResourcePods:
+			return 2
+		}
+		return 3
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.SortFunc(names, func(a, b string) int {
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra - rb
+		}
+		return strings.Compare(a, b)
+	})
+	return names
+}
+
+// resources formats a resource list: "cpu 2, memory 4Gi, pods 110".
+func resources(m jobsim.ResourceList) string {
+	var parts []string
+	for _, name := range resourceNames(m) {
+		parts = append(parts, name+" "+jobsim.FormatQuantity(name, m[name]))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// percentages formats utilisation shares: "cpu 75%, memory 37.5%".
+func percentages(m map[string]float64) string {
+	var parts []string
+	for _, name := range resourceNames(m) {
+		parts = append(parts, name+" "+percent(m[name]))
+	}
+	if len(parts) == 0 {
+		return "none"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// percent formats a share as a percentage with at most one decimal.
+func percent(f float64) string {
+	s := strconv.FormatFloat(math.Round(f*1000)/10, 'f', -1, 64)
+	return s + "%"
+}
+
+// maxListed is how many pod names a node's summary lists.
+const maxListed = 12
+
+// wrap prints head, text and the items after it, separated by commas,
+// on lines of at most 80 columns indented as head is; past limit items
+// it says how many more there are.
+func wrap(head, text string, list []string, limit int) string {
+	items := list
+	more := ""
+	if len(items) > limit {
+		items, more = items[:limit], fmt.Sprintf("and %d more", len(list)-limit)
+	}
+	var b strings.Builder
+	line := head + text
+	indent := strings.Repeat(" ", len(head))
+	for i, item := range items {
+		if i < len(items)-1 || more != "" {
+			item += ","
+		}
+		if len(line)+1+len(item) > chartWidth {
+			b.WriteString(line + "\n")
+			line = indent + item
+			continue
+		}
+		line += " " + item
+	}
+	if more != "" {
+		if len(line)+1+len(more) > chartWidth {
+			b.WriteString(line + "\n")
+			line = indent + more
+		} else {
+			line += " " + more
+		}
+	}
+	return b.String() + line + "\n"
 }
 
 // summary prints what became of one job.
@@ -176,7 +377,8 @@ func (r *textRenderer) summary(w io.Writer, sj *manifest.ScenarioJob, h *jobsim.
 	st := h.Status()
 	spec := h.Spec()
 	fmt.Fprintf(w, "%s: %s\n", name, r.outcome(h, st))
-	fmt.Fprintf(w, "  spec:       %s\n", specLine(spec))
+	parts := specParts(spec)
+	fmt.Fprint(w, wrap("  spec:       ", parts[0]+",", parts[1:], len(parts)))
 	counts := fmt.Sprintf("%s created; %d succeeded, %d failed", plural(h.PodsCreated(), "pod"), st.Succeeded, st.Failed)
 	if st.Active > 0 {
 		counts += fmt.Sprintf(", %d active", st.Active)
@@ -201,6 +403,12 @@ func (r *textRenderer) summary(w io.Writer, sj *manifest.ScenarioJob, h *jobsim.
 	}
 	if len(times) > 0 {
 		fmt.Fprintf(w, "  times:      %s\n", strings.Join(times, ", "))
+	}
+	if r.scheduling() {
+		m := h.Metrics()
+		fmt.Fprintf(w, "  scheduling: %s bound; pending %s on average, %s at most\n",
+			plural(m.PodsBound, "pod"), fmtDur(m.MeanQueueWait), fmtDur(m.MaxQueueWait))
+		fmt.Fprintf(w, "  run time:   %s of container runs in all; makespan %s\n", fmtDur(m.RunTime), fmtDur(m.Makespan))
 	}
 	for i, c := range st.Conditions {
 		head := "  conditions: "
@@ -244,8 +452,8 @@ func (r *textRenderer) outcome(h *jobsim.JobHandle, st jobsim.JobStatus) string 
 	return "still running, with nothing left to happen (pods that never exit?)"
 }
 
-// specLine lists the spec fields that decide what a job does.
-func specLine(s jobsim.JobSpec) string {
+// specParts lists the spec fields that decide what a job does.
+func specParts(s jobsim.JobSpec) []string {
 	var parts []string
 	switch {
 	case s.Completions == nil:
@@ -263,6 +471,15 @@ func specLine(s jobsim.JobSpec) string {
 	if s.BackoffLimit != nil {
 		parts = append(parts, fmt.Sprintf("backoffLimit %d", *s.BackoffLimit))
 	}
+	if s.BackoffLimitPerIndex != nil {
+		parts = append(parts, fmt.Sprintf("backoffLimitPerIndex %d", *s.BackoffLimitPerIndex))
+	}
+	if s.MaxFailedIndexes != nil {
+		parts = append(parts, fmt.Sprintf("maxFailedIndexes %d", *s.MaxFailedIndexes))
+	}
+	if s.PodFailurePolicy != nil {
+		parts = append(parts, "podFailurePolicy ("+plural(len(s.PodFailurePolicy.Rules), "rule")+")")
+	}
 	if s.ActiveDeadline != nil {
 		parts = append(parts, fmt.Sprintf("activeDeadlineSeconds %d", *s.ActiveDeadline/time.Second))
 	}
@@ -273,7 +490,7 @@ func specLine(s jobsim.JobSpec) string {
 		parts = append(parts, "suspend true")
 	}
 	parts = append(parts, "restartPolicy "+string(s.Template.Spec.RestartPolicy))
-	return strings.Join(parts, ", ")
+	return parts
 }
 
 // fmtDur formats a virtual duration for people: 0s, 15s, 1m40s, 1h5m,
@@ -301,14 +518,3 @@ func fmtDur(d time.Duration) string {
 	}
 	return b.String()
 }
-
-// exitCodeRE reads the exit code out of the kubelet's "Container NAME
-// exited with code N" message.
-var exitCodeRE = regexp.MustCompile(`exited with code (-?\d+)`)
-
-// createdRE and deletedRE read the pod out of the Job controller's
-// SuccessfulCreate and SuccessfulDelete messages.
-var (
-	createdRE = regexp.MustCompile(`^Created pod: (\S+)$`)
-	deletedRE = regexp.MustCompile(`^Deleted pod: (\S+)$`)
-)
