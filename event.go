@@ -28,7 +28,8 @@ type Event struct {
 	// Kubernetes has one.
 	Message string
 	// Related names the pod a Job event is about (SuccessfulCreate,
-	// SuccessfulDelete), or the preemptor of a Preempted pod; "" otherwise.
+	// SuccessfulDelete), the node of a Scheduled pod, or the preemptor of a
+	// Preempted pod; "" otherwise.
 	Related string
 	// Exited marks the event of a container's end (reason Completed,
 	// Error, ContainerStatusUnknown ...), and ExitCode is then its exit

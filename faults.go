@@ -135,10 +135,18 @@ func (c *Cluster) setPodTimer(p *pod, kind timerKind, at time.Duration) {
 
 func (c *Cluster) thaw(p *pod, n *nodeState) {
 	now := c.eng.Elapsed()
+	if p.cstate == containerRunning {
+		// The process was paused with its node: its run resumes where it
+		// stopped.
+		p.cStarted += now - n.downAt
+	}
 	switch {
 	case p.deleting && (p.timerKind == timerKill && p.frozen || !p.started):
 		// The pod was deleted while the kubelet was away: it stops now, its
 		// grace period long gone (or never started).
+		if p.cstate == containerRunning && c.recording() {
+			c.podEvent(p, EventNormal, "Killing", "Stopping container "+p.job.firstContainer())
+		}
 		c.setPodTimer(p, timerKill, now)
 	case !p.started:
 		c.startPod(p)

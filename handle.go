@@ -143,6 +143,13 @@ func (c *Cluster) podView(p *pod) Pod {
 		v.Spec.NodeName = p.node.spec.Name
 	}
 	v.Spec.Priority = j.priority
+	v.Spec.PreemptionPolicy = PreemptLowerPriority
+	if j.preemptNever {
+		v.Spec.PreemptionPolicy = PreemptNever
+	}
+	if v.Spec.PriorityClassName == "" {
+		v.Spec.PriorityClassName = c.sched.defClass
+	}
 	v.Status = c.podStatusView(p)
 	return v
 }
@@ -165,6 +172,9 @@ func (c *Cluster) podStatusView(p *pod) PodStatus {
 	}
 	if p.started {
 		st.StartTime = at(p.startTime)
+	}
+	if !p.started {
+		return st // no kubelet has accepted the pod: no container states
 	}
 	tmpl := &p.job.spec.Template.Spec
 	for _, ic := range tmpl.InitContainers {
@@ -338,7 +348,8 @@ type JobMetrics struct {
 	// creation to binding.
 	MeanQueueWait, MaxQueueWait time.Duration
 	// RunTime sums the time its containers ran (each run once, whatever
-	// the number of containers).
+	// the number of containers), the runs in progress included, the time
+	// their node was down not.
 	RunTime time.Duration
 	// Makespan is the time from the job's creation to its finish, or to
 	// now if it has not finished.
@@ -350,6 +361,15 @@ func (h *JobHandle) Metrics() JobMetrics {
 	j := h.j
 	st := &j.stats
 	m := JobMetrics{PodsBound: st.nBound, MaxQueueWait: st.waitMax, RunTime: st.runSum}
+	for _, p := range j.pods {
+		if p.cstate == containerRunning {
+			end := j.c.eng.Elapsed()
+			if p.node != nil && p.node.down {
+				end = p.node.downAt
+			}
+			m.RunTime += end - p.cStarted
+		}
+	}
 	if st.nBound > 0 {
 		m.MeanQueueWait = st.waitSum / time.Duration(st.nBound)
 	}

@@ -53,6 +53,7 @@ type job struct {
 	scoreCPU, scoreMem int64
 	priority           int32
 	preemptNever       bool         // its priority class's preemptionPolicy is Never
+	lazyPreempt        bool         // its preemption message is computed when asked
 	classes            []*nodeClass // node classes its nodeSelector matches
 	unknownRes         string       // a resource no node has
 	queue              []podRef     // pods waiting to be bound, oldest first

@@ -389,7 +389,7 @@ func (c *Cluster) killPod(p *pod) {
 	now := c.eng.Elapsed()
 	at := now
 	if p.cstate == containerRunning {
-		if c.recording() {
+		if c.recording() && (p.node == nil || !p.node.down) {
 			c.podEvent(p, EventNormal, "Killing", "Stopping container "+p.job.firstContainer())
 		}
 		at = now + min(p.run.Term, p.delGrace)

@@ -38,7 +38,9 @@ const (
 const defaultMaxPods = 110
 
 // PriorityClass gives pods that name it (priorityClassName) a priority.
-// Higher values are scheduled first and may preempt lower ones.
+// Higher values are scheduled first and may preempt lower ones. Every
+// cluster also has the built-in classes system-cluster-critical
+// (2000000000) and system-node-critical (2000001000).
 type PriorityClass struct {
 	Name  string
 	Value int32
@@ -48,6 +50,13 @@ type PriorityClass struct {
 	// PreemptionPolicy is PreemptLowerPriority ("" means it too) or Never:
 	// pods of a Never class wait for room instead of preempting.
 	PreemptionPolicy string
+}
+
+// systemPriorityClasses are the classes every cluster has
+// (scheduling.k8s.io, SystemPriorityClasses).
+var systemPriorityClasses = []PriorityClass{
+	{Name: "system-cluster-critical", Value: 2000000000},
+	{Name: "system-node-critical", Value: 2000001000},
 }
 
 // The preemption policies of a PriorityClass.
@@ -69,6 +78,12 @@ type NodeView struct {
 	Requested ResourceList
 	// Pods names those pods, in the order they were bound.
 	Pods []string
+	// Down reports that the node's kubelet has stopped (FailNode) and not
+	// recovered; the API notices only 50 s later (Ready).
+	Down bool
+	// Utilisation is, per resource, what pods requested on the node on
+	// average since the start, as a share of its capacity.
+	Utilisation map[string]float64
 }
 
 // NodeFault is what happens to a node: see Cluster.FailNode,
@@ -122,6 +137,8 @@ func validateConfig(cfg Config) []FieldError {
 			errs = append(errs, FieldError{Type: ErrorTypeRequired, Field: path + ".name"})
 		case classes[pc.Name]:
 			errs = append(errs, FieldError{Type: ErrorTypeDuplicate, Field: path + ".name", BadValue: pc.Name})
+		case strings.HasPrefix(pc.Name, "system-"):
+			errs = append(errs, FieldError{Type: ErrorTypeForbidden, Field: path + ".name", Detail: "priority class names with 'system-' prefix are reserved"})
 		case pc.Value > 1_000_000_000:
 			errs = append(errs, FieldError{Type: ErrorTypeInvalid, Field: path + ".value", BadValue: int(pc.Value), Detail: "must be less than or equal to 1000000000 (higher values are reserved for system classes)"})
 		}
@@ -189,7 +206,15 @@ func (c *Cluster) Nodes() []NodeView {
 	s := c.sched
 	out := make([]NodeView, len(s.nodes))
 	for i, n := range s.nodes {
-		v := NodeView{Node: n.spec, Ready: n.ready, Unschedulable: n.cordoned, Requested: ResourceList{}}
+		v := NodeView{Node: n.spec, Ready: n.ready, Unschedulable: n.cordoned, Down: n.down, Requested: ResourceList{}, Utilisation: map[string]float64{}}
+		s.account(n)
+		if elapsed := c.eng.Elapsed().Seconds(); elapsed > 0 && !n.unlimit {
+			for r, name := range s.res {
+				if n.alloc[r] > 0 {
+					v.Utilisation[name] = n.usedArea[r] / (float64(n.alloc[r]) * elapsed)
+				}
+			}
+		}
 		v.Labels = cloneMap(n.spec.Labels)
 		v.Capacity = ResourceList{}
 		for r, name := range s.res {

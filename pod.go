@@ -31,9 +31,12 @@ type PodSpec struct {
 	PriorityClassName string
 	// NodeName is the node the pod is bound to; empty in templates.
 	NodeName string
-	// Priority is the pod's priority, from its priority class. The cluster
-	// sets it on pods; it is ignored in templates.
-	Priority int32
+	// Priority and PreemptionPolicy come from the pod's priority class.
+	// The cluster sets them on pods (and PriorityClassName to the global
+	// default class's, when the template names none); they are ignored in
+	// templates.
+	Priority         int32
+	PreemptionPolicy string
 	// Hostname is the pod's hostname; the Job controller sets it to
 	// <job>-<index> on the pods of Indexed jobs.
 	Hostname string

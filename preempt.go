@@ -31,8 +31,10 @@ func (s *scheduler) preempt(j *job, p *pod) string {
 	p.nominated = nil
 	lower := s.anyRunningBelow(j.priority)
 	if !lower && !s.c.recording() {
-		return "" // nothing to preempt, and nobody reads the message now
+		j.lazyPreempt = true // nothing to preempt; the message when asked
+		return ""
 	}
+	j.lazyPreempt = false
 	hist := map[string]int{}
 	var best *victimSet
 	for _, n := range s.nodes {
@@ -66,6 +68,23 @@ func (s *scheduler) preempt(j *job, p *pod) string {
 		c.disrupt(v, "PreemptionByScheduler")
 	}
 	return ""
+}
+
+// noVictimsMessage is the preemption's message when no pod of lower
+// priority runs anywhere.
+func (s *scheduler) noVictimsMessage(j *job) string {
+	if j.preemptNever {
+		return " preemption: not eligible due to preemptionPolicy=Never."
+	}
+	hist := map[string]int{}
+	for _, n := range s.nodes {
+		if _, resolvable := s.nodeReasons(j, n); resolvable {
+			hist[reasonNoVictims]++
+		} else {
+			hist[reasonNotHelpful]++
+		}
+	}
+	return fmt.Sprintf(" preemption: 0/%d nodes are available: %s.", len(s.nodes), histogram(hist))
 }
 
 // anyRunningBelow reports whether some bound pod has a priority lower than

@@ -149,6 +149,7 @@ type scheduler struct {
 	neverPre  map[string]bool  // classes with preemptionPolicy Never
 	defPrio   int32
 	defNever  bool
+	defClass  string
 
 	ready   jobQueue // jobs whose next pod waits to be tried
 	parked  []*job   // jobs whose next pod fit nowhere
@@ -184,11 +185,11 @@ func newScheduler(c *Cluster, cfg Config) *scheduler {
 		s.policy = LeastAllocated
 	}
 	s.classesOf, s.neverPre = map[string]int32{}, map[string]bool{}
-	for _, pc := range cfg.PriorityClasses {
+	for _, pc := range append(slices.Clone(systemPriorityClasses), cfg.PriorityClasses...) {
 		s.classesOf[pc.Name] = pc.Value
 		s.neverPre[pc.Name] = pc.PreemptionPolicy == PreemptNever
 		if pc.GlobalDefault {
-			s.defPrio, s.defNever = pc.Value, s.neverPre[pc.Name]
+			s.defPrio, s.defNever, s.defClass = pc.Value, s.neverPre[pc.Name], pc.Name
 		}
 	}
 	for _, name := range []string{ResourceCPU, ResourceMemory, ResourcePods} {

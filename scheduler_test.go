@@ -430,3 +430,38 @@ func TestUsageHistory(t *testing.T) {
 	}
 	diff(t, "usage", []string{"0s 1", "10s 1500m", "20s 1", "30s 0"}, got)
 }
+
+func TestPodDeletedWhileItsNodeIsDownStopsWhenItRecovers(t *testing.T) {
+	// A 1 m run on a node that fails at 10 s and recovers at 20 m. The taint
+	// manager deletes the pod at 10 s + 50 s + 300 s, but its kubelet is
+	// away: the pod stops only at 20 m, when the kubelet sends SIGTERM and
+	// the process exits at once (143), Failed. It had run 10 s: its run
+	// does not count the time its node was down.
+	c := jobsim.NewCluster(jobsim.Config{Nodes: nodes(1, "n", jobsim.ResourceList{"cpu": 1000})})
+	h := submit(t, c, newJob("paused", 1, 1), jobsim.Fixed(time.Minute, 0))
+	c.At(at(10*time.Second), func() { _ = c.FailNode("n-0") })
+	c.At(at(20*time.Minute), func() { _ = c.RecoverNode("n-0") })
+	if err := c.RunUntil(at(20*time.Minute - time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range c.Events() {
+		if e.Reason == "Killing" {
+			t.Errorf("a Killing event at %v from a node whose kubelet is down", e.Time.Sub(epoch))
+		}
+	}
+	if err := c.RunUntil(at(20 * time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	var exit *jobsim.Event
+	for _, e := range c.Events() {
+		if e.Exited {
+			exit = &e
+		}
+	}
+	if exit == nil || exit.Time != at(20*time.Minute) || exit.ExitCode != 143 {
+		t.Fatalf("container end %+v, want exit 143 at 20m", exit)
+	}
+	if m := h.Metrics(); m.RunTime != 10*time.Second {
+		t.Errorf("run time %v, want 10s", m.RunTime)
+	}
+}

@@ -228,7 +228,9 @@ func (s *scheduler) bind(p *pod, n *nodeState) {
 	p.unschedulable = false
 	j.stats.bound(p.boundAt - p.created)
 	if c.recording() {
-		c.podEvent(p, EventNormal, "Scheduled", fmt.Sprintf("Successfully assigned %s/%s to %s", j.ns, p.name(), n.spec.Name))
+		name := p.name()
+		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindPod, Namespace: j.ns, Name: name}, Job: j.name, Type: EventNormal,
+			Reason: "Scheduled", Message: fmt.Sprintf("Successfully assigned %s/%s to %s", j.ns, name, n.spec.Name), Related: n.spec.Name})
 	}
 	if !n.down {
 		c.startPod(p)
@@ -386,7 +388,11 @@ func histogram(hist map[string]int) string {
 // pending pod of j, computing it now if it was not recorded.
 func (s *scheduler) unschedulableMessage(j *job) string {
 	if j.unschedMsg == "" {
-		return s.fitError(j, "")
+		post := ""
+		if j.lazyPreempt {
+			post = s.noVictimsMessage(j)
+		}
+		return s.fitError(j, post)
 	}
 	return j.unschedMsg
 }

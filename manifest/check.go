@@ -204,18 +204,13 @@ func (s *Scenario) checkRuns(sj *ScenarioJob, ps *problems) {
 // checkPriorityClass reports a pod template naming a priority class the
 // scenario does not declare, when it declares some: the API server's
 // admission would refuse the pods. The built-in classes
-// system-cluster-critical and system-node-critical are refused too:
-// jobsim's cluster does not have them.
+// system-cluster-critical and system-node-critical always exist.
 func (s *Scenario) checkPriorityClass(sj *ScenarioJob, ps *problems) {
 	if len(s.PriorityClasses) == 0 {
 		return
 	}
 	name := sj.Manifest.Object.Spec.Template.Spec.PriorityClassName
-	if name == "" {
-		return
-	}
-	if name == "system-cluster-critical" || name == "system-node-critical" {
-		sj.Manifest.notSupported(ps, "spec.template.spec.priorityClassName", "the system priority classes (values above 1000000000); declare a class of your own in the scenario's priorityClasses")
+	if name == "" || isSystemClass(name) {
 		return
 	}
 	var names []string

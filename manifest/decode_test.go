@@ -327,9 +327,7 @@ func TestScenarioProblems(t *testing.T) {
 			{3, "scheduler.delay", "unknown field"},
 		}},
 		{"scheduler valid", head + "scheduler: {scoring: MostAllocated, latency: 2s}\njobs: [{file: job.yaml}]\n", nil},
-		{"system priority class", head + "priorityClasses: [{name: low, value: 0}]\njobs:\n- job:\n    apiVersion: batch/v1\n    kind: Job\n    metadata: {name: x}\n    spec: {template: {spec: {priorityClassName: system-node-critical, containers: [{name: a, image: b}], restartPolicy: Never}}}\n", []want{
-			{9, "jobs[0].job.spec.template.spec.priorityClassName", "not supported by jobsim: the system priority classes"},
-		}},
+		{"system priority class", head + "priorityClasses: [{name: low, value: 0}]\njobs:\n- job:\n    apiVersion: batch/v1\n    kind: Job\n    metadata: {name: x}\n    spec: {template: {spec: {priorityClassName: system-node-critical, containers: [{name: a, image: b}], restartPolicy: Never}}}\n", nil},
 		{"undeclared priority class", head + "jobs:\n- job:\n    apiVersion: batch/v1\n    kind: Job\n    metadata: {name: x}\n    spec: {template: {spec: {priorityClassName: anything, containers: [{name: a, image: b}], restartPolicy: Never}}}\n", nil},
 		{"scheduling fields with nodes", head + "nodes: [{name: a}]\njobs:\n- job:\n    apiVersion: batch/v1\n    kind: Job\n    metadata: {name: x}\n    spec:\n      template:\n        spec:\n          affinity:\n            nodeAffinity:\n              requiredDuringSchedulingIgnoredDuringExecution:\n                nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [ssd]}]}]\n          tolerations: [{key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute, tolerationSeconds: 10}]\n          topologySpreadConstraints: [{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule}]\n          containers: [{name: a, image: b}]\n          restartPolicy: Never\n", []want{
 			{14, "jobs[0].job.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution", "not supported by jobsim: required node affinity"},

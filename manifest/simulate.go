@@ -125,15 +125,21 @@ func (s *Scenario) priorityClasses() []jobsim.PriorityClass {
 	return out
 }
 
+// isSystemClass reports whether name is one of the priority classes every
+// cluster has.
+func isSystemClass(name string) bool {
+	return name == "system-cluster-critical" || name == "system-node-critical"
+}
+
 // classNamesUsed returns the priority class names the jobs' pod
-// templates name, sorted.
+// templates name, sorted, the built-in system classes left out.
 func (s *Scenario) classNamesUsed() []string {
 	used := map[string]bool{}
 	for _, sj := range s.Jobs {
 		if sj.Manifest == nil {
 			continue
 		}
-		if name := sj.Manifest.Job.Spec.Template.Spec.PriorityClassName; name != "" {
+		if name := sj.Manifest.Job.Spec.Template.Spec.PriorityClassName; name != "" && !isSystemClass(name) {
 			used[name] = true
 		}
 	}
