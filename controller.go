@@ -3,6 +3,7 @@ package jobsim
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"time"
 )
 
@@ -407,15 +408,22 @@ func (c *Cluster) removalOrder(j *job, n int) []*pod {
 		rm, left = splitIndexExtras(pods, j.idx.completions)
 	}
 	if len(rm) < n {
-		slices.SortFunc(left, func(a, b *pod) int {
-			switch {
-			case deleteBefore(a.rank(), b.rank()):
-				return -1
-			case deleteBefore(b.rank(), a.rank()):
-				return 1
-			}
-			return 0
-		})
+		if j.indexed() {
+			// Upstream sorts the pods by index, then with sort.Sort, whose
+			// order of equal pods depends on that input order only: the same
+			// algorithm here leaves them where upstream does.
+			sort.Sort(byActivePods(left))
+		} else {
+			slices.SortFunc(left, func(a, b *pod) int {
+				switch {
+				case deleteBefore(a.rank(), b.rank()):
+					return -1
+				case deleteBefore(b.rank(), a.rank()):
+					return 1
+				}
+				return 0
+			})
+		}
 		rm = append(rm, left[:n-len(rm)]...)
 	}
 	return rm
@@ -439,15 +447,7 @@ func splitIndexExtras(pods []*pod, completions int) (rm, left []*pod) {
 		case len(group) == 1:
 			left = append(left, group[0])
 		default:
-			slices.SortFunc(group, func(a, b *pod) int {
-				if deleteBefore(a.rank(), b.rank()) {
-					return -1
-				}
-				if deleteBefore(b.rank(), a.rank()) {
-					return 1
-				}
-				return 0
-			})
+			sort.Sort(byActivePods(group))
 			rm = append(rm, group[:len(group)-1]...)
 			left = append(left, group[len(group)-1])
 		}

@@ -188,14 +188,13 @@ type podRank struct {
 
 var phaseOrdinal = map[PodPhase]int{PodPending: 0, PodUnknown: 1, PodRunning: 2}
 
-// deleteBefore reports whether a should be deleted before b
-// (controller.ActivePods.Less): unassigned before assigned; Pending before
-// Unknown before Running; not ready before ready; ready for less time
-// before longer; more restarts before fewer; newer before older. Pods equal
-// in all of that (Kubernetes' creation timestamps have one-second
-// precision, so this is common upstream, where the order is then
-// arbitrary) go newest first.
-func deleteBefore(a, b podRank) bool {
+// activePodsLess reports whether a should be deleted before b by the rules
+// of controller.ActivePods.Less: unassigned before assigned; Pending
+// before Unknown before Running; not ready before ready; ready for less
+// time before longer; more restarts before fewer; newer before older.
+// Times compare at the API's one-second precision. Pods equal in all of
+// that are neither less than the other.
+func activePodsLess(a, b podRank) bool {
 	if a.assigned != b.assigned {
 		return !a.assigned
 	}
@@ -205,17 +204,38 @@ func deleteBefore(a, b podRank) bool {
 	if a.ready != b.ready {
 		return !a.ready
 	}
-	if a.ready && a.readySince != b.readySince {
-		return a.readySince > b.readySince
+	if ra, rb := a.readySince.Truncate(time.Second), b.readySince.Truncate(time.Second); a.ready && ra != rb {
+		return ra > rb
 	}
 	if a.restarts != b.restarts {
 		return a.restarts > b.restarts
 	}
-	if a.created != b.created {
-		return a.created > b.created
+	if ca, cb := a.created.Truncate(time.Second), b.created.Truncate(time.Second); ca != cb {
+		return ca > cb
+	}
+	return false
+}
+
+// deleteBefore is activePodsLess with pods equal in every rule ordered
+// newest first. (Upstream leaves their order to a map of the informer.)
+func deleteBefore(a, b podRank) bool {
+	if activePodsLess(a, b) {
+		return true
+	}
+	if activePodsLess(b, a) {
+		return false
 	}
 	return a.seq > b.seq
 }
+
+// byActivePods sorts pods as sort.Sort(controller.ActivePods(...)) does:
+// the same algorithm on the same order, so that equal pods end where
+// upstream leaves them.
+type byActivePods []*pod
+
+func (s byActivePods) Len() int           { return len(s) }
+func (s byActivePods) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
+func (s byActivePods) Less(i, j int) bool { return activePodsLess(s[i].rank(), s[j].rank()) }
 
 // podFailure is what pod failure policy rules look at in a failed pod.
 type podFailure struct {

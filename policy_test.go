@@ -247,7 +247,7 @@ func TestIntervalStrings(t *testing.T) {
 }
 
 func TestDeleteBeforeFollowsActivePodsOrder(t *testing.T) {
-	base := podRank{assigned: true, phase: PodRunning, ready: true, readySince: 10, restarts: 0, created: 5, seq: 1}
+	base := podRank{assigned: true, phase: PodRunning, ready: true, readySince: 10 * time.Second, restarts: 0, created: 5 * time.Second, seq: 1}
 	for _, tc := range []struct {
 		name string
 		a    func(*podRank)
@@ -255,9 +255,9 @@ func TestDeleteBeforeFollowsActivePodsOrder(t *testing.T) {
 		{"unassigned first", func(r *podRank) { r.assigned = false }},
 		{"Pending before Running", func(r *podRank) { r.phase = PodPending }},
 		{"not ready before ready", func(r *podRank) { r.ready = false }},
-		{"ready for less time first", func(r *podRank) { r.readySince = 20 }},
+		{"ready for less time first", func(r *podRank) { r.readySince = 20 * time.Second }},
 		{"more restarts first", func(r *podRank) { r.restarts = 3 }},
-		{"newer first", func(r *podRank) { r.created = 9 }},
+		{"newer first", func(r *podRank) { r.created = 9 * time.Second }},
 		{"ties: later created sequence first", func(r *podRank) { r.seq = 2 }},
 	} {
 		a := base
@@ -265,5 +265,37 @@ func TestDeleteBeforeFollowsActivePodsOrder(t *testing.T) {
 		if !deleteBefore(a, base) || deleteBefore(base, a) {
 			t.Errorf("%s: order wrong", tc.name)
 		}
+	}
+}
+
+func TestActivePodsLessComparesTimesToTheSecond(t *testing.T) {
+	// The API stores times to the second: pods ready or created within the
+	// same second are equal for controller.ActivePods.
+	a := podRank{assigned: true, phase: PodRunning, ready: true, readySince: 10*time.Second + 100*time.Millisecond, created: 2 * time.Second}
+	b := a
+	b.readySince, b.created = 10*time.Second+900*time.Millisecond, 2*time.Second+500*time.Millisecond
+	if activePodsLess(a, b) || activePodsLess(b, a) {
+		t.Error("pods differing by less than a second compare as different")
+	}
+}
+
+func TestIndexedRemovalKeepsIndexOrderAmongEqualPods(t *testing.T) {
+	// Upstream sorts an Indexed job's pods by index, then with sort.Sort;
+	// for equal pods that leaves the lowest index first (the harness found
+	// this against v1.35.4: conformance/testdata/indexed-scale-down-tie).
+	f := newFixture(t, indexed(3, 3))
+	for ix := range 3 {
+		f.add(ready, ix)
+	}
+	f.j.spec.Parallelism = Ptr(1)
+	check(t, outcome{Deleted: 2, Finalizers: 2, Active: 1, Ready: 1, Terminating: 2}, f.sync())
+	var left []int
+	for _, p := range f.handle().Pods() {
+		if p.DeletionTime.IsZero() {
+			left = append(left, p.Index())
+		}
+	}
+	if d := cmp.Diff([]int{2}, left); d != "" {
+		t.Errorf("pods left (-want +got):\n%s", d)
 	}
 }

@@ -41,8 +41,9 @@ type Checker struct {
 // jobState is what the checker remembers of one job.
 type jobState struct {
 	h          *jobsim.JobHandle
-	created    int      // pods the controller created
-	counted    counts   // what the checker's own accounting finds
+	created    int    // pods the controller created
+	counted    counts // what the checker's own accounting finds
+	backoff    backoffRecord
 	deleted    []string // pods the controller deleted since its last status write
 	succeeded  int
 	failed     int
@@ -64,6 +65,7 @@ type podRecord struct {
 	action              jobsim.PodFailurePolicyAction // first matching rule's, once failed
 	rule                int
 	processed           bool // its finalizer is gone: the controller has dealt with it
+	inRecord            bool // folded into the backoff record
 }
 
 // counts classifies the pods the controller has dealt with.
@@ -118,6 +120,12 @@ func (k *Checker) Observe(e jobsim.Event) {
 			r.deletedByController, r.deletedAtFailure = !failing, failing
 		}
 		js.deleted = js.deleted[:0]
+		k.refreshPods(e.Time, js)
+		batch := js.batch()
+		js.backoff = js.backoff.next(batch, nil)
+		for _, r := range batch {
+			r.inRecord = true
+		}
 		k.checkStatus(e, js)
 	}
 	k.checkConditions(e, js)
@@ -163,27 +171,67 @@ func (k *Checker) checkCreation(e jobsim.Event, js *jobState) {
 		return
 	}
 	k.refreshPods(e.Time, js)
-	var lastSuccess time.Time
+	rec := js.backoff.next(js.batch(), js.deleted)
+	if rec.failures > 0 {
+		if earliest := rec.last.Add(backoff(rec.failures)); e.Time.Before(earliest) {
+			k.fail(e, "pod created %v before the backoff of %d failures allows (last failure at %v)", earliest.Sub(e.Time), rec.failures, rec.last.Format(time.RFC3339))
+		}
+	}
+}
+
+// backoffRecord is the checker's own reading of the controller's record of
+// recent failures (SPEC §3.3): kept per sync, from the pods newly finished
+// since the previous status write.
+type backoffRecord struct {
+	failures int
+	last     time.Time
+}
+
+// next folds a sync's newly finished pods into the record, as the
+// controller does: failures add up and the last failure is the latest of
+// this sync's (even if an earlier sync saw a later one); a success resets
+// the count to the failures after it. Pods in skip (deleted by the
+// controller, their finalizer gone first) are not part of it.
+func (r backoffRecord) next(batch []*podRecord, skip []string) backoffRecord {
+	var failed, succeeded []time.Time
+	for _, p := range batch {
+		if p.deletedByController || slices.Contains(skip, p.view.Name) {
+			continue
+		}
+		if p.succeeded {
+			succeeded = append(succeeded, p.finished)
+		} else {
+			failed = append(failed, p.finished)
+		}
+	}
+	slices.SortFunc(failed, time.Time.Compare)
+	slices.SortFunc(succeeded, time.Time.Compare)
+	if len(succeeded) == 0 {
+		if len(failed) == 0 {
+			return r
+		}
+		return backoffRecord{failures: r.failures + len(failed), last: failed[len(failed)-1]}
+	}
+	var out backoffRecord
+	lastSuccess := succeeded[len(succeeded)-1]
+	for i := len(failed) - 1; i >= 0 && failed[i].After(lastSuccess); i-- {
+		if out.failures == 0 {
+			out.last = failed[i]
+		}
+		out.failures++
+	}
+	return out
+}
+
+// batch returns the pods seen finishing since the last status write.
+func (js *jobState) batch() []*podRecord {
+	var out []*podRecord
 	for _, r := range js.pods {
-		if r.succeeded && r.finished.After(lastSuccess) {
-			lastSuccess = r.finished
+		if (r.failed || r.succeeded) && !r.inRecord {
+			out = append(out, r)
 		}
 	}
-	n := 0
-	var lastFailure time.Time
-	for _, r := range js.pods {
-		if r.failed && !r.deletedByController && r.finished.After(lastSuccess) {
-			n++
-			if r.finished.After(lastFailure) {
-				lastFailure = r.finished
-			}
-		}
-	}
-	if n > 0 {
-		if earliest := lastFailure.Add(backoff(n)); e.Time.Before(earliest) {
-			k.fail(e, "pod created %v before the backoff of %d failures allows (last failure at %v)", earliest.Sub(e.Time), n, lastFailure.Format(time.RFC3339))
-		}
-	}
+	return out
 }
 
 // backoff is SPEC §3.3's delay after n failures.
