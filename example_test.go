@@ -196,8 +196,8 @@ func ExampleCluster_Update() {
 	// 0s    SuccessfulCreate Created pod: report-k7n6q
 	// 0s    SuccessfulCreate Created pod: report-hdbjh
 	// 10s   SpecUpdated      suspend: false → true
-	// 10s   SuccessfulDelete Deleted pod: report-hdbjh
 	// 10s   SuccessfulDelete Deleted pod: report-k7n6q
+	// 10s   SuccessfulDelete Deleted pod: report-hdbjh
 	// 10s   Suspended        Job suspended
 	// 1m0s  SpecUpdated      suspend: true → false
 	// 1m0s  SuccessfulCreate Created pod: report-9bz98

@@ -341,8 +341,8 @@ func TestLifecycle73_ScaleDown(t *testing.T) {
 	// p=3, c=10. Pod 0 succeeds at 10 s and is replaced by pod 3, Ready at
 	// 10 s; pods 1 and 2 are Ready since 0 s. Scaling to 1 at 20 s deletes
 	// 2 pods without counting them: first pod 3 (Ready for the shortest
-	// time), then, between two pods equal in every rule, the newer (jobsim's
-	// documented tie-break).
+	// time), then, between two pods equal in every rule, the older (jobsim's
+	// documented tie-break, upstream's most frequent order).
 	c := jobsim.NewCluster(jobsim.Config{})
 	h := submit(t, c, newJob("scale", 3, 10), jobsim.Script(map[int][]jobsim.Run{0: {{Duration: 10 * time.Second}}}, jobsim.Forever()))
 	var deleted []string
@@ -366,7 +366,7 @@ func TestLifecycle73_ScaleDown(t *testing.T) {
 	if err := c.RunUntil(at(20 * time.Second)); err != nil {
 		t.Fatal(err)
 	}
-	diff(t, "deleted pods", []string{"Deleted pod: " + pods[3].Name, "Deleted pod: " + pods[2].Name}, deleted)
+	diff(t, "deleted pods", []string{"Deleted pod: " + pods[3].Name, "Deleted pod: " + pods[1].Name}, deleted)
 	if st := h.Status(); st.Active != 1 || st.Failed != 0 || st.Succeeded != 1 {
 		t.Errorf("after scale-down: %+v, want active 1, failed 0", st)
 	}

@@ -217,7 +217,9 @@ func activePodsLess(a, b podRank) bool {
 }
 
 // deleteBefore is activePodsLess with pods equal in every rule ordered
-// newest first. (Upstream leaves their order to a map of the informer.)
+// oldest first. Upstream leaves their order to the informer's index, a Go
+// map, whose iteration puts the oldest of a few pods first most of the time
+// (docs/fidelity.md).
 func deleteBefore(a, b podRank) bool {
 	if activePodsLess(a, b) {
 		return true
@@ -225,7 +227,7 @@ func deleteBefore(a, b podRank) bool {
 	if activePodsLess(b, a) {
 		return false
 	}
-	return a.seq > b.seq
+	return a.seq < b.seq
 }
 
 // byActivePods sorts pods as sort.Sort(controller.ActivePods(...)) does:

@@ -258,13 +258,21 @@ func TestDeleteBeforeFollowsActivePodsOrder(t *testing.T) {
 		{"ready for less time first", func(r *podRank) { r.readySince = 20 * time.Second }},
 		{"more restarts first", func(r *podRank) { r.restarts = 3 }},
 		{"newer first", func(r *podRank) { r.created = 9 * time.Second }},
-		{"ties: later created sequence first", func(r *podRank) { r.seq = 2 }},
 	} {
 		a := base
 		tc.a(&a)
 		if !deleteBefore(a, base) || deleteBefore(base, a) {
 			t.Errorf("%s: order wrong", tc.name)
 		}
+	}
+}
+
+func TestDeleteBeforeBreaksTiesOldestFirst(t *testing.T) {
+	a := podRank{assigned: true, phase: PodRunning, seq: 1}
+	b := a
+	b.seq = 2
+	if !deleteBefore(a, b) || deleteBefore(b, a) {
+		t.Error("equal pods: the older (created first) should go first")
 	}
 }
 
