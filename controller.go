@@ -38,6 +38,7 @@ type sync struct {
 	failed      int // provisional, including pods counted this sync
 	finish      *JobCondition
 	backoff     backoffRecord
+	heldBack    bool         // the pod-failure backoff held creations back
 	failJob     *pod         // the first failed pod matching a FailJob rule
 	failJobMsg  string       // its message
 	delayed     map[int]*pod // per-index: the failed pod kept for each index
@@ -96,6 +97,7 @@ func (c *Cluster) syncJob(j *job) {
 	newSucceeded, newFailed := c.gatherFinished(s)
 	s.succeeded = j.status.succeeded + newSucceeded
 	s.failed = j.status.failed + newFailed
+	prevStarted, prevStart := j.status.started, j.status.startTime
 	if !j.status.started && !j.spec.Suspend {
 		j.status.started, j.status.startTime = true, s.now
 		s.statusDirty = true
@@ -112,12 +114,24 @@ func (c *Cluster) syncJob(j *job) {
 			c.manageJob(s)
 			manageJobCalled = true
 		}
+		if s.heldBack && s.ready > 0 {
+			// v1.35.4 writes status.active = 0 while the pod-failure backoff
+			// holds creations back; with a Ready pod the API server refuses
+			// that write ("cannot set more ready pods than active"), and
+			// nothing of this sync is saved. The work queue retries it with
+			// its error backoff.
+			j.status.started, j.status.startTime = prevStarted, prevStart
+			j.apiRetries++
+			c.enqueue(j, apiRetryDelay(j.apiRetries))
+			return
+		}
 		if completionsReached(j.spec.Completions, s.succeeded, s.active) {
 			s.finish = newCondition(JobSuccessCriteriaMet, JobReasonCompletionsReached, "Reached expected number of succeeded pods", s.at)
 		} else if manageJobCalled {
 			suspendChanged = c.updateSuspended(s)
 		}
 	}
+	j.apiRetries = 0
 	st := &j.status
 	if suspendChanged || s.active != st.active || s.ready != st.ready || s.terminating != st.terminating {
 		s.statusDirty = true
@@ -363,6 +377,7 @@ func (c *Cluster) manageJob(s *sync) {
 			// Kubernetes v1.35.4 also writes status.active = 0 here; jobsim
 			// keeps the real count (see the package documentation).
 			c.enqueue(j, max(remaining, c.cfg.SyncDelay))
+			s.heldBack = true
 			return
 		}
 	}
@@ -374,6 +389,7 @@ func (c *Cluster) manageJob(s *sync) {
 			if indexes, wait = c.creatableIndexes(j, indexes, s.delayed, s.now); len(indexes) == 0 {
 				if wait > 0 {
 					c.enqueue(j, max(wait, c.cfg.SyncDelay))
+					s.heldBack = true
 				}
 				return
 			}
@@ -628,4 +644,21 @@ func (j *job) statusSummary() string {
 		}
 	}
 	return msg
+}
+
+// The Job controller's work queue retries a failed sync after
+// DefaultJobApiBackOff doubled per consecutive failure, up to
+// MaxJobApiBackOff.
+const (
+	apiRetryInitial = time.Second
+	apiRetryMax     = time.Minute
+)
+
+// apiRetryDelay returns the delay before the n-th retry (n ≥ 1).
+func apiRetryDelay(n int) time.Duration {
+	d := apiRetryInitial
+	for i := 1; i < n && d < apiRetryMax; i++ {
+		d *= 2
+	}
+	return min(d, apiRetryMax)
 }

@@ -125,10 +125,17 @@
 // controller notices after 50 s and the taint manager evicts 300 s later;
 // [Cluster.DrainNode]; [Cluster.RecoverNode]). The known differences:
 //
-//   - status.active keeps the real count while the pod-failure backoff
-//     holds creations back, where v1.35.4 writes 0.
-//   - Pods equal in every controller.ActivePods rule are deleted newest
-//     first, where upstream's order is arbitrary.
+//   - While the pod-failure backoff holds creations back, v1.35.4 writes
+//     status.active = 0. With a Ready pod the API server refuses that write
+//     and the sync saves nothing; jobsim does the same (the failure is
+//     counted, and the backoff record updated, only by the sync that
+//     creates the replacement; the refused sync is retried after 1 s,
+//     2 s, 4 s ... up to 1 min). With no Ready pod the write is accepted:
+//     v1.35.4 shows active 0 for a moment, jobsim the real count.
+//   - Pods equal in every controller.ActivePods rule are deleted oldest
+//     first (lowest index first for Indexed jobs, as upstream). For
+//     NonIndexed jobs upstream's order follows a Go map: the oldest in
+//     most runs, another pod in the rest.
 //   - Generated pod-name suffixes never collide, where the API server draws
 //     them at random and retries on a collision.
 //   - Init containers complete instantly, and every container of a pod

@@ -173,7 +173,7 @@ func (c *Cluster) podStatusView(p *pod) PodStatus {
 	if p.started {
 		st.StartTime = at(p.startTime)
 	}
-	if !p.started {
+	if !p.started && !p.terminal() {
 		return st // no kubelet has accepted the pod: no container states
 	}
 	tmpl := &p.job.spec.Template.Spec

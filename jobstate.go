@@ -39,7 +39,10 @@ type job struct {
 
 	syncTimer sim.Timer
 	syncAt    time.Duration // when syncTimer fires
-	ttlTimer  sim.Timer
+	// apiRetries counts the syncs in a row whose status write the API
+	// server refused (see syncJob).
+	apiRetries int
+	ttlTimer   sim.Timer
 
 	deleting bool // metadata.deletionTimestamp is set (foreground deletion)
 	gone     bool // removed from the API

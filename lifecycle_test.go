@@ -371,3 +371,29 @@ func TestLifecycle73_ScaleDown(t *testing.T) {
 		t.Errorf("after scale-down: %+v, want active 1, failed 0", st)
 	}
 }
+
+func TestStatusWriteRefusedWhileBackoffHoldsAndAPodIsReady(t *testing.T) {
+	// SPEC §2.3 step 4 (v1.35.4): while the pod-failure backoff holds back a
+	// replacement, manageJob returns active = 0; with a Ready pod the API
+	// server refuses the write (ready > active) and nothing of the sync is
+	// saved. Pod 0 fails at 5 s while pod 1 runs Ready: failed stays 0 and
+	// active 2 (the last accepted write) until the sync that creates the
+	// replacement, 10 s after the failure, is accepted.
+	c := jobsim.NewCluster(jobsim.Config{})
+	h := submit(t, c, newJob("refused", 2, 3), jobsim.Script(map[int][]jobsim.Run{
+		0: {{Duration: 5 * time.Second, ExitCode: 1}},
+		1: {{Duration: time.Minute}},
+	}, jobsim.Fixed(time.Minute, 0)))
+	if err := c.RunUntil(at(15*time.Second - time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if st := h.Status(); st.Failed != 0 || st.Active != 2 || st.Ready != 2 {
+		t.Errorf("during the backoff: %+v, want the status of 0 s (active 2, ready 2, failed 0)", st)
+	}
+	if err := c.RunUntil(at(15 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if st := h.Status(); st.Failed != 1 || st.Active != 2 || h.PodsCreated() != 3 {
+		t.Errorf("at 15s: %+v, %d pods; want the replacement created and the failure counted", st, h.PodsCreated())
+	}
+}

@@ -104,6 +104,9 @@ func (k *Checker) Observe(e jobsim.Event) {
 	if js == nil {
 		return
 	}
+	if e.Reason != jobsim.ReasonStatusUpdated {
+		k.dropUnwritten(js)
+	}
 	switch {
 	case e.Object.Kind == jobsim.KindPod:
 		k.refreshPods(e.Time, js)
@@ -221,6 +224,22 @@ func (r backoffRecord) next(batch []*podRecord, skip []string) backoffRecord {
 		out.failures++
 	}
 	return out
+}
+
+// dropUnwritten leaves out of the backoff record the finished pods the
+// controller dealt with (their finalizer is gone) in a sync that wrote no
+// status: the controller updates its record only with a status write, so
+// their finish never enters it.
+func (k *Checker) dropUnwritten(js *jobState) {
+	present := map[string]bool{}
+	for _, p := range js.h.Pods() {
+		present[p.Name] = len(p.Finalizers) > 0
+	}
+	for name, r := range js.pods {
+		if (r.failed || r.succeeded) && !r.inRecord && !present[name] {
+			r.inRecord = true
+		}
+	}
 }
 
 // batch returns the pods seen finishing since the last status write.
