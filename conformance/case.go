@@ -1,0 +1,191 @@
+package conformance
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jobsim/jobsim/conformance/reference"
+	"github.com/jobsim/jobsim/manifest"
+	batchv1 "k8s.io/api/batch/v1"
+)
+
+// DefaultTolerance is how far apart the two sides' times (startTime,
+// completionTime, condition transitions) may be: the real controller
+// stores times to the second and its clock runs on the wall clock's
+// schedule, so the same instant can read a second or two apart.
+const DefaultTolerance = 2 * time.Second
+
+// Case is a scenario file prepared for both sides.
+type Case struct {
+	// Name is the file's base name without its extension.
+	Name string
+	// File is the path it was read from.
+	File string
+	// Scenario is the file as jobsim reads it.
+	Scenario *manifest.Scenario
+	// Known, if not empty, says the case shows a known difference between
+	// jobsim and Kubernetes: the suite reports its diff but does not fail.
+	// It comes from a "# known: ..." comment line.
+	Known string
+	// Tolerance is how far apart times may be; from a "# tolerance: 5s"
+	// comment line, else DefaultTolerance.
+	Tolerance time.Duration
+}
+
+// LoadCase reads a scenario file (SCENARIO.md's format, kind: Scenario)
+// and its conformance notes, comment lines at its top:
+//
+//	# known: jobsim reports active 1 where v1.35.4 writes 0 (docs/fidelity.md)
+//	# tolerance: 5s
+//
+// It refuses what the reference cannot run: random runs (their draws are
+// jobsim's own), ttlSecondsAfterFinished (no TTL controller runs), nodes
+// and faults.
+func LoadCase(path string) (*Case, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCase(path, data)
+}
+
+// ParseCase is LoadCase on data already read; path names it and locates
+// the manifests it refers to.
+func ParseCase(path string, data []byte) (*Case, error) {
+	c := &Case{
+		Name:      strings.TrimSuffix(filepath.Base(path), filepath.Ext(path)),
+		File:      path,
+		Tolerance: DefaultTolerance,
+	}
+	if err := c.readNotes(data); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	s, err := manifest.Parse(path, data, manifest.Options{})
+	if err != nil {
+		return nil, err
+	}
+	if !s.IsScenario {
+		return nil, fmt.Errorf("%s: not a scenario (kind: Scenario)", path)
+	}
+	c.Scenario = s
+	if err := c.check(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return c, nil
+}
+
+func (c *Case) readNotes(data []byte) error {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" {
+			continue
+		}
+		if !strings.HasPrefix(line, "#") {
+			break
+		}
+		key, value, ok := strings.Cut(strings.TrimSpace(strings.TrimPrefix(line, "#")), ":")
+		if !ok {
+			continue
+		}
+		value = strings.TrimSpace(value)
+		switch strings.TrimSpace(key) {
+		case "known":
+			if c.Known != "" {
+				c.Known += " "
+			}
+			c.Known += value
+		case "tolerance":
+			d, err := time.ParseDuration(value)
+			if err != nil || d < 0 {
+				return fmt.Errorf("tolerance: %q is not a duration", value)
+			}
+			c.Tolerance = d
+		}
+	}
+	return sc.Err()
+}
+
+func (c *Case) check() error {
+	s := c.Scenario
+	if len(s.Nodes) > 0 || len(s.Faults) > 0 {
+		return fmt.Errorf("nodes and faults are not supported by the conformance harness")
+	}
+	for i, j := range s.Jobs {
+		if j.Pods.Random != nil {
+			return fmt.Errorf("jobs[%d].pods.random: not supported by the conformance harness (the reference cannot draw jobsim's numbers); script the runs", i)
+		}
+		if j.Manifest.Object.Spec.TTLSecondsAfterFinished != nil {
+			return fmt.Errorf("jobs[%d]: ttlSecondsAfterFinished is not supported by the conformance harness (no TTL-after-finished controller runs)", i)
+		}
+		for k, a := range j.Actions {
+			if a.TTLAfterFinished != nil {
+				return fmt.Errorf("jobs[%d].actions[%d]: ttlSecondsAfterFinished is not supported by the conformance harness", i, k)
+			}
+		}
+	}
+	return nil
+}
+
+// Reference returns the scenario in the reference runner's terms.
+func (c *Case) Reference() reference.Scenario {
+	s := c.Scenario
+	out := reference.Scenario{Start: s.Start}
+	for _, sj := range s.Jobs {
+		j := reference.Job{
+			Object:   sj.Manifest.Object.DeepCopy(),
+			At:       sj.At,
+			Behavior: sj.Pods.Behavior(sj.Manifest.Job.Spec.Template),
+		}
+		for _, a := range sj.Actions {
+			j.Actions = append(j.Actions, reference.Action{At: a.At, Delete: a.Delete, Edit: editFor(a)})
+		}
+		out.Jobs = append(out.Jobs, j)
+	}
+	return out
+}
+
+// editFor turns a scenario action into an edit of a batch/v1 spec.
+func editFor(a manifest.Action) func(*batchv1.JobSpec) {
+	return func(s *batchv1.JobSpec) {
+		i32 := func(n int) *int32 { v := int32(n); return &v }
+		if a.Suspend != nil {
+			s.Suspend = a.Suspend
+		}
+		if a.Parallelism != nil {
+			s.Parallelism = i32(*a.Parallelism)
+		}
+		if a.Completions != nil {
+			s.Completions = i32(*a.Completions)
+		}
+		if a.ActiveDeadline != nil {
+			v := int64(*a.ActiveDeadline / time.Second)
+			s.ActiveDeadlineSeconds = &v
+		}
+		if a.BackoffLimit != nil {
+			s.BackoffLimit = i32(*a.BackoffLimit)
+		}
+		if a.MaxFailedIndexes != nil {
+			s.MaxFailedIndexes = i32(*a.MaxFailedIndexes)
+		}
+		if a.PodReplacementPolicy != nil {
+			p := batchv1.PodReplacementPolicy(*a.PodReplacementPolicy)
+			s.PodReplacementPolicy = &p
+		}
+		if a.CompletionMode != nil {
+			m := batchv1.CompletionMode(*a.CompletionMode)
+			s.CompletionMode = &m
+		}
+		if a.BackoffLimitPerIndex != nil {
+			s.BackoffLimitPerIndex = i32(*a.BackoffLimitPerIndex)
+		}
+		if a.ManagedBy != nil {
+			s.ManagedBy = a.ManagedBy
+		}
+	}
+}

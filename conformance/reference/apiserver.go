@@ -1,0 +1,630 @@
+package reference
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/strategicpatch"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/apimachinery/pkg/watch"
+	k8stesting "k8s.io/client-go/testing"
+	"k8s.io/kubernetes/pkg/api/legacyscheme"
+	batchapi "k8s.io/kubernetes/pkg/apis/batch"
+	_ "k8s.io/kubernetes/pkg/apis/batch/install" // batch/v1 conversion and defaults
+	_ "k8s.io/kubernetes/pkg/apis/core/install"  // v1 conversion and defaults
+	jobregistry "k8s.io/kubernetes/pkg/registry/batch/job"
+)
+
+var (
+	podsResource   = schema.GroupResource{Resource: "pods"}
+	jobsResource   = schema.GroupResource{Group: "batch", Resource: "jobs"}
+	generatedChars = []byte("bcdfghjklmnpqrstvwxz2456789") // k8s.io/apimachinery/pkg/util/rand
+)
+
+// maxGeneratedNameLength is how much of generateName the API server keeps
+// (k8s.io/apiserver/pkg/storage/names).
+const maxGeneratedNameLength = 58
+
+// apiServer is an in-memory stand-in for kube-apiserver and etcd in front
+// of the client-go fake clientset. The fake's own object tracker never
+// sets resourceVersion, has no generateName, finalizers, graceful deletion
+// or status subresource, and its watches panic past 100 undelivered
+// events; this type replaces it for pods and jobs:
+//
+//   - every write gets the next resourceVersion, and an update whose
+//     resourceVersion is stale fails with a Conflict;
+//   - generateName gets five random characters, every object a UID and a
+//     creationTimestamp;
+//   - every object is stored through a JSON round trip, so that times keep
+//     the 1 s precision etcd gives metav1.Time;
+//   - Jobs are created and updated through the batch registry strategy
+//     (defaulting, selector generation, validation, generation) and their
+//     status through the status strategy and its validation;
+//   - pods are deleted gracefully (deletionTimestamp = now + grace, 0 for
+//     unscheduled or terminal pods) and removed only once they have no
+//     finalizers and a zero grace period, as the generic registry does;
+//   - watches replay from a resourceVersion and buffer without bound.
+type apiServer struct {
+	clk *virtualClock
+	act *activity
+
+	mu      sync.Mutex
+	rv      uint64
+	uidSeq  uint64
+	seed    uint64
+	rnd     *rand.Rand
+	objs    map[string]runtime.Object // "pods/ns/name" or "jobs/ns/name"
+	log     []logEntry
+	watches []*watcher
+	gate    sync.RWMutex // held while the world's changes of an instant are made
+
+	created  map[types.UID]time.Time // exact virtual creation time
+	ordinals map[types.UID]int       // a pod's creation ordinal within its job
+	perOwner map[types.UID]int       // pods created per owner UID
+	lastJob  map[string]*batchv1.Job // last stored version of every job, deleted ones too
+	rejected []string                // writes refused, for diagnostics
+}
+
+type logEntry struct {
+	resource string
+	ev       watch.Event
+	rv       uint64
+}
+
+func newAPIServer(clk *virtualClock, act *activity, seed uint64) *apiServer {
+	return &apiServer{
+		clk:      clk,
+		act:      act,
+		seed:     seed,
+		rnd:      rand.New(rand.NewPCG(seed, 0x6a6f6273696d)),
+		objs:     map[string]runtime.Object{},
+		created:  map[types.UID]time.Time{},
+		ordinals: map[types.UID]int{},
+		perOwner: map[types.UID]int{},
+		lastJob:  map[string]*batchv1.Job{},
+	}
+}
+
+func objKey(resource, ns, name string) string { return resource + "/" + ns + "/" + name }
+
+// install puts the server in front of the fake clientset.
+func (s *apiServer) install(f *k8stesting.Fake) {
+	f.PrependReactor("*", "*", s.react)
+	f.PrependWatchReactor("*", s.reactWatch)
+}
+
+func (s *apiServer) react(action k8stesting.Action) (bool, runtime.Object, error) {
+	res := action.GetResource().Resource
+	switch res {
+	case "events":
+		// The controller's event recorder: accept and drop.
+		if a, ok := action.(interface{ GetObject() runtime.Object }); ok && a.GetObject() != nil {
+			return true, a.GetObject().DeepCopyObject(), nil
+		}
+		return true, &corev1.Event{}, nil
+	case "pods", "jobs":
+	default:
+		return true, nil, fmt.Errorf("reference API server: resource %q not supported", res)
+	}
+	ns := action.GetNamespace()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch action.GetVerb() {
+	case "get":
+		name := action.(k8stesting.GetAction).GetName()
+		obj, ok := s.objs[objKey(res, ns, name)]
+		if !ok {
+			return true, nil, apierrors.NewNotFound(groupResource(res), name)
+		}
+		return true, obj.DeepCopyObject(), nil
+	case "list":
+		return true, s.list(res, ns, action.(k8stesting.ListAction).GetListRestrictions().Labels), nil
+	case "create":
+		obj, err := s.create(res, ns, action.(k8stesting.CreateAction).GetObject().DeepCopyObject())
+		return true, obj, err
+	case "update":
+		obj, err := s.update(res, action.GetSubresource(), action.(k8stesting.UpdateAction).GetObject().DeepCopyObject())
+		return true, obj, err
+	case "patch":
+		a := action.(k8stesting.PatchAction)
+		obj, err := s.patch(res, ns, a.GetName(), a.GetPatchType(), a.GetPatch())
+		return true, obj, err
+	case "delete":
+		a := action.(k8stesting.DeleteAction)
+		opts := a.GetDeleteOptions()
+		err := s.delete(res, ns, a.GetName(), &opts)
+		return true, nil, err
+	}
+	return true, nil, fmt.Errorf("reference API server: %s %s not supported", action.GetVerb(), res)
+}
+
+func groupResource(res string) schema.GroupResource {
+	if res == "jobs" {
+		return jobsResource
+	}
+	return podsResource
+}
+
+func (s *apiServer) list(res, ns string, sel labels.Selector) runtime.Object {
+	var keys []string
+	for k, o := range s.objs {
+		m := metaOf(o)
+		if groupResourceOf(o) != res || (ns != "" && m.Namespace != ns) {
+			continue
+		}
+		if sel != nil && !sel.Matches(labels.Set(m.Labels)) {
+			continue
+		}
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	rv := strconv.FormatUint(s.rv, 10)
+	if res == "jobs" {
+		l := &batchv1.JobList{ListMeta: metav1.ListMeta{ResourceVersion: rv}}
+		for _, k := range keys {
+			l.Items = append(l.Items, *s.objs[k].(*batchv1.Job).DeepCopy())
+		}
+		return l
+	}
+	l := &corev1.PodList{ListMeta: metav1.ListMeta{ResourceVersion: rv}}
+	for _, k := range keys {
+		l.Items = append(l.Items, *s.objs[k].(*corev1.Pod).DeepCopy())
+	}
+	return l
+}
+
+func groupResourceOf(o runtime.Object) string {
+	if _, ok := o.(*batchv1.Job); ok {
+		return "jobs"
+	}
+	return "pods"
+}
+
+func metaOf(o runtime.Object) *metav1.ObjectMeta {
+	switch v := o.(type) {
+	case *batchv1.Job:
+		return &v.ObjectMeta
+	case *corev1.Pod:
+		return &v.ObjectMeta
+	}
+	panic(fmt.Sprintf("reference API server: unexpected object %T", o))
+}
+
+// roundTrip stores o as etcd would: through its JSON encoding, which
+// keeps metav1.Time to the second.
+func roundTrip[T runtime.Object](o T) T {
+	data, err := json.Marshal(o)
+	if err != nil {
+		panic(err)
+	}
+	out := o.DeepCopyObject().(T)
+	// Unmarshal into a zeroed value of the same type.
+	switch v := any(out).(type) {
+	case *batchv1.Job:
+		*v = batchv1.Job{}
+	case *corev1.Pod:
+		*v = corev1.Pod{}
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
+// store writes o with the next resourceVersion and tells the watchers.
+func (s *apiServer) store(res string, o runtime.Object, typ watch.EventType) runtime.Object {
+	s.rv++
+	m := metaOf(o)
+	m.ResourceVersion = strconv.FormatUint(s.rv, 10)
+	o = roundTrip(o)
+	k := objKey(res, m.Namespace, m.Name)
+	if typ == watch.Deleted {
+		delete(s.objs, k)
+	} else {
+		s.objs[k] = o
+	}
+	if j, ok := o.(*batchv1.Job); ok {
+		s.lastJob[m.Namespace+"/"+m.Name] = j
+	}
+	s.emit(res, watch.Event{Type: typ, Object: o})
+	return o.DeepCopyObject()
+}
+
+func (s *apiServer) emit(res string, ev watch.Event) {
+	s.log = append(s.log, logEntry{resource: res, ev: ev, rv: s.rv})
+	live := s.watches[:0]
+	for _, w := range s.watches {
+		if w.stopped() {
+			continue
+		}
+		live = append(live, w)
+		if w.matches(res, ev.Object) {
+			s.act.events.Add(1)
+			w.push(watch.Event{Type: ev.Type, Object: ev.Object.DeepCopyObject()})
+		}
+	}
+	s.watches = live
+}
+
+func (s *apiServer) newUID() types.UID {
+	s.uidSeq++
+	a := s.rnd.Uint64()
+	return types.UID(fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x", uint32(a>>32), uint16(a>>16), uint16(a)&0xfff,
+		uint16(s.uidSeq>>48)&0x3fff|0x8000, s.uidSeq&0xffffffffffff))
+}
+
+func (s *apiServer) generateName(res, ns, prefix string) string {
+	if len(prefix) > maxGeneratedNameLength {
+		prefix = prefix[:maxGeneratedNameLength]
+	}
+	for {
+		b := make([]byte, 5)
+		for i := range b {
+			b[i] = generatedChars[s.rnd.IntN(len(generatedChars))]
+		}
+		name := prefix + string(b)
+		if _, taken := s.objs[objKey(res, ns, name)]; !taken {
+			return name
+		}
+	}
+}
+
+func (s *apiServer) create(res, ns string, o runtime.Object) (runtime.Object, error) {
+	m := metaOf(o)
+	if m.Namespace == "" {
+		m.Namespace = ns
+	}
+	if m.Name == "" && m.GenerateName != "" {
+		m.Name = s.generateName(res, m.Namespace, m.GenerateName)
+	}
+	if _, taken := s.objs[objKey(res, m.Namespace, m.Name)]; taken {
+		return nil, apierrors.NewAlreadyExists(groupResource(res), m.Name)
+	}
+	now := s.clk.Now()
+	m.UID = s.newUID()
+	m.CreationTimestamp = metav1.NewTime(now)
+	m.ResourceVersion = ""
+	m.DeletionTimestamp = nil
+	m.DeletionGracePeriodSeconds = nil
+	switch v := o.(type) {
+	case *batchv1.Job:
+		out, err := prepareJobCreate(v)
+		if err != nil {
+			s.rejected = append(s.rejected, fmt.Sprintf("create job %s: %v", m.Name, err))
+			return nil, err
+		}
+		o = out
+	case *corev1.Pod:
+		legacyscheme.Scheme.Default(v)
+		v.Generation = 1
+		v.Status = corev1.PodStatus{Phase: corev1.PodPending}
+		if ref := metav1.GetControllerOf(v); ref != nil {
+			s.ordinals[v.UID] = s.perOwner[ref.UID]
+			s.perOwner[ref.UID]++
+		}
+	}
+	s.created[m.UID] = now
+	return s.store(res, o, watch.Added), nil
+}
+
+// prepareJobCreate applies what the API server does to a created Job:
+// the batch/v1 defaults, then the registry strategy's PrepareForCreate
+// (selector and template labels from the UID, generation 1, status
+// cleared) and its validation.
+func prepareJobCreate(j *batchv1.Job) (*batchv1.Job, error) {
+	legacyscheme.Scheme.Default(j)
+	var in batchapi.Job
+	if err := legacyscheme.Scheme.Convert(j, &in, nil); err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	jobregistry.Strategy.PrepareForCreate(ctx, &in)
+	if errs := jobregistry.Strategy.Validate(ctx, &in); len(errs) > 0 {
+		return nil, apierrors.NewInvalid(schema.GroupKind{Group: "batch", Kind: "Job"}, j.Name, errs)
+	}
+	var out batchv1.Job
+	if err := legacyscheme.Scheme.Convert(&in, &out, nil); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// prepareJobUpdate applies the registry's update strategy (spec) or status
+// strategy (status) and its validation.
+func prepareJobUpdate(next, old *batchv1.Job, status bool) (*batchv1.Job, error) {
+	legacyscheme.Scheme.Default(next)
+	var in, oldIn batchapi.Job
+	if err := legacyscheme.Scheme.Convert(next, &in, nil); err != nil {
+		return nil, err
+	}
+	if err := legacyscheme.Scheme.Convert(old, &oldIn, nil); err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	var errs field.ErrorList
+	if status {
+		jobregistry.StatusStrategy.PrepareForUpdate(ctx, &in, &oldIn)
+		errs = jobregistry.StatusStrategy.ValidateUpdate(ctx, &in, &oldIn)
+	} else {
+		jobregistry.Strategy.PrepareForUpdate(ctx, &in, &oldIn)
+		errs = jobregistry.Strategy.ValidateUpdate(ctx, &in, &oldIn)
+	}
+	if len(errs) > 0 {
+		return nil, apierrors.NewInvalid(schema.GroupKind{Group: "batch", Kind: "Job"}, next.Name, errs)
+	}
+	var out batchv1.Job
+	if err := legacyscheme.Scheme.Convert(&in, &out, nil); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func (s *apiServer) update(res, sub string, o runtime.Object) (runtime.Object, error) {
+	m := metaOf(o)
+	k := objKey(res, m.Namespace, m.Name)
+	cur, ok := s.objs[k]
+	if !ok {
+		return nil, apierrors.NewNotFound(groupResource(res), m.Name)
+	}
+	cm := metaOf(cur)
+	if m.ResourceVersion != "" && m.ResourceVersion != cm.ResourceVersion {
+		return nil, apierrors.NewConflict(groupResource(res), m.Name,
+			fmt.Errorf("the object has been modified; please apply your changes to the latest version and try again"))
+	}
+	switch v := o.(type) {
+	case *batchv1.Job:
+		old := cur.(*batchv1.Job)
+		keepServerMeta(&v.ObjectMeta, &old.ObjectMeta, sub == "status")
+		out, err := prepareJobUpdate(v, old, sub == "status")
+		if err != nil {
+			s.rejected = append(s.rejected, fmt.Sprintf("%s: update job %s %s: %v", s.clk.Now().Format(time.TimeOnly), m.Name, sub, err))
+			return nil, err
+		}
+		return s.write(res, out, cur), nil
+	case *corev1.Pod:
+		old := cur.(*corev1.Pod)
+		keepServerMeta(&v.ObjectMeta, &old.ObjectMeta, sub == "status")
+		if sub == "status" {
+			v.Spec = old.Spec
+		} else {
+			v.Status = old.Status
+		}
+		return s.write(res, v, cur), nil
+	}
+	return nil, fmt.Errorf("reference API server: update of %T", o)
+}
+
+// keepServerMeta keeps the metadata a client cannot change; a status
+// update keeps all of it.
+func keepServerMeta(m, old *metav1.ObjectMeta, status bool) {
+	if status {
+		rv := m.ResourceVersion
+		*m = *old.DeepCopy()
+		m.ResourceVersion = rv
+		return
+	}
+	m.UID = old.UID
+	m.CreationTimestamp = old.CreationTimestamp
+	m.DeletionTimestamp = old.DeletionTimestamp
+	m.DeletionGracePeriodSeconds = old.DeletionGracePeriodSeconds
+	m.Generation = old.Generation
+}
+
+// write stores an updated object, or removes it when the update clears
+// the last finalizer of an object being deleted with no grace period left
+// (the generic registry's ShouldDeleteDuringUpdate).
+func (s *apiServer) write(res string, o, old runtime.Object) runtime.Object {
+	m, om := metaOf(o), metaOf(old)
+	if len(m.Finalizers) == 0 && om.DeletionTimestamp != nil &&
+		(om.DeletionGracePeriodSeconds == nil || *om.DeletionGracePeriodSeconds == 0) {
+		return s.store(res, o, watch.Deleted)
+	}
+	return s.store(res, o, watch.Modified)
+}
+
+func (s *apiServer) patch(res, ns, name string, pt types.PatchType, data []byte) (runtime.Object, error) {
+	k := objKey(res, ns, name)
+	cur, ok := s.objs[k]
+	if !ok {
+		return nil, apierrors.NewNotFound(groupResource(res), name)
+	}
+	orig, err := json.Marshal(cur)
+	if err != nil {
+		return nil, err
+	}
+	var patched []byte
+	switch pt {
+	case types.StrategicMergePatchType:
+		var schemaObj any = &corev1.Pod{}
+		if res == "jobs" {
+			schemaObj = &batchv1.Job{}
+		}
+		patched, err = strategicpatch.StrategicMergePatch(orig, data, schemaObj)
+	case types.MergePatchType:
+		patched, err = jsonpatch.MergePatch(orig, data)
+	case types.JSONPatchType:
+		var p jsonpatch.Patch
+		if p, err = jsonpatch.DecodePatch(data); err == nil {
+			patched, err = p.Apply(orig)
+		}
+	default:
+		err = fmt.Errorf("patch type %s not supported", pt)
+	}
+	if err != nil {
+		return nil, apierrors.NewBadRequest(err.Error())
+	}
+	next := cur.DeepCopyObject()
+	switch v := next.(type) {
+	case *batchv1.Job:
+		*v = batchv1.Job{}
+	case *corev1.Pod:
+		*v = corev1.Pod{}
+	}
+	if err := json.Unmarshal(patched, next); err != nil {
+		return nil, apierrors.NewBadRequest(err.Error())
+	}
+	metaOf(next).ResourceVersion = ""
+	return s.update(res, "", next)
+}
+
+// delete deletes an object as the generic registry does. Jobs are deleted
+// at once (the caller does the garbage collector's work); pods gracefully.
+func (s *apiServer) delete(res, ns, name string, opts *metav1.DeleteOptions) error {
+	k := objKey(res, ns, name)
+	cur, ok := s.objs[k]
+	if !ok {
+		return apierrors.NewNotFound(groupResource(res), name)
+	}
+	if opts != nil && opts.Preconditions != nil && opts.Preconditions.UID != nil && *opts.Preconditions.UID != metaOf(cur).UID {
+		return apierrors.NewConflict(groupResource(res), name, fmt.Errorf("precondition failed: UID in precondition: %v, UID in object meta: %v", *opts.Preconditions.UID, metaOf(cur).UID))
+	}
+	if res == "jobs" {
+		s.store(res, cur.DeepCopyObject(), watch.Deleted)
+		return nil
+	}
+	pod := cur.(*corev1.Pod).DeepCopy()
+	now := s.clk.Now()
+	if pod.DeletionTimestamp != nil {
+		// rest.BeforeDelete: an object being deleted may only get a
+		// shorter grace period.
+		g := pod.DeletionGracePeriodSeconds
+		if g == nil || *g == 0 {
+			if len(pod.Finalizers) == 0 {
+				s.store(res, pod, watch.Deleted)
+			}
+			return nil
+		}
+		if opts == nil || opts.GracePeriodSeconds == nil || *opts.GracePeriodSeconds >= *g {
+			return nil
+		}
+		period := *opts.GracePeriodSeconds
+		ts := metav1.NewTime(pod.DeletionTimestamp.Add(-time.Duration(*g) * time.Second).Add(time.Duration(period) * time.Second))
+		pod.DeletionTimestamp = &ts
+		pod.DeletionGracePeriodSeconds = &period
+		if period == 0 && len(pod.Finalizers) == 0 {
+			s.store(res, pod, watch.Deleted)
+			return nil
+		}
+		s.store(res, pod, watch.Modified)
+		return nil
+	}
+	// podStrategy.CheckGracefulDelete.
+	var period int64
+	switch {
+	case opts != nil && opts.GracePeriodSeconds != nil:
+		period = *opts.GracePeriodSeconds
+	case pod.Spec.TerminationGracePeriodSeconds != nil:
+		period = *pod.Spec.TerminationGracePeriodSeconds
+	}
+	if pod.Spec.NodeName == "" || pod.Status.Phase == corev1.PodFailed || pod.Status.Phase == corev1.PodSucceeded {
+		period = 0
+	}
+	if period < 0 {
+		period = 1
+	}
+	if period == 0 && len(pod.Finalizers) == 0 {
+		s.store(res, pod, watch.Deleted)
+		return nil
+	}
+	ts := metav1.NewTime(now.Add(time.Duration(period) * time.Second))
+	pod.DeletionTimestamp = &ts
+	pod.DeletionGracePeriodSeconds = &period
+	s.store(res, pod, watch.Modified)
+	return nil
+}
+
+// mutatePod changes a pod as the kubelet (or another control-plane
+// component) does through the API, without conflicts. It reports whether
+// the pod still existed.
+func (s *apiServer) mutatePod(ns, name string, uid types.UID, f func(p *corev1.Pod)) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.objs[objKey("pods", ns, name)]
+	if !ok || metaOf(cur).UID != uid {
+		return false
+	}
+	p := cur.(*corev1.Pod).DeepCopy()
+	f(p)
+	s.write("pods", p, cur)
+	return true
+}
+
+// deletePod deletes a pod, as the kubelet, the eviction API or the
+// garbage collector do.
+func (s *apiServer) deletePod(ns, name string, uid types.UID, grace *int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_ = s.delete("pods", ns, name, &metav1.DeleteOptions{GracePeriodSeconds: grace, Preconditions: &metav1.Preconditions{UID: &uid}})
+}
+
+func (s *apiServer) createdAt(uid types.UID) time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.created[uid]
+}
+
+func (s *apiServer) ordinal(uid types.UID) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ordinals[uid]
+}
+
+// snapshot returns the stored pods and the last version of every job.
+func (s *apiServer) snapshot() (map[string]*batchv1.Job, []*corev1.Pod, map[types.UID]int, []string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	jobs := map[string]*batchv1.Job{}
+	for k, j := range s.lastJob {
+		jobs[k] = j.DeepCopy()
+	}
+	var pods []*corev1.Pod
+	for _, o := range s.objs {
+		if p, ok := o.(*corev1.Pod); ok {
+			pods = append(pods, p.DeepCopy())
+		}
+	}
+	slices.SortFunc(pods, func(a, b *corev1.Pod) int {
+		return compareRV(a.ResourceVersion, b.ResourceVersion)
+	})
+	counts := map[types.UID]int{}
+	for k, v := range s.perOwner {
+		counts[k] = v
+	}
+	return jobs, pods, counts, slices.Clone(s.rejected)
+}
+
+func compareRV(a, b string) int {
+	x, _ := strconv.ParseUint(a, 10, 64)
+	y, _ := strconv.ParseUint(b, 10, 64)
+	switch {
+	case x < y:
+		return -1
+	case x > y:
+		return 1
+	}
+	return 0
+}
+
+// jobExists reports whether a job is stored.
+func (s *apiServer) jobExists(ns, name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.objs[objKey("jobs", ns, name)]
+	return ok
+}

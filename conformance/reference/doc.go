@@ -1,0 +1,24 @@
+// Package reference runs the real Job controller of Kubernetes v1.35.4,
+// unmodified, on a scenario, in memory and on a fast virtual clock.
+//
+// The pieces around the controller stand in for a cluster:
+//
+//   - an API server in front of the client-go fake clientset (apiServer):
+//     resourceVersions and conflicts, generateName, UIDs, times stored to
+//     the second, the batch registry strategy for Job creation, updates
+//     and status updates (defaulting, selector generation, validation),
+//     graceful pod deletion with finalizers, and unbounded watches;
+//   - shared informers over that clientset, as kube-controller-manager
+//     has;
+//   - a scripted kubelet (and scheduler) that binds and starts every pod
+//     at once and plays the scenario's container runs: exit codes,
+//     OnFailure restarts with CrashLoopBackOff, disruptions, and graceful
+//     termination with exit codes 143 and 137;
+//   - a virtual clock, injected into the controller (see
+//     newControllerWithClock), its work queues and the kubelet, that runs
+//     Options.Speed times faster than the wall clock while the cluster is
+//     quiet and stands still while a watch event or a sync is in flight.
+//
+// [Run] plays a [Scenario] and returns the [Result]: the jobs and pods at
+// the end. It leaves no goroutine behind.
+package reference
