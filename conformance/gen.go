@@ -1,9 +1,11 @@
 package conformance
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -21,6 +23,11 @@ type Draft struct {
 type DraftJob struct {
 	// Name is metadata.name.
 	Name string
+	// At is when it is submitted, in seconds after the start.
+	At int
+	// External sets managedBy to a controller other than the built-in
+	// one, which then leaves the job alone.
+	External bool
 	// Indexed selects completionMode Indexed.
 	Indexed bool
 	// Completions is spec.completions; nil is work-queue mode (NonIndexed
@@ -54,14 +61,19 @@ type DraftJob struct {
 }
 
 // DraftRule is a podFailurePolicy rule: on exit codes (Operator In or
-// NotIn Codes) or on the DisruptionTarget condition (Operator "").
+// NotIn Codes) or on a pod condition (Operator "").
 type DraftRule struct {
 	// Action is FailJob, FailIndex, Ignore or Count.
 	Action string
-	// Operator is In, NotIn, or "" for the DisruptionTarget condition.
+	// Operator is In, NotIn, or "" for a pod condition.
 	Operator string
 	// Codes are the exit codes, increasing.
 	Codes []int
+	// Condition is the pod condition's type when Operator is "";
+	// "" means DisruptionTarget.
+	Condition string
+	// Status is the condition's status; "" leaves it to its default, True.
+	Status string
 }
 
 // DraftSuccessRule is a successPolicy rule; nil fields are unset.
@@ -88,12 +100,15 @@ type DraftRun struct {
 
 // DraftAction is an edit or the deletion of a job at a time (seconds).
 type DraftAction struct {
-	At             int
-	Suspend        *bool
-	Parallelism    *int
-	ActiveDeadline *int
-	BackoffLimit   *int
-	Delete         bool
+	At               int
+	Suspend          *bool
+	Parallelism      *int
+	Completions      *int // Indexed only, always with the same Parallelism
+	ActiveDeadline   *int
+	BackoffLimit     *int
+	MaxFailedIndexes *int
+	Replacement      string // podReplacementPolicy; "" leaves it
+	Delete           bool
 }
 
 func pint(n int) *int { return &n }
@@ -109,6 +124,12 @@ func Generate(r *rand.Rand) Draft {
 	needUntil := false
 	for i := range n {
 		j, forever := generateJob(r, fmt.Sprintf("job%d", i))
+		if i > 0 || r.IntN(10) == 0 {
+			j.At = r.IntN(30)
+			for k := range j.Actions {
+				j.Actions[k].At += j.At
+			}
+		}
 		needUntil = needUntil || forever
 		d.Jobs = append(d.Jobs, j)
 	}
@@ -122,6 +143,9 @@ func generateJob(r *rand.Rand, name string) (DraftJob, bool) {
 	j := DraftJob{Name: name, Indexed: r.IntN(2) == 0, Runs: map[int][]DraftRun{}}
 	chance := func(n int) bool { return r.IntN(100) < n }
 	c := 1 + r.IntN(5)
+	if chance(10) {
+		c = 6 + r.IntN(11) // enough pods for the orderings of many
+	}
 	if !j.Indexed && chance(12) {
 		j.Parallelism = pint(1 + r.IntN(3)) // work queue
 	} else {
@@ -164,6 +188,7 @@ func generateJob(r *rand.Rand, name string) (DraftJob, bool) {
 		j.Grace = pint(r.IntN(21))
 	}
 	j.Suspend = chance(8)
+	j.External = chance(2)
 
 	failP := []int{0, 10, 30, 60, 100}[r.IntN(5)]
 	j.Default = generateRun(r, failP, false)
@@ -229,7 +254,17 @@ func generateRules(r *rand.Rand, perIndex bool) []DraftRule {
 	for i := range rules {
 		rule := DraftRule{Action: actions[r.IntN(len(actions))]}
 		if r.IntN(3) == 0 {
-			rule.Operator = "" // DisruptionTarget
+			rule.Operator = "" // a pod condition
+			switch r.IntN(6) {
+			case 0:
+				// Every failed pod has Ready=False: the rule matches
+				// them all.
+				rule.Condition, rule.Status = "Ready", "False"
+			case 1:
+				rule.Condition, rule.Status = "ContainersReady", []string{"False", "Unknown"}[r.IntN(2)]
+			case 2:
+				rule.Status = "False" // DisruptionTarget=False: never set
+			}
 		} else {
 			rule.Operator = []string{"In", "In", "NotIn"}[r.IntN(3)]
 			pool := []int{1, 2, 3, 5, 42}
@@ -271,7 +306,7 @@ func generateActions(r *rand.Rand, j DraftJob) []DraftAction {
 	at := 0
 	for range 1 + r.IntN(2) {
 		at += 3 + r.IntN(40)
-		switch r.IntN(9) {
+		switch r.IntN(12) {
 		case 0, 1:
 			as = append(as, DraftAction{At: at, Suspend: new(bool)})
 			*as[len(as)-1].Suspend = true
@@ -293,6 +328,18 @@ func generateActions(r *rand.Rand, j DraftJob) []DraftAction {
 		case 8:
 			as = append(as, DraftAction{At: at, Suspend: new(bool)})
 			*as[len(as)-1].Suspend = true
+		case 9:
+			if j.Indexed {
+				// Elastic Indexed: completions and parallelism in tandem.
+				n := r.IntN(*j.Completions + 3)
+				as = append(as, DraftAction{At: at, Completions: pint(n), Parallelism: pint(n)})
+			}
+		case 10:
+			if j.BackoffLimitPerIndex != nil {
+				as = append(as, DraftAction{At: at, MaxFailedIndexes: pint(r.IntN(*j.Completions + 1))})
+			}
+		case 11:
+			as = append(as, DraftAction{At: at, Replacement: []string{"Failed", "TerminatingOrFailed"}[r.IntN(2)]})
 		}
 	}
 	return as
@@ -324,11 +371,19 @@ func (j DraftJob) write(b *strings.Builder) {
 		fmt.Fprintf(b, format, args...)
 		b.WriteByte('\n')
 	}
-	w(2, "- job:")
+	if j.At > 0 {
+		w(2, "- at: %ds", j.At)
+		w(4, "job:")
+	} else {
+		w(2, "- job:")
+	}
 	w(6, "apiVersion: batch/v1")
 	w(6, "kind: Job")
 	w(6, "metadata: {name: %s}", j.Name)
 	w(6, "spec:")
+	if j.External {
+		w(8, "managedBy: example.com/other-controller")
+	}
 	if j.Indexed {
 		w(8, "completionMode: Indexed")
 	}
@@ -354,7 +409,11 @@ func (j DraftJob) write(b *strings.Builder) {
 		w(10, "rules:")
 		for _, r := range j.FailureRules {
 			if r.Operator == "" {
-				w(12, "- {action: %s, onPodConditions: [{type: DisruptionTarget}]}", r.Action)
+				cond := "type: " + cmp.Or(r.Condition, "DisruptionTarget")
+				if r.Status != "" {
+					cond += ", status: " + strconv.Quote(r.Status)
+				}
+				w(12, "- {action: %s, onPodConditions: [{%s}]}", r.Action, cond)
 				continue
 			}
 			codes := make([]string, len(r.Codes))
@@ -416,11 +475,20 @@ func (j DraftJob) write(b *strings.Builder) {
 			if a.Parallelism != nil {
 				parts = append(parts, fmt.Sprintf("parallelism: %d", *a.Parallelism))
 			}
+			if a.Completions != nil {
+				parts = append(parts, fmt.Sprintf("completions: %d", *a.Completions))
+			}
 			if a.ActiveDeadline != nil {
 				parts = append(parts, fmt.Sprintf("activeDeadlineSeconds: %d", *a.ActiveDeadline))
 			}
 			if a.BackoffLimit != nil {
 				parts = append(parts, fmt.Sprintf("backoffLimit: %d", *a.BackoffLimit))
+			}
+			if a.MaxFailedIndexes != nil {
+				parts = append(parts, fmt.Sprintf("maxFailedIndexes: %d", *a.MaxFailedIndexes))
+			}
+			if a.Replacement != "" {
+				parts = append(parts, "podReplacementPolicy: "+a.Replacement)
 			}
 			if a.Delete {
 				parts = append(parts, "delete: true")
@@ -464,7 +532,7 @@ func (d Draft) clone() Draft {
 		c.SuccessRules = slices.Clone(j.SuccessRules)
 		c.Actions = slices.Clone(j.Actions)
 		for k, a := range c.Actions {
-			for _, p := range []**int{&a.Parallelism, &a.ActiveDeadline, &a.BackoffLimit} {
+			for _, p := range []**int{&a.Parallelism, &a.Completions, &a.ActiveDeadline, &a.BackoffLimit, &a.MaxFailedIndexes} {
 				if *p != nil {
 					*p = pint(**p)
 				}
@@ -520,6 +588,17 @@ func (d Draft) Shrinks() []Draft {
 		job := func(f func(j *DraftJob)) { add(func(c *Draft) { f(&c.Jobs[ji]) }) }
 		for ai := range j.Actions {
 			job(func(j *DraftJob) { j.Actions = slices.Delete(j.Actions, ai, ai+1) })
+		}
+		if j.External {
+			job(func(j *DraftJob) { j.External = false })
+		}
+		if j.At > 0 {
+			job(func(j *DraftJob) {
+				for k := range j.Actions {
+					j.Actions[k].At -= j.At
+				}
+				j.At = 0
+			})
 		}
 		keys := make([]int, 0, len(j.Runs))
 		for k := range j.Runs {
