@@ -153,6 +153,12 @@ func generateJob(r *rand.Rand, name string) (DraftJob, bool) {
 		if chance(85) {
 			j.Parallelism = pint(1 + r.IntN(c+1))
 		}
+		switch {
+		case chance(3):
+			j.Completions = pint(0) // done at once
+		case chance(3):
+			j.Parallelism = pint(0) // nothing runs until an edit
+		}
 	}
 	j.OnFailure = chance(25)
 	if chance(75) {
@@ -170,7 +176,7 @@ func generateJob(r *rand.Rand, name string) (DraftJob, bool) {
 	if !j.OnFailure && chance(30) {
 		j.FailureRules = generateRules(r, j.BackoffLimitPerIndex != nil)
 	}
-	if j.Indexed && chance(25) {
+	if j.Indexed && *j.Completions > 0 && chance(25) {
 		j.SuccessRules = generateSuccess(r, *j.Completions)
 	}
 	switch {

@@ -565,6 +565,17 @@ func (s *apiServer) mutatePod(ns, name string, uid types.UID, f func(p *corev1.P
 	return true
 }
 
+// getPod returns a copy of a pod, or nil if it no longer exists.
+func (s *apiServer) getPod(ns, name string, uid types.UID) *corev1.Pod {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.objs[objKey("pods", ns, name)]
+	if !ok || metaOf(cur).UID != uid {
+		return nil
+	}
+	return cur.(*corev1.Pod).DeepCopy()
+}
+
 // deletePod deletes a pod, as the kubelet, the eviction API or the
 // garbage collector do.
 func (s *apiServer) deletePod(ns, name string, uid types.UID, grace *int64) {

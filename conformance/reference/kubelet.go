@@ -252,6 +252,13 @@ func (k *kubelet) runEnd(p *kpod, at time.Time) {
 			setCond(pod, corev1.DisruptionTarget, corev1.ConditionTrue, reason, disruptionMessage(reason), at)
 		})
 		k.api.deletePod(p.ns, p.name, p.uid, nil)
+		// The kubelet starts terminating the pod within the same instant,
+		// rather than when the deletion reaches it through its watch: the
+		// controller then sees the disruption and what follows at once
+		// from it together, as it sees every change of an instant.
+		if pod := k.api.getPod(p.ns, p.name, p.uid); pod != nil && pod.DeletionTimestamp != nil {
+			k.terminate(p, pod)
+		}
 		return
 	}
 	k.exit(p, p.run.ExitCode, at)
@@ -371,6 +378,10 @@ func (k *kubelet) terminate(p *kpod, pod *corev1.Pod) {
 		if end := p.started.Add(run.Duration); !end.After(at) {
 			at, code = end, run.ExitCode
 		}
+	}
+	if !at.After(now) {
+		k.exit(p, code, now)
+		return
 	}
 	k.schedule(p, at, func(p *kpod, at time.Time) { k.exit(p, code, at) })
 }
