@@ -134,6 +134,14 @@ func (c *Cluster) Now() time.Time { return c.eng.Now() }
 // Elapsed returns the virtual time passed since Config.Start.
 func (c *Cluster) Elapsed() time.Duration { return c.eng.Elapsed() }
 
+// stamp returns elapsed time d as the API server stores it: timestamps
+// (creationTimestamp, startTime, condition transitions, a container's
+// finishedAt) keep whole seconds, so the controller, which reads them back,
+// measures backoffs, deadlines and ages from the second they fall in.
+func (c *Cluster) stamp(d time.Duration) time.Duration {
+	return c.cfg.Start.Add(d).Truncate(time.Second).Sub(c.cfg.Start)
+}
+
 // Seed returns the cluster's seed.
 func (c *Cluster) Seed() uint64 { return c.cfg.Seed }
 

@@ -167,14 +167,14 @@ func (c *Cluster) gatherFinished(s *sync) (succeeded, failed int) {
 		}
 		switch {
 		case p.phase == PodSucceeded:
-			sc.succeededAt = append(sc.succeededAt, p.finishTime())
+			sc.succeededAt = append(sc.succeededAt, c.stamp(p.finishTime()))
 			succeeded++
 			p.newIndex = j.indexed() && j.idx.markSucceeded(p.index)
 			if p.newIndex {
 				s.statusDirty = true
 			}
 		case isFailed:
-			sc.failedAt = append(sc.failedAt, p.finishTime())
+			sc.failedAt = append(sc.failedAt, c.stamp(p.finishTime()))
 			if m.Counts {
 				failed++
 			}
@@ -222,10 +222,10 @@ func (c *Cluster) decideFinish(s *sync) {
 		case exceedsBackoffLimit(s.failed, limit) ||
 			(j.restartPolicy() == RestartOnFailure && pastBackoffLimitOnFailure(j.restarts, limit)):
 			s.finish = newCondition(JobFailureTarget, JobReasonBackoffLimitExceeded, "Job has reached the specified backoff limit", s.at)
-		case pastActiveDeadline(j.spec.ActiveDeadline, st.started, st.startTime, s.now, j.spec.Suspend):
+		case pastActiveDeadline(j.spec.ActiveDeadline, st.started, c.stamp(st.startTime), s.now, j.spec.Suspend):
 			s.finish = newCondition(JobFailureTarget, JobReasonDeadlineExceeded, "Job was active longer than specified deadline", s.at)
 		case j.spec.ActiveDeadline != nil && !j.spec.Suspend && st.started:
-			c.enqueue(j, *j.spec.ActiveDeadline-(s.now-st.startTime))
+			c.enqueue(j, *j.spec.ActiveDeadline-(s.now-c.stamp(st.startTime)))
 		}
 	}
 	if !j.indexed() {
@@ -421,20 +421,20 @@ func (c *Cluster) removalOrder(j *job, n int) []*pod {
 	var rm []*pod
 	left := pods
 	if j.indexed() {
-		rm, left = splitIndexExtras(pods, j.idx.completions)
+		rm, left = c.splitIndexExtras(pods, j.idx.completions)
 	}
 	if len(rm) < n {
 		if j.indexed() {
 			// Upstream sorts the pods by index, then with sort.Sort, whose
 			// order of equal pods depends on that input order only: the same
 			// algorithm here leaves them where upstream does.
-			sort.Sort(byActivePods(left))
+			sort.Sort(byActivePods{c, left})
 		} else {
 			slices.SortFunc(left, func(a, b *pod) int {
 				switch {
-				case deleteBefore(a.rank(), b.rank()):
+				case deleteBefore(c.rank(a), c.rank(b)):
 					return -1
-				case deleteBefore(b.rank(), a.rank()):
+				case deleteBefore(c.rank(b), c.rank(a)):
 					return 1
 				}
 				return 0
@@ -448,7 +448,7 @@ func (c *Cluster) removalOrder(j *job, n int) []*pod {
 // splitIndexExtras separates, from an Indexed job's active pods, those to
 // delete regardless of counts (no valid index, or not the best pod of its
 // index) from the rest (appendDuplicatedIndexPodsForRemoval).
-func splitIndexExtras(pods []*pod, completions int) (rm, left []*pod) {
+func (c *Cluster) splitIndexExtras(pods []*pod, completions int) (rm, left []*pod) {
 	sorted := slices.Clone(pods)
 	slices.SortStableFunc(sorted, func(a, b *pod) int { return a.index - b.index })
 	for i := 0; i < len(sorted); {
@@ -463,7 +463,7 @@ func splitIndexExtras(pods []*pod, completions int) (rm, left []*pod) {
 		case len(group) == 1:
 			left = append(left, group[0])
 		default:
-			sort.Sort(byActivePods(group))
+			sort.Sort(byActivePods{c, group})
 			rm = append(rm, group[:len(group)-1]...)
 			left = append(left, group[len(group)-1])
 		}
@@ -472,14 +472,15 @@ func splitIndexExtras(pods []*pod, completions int) (rm, left []*pod) {
 	return rm, left
 }
 
-func (p *pod) rank() podRank {
+// rank describes p for activePodsLess, its times as the API stores them.
+func (c *Cluster) rank(p *pod) podRank {
 	return podRank{
 		assigned:   p.bound,
 		phase:      p.phase,
 		ready:      p.ready,
-		readySince: p.readyAt,
+		readySince: c.stamp(p.readyAt),
 		restarts:   p.restarts,
-		created:    p.created,
+		created:    c.stamp(p.created),
 		seq:        p.seq,
 	}
 }

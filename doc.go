@@ -64,7 +64,16 @@
 // sleeps. The cluster starts at [Config.Start], by default the Unix epoch
 // (1970-01-01T00:00:00Z), and jumps from one event to the next. Every
 // timestamp the package reports (event times, conditions, startTime,
-// completionTime, container states) is virtual.
+// completionTime, container states) is virtual, and exact.
+//
+// The API server keeps timestamps to the second, and the controllers read
+// them back from it, so their decisions use whole seconds of the wall
+// clock: the pod-failure backoff (global and per index) is measured from
+// the second a pod finished in, the active deadline from the second of
+// startTime, the TTL from the second the job finished in, and the order
+// in which a scale-down deletes pods compares creation and readiness
+// times to the second. A pod failing at 2.5 s is replaced at 12 s, not
+// 12.5 s.
 //
 // Several things may happen at one instant. Changes in the world come
 // first (pod transitions such as a container exiting, and user actions

@@ -314,7 +314,9 @@ func ExampleScript() {
 
 // Random draws each container run from a stream keyed by the cluster's
 // seed, the job, the pod's key and the attempt: the same seed gives the
-// same history, and another seed another one.
+// same history, and another seed another one. The pod that fails at
+// 12.729 s is replaced at 22 s: the controller measures the 10 s pod-failure
+// backoff from the finish time the API stores, to the second (12 s).
 func ExampleRandom() {
 	simulate := func(seed uint64) (*jobsim.Cluster, *jobsim.JobHandle) {
 		c := jobsim.NewCluster(jobsim.Config{Seed: seed})
@@ -361,7 +363,7 @@ func ExampleRandom() {
 	// crawl-pffr2 started 0s      ran 23.29s  exit code 0
 	// crawl-cth6g started 0s      ran 12.729s exit code 1
 	// crawl-brnv6 started 0s      ran 49.526s exit code 0
-	// crawl-xcsrh started 22.729s ran 22.411s exit code 0
+	// crawl-xcsrh started 22s     ran 22.411s exit code 0
 	// seed 11: succeeded 4, failed 1, complete at 49.526s
 	// seed 11 again, same events: true
 	// seed 12: succeeded 4, failed 0, complete at 45.652s

@@ -66,8 +66,13 @@ func (c *Cluster) delayedPods(j *job) map[int]*pod {
 			continue
 		}
 		q, ok := d[ix]
-		if !ok || q.failureCount+q.ignoredCount <= p.failureCount+p.ignoredCount && p.finishTime() >= q.finishTime() {
-			if ok && q.failureCount+q.ignoredCount == p.failureCount+p.ignoredCount && p.finishTime() == q.finishTime() && p.seq < q.seq {
+		if !ok {
+			d[ix] = p
+			continue
+		}
+		pf, qf := c.stamp(p.finishTime()), c.stamp(q.finishTime())
+		if q.failureCount+q.ignoredCount <= p.failureCount+p.ignoredCount && pf >= qf {
+			if q.failureCount+q.ignoredCount == p.failureCount+p.ignoredCount && pf == qf && p.seq < q.seq {
 				continue // equal: keep the first (jobsim's deterministic choice)
 			}
 			d[ix] = p
@@ -78,12 +83,13 @@ func (c *Cluster) delayedPods(j *job) map[int]*pod {
 
 // indexBackoff returns how long index ix must still wait for a new pod:
 // the per-index backoff after its delayed pod's failures (failure count +
-// ignored count + 1), measured from that pod's finish time.
-func indexBackoff(delayed *pod, now time.Duration) time.Duration {
+// ignored count + 1), measured from that pod's finish time as the API
+// stores it.
+func (c *Cluster) indexBackoff(delayed *pod, now time.Duration) time.Duration {
 	if delayed == nil {
 		return 0
 	}
-	return remainingBackoff(delayed.failureCount+delayed.ignoredCount+1, delayed.finishTime(), now)
+	return remainingBackoff(delayed.failureCount+delayed.ignoredCount+1, c.stamp(delayed.finishTime()), now)
 }
 
 // creatableIndexes keeps, of the pending indexes chosen for creation, those
@@ -95,7 +101,7 @@ func (c *Cluster) creatableIndexes(j *job, pending []int, delayed map[int]*pod, 
 	defer func() { c.scratch.ready = ready[:0] }()
 	var wait time.Duration
 	for _, ix := range pending {
-		if w := indexBackoff(delayed[ix], now); w == 0 {
+		if w := c.indexBackoff(delayed[ix], now); w == 0 {
 			ready = append(ready, ix)
 		} else {
 			if wait == 0 || w < wait {

@@ -285,7 +285,9 @@ func (c *Cluster) scheduleTTL(j *job) {
 			finishedAt = cond.LastTransitionTime
 		}
 	}
-	at := finishedAt.Add(*ttl)
+	// The TTL controller reads the condition back from the API, to the
+	// second.
+	at := finishedAt.Truncate(time.Second).Add(*ttl)
 	if at.Before(c.eng.Now()) {
 		at = c.eng.Now()
 	}
@@ -344,7 +346,7 @@ func (c *Cluster) applyUpdate(j *job, old, next JobSpec) {
 	c.enqueue(j, 0)
 	if j.status.started && next.ActiveDeadline != nil &&
 		(old.ActiveDeadline == nil || *old.ActiveDeadline != *next.ActiveDeadline) {
-		c.enqueue(j, *next.ActiveDeadline-(c.eng.Elapsed()-j.status.startTime))
+		c.enqueue(j, *next.ActiveDeadline-(c.eng.Elapsed()-c.stamp(j.status.startTime)))
 	}
 }
 

@@ -180,10 +180,10 @@ type podRank struct {
 	assigned   bool
 	phase      PodPhase
 	ready      bool
-	readySince time.Duration
+	readySince time.Duration // as stored: whole seconds (Cluster.stamp)
 	restarts   int
-	created    time.Duration
-	seq        uint64 // creation order, to break ties deterministically
+	created    time.Duration // as stored: whole seconds (Cluster.stamp)
+	seq        uint64        // creation order, to break ties deterministically
 }
 
 var phaseOrdinal = map[PodPhase]int{PodPending: 0, PodUnknown: 1, PodRunning: 2}
@@ -192,8 +192,8 @@ var phaseOrdinal = map[PodPhase]int{PodPending: 0, PodUnknown: 1, PodRunning: 2}
 // of controller.ActivePods.Less: unassigned before assigned; Pending
 // before Unknown before Running; not ready before ready; ready for less
 // time before longer; more restarts before fewer; newer before older.
-// Times compare at the API's one-second precision. Pods equal in all of
-// that are neither less than the other.
+// The times are the API's, to the second (Cluster.rank stamps them). Pods
+// equal in all of that are neither less than the other.
 func activePodsLess(a, b podRank) bool {
 	if a.assigned != b.assigned {
 		return !a.assigned
@@ -204,14 +204,14 @@ func activePodsLess(a, b podRank) bool {
 	if a.ready != b.ready {
 		return !a.ready
 	}
-	if ra, rb := a.readySince.Truncate(time.Second), b.readySince.Truncate(time.Second); a.ready && ra != rb {
-		return ra > rb
+	if a.ready && a.readySince != b.readySince {
+		return a.readySince > b.readySince
 	}
 	if a.restarts != b.restarts {
 		return a.restarts > b.restarts
 	}
-	if ca, cb := a.created.Truncate(time.Second), b.created.Truncate(time.Second); ca != cb {
-		return ca > cb
+	if a.created != b.created {
+		return a.created > b.created
 	}
 	return false
 }
@@ -233,11 +233,16 @@ func deleteBefore(a, b podRank) bool {
 // byActivePods sorts pods as sort.Sort(controller.ActivePods(...)) does:
 // the same algorithm on the same order, so that equal pods end where
 // upstream leaves them.
-type byActivePods []*pod
+type byActivePods struct {
+	c    *Cluster
+	pods []*pod
+}
 
-func (s byActivePods) Len() int           { return len(s) }
-func (s byActivePods) Swap(i, j int)      { s[i], s[j] = s[j], s[i] }
-func (s byActivePods) Less(i, j int) bool { return activePodsLess(s[i].rank(), s[j].rank()) }
+func (s byActivePods) Len() int      { return len(s.pods) }
+func (s byActivePods) Swap(i, j int) { s.pods[i], s.pods[j] = s.pods[j], s.pods[i] }
+func (s byActivePods) Less(i, j int) bool {
+	return activePodsLess(s.c.rank(s.pods[i]), s.c.rank(s.pods[j]))
+}
 
 // podFailure is what pod failure policy rules look at in a failed pod.
 type podFailure struct {

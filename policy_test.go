@@ -276,14 +276,21 @@ func TestDeleteBeforeBreaksTiesOldestFirst(t *testing.T) {
 	}
 }
 
-func TestActivePodsLessComparesTimesToTheSecond(t *testing.T) {
+func TestActivePodsRankComparesTimesToTheSecond(t *testing.T) {
 	// The API stores times to the second: pods ready or created within the
-	// same second are equal for controller.ActivePods.
-	a := podRank{assigned: true, phase: PodRunning, ready: true, readySince: 10*time.Second + 100*time.Millisecond, created: 2 * time.Second}
-	b := a
-	b.readySince, b.created = 10*time.Second+900*time.Millisecond, 2*time.Second+500*time.Millisecond
-	if activePodsLess(a, b) || activePodsLess(b, a) {
-		t.Error("pods differing by less than a second compare as different")
+	// same second are equal for controller.ActivePods, on the wall clock's
+	// seconds even when the cluster starts within one.
+	c := NewCluster(Config{Start: time.Unix(100, 600*int64(time.Millisecond))})
+	a := &pod{bound: true, phase: PodRunning, ready: true, readyAt: 10*time.Second + 100*time.Millisecond, created: 2 * time.Second, seq: 1}
+	b := &pod{bound: true, phase: PodRunning, ready: true, readyAt: 10*time.Second + 300*time.Millisecond, created: 2*time.Second + 300*time.Millisecond, seq: 2}
+	if activePodsLess(c.rank(a), c.rank(b)) || activePodsLess(c.rank(b), c.rank(a)) {
+		t.Error("pods ready and created within the same wall-clock second compare as different")
+	}
+	// 10.3 s and 10.5 s after a start at 100.6 s are 110.9 s and 111.1 s:
+	// different seconds, so the pod ready for less time goes first.
+	b.readyAt = 10*time.Second + 500*time.Millisecond
+	if !activePodsLess(c.rank(b), c.rank(a)) {
+		t.Error("a pod ready a wall-clock second later should be deleted first")
 	}
 }
 

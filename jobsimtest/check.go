@@ -284,7 +284,9 @@ func (k *Checker) refreshPods(now time.Time, js *jobState) {
 		default:
 			continue
 		}
-		r.finished = finishTime(p)
+		// The controller reads the pod back from the API, which keeps
+		// whole seconds.
+		r.finished = finishTime(p).Truncate(time.Second)
 		if r.failed {
 			r.action, r.rule, _ = firstMatch(spec.PodFailurePolicy, p)
 		}
