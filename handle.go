@@ -68,7 +68,9 @@ func (h *JobHandle) Status() JobStatus {
 	}
 	if j.indexed() {
 		out.CompletedIndexes = j.idx.succeeded.String()
-		if j.spec.BackoffLimitPerIndex != nil {
+		if j.spec.BackoffLimitPerIndex != nil && !j.external() {
+			// The controller writes failedIndexes; a job another
+			// controller manages never gets it from this one.
 			out.FailedIndexes = Ptr(j.idx.failed.String())
 		}
 	}

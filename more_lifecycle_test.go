@@ -210,3 +210,25 @@ func TestRandomDrawsDoNotDependOnOtherJobs(t *testing.T) {
 	}
 	diff(t, "exit times of job a", runs(false), runs(true))
 }
+
+func TestJobManagedByAnotherControllerIsLeftAlone(t *testing.T) {
+	// SPEC §2.2 step 2: a job whose spec.managedBy names another controller
+	// is skipped by the built-in one: no pods, and a status it never
+	// writes (no startTime, no conditions, no failedIndexes even with
+	// backoffLimitPerIndex). The job beside it runs as usual.
+	c := jobsim.NewCluster(jobsim.Config{})
+	other := newJob("elsewhere", 2, 2)
+	other.Spec.ManagedBy = "example.com/other-controller"
+	other.Spec.CompletionMode = jobsim.Indexed
+	other.Spec.BackoffLimitPerIndex = jobsim.Ptr(1)
+	ho := submit(t, c, other, jobsim.Fixed(5*time.Second, 0))
+	hb := submit(t, c, newJob("here", 1, 1), jobsim.Fixed(5*time.Second, 0))
+	run(t, c)
+	diff(t, "status of the externally managed job", jobsim.JobStatus{}, ho.Status())
+	if ho.PodsCreated() != 0 {
+		t.Errorf("%d pods created for the externally managed job, want 0", ho.PodsCreated())
+	}
+	if !hb.Status().IsTrue(jobsim.JobComplete) {
+		t.Errorf("the built-in controller's job did not complete: %+v", hb.Status())
+	}
+}

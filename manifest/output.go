@@ -54,7 +54,9 @@ func JobObject(j *Job, h *jobsim.JobHandle) *batchv1.Job {
 	obj.Annotations[MakespanAnnotation] = m.Makespan.String()
 	writeSpec(&obj.Spec, cur.Spec)
 	generateSelector(obj, h.UID())
-	obj.Status = jobStatus(h.Status())
+	if m := cur.Spec.ManagedBy; m == "" || m == jobsim.JobControllerName {
+		obj.Status = jobStatus(h.Status())
+	} // else the Job controller never writes its status: it stays empty.
 	return obj
 }
 
