@@ -86,8 +86,9 @@ type DraftSuccessRule struct {
 
 // DraftRun is one container run, as the scenario format's runs.
 type DraftRun struct {
-	// Run is how many seconds it runs.
-	Run int
+	// Run is how many seconds it runs, plus Quarters quarter seconds.
+	Run      int
+	Quarters int
 	// Exit is its exit code.
 	Exit int
 	// Term is how many seconds it takes to exit after SIGTERM.
@@ -197,7 +198,10 @@ func generateJob(r *rand.Rand, name string) (DraftJob, bool) {
 	j.External = chance(2)
 
 	failP := []int{0, 10, 30, 60, 100}[r.IntN(5)]
-	j.Default = generateRun(r, failP, false)
+	// Runs between whole seconds, for a job in five: the API keeps
+	// timestamps to the second, and the controller measures from those.
+	quarters := chance(20)
+	j.Default = generateRun(r, failP, false, quarters)
 	forever := false
 	keys := *orDefault(j.Completions, 3) + 2
 	for k := range keys {
@@ -206,7 +210,7 @@ func generateJob(r *rand.Rand, name string) (DraftJob, bool) {
 		}
 		runs := make([]DraftRun, 1+r.IntN(3))
 		for i := range runs {
-			runs[i] = generateRun(r, 40, true)
+			runs[i] = generateRun(r, 40, true, quarters)
 			forever = forever || runs[i].Forever
 		}
 		j.Runs[k] = runs
@@ -230,8 +234,11 @@ func orDefault(p *int, n int) *int {
 	return p
 }
 
-func generateRun(r *rand.Rand, failPercent int, special bool) DraftRun {
+func generateRun(r *rand.Rand, failPercent int, special, quarters bool) DraftRun {
 	run := DraftRun{Run: 1 + r.IntN(30)}
+	if quarters {
+		run.Quarters = r.IntN(4)
+	}
 	if r.IntN(100) < failPercent {
 		run.Exit = []int{1, 1, 2, 3, 5, 42}[r.IntN(6)]
 	}
@@ -506,7 +513,7 @@ func (j DraftJob) write(b *strings.Builder) {
 
 // String formats the run as the scenario format writes it.
 func (r DraftRun) String() string {
-	parts := []string{fmt.Sprintf("run: %ds", r.Run)}
+	parts := []string{"run: " + (time.Duration(r.Run)*time.Second + time.Duration(r.Quarters)*250*time.Millisecond).String()}
 	if r.Forever {
 		parts = []string{"forever: true"}
 	}
@@ -661,6 +668,9 @@ func (d Draft) Shrinks() []Draft {
 		}
 		if j.Default.Run > 2 {
 			job(func(j *DraftJob) { j.Default.Run = (j.Default.Run + 1) / 2 })
+		}
+		if j.Default.Quarters != 0 {
+			job(func(j *DraftJob) { j.Default.Quarters = 0 })
 		}
 	}
 	return out
