@@ -70,7 +70,10 @@ const (
 // separate goroutines to parallelise.
 type Cluster struct {
 	cfg Config
-	eng *sim.Engine
+	// startFrac is how far into its second of the wall clock the cluster
+	// starts: stamp's offset.
+	startFrac time.Duration
+	eng       *sim.Engine
 
 	jobs    []*job          // by submission order; nil once removed
 	jobKeys map[string]*job // "namespace/name" of existing jobs
@@ -117,6 +120,7 @@ func NewCluster(cfg Config) *Cluster {
 		eng:     sim.New(sim.Config{Epoch: cfg.Start, Seed: cfg.Seed, MaxEvents: cfg.MaxEvents}),
 		jobKeys: map[string]*job{},
 	}
+	c.startFrac = cfg.Start.Sub(cfg.Start.Truncate(time.Second))
 	c.onSync = sim.HandlerFunc(c.fireSync)
 	c.onKubelet = sim.HandlerFunc(c.fireKubelet)
 	c.onSchedule = sim.HandlerFunc(c.fireSchedule)
@@ -139,7 +143,7 @@ func (c *Cluster) Elapsed() time.Duration { return c.eng.Elapsed() }
 // finishedAt) keep whole seconds, so the controller, which reads them back,
 // measures backoffs, deadlines and ages from the second they fall in.
 func (c *Cluster) stamp(d time.Duration) time.Duration {
-	return c.cfg.Start.Add(d).Truncate(time.Second).Sub(c.cfg.Start)
+	return d - (d+c.startFrac)%time.Second
 }
 
 // Seed returns the cluster's seed.
