@@ -145,6 +145,9 @@
 //     first (lowest index first for Indexed jobs, as upstream). For
 //     NonIndexed jobs upstream's order follows a Go map: the oldest in
 //     most runs, another pod in the rest.
+//   - When several failed pods match FailJob rules in one sync, the
+//     condition's message quotes the oldest; upstream quotes the first
+//     in its pod list, which follows a Go map in the same way.
 //   - Generated pod-name suffixes never collide, where the API server draws
 //     them at random and retries on a collision.
 //   - Init containers complete instantly, and every container of a pod
