@@ -125,6 +125,11 @@ func (c *Cluster) syncJob(j *job) {
 			c.enqueue(j, apiRetryDelay(j.apiRetries))
 			return
 		}
+		if s.heldBack {
+			// With no Ready pod the API server accepts it: status.active
+			// reads 0 until the backoff ends, whatever runs meanwhile.
+			s.active = 0
+		}
 		if completionsReached(j.spec.Completions, s.succeeded, s.active) {
 			s.finish = newCondition(JobSuccessCriteriaMet, JobReasonCompletionsReached, "Reached expected number of succeeded pods", s.at)
 		} else if manageJobCalled {
@@ -374,8 +379,8 @@ func (c *Cluster) manageJob(s *sync) {
 	}
 	if !j.perIndex() {
 		if remaining := remainingBackoff(s.backoff.failuresAfterLastSuccess, s.backoff.lastFailure, s.now); remaining > 0 {
-			// Kubernetes v1.35.4 also writes status.active = 0 here; jobsim
-			// keeps the real count (see the package documentation).
+			// v1.35.4's manageJob then reports 0 active pods (see
+			// syncJob).
 			c.enqueue(j, max(remaining, c.cfg.SyncDelay))
 			s.heldBack = true
 			return

@@ -132,15 +132,20 @@
 // condition, [Cluster.EvictPod]), scheduling onto [Node]s with priority
 // and preemption, and node faults ([Cluster.FailNode]: the node lifecycle
 // controller notices after 50 s and the taint manager evicts 300 s later;
-// [Cluster.DrainNode]; [Cluster.RecoverNode]). The known differences:
+// [Cluster.DrainNode]; [Cluster.RecoverNode]).
 //
-//   - While the pod-failure backoff holds creations back, v1.35.4 writes
-//     status.active = 0. With a Ready pod the API server refuses that write
-//     and the sync saves nothing; jobsim does the same (the failure is
-//     counted, and the backoff record updated, only by the sync that
-//     creates the replacement; the refused sync is retried after 1 s,
-//     2 s, 4 s ... up to 1 min). With no Ready pod the write is accepted:
-//     v1.35.4 shows active 0 for a moment, jobsim the real count.
+// It also reproduces a quirk of v1.35.4 that later releases fix: while
+// the pod-failure backoff holds creations back, the controller writes
+// status.active = 0 whatever runs. With a Ready pod the API server refuses
+// that write (ready may not exceed active) and the sync saves nothing: the
+// failure is counted, and the backoff record updated, only by the sync
+// that creates the replacement, and the refused sync is retried after
+// 1 s, 2 s, 4 s ... up to 1 min. With no Ready pod (pods pending, or
+// waiting out a crash-loop back-off) the write is accepted, and active
+// reads 0 until the backoff ends.
+//
+// The known differences:
+//
 //   - Pods equal in every controller.ActivePods rule are deleted oldest
 //     first (lowest index first for Indexed jobs, as upstream). For
 //     NonIndexed jobs upstream's order follows a Go map: the oldest in

@@ -397,3 +397,35 @@ func TestStatusWriteRefusedWhileBackoffHoldsAndAPodIsReady(t *testing.T) {
 		t.Errorf("at 15s: %+v, %d pods; want the replacement created and the failure counted", st, h.PodsCreated())
 	}
 }
+
+func TestStatusActiveZeroWhileBackoffHoldsAndNoPodIsReady(t *testing.T) {
+	// SPEC §2.3 step 4 (v1.35.4): the same write, active = 0, is accepted
+	// when no pod is Ready. OnFailure, parallelism 2: pod 0 exits 1 at 2 s,
+	// restarts at once, exits again at 4 s and waits out the kubelet's 10 s
+	// back-off (not Ready until 14 s); pod 1 is evicted at 5 s and fails.
+	// The sync at 5 s counts the failure and holds the replacement back
+	// until 15 s: status.active reads 0 though pod 0 is still active.
+	c := jobsim.NewCluster(jobsim.Config{})
+	job := newJob("zero", 2, 2)
+	job.Spec.Template.Spec.RestartPolicy = jobsim.RestartOnFailure
+	h := submit(t, c, job, jobsim.Script(map[int][]jobsim.Run{
+		0: {{Duration: 2 * time.Second, ExitCode: 1}, {Duration: 2 * time.Second, ExitCode: 1}},
+		1: {{Duration: 5 * time.Second, Disrupt: "EvictionByEvictionAPI"}},
+	}, jobsim.Fixed(time.Minute, 0)))
+	if err := c.RunUntil(at(12 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if st := h.Status(); st.Active != 0 || st.Ready != 0 || st.Failed != 1 {
+		t.Errorf("during the backoff: active %d, ready %d, failed %d; want 0, 0, 1", st.Active, st.Ready, st.Failed)
+	}
+	// The evicted pod is gone (deleted once counted); pod 0 is active.
+	if ps := h.Pods(); len(ps) != 1 || ps[0].Status.Phase != jobsim.PodRunning || !ps[0].DeletionTime.IsZero() {
+		t.Errorf("pods during the backoff: %+v; want pod 0 alone, running", ps)
+	}
+	if err := c.RunUntil(at(15 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if st := h.Status(); st.Active != 2 || h.PodsCreated() != 3 {
+		t.Errorf("at 15s: active %d, %d pods created; want the replacement created and active 2", st.Active, h.PodsCreated())
+	}
+}

@@ -30,7 +30,8 @@
 //
 // After every status write of the controller:
 //   - active, ready and terminating equal what the pods show, and ready ≤
-//     active;
+//     active; except that active may read 0, with no pod Ready, while the
+//     pod-failure backoff holds creations back (Kubernetes v1.35.4);
 //   - succeeded and failed never decrease, and never count more pods than
 //     were created;
 //   - active is within what the job wants: none while suspended, at most
