@@ -7,24 +7,36 @@ import (
 	"github.com/jobsim/jobsim"
 )
 
-func TestTTLAfterFinishedDeletesJobAndPods(t *testing.T) {
-	// ttlSecondsAfterFinished 100: the job completes at 10 s; the TTL
-	// controller deletes it and (through the garbage collector) its pods at
-	// 110 s, not before.
+// ttlJob runs a job whose pod succeeds after podRun, with
+// ttlSecondsAfterFinished ttl, and checks that the job and its pod are
+// still there just before want and gone at want.
+func ttlJob(t *testing.T, podRun, ttl, want time.Duration) *jobsim.Cluster {
+	t.Helper()
 	c := jobsim.NewCluster(jobsim.Config{})
 	job := newJob("ttl", 1, 1)
-	job.Spec.TTLAfterFinished = jobsim.Ptr(100 * time.Second)
-	h := submit(t, c, job, jobsim.Fixed(10*time.Second, 0))
-	if err := c.RunUntil(at(110*time.Second - time.Millisecond)); err != nil {
+	job.Spec.TTLAfterFinished = jobsim.Ptr(ttl)
+	h := submit(t, c, job, jobsim.Fixed(podRun, 0))
+	if err := c.RunUntil(at(want - time.Millisecond)); err != nil {
 		t.Fatal(err)
 	}
 	if h.Deleted() || len(c.Pods()) != 1 || c.Job("", "ttl") == nil {
-		t.Fatalf("before the TTL: deleted %v, %d pods", h.Deleted(), len(c.Pods()))
+		t.Fatalf("before %v: deleted %v, %d pods", want, h.Deleted(), len(c.Pods()))
 	}
-	run(t, c)
+	if err := c.RunUntil(at(want)); err != nil {
+		t.Fatal(err)
+	}
 	if !h.Deleted() || len(c.Pods()) != 0 || c.Job("", "ttl") != nil {
-		t.Errorf("after the TTL: deleted %v, %d pods", h.Deleted(), len(c.Pods()))
+		t.Errorf("at %v: deleted %v, %d pods", want, h.Deleted(), len(c.Pods()))
 	}
+	return c
+}
+
+func TestTTLAfterFinishedDeletesJobAndPods(t *testing.T) {
+	// ttlSecondsAfterFinished 100: the job completes at 10 s; the TTL
+	// controller deletes it and (through the garbage collector) its pods at
+	// 110 s, not before, and nothing happens after.
+	c := ttlJob(t, 10*time.Second, 100*time.Second, 110*time.Second)
+	run(t, c)
 	if !c.Now().Equal(at(110 * time.Second)) {
 		t.Errorf("simulation ended at %v, want 110s", c.Now().Sub(epoch))
 	}

@@ -83,20 +83,5 @@ func TestDeadlineIsMeasuredFromTheStoredSecondOfStartTime(t *testing.T) {
 func TestTTLIsMeasuredFromTheStoredSecondOfTheFinish(t *testing.T) {
 	// The job completes at 5.5 s (its pod runs 5.5 s; no sync delay),
 	// stored as 5 s: with ttlSecondsAfterFinished 10 it is deleted at 15 s.
-	c := jobsim.NewCluster(jobsim.Config{})
-	job := newJob("ttl", 1, 1)
-	job.Spec.TTLAfterFinished = jobsim.Ptr(10 * time.Second)
-	h := submit(t, c, job, jobsim.Fixed(5500*time.Millisecond, 0))
-	if err := c.RunUntil(at(15*time.Second - time.Millisecond)); err != nil {
-		t.Fatal(err)
-	}
-	if h.Deleted() {
-		t.Fatal("deleted before 15 s")
-	}
-	if err := c.RunUntil(at(15 * time.Second)); err != nil {
-		t.Fatal(err)
-	}
-	if !h.Deleted() {
-		t.Error("not deleted at 15 s")
-	}
+	ttlJob(t, 5500*time.Millisecond, 10*time.Second, 15*time.Second)
 }
