@@ -336,12 +336,14 @@ func (c *Cluster) applyUpdate(j *job, old, next JobSpec) {
 	*j.spec = next
 	j.gen++
 	c.jobEvent(j, EventChange, ReasonSpecUpdated, strings.Join(changes, ", "))
+	if j.status.finished() {
+		// The controller ignores finished jobs: their status, completed
+		// indexes included, stays as it was last written.
+		c.scheduleTTL(j)
+		return
+	}
 	if j.indexed() && *next.Completions != j.idx.completions {
 		c.resizeIndexes(j)
-	}
-	if j.status.finished() {
-		c.scheduleTTL(j) // the controller ignores finished jobs
-		return
 	}
 	c.enqueue(j, 0)
 	if j.status.started && next.ActiveDeadline != nil &&

@@ -244,3 +244,30 @@ func TestJobManagedByAnotherControllerIsLeftAlone(t *testing.T) {
 		t.Errorf("the built-in controller's job did not complete: %+v", hb.Status())
 	}
 }
+
+func TestElasticEditOfAFinishedJobLeavesItsStatus(t *testing.T) {
+	// SPEC §2.2: the controller skips finished jobs, so an edit of an
+	// elastic Indexed job's completions after it failed rewrites nothing:
+	// completedIndexes keeps index 1 (succeeded at 3 s) though completions
+	// drop to 0.
+	c := jobsim.NewCluster(jobsim.Config{})
+	job := newJob("edited-late", 2, 2)
+	job.Spec.CompletionMode = jobsim.Indexed
+	job.Spec.BackoffLimit = jobsim.Ptr(0)
+	h := submit(t, c, job, jobsim.Script(map[int][]jobsim.Run{
+		0: {{Duration: 5 * time.Second, ExitCode: 1}},
+	}, jobsim.Fixed(3*time.Second, 0)))
+	c.At(at(10*time.Second), func() {
+		if err := c.Update("", "edited-late", func(s *jobsim.JobSpec) {
+			s.Completions, s.Parallelism = jobsim.Ptr(0), jobsim.Ptr(0)
+		}); err != nil {
+			t.Error(err)
+		}
+	})
+	run(t, c)
+	st := h.Status()
+	if !st.IsTrue(jobsim.JobFailed) || st.CompletedIndexes != "1" || st.Succeeded != 1 {
+		t.Errorf("after the edit: failed %v, completedIndexes %q, succeeded %d; want true, \"1\", 1",
+			st.IsTrue(jobsim.JobFailed), st.CompletedIndexes, st.Succeeded)
+	}
+}
