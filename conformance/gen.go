@@ -134,8 +134,13 @@ func Generate(r *rand.Rand) Draft {
 		needUntil = needUntil || forever
 		d.Jobs = append(d.Jobs, j)
 	}
-	if needUntil {
+	switch {
+	case needUntil:
 		d.Until = time.Duration(120+10*r.IntN(19)) * time.Second
+	case r.IntN(10) < 3:
+		// Stop in the middle, to compare the state in flight. Events fall
+		// on quarter seconds; a tenth past one never ties with them.
+		d.Until = time.Duration(3+r.IntN(90))*time.Second + 100*time.Millisecond
 	}
 	return d
 }
