@@ -43,6 +43,17 @@ type sync struct {
 	failJobMsg  string       // its message
 	delayed     map[int]*pod // per-index: the failed pod kept for each index
 	statusDirty bool         // the status changed before finalizers are removed
+	freshStart  bool         // this sync set startTime: it still has it exactly
+}
+
+// deadlineStart is the startTime the active deadline is measured from: the
+// one read back from the API, to the second, except in the sync that sets
+// it, which still holds the exact instant.
+func (c *Cluster) deadlineStart(s *sync) time.Duration {
+	if s.freshStart {
+		return s.j.status.startTime
+	}
+	return c.stamp(s.j.status.startTime)
 }
 
 // enqueue asks for a sync of j after delay, keeping an earlier request if
@@ -100,7 +111,7 @@ func (c *Cluster) syncJob(j *job) {
 	prevStarted, prevStart := j.status.started, j.status.startTime
 	if !j.status.started && !j.spec.Suspend {
 		j.status.started, j.status.startTime = true, s.now
-		s.statusDirty = true
+		s.statusDirty, s.freshStart = true, true
 	}
 	s.backoff = nextBackoffRecord(j.backoff, c.scratch.succeededAt, c.scratch.failedAt)
 
@@ -227,10 +238,10 @@ func (c *Cluster) decideFinish(s *sync) {
 		case exceedsBackoffLimit(s.failed, limit) ||
 			(j.restartPolicy() == RestartOnFailure && pastBackoffLimitOnFailure(j.restarts, limit)):
 			s.finish = newCondition(JobFailureTarget, JobReasonBackoffLimitExceeded, "Job has reached the specified backoff limit", s.at)
-		case pastActiveDeadline(j.spec.ActiveDeadline, st.started, c.stamp(st.startTime), s.now, j.spec.Suspend):
+		case pastActiveDeadline(j.spec.ActiveDeadline, st.started, c.deadlineStart(s), s.now, j.spec.Suspend):
 			s.finish = newCondition(JobFailureTarget, JobReasonDeadlineExceeded, "Job was active longer than specified deadline", s.at)
 		case j.spec.ActiveDeadline != nil && !j.spec.Suspend && st.started:
-			c.enqueue(j, *j.spec.ActiveDeadline-(s.now-c.stamp(st.startTime)))
+			c.enqueue(j, *j.spec.ActiveDeadline-(s.now-c.deadlineStart(s)))
 		}
 	}
 	if !j.indexed() {

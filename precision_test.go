@@ -85,3 +85,23 @@ func TestTTLIsMeasuredFromTheStoredSecondOfTheFinish(t *testing.T) {
 	// stored as 5 s: with ttlSecondsAfterFinished 10 it is deleted at 15 s.
 	ttlJob(t, 5500*time.Millisecond, 10*time.Second, 15*time.Second)
 }
+
+func TestDeadlineRequeueOfTheFirstSyncUsesTheExactStartTime(t *testing.T) {
+	// The sync that sets startTime still holds it exactly: submitted at
+	// 0.5 s with activeDeadlineSeconds 1, it asks to be synced again at
+	// 1.5 s. With the real controller's 1 s batching, the sync its status
+	// write causes also falls at 1.5 s, and reads startTime back as 0 s:
+	// 1.5 s past it, the deadline has passed. (Stamped from the start, the
+	// deadline would pass at 1 s.)
+	c := jobsim.NewCluster(jobsim.Config{SyncDelay: time.Second})
+	if err := c.Advance(500 * time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	job := newJob("short", 1, 1)
+	job.Spec.ActiveDeadline = jobsim.Ptr(time.Second)
+	h := submit(t, c, job, jobsim.Forever())
+	run(t, c)
+	if got := conditions(h.Status()); len(got) == 0 || got[0] != "FailureTarget/DeadlineExceeded/True@1.5s" {
+		t.Errorf("conditions %v, want FailureTarget/DeadlineExceeded at 1.5s first", got)
+	}
+}
