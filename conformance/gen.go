@@ -13,6 +13,10 @@ import (
 // Draft is a scenario in a form the explorer can generate, shrink and
 // write: a subset of the scenario format covering what SPEC describes.
 type Draft struct {
+	// StartTenths puts the start that many tenths of a second past a
+	// whole second: the API's timestamps keep whole seconds of the wall
+	// clock, not of the scenario's time.
+	StartTenths int
 	// Until stops both sides; 0 means run to the end.
 	Until time.Duration
 	// Jobs are submitted at the start, in order.
@@ -133,6 +137,9 @@ func Generate(r *rand.Rand) Draft {
 		}
 		needUntil = needUntil || forever
 		d.Jobs = append(d.Jobs, j)
+	}
+	if r.IntN(100) < 15 {
+		d.StartTenths = 1 + r.IntN(9)
 	}
 	switch {
 	case needUntil:
@@ -373,6 +380,9 @@ func (d Draft) YAML(header ...string) []byte {
 		}
 	}
 	b.WriteString("apiVersion: jobsim/v1alpha1\nkind: Scenario\n")
+	if d.StartTenths > 0 {
+		fmt.Fprintf(&b, "start: 2026-01-01T00:00:00.%dZ\n", d.StartTenths)
+	}
 	if d.Until > 0 {
 		fmt.Fprintf(&b, "until: %s\n", d.Until)
 	}
@@ -601,6 +611,9 @@ func (d Draft) Shrinks() []Draft {
 	}
 	if d.Until > 0 {
 		add(func(c *Draft) { c.Until = 0 })
+	}
+	if d.StartTenths > 0 {
+		add(func(c *Draft) { c.StartTenths = 0 })
 	}
 	for ji, j := range d.Jobs {
 		job := func(f func(j *DraftJob)) { add(func(c *Draft) { f(&c.Jobs[ji]) }) }
