@@ -17,6 +17,7 @@ import (
 type syncScratch struct {
 	succeededAt []time.Duration
 	failedAt    []time.Duration
+	failedIdx   []int // indexes this sync found failed
 	pods        []*pod
 	indexes     []int
 	delayed     map[int]*pod
@@ -132,6 +133,7 @@ func (c *Cluster) syncJob(j *job) {
 			// nothing of this sync is saved. The work queue retries it with
 			// its error backoff.
 			j.status.started, j.status.startTime = prevStarted, prevStart
+			c.forgetNewIndexes(j)
 			j.apiRetries++
 			c.enqueue(j, apiRetryDelay(j.apiRetries))
 			return
@@ -156,6 +158,26 @@ func (c *Cluster) syncJob(j *job) {
 	c.trackStatus(s)
 }
 
+// forgetNewIndexes takes back the succeeded and failed indexes the current
+// sync found, when its status write is refused: completedIndexes and
+// failedIndexes stay as last written, and the next sync finds them again
+// in the pods, which keep their finalizers.
+func (c *Cluster) forgetNewIndexes(j *job) {
+	if !j.indexed() {
+		return
+	}
+	for _, p := range j.cands {
+		if p.newIndex {
+			j.idx.unmarkSucceeded(p.index)
+			p.newIndex = false
+		}
+	}
+	for _, ix := range c.scratch.failedIdx {
+		j.idx.failed.remove(ix)
+		j.idx.nFailed--
+	}
+}
+
 // gatherFinished finds the pods finished since they were last counted
 // (getNewFinishedPods): succeeded, and failed per isPodFailed, among the
 // pods still holding the finalizer. It fills the scratch lists of finish
@@ -168,7 +190,7 @@ func (c *Cluster) syncJob(j *job) {
 func (c *Cluster) gatherFinished(s *sync) (succeeded, failed int) {
 	j := s.j
 	sc := &c.scratch
-	sc.succeededAt, sc.failedAt = sc.succeededAt[:0], sc.failedAt[:0]
+	sc.succeededAt, sc.failedAt, sc.failedIdx = sc.succeededAt[:0], sc.failedAt[:0], sc.failedIdx[:0]
 	for _, p := range j.cands {
 		isFailed := j.isPodFailed(p)
 		var m policyMatch
@@ -196,6 +218,7 @@ func (c *Cluster) gatherFinished(s *sync) (succeeded, failed int) {
 			}
 			if j.perIndex() && !j.idx.succeeded.has(p.index) && indexFailed(m, p.failureCount, *j.spec.BackoffLimitPerIndex) && j.idx.failed.add(p.index) {
 				j.idx.nFailed++
+				sc.failedIdx = append(sc.failedIdx, p.index)
 				s.statusDirty = true
 			}
 		}

@@ -27,6 +27,9 @@ func (b *bitset) add(i int) bool {
 	return true
 }
 
+// remove deletes i, which must be a member.
+func (b bitset) remove(i int) { b[i>>6] &^= 1 << (uint(i) & 63) }
+
 // truncate removes every member ≥ n and returns how many it removed.
 func (b *bitset) truncate(n int) int {
 	removed := 0

@@ -130,6 +130,15 @@ type indexState struct {
 	successRules []successRule // the success policy, with its progress
 }
 
+// unmarkSucceeded takes back markSucceeded(i) that reported a new index.
+func (x *indexState) unmarkSucceeded(i int) {
+	x.succeeded.remove(i)
+	x.nSucceeded--
+	for k := range x.successRules {
+		x.successRules[k].unsucceeded(i)
+	}
+}
+
 // markSucceeded records that index i succeeded and reports whether it is
 // new.
 func (x *indexState) markSucceeded(i int) bool {

@@ -429,3 +429,31 @@ func TestStatusActiveZeroWhileBackoffHoldsAndNoPodIsReady(t *testing.T) {
 		t.Errorf("at 15s: active %d, %d pods created; want the replacement created and active 2", st.Active, h.PodsCreated())
 	}
 }
+
+func TestRefusedStatusWriteKeepsCompletedIndexes(t *testing.T) {
+	// SPEC §2.3 step 4 (v1.35.4): a refused status write saves nothing,
+	// completedIndexes included. Indexed, 3 pods: index 0 succeeds at 5 s,
+	// index 1 fails at 6 s while index 2 runs Ready; with the 1 s batching
+	// the sync at 6 s counts both, holds the replacement back until 16 s
+	// and is refused. Until then the status shows nothing done; at 16 s
+	// the sync that creates the replacement saves both.
+	c := jobsim.NewCluster(jobsim.Config{SyncDelay: time.Second})
+	job := newJob("refused-indexes", 3, 3)
+	job.Spec.CompletionMode = jobsim.Indexed
+	h := submit(t, c, job, jobsim.Script(map[int][]jobsim.Run{
+		0: {{Duration: 5 * time.Second}},
+		1: {{Duration: 6 * time.Second, ExitCode: 1}},
+	}, jobsim.Fixed(time.Minute, 0)))
+	if err := c.RunUntil(at(10 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if st := h.Status(); st.CompletedIndexes != "" || st.Succeeded != 0 || st.Failed != 0 {
+		t.Errorf("during the backoff: completedIndexes %q, succeeded %d, failed %d; want \"\", 0, 0", st.CompletedIndexes, st.Succeeded, st.Failed)
+	}
+	if err := c.RunUntil(at(16 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if st := h.Status(); st.CompletedIndexes != "0" || st.Succeeded != 1 || st.Failed != 1 {
+		t.Errorf("at 16s: completedIndexes %q, succeeded %d, failed %d; want \"0\", 1, 1", st.CompletedIndexes, st.Succeeded, st.Failed)
+	}
+}

@@ -431,6 +431,20 @@ func newSuccessRules(p *SuccessPolicy, completions int) []successRule {
 
 // succeeded records that index ix succeeded.
 func (r *successRule) succeeded(ix int) {
+	if r.lists(ix) {
+		r.contained++
+	}
+}
+
+// unsucceeded takes back succeeded(ix).
+func (r *successRule) unsucceeded(ix int) {
+	if r.lists(ix) {
+		r.contained--
+	}
+}
+
+// lists reports whether the rule's succeededIndexes contain ix.
+func (r *successRule) lists(ix int) bool {
 	k, _ := slices.BinarySearchFunc(r.indexes, ix, func(iv interval, ix int) int {
 		switch {
 		case iv.last < ix:
@@ -440,9 +454,7 @@ func (r *successRule) succeeded(ix int) {
 		}
 		return 0
 	})
-	if k < len(r.indexes) && r.indexes[k].first <= ix && ix <= r.indexes[k].last {
-		r.contained++
-	}
+	return k < len(r.indexes) && r.indexes[k].first <= ix && ix <= r.indexes[k].last
 }
 
 // matchSuccessPolicy returns the index of the first satisfied rule, or -1
