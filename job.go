@@ -45,12 +45,14 @@ type JobSpec struct {
 	// failed. Requires BackoffLimitPerIndex. Mutable.
 	MaxFailedIndexes *int
 	// ActiveDeadline is activeDeadlineSeconds: how long the job may be
-	// active, measured from status.startTime. It must be whole seconds.
+	// active, measured from status.startTime (as the API stores it, to the
+	// second). It must be whole seconds.
 	// nil means no deadline. Mutable.
 	ActiveDeadline *time.Duration
 	// TTLAfterFinished is ttlSecondsAfterFinished: the finished job and its
-	// pods are deleted this long after the job finished. Whole seconds;
-	// nil means never. Mutable.
+	// pods are deleted this long after the job finished (after the second
+	// it finished in, as the API stores the time). Whole seconds; nil
+	// means never. Mutable.
 	TTLAfterFinished *time.Duration
 	// Suspend stops the job: active pods are deleted and none are created
 	// until it is set back to false. Mutable.

@@ -19,7 +19,7 @@ type Draft struct {
 	StartTenths int
 	// Until stops both sides; 0 means run to the end.
 	Until time.Duration
-	// Jobs are submitted at the start, in order.
+	// Jobs are submitted in order, each at its At.
 	Jobs []DraftJob
 }
 
@@ -118,8 +118,9 @@ type DraftAction struct {
 
 func pint(n int) *int { return &n }
 
-// Generate draws a random scenario from r. Times are whole seconds; the
-// scenarios are kept short (most end within a few virtual minutes).
+// Generate draws a random scenario from r. Runs last whole or quarter
+// seconds, actions fall on half seconds, and the scenarios are kept short
+// (most end within a few virtual minutes).
 func Generate(r *rand.Rand) Draft {
 	var d Draft
 	n := 1
@@ -146,8 +147,10 @@ func Generate(r *rand.Rand) Draft {
 		d.Until = time.Duration(120+10*r.IntN(19)) * time.Second
 	case r.IntN(10) < 3:
 		// Stop in the middle, to compare the state in flight. Events fall
-		// on quarter seconds; a tenth past one never ties with them.
-		d.Until = time.Duration(3+r.IntN(90))*time.Second + 100*time.Millisecond
+		// on multiples of 50 ms (quarter-second runs, half-second actions,
+		// and the API's whole seconds, which a start tenths past a second
+		// shifts); 30 ms past one never ties with them.
+		d.Until = time.Duration(3+r.IntN(90))*time.Second + 30*time.Millisecond
 	}
 	return d
 }
@@ -364,7 +367,11 @@ func generateActions(r *rand.Rand, j DraftJob) []DraftAction {
 				as = append(as, DraftAction{At: at, MaxFailedIndexes: pint(r.IntN(*j.Completions + 1))})
 			}
 		case 11:
-			as = append(as, DraftAction{At: at, Replacement: []string{"Failed", "TerminatingOrFailed"}[r.IntN(2)]})
+			p := []string{"Failed", "TerminatingOrFailed"}[r.IntN(2)]
+			if len(j.FailureRules) > 0 {
+				p = "Failed" // the only policy a podFailurePolicy allows
+			}
+			as = append(as, DraftAction{At: at, Replacement: p})
 		}
 	}
 	return as

@@ -253,6 +253,24 @@ func (js *jobState) batch() []*podRecord {
 	return out
 }
 
+// wantsMore reports whether manageJob would create pods were it not for
+// the backoff: it wants more than the active pods (and, when only failed
+// pods are replaced, the terminating ones).
+func wantsMore(spec jobsim.JobSpec, succeeded, active, terminating int) bool {
+	parallelism := deref(spec.Parallelism)
+	want := parallelism
+	switch {
+	case spec.Completions != nil:
+		want = max(0, min(parallelism, *spec.Completions-succeeded))
+	case succeeded > 0:
+		want = active
+	}
+	if spec.PodReplacementPolicy == jobsim.ReplaceFailed || spec.PodFailurePolicy != nil {
+		want -= terminating
+	}
+	return want > active
+}
+
 // backoffHolds reports whether the pod-failure backoff may hold back the
 // job's pod creations at t: by the checker's record for the global
 // backoff; for per-index backoff, while a failed pod is younger than the
@@ -369,7 +387,7 @@ func (k *Checker) checkStatus(e jobsim.Event, js *jobState) {
 	}
 	// v1.35.4 writes active 0 while the pod-failure backoff holds
 	// creations back; the API server accepts that only with no Ready pod.
-	heldBack := st.Active == 0 && st.Ready == 0 && js.backoffHolds(spec, e.Time)
+	heldBack := st.Active == 0 && st.Ready == 0 && wantsMore(spec, st.Succeeded, active, terminating) && js.backoffHolds(spec, e.Time)
 	if st.Active != active && !heldBack || st.Ready != ready || st.Terminating != terminating {
 		k.fail(e, "status active=%d ready=%d terminating=%d, pods show %d, %d, %d", st.Active, st.Ready, st.Terminating, active, ready, terminating)
 	}

@@ -22,9 +22,9 @@
 //     nor while it is suspended;
 //   - no pod is created earlier than the pod-failure backoff allows: 10 s
 //     doubling to 10 min after the failures since the last success,
-//     counted from the finish time of the latest failure the controller
-//     saw in its last sync, as its record keeps them (not checked with
-//     backoffLimitPerIndex);
+//     counted from the finish time, to the second, of the latest failure
+//     the controller saw in its last sync, as its record keeps them (not
+//     checked with backoffLimitPerIndex);
 //   - no pod is still Pending or Running later than the job's startTime +
 //     activeDeadlineSeconds + its termination grace period.
 //
