@@ -1,8 +1,10 @@
 package jobsim
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
+	"time"
 )
 
 // Preemption (kube-scheduler's DefaultPreemption): a pod that fits nowhere
@@ -101,8 +103,9 @@ func (s *scheduler) anyRunningBelow(prio int32) bool {
 // victimsOn chooses the fewest lower-priority pods to delete from n so
 // that j's pod fits (selectVictimsOnNode): remove every lower-priority pod
 // that is not already terminating; if the pod then fits, put back as many
-// as still fit, the most important first (higher priority, then longer
-// running). Nil if removing them all is not enough.
+// as still fit, the most important first (higher priority, then earlier
+// status.startTime, to the second as the API stores it; a pod not yet
+// started counts as starting now). Nil if removing them all is not enough.
 func (s *scheduler) victimsOn(n *nodeState, j *job) *victimSet {
 	var candidates []*pod
 	free := make(resVec, len(n.alloc))
@@ -120,9 +123,19 @@ func (s *scheduler) victimsOn(n *nodeState, j *job) *victimSet {
 	if !fitsFree(free, j.req) {
 		return nil
 	}
+	now := s.c.eng.Elapsed()
+	started := func(p *pod) time.Duration {
+		if p.started {
+			return s.c.stamp(p.startTime)
+		}
+		return now
+	}
 	slices.SortStableFunc(candidates, func(a, b *pod) int {
 		if a.job.priority != b.job.priority {
 			return int(b.job.priority) - int(a.job.priority)
+		}
+		if sa, sb := started(a), started(b); sa != sb {
+			return cmp.Compare(sa, sb)
 		}
 		return cmpSeq(uint64(a.boundAt), uint64(b.boundAt))
 	})
