@@ -66,6 +66,7 @@ type podRecord struct {
 	rule                int
 	processed           bool // its finalizer is gone: the controller has dealt with it
 	inRecord            bool // folded into the backoff record
+	finishedFailed      bool // seen in phase Failed: its classification is final
 }
 
 // counts classifies the pods the controller has dealt with.
@@ -306,14 +307,17 @@ func (k *Checker) refreshPods(now time.Time, js *jobState) {
 	for _, p := range js.h.Pods() {
 		r := js.record(p.Name)
 		r.view = p
-		if r.failed || r.succeeded {
+		// A pod counted as failed only because it is being deleted may
+		// still end otherwise (succeed, or fail later) before a sync deals
+		// with it: the controller goes by what it sees when it does.
+		if r.succeeded || r.failed && (r.processed || r.inRecord || r.finishedFailed) {
 			continue
 		}
 		switch {
 		case p.Status.Phase == jobsim.PodSucceeded:
-			r.succeeded = true
+			r.succeeded, r.failed = true, false
 		case p.Status.Phase == jobsim.PodFailed:
-			r.failed = true
+			r.failed, r.finishedFailed = true, true
 		case !onlyFailed && !p.DeletionTime.IsZero():
 			r.failed = true
 		default:
