@@ -695,10 +695,4 @@ const (
 )
 
 // apiRetryDelay returns the delay before the n-th retry (n ≥ 1).
-func apiRetryDelay(n int) time.Duration {
-	d := apiRetryInitial
-	for i := 1; i < n && d < apiRetryMax; i++ {
-		d *= 2
-	}
-	return min(d, apiRetryMax)
-}
+func apiRetryDelay(n int) time.Duration { return doubled(apiRetryInitial, apiRetryMax, n) }

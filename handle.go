@@ -310,7 +310,7 @@ func (c *Cluster) appendPodConditions(dst []PodCondition, p *pod) []PodCondition
 		dst = append(dst, PodCondition{Type: t, Status: s, Reason: reason, Message: message, LastTransitionTime: epoch.Add(since)})
 	}
 	if p.disruption != "" {
-		add(DisruptionTarget, true, p.disruptedAt, p.disruption, disruptionMessage(p.disruption))
+		add(DisruptionTarget, true, p.disruptedAt, p.disruption, DisruptionMessage(p.disruption))
 	}
 	switch {
 	case p.bound:

@@ -441,14 +441,17 @@ func (c *Cluster) disrupt(p *pod, reason string) {
 		p.disruptedAt = c.eng.Elapsed()
 	}
 	if c.recording() {
-		c.podEvent(p, EventWarning, reason, disruptionMessage(reason))
+		c.podEvent(p, EventWarning, reason, DisruptionMessage(reason))
 	}
 	c.deletePod(p)
 }
 
-// disruptionMessage is the message of the DisruptionTarget condition that
-// the component behind reason writes.
-func disruptionMessage(reason string) string {
+// DisruptionMessage returns the message of the DisruptionTarget condition
+// that the Kubernetes component behind reason writes on a pod it disrupts
+// (EvictionByEvictionAPI, PreemptionByScheduler, DeletionByTaintManager,
+// DeletionByPodGC, TerminationByKubelet); for another reason, a generic
+// message naming it.
+func DisruptionMessage(reason string) string {
 	switch reason {
 	case "EvictionByEvictionAPI":
 		return "Eviction API: evicting"

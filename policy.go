@@ -71,14 +71,16 @@ func failureBackoff(n int) time.Duration {
 	if n <= 0 {
 		return 0
 	}
-	d := podFailureBackoff
-	for i := 1; i < n; i++ {
+	return doubled(podFailureBackoff, maxPodFailureBackoff, n)
+}
+
+// doubled returns initial doubled n−1 times, capped at limit (n ≥ 1).
+func doubled(initial, limit time.Duration, n int) time.Duration {
+	d := initial
+	for i := 1; i < n && d < limit; i++ {
 		d *= 2
-		if d >= maxPodFailureBackoff {
-			return maxPodFailureBackoff
-		}
 	}
-	return d
+	return min(d, limit)
 }
 
 // remainingBackoff returns how long pod creation must still wait at now

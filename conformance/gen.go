@@ -507,21 +507,16 @@ func (j DraftJob) write(b *strings.Builder) {
 			if a.Suspend != nil {
 				parts = append(parts, fmt.Sprintf("suspend: %t", *a.Suspend))
 			}
-			if a.Parallelism != nil {
-				parts = append(parts, fmt.Sprintf("parallelism: %d", *a.Parallelism))
+			field := func(name string, p *int) {
+				if p != nil {
+					parts = append(parts, fmt.Sprintf("%s: %d", name, *p))
+				}
 			}
-			if a.Completions != nil {
-				parts = append(parts, fmt.Sprintf("completions: %d", *a.Completions))
-			}
-			if a.ActiveDeadline != nil {
-				parts = append(parts, fmt.Sprintf("activeDeadlineSeconds: %d", *a.ActiveDeadline))
-			}
-			if a.BackoffLimit != nil {
-				parts = append(parts, fmt.Sprintf("backoffLimit: %d", *a.BackoffLimit))
-			}
-			if a.MaxFailedIndexes != nil {
-				parts = append(parts, fmt.Sprintf("maxFailedIndexes: %d", *a.MaxFailedIndexes))
-			}
+			field("parallelism", a.Parallelism)
+			field("completions", a.Completions)
+			field("activeDeadlineSeconds", a.ActiveDeadline)
+			field("backoffLimit", a.BackoffLimit)
+			field("maxFailedIndexes", a.MaxFailedIndexes)
 			if a.Replacement != "" {
 				parts = append(parts, "podReplacementPolicy: "+a.Replacement)
 			}

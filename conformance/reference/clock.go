@@ -207,19 +207,19 @@ func (c *virtualClock) NewTimer(d time.Duration) clock.Timer {
 
 // AfterFunc calls f on its own goroutine after the virtual duration d.
 func (c *virtualClock) AfterFunc(d time.Duration, f func()) clock.Timer {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	t := &vtimer{c: c, at: c.now.Add(d), f: f, class: classController}
-	c.add(t)
-	return t
+	return c.afterFunc(d, f, classController)
 }
 
 // afterFuncWorld is AfterFunc for a change in the world: the world's
 // timers due at one instant fire together, before the controller's.
 func (c *virtualClock) afterFuncWorld(d time.Duration, f func()) clock.Timer {
+	return c.afterFunc(d, f, classWorld)
+}
+
+func (c *virtualClock) afterFunc(d time.Duration, f func(), class int) clock.Timer {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	t := &vtimer{c: c, at: c.now.Add(d), f: f, class: classWorld}
+	t := &vtimer{c: c, at: c.now.Add(d), f: f, class: class}
 	c.add(t)
 	return t
 }

@@ -249,7 +249,7 @@ func (k *kubelet) runEnd(p *kpod, at time.Time) {
 		// condition, then a graceful deletion (the eviction API's way).
 		reason := p.run.Disrupt
 		k.api.mutatePod(p.ns, p.name, p.uid, func(pod *corev1.Pod) {
-			setCond(pod, corev1.DisruptionTarget, corev1.ConditionTrue, reason, disruptionMessage(reason), at)
+			setCond(pod, corev1.DisruptionTarget, corev1.ConditionTrue, reason, jobsim.DisruptionMessage(reason), at)
 		})
 		k.api.deletePod(p.ns, p.name, p.uid, nil)
 		// The kubelet starts terminating the pod within the same instant,
@@ -400,24 +400,6 @@ func setCond(pod *corev1.Pod, t corev1.PodConditionType, s corev1.ConditionStatu
 	pod.Status.Conditions = append(pod.Status.Conditions, corev1.PodCondition{
 		Type: t, Status: s, Reason: reason, Message: msg, LastTransitionTime: metav1.NewTime(at),
 	})
-}
-
-// disruptionMessage is the message of the DisruptionTarget condition that
-// the component behind reason writes.
-func disruptionMessage(reason string) string {
-	switch reason {
-	case "EvictionByEvictionAPI":
-		return "Eviction API: evicting"
-	case "PreemptionByScheduler":
-		return "default-scheduler: preempting to accommodate a higher priority pod"
-	case "DeletionByTaintManager":
-		return "Taint manager: deleting due to NoExecute taint"
-	case "DeletionByPodGC":
-		return "PodGC: node no longer exists"
-	case "TerminationByKubelet":
-		return "The node was low on resource"
-	}
-	return "Pod was disrupted: " + reason
 }
 
 func ptr[T any](v T) *T { return &v }
