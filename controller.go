@@ -1,6 +1,7 @@
 package jobsim
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"sort"
@@ -313,7 +314,7 @@ func (c *Cluster) activePods(j *job) []*pod {
 			ps = append(ps, p)
 		}
 	}
-	slices.SortFunc(ps, func(a, b *pod) int { return cmpSeq(a.seq, b.seq) })
+	slices.SortFunc(ps, func(a, b *pod) int { return cmp.Compare(a.seq, b.seq) })
 	c.scratch.pods = ps
 	return ps
 }
@@ -338,7 +339,7 @@ func (c *Cluster) deleteJobPod(s *sync, p *pod, removeFinalizer bool) {
 	c.deletePod(p)
 	if c.recording() {
 		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindJob, Namespace: s.j.ns, Name: s.j.name}, Job: s.j.name,
-			Type: EventNormal, Reason: "SuccessfulDelete", Message: "Deleted pod: " + name, Related: name})
+			Type: EventNormal, Reason: ReasonSuccessfulDelete, Message: "Deleted pod: " + name, Related: name})
 	}
 }
 
@@ -350,13 +351,13 @@ func (c *Cluster) updateSuspended(s *sync) bool {
 		if !ensureCondition(st, JobSuspended, ConditionTrue, JobReasonSuspended, "Job suspended", s.at) {
 			return false
 		}
-		c.jobEvent(j, EventNormal, "Suspended", "Job suspended")
+		c.jobEvent(j, EventNormal, ReasonSuspended, "Job suspended")
 		return true
 	}
 	if !ensureCondition(st, JobSuspended, ConditionFalse, JobReasonResumed, "Job resumed", s.at) {
 		return false
 	}
-	c.jobEvent(j, EventNormal, "Resumed", "Job resumed")
+	c.jobEvent(j, EventNormal, ReasonResumed, "Job resumed")
 	st.started, st.startTime = true, s.now
 	return true
 }
@@ -542,7 +543,7 @@ func (c *Cluster) trackStatus(s *sync) {
 			if a.index != b.index {
 				return a.index - b.index
 			}
-			return cmpSeq(a.seq, b.seq)
+			return cmp.Compare(a.seq, b.seq)
 		})
 	}
 	c.scratch.pods = pods
@@ -654,9 +655,9 @@ func (c *Cluster) recordFinished(j *job) {
 	st := &j.status
 	if st.isTrue(JobComplete) {
 		if j.spec.Completions != nil && st.succeeded > *j.spec.Completions {
-			c.jobEvent(j, EventWarning, "TooManySucceededPods", "Too many succeeded pods running after completion count reached")
+			c.jobEvent(j, EventWarning, ReasonTooManySucceededPods, "Too many succeeded pods running after completion count reached")
 		}
-		c.jobEvent(j, EventNormal, "Completed", "Job completed")
+		c.jobEvent(j, EventNormal, ReasonCompleted, "Job completed")
 	} else if f := st.condition(JobFailed); f != nil {
 		c.jobEvent(j, EventWarning, f.Reason, f.Message)
 	}

@@ -63,6 +63,53 @@ const (
 	ReasonDeleted       = "Deleted"
 )
 
+// Reasons of the Kubernetes Events the Job controller records on a Job
+// (pkg/controller/job/job_controller.go). A Job that fails records the
+// reason of its Failed condition (JobReasonBackoffLimitExceeded ...).
+const (
+	ReasonSuccessfulCreate     = "SuccessfulCreate"
+	ReasonSuccessfulDelete     = "SuccessfulDelete"
+	ReasonSuspended            = "Suspended"
+	ReasonResumed              = "Resumed"
+	ReasonCompleted            = "Completed"
+	ReasonTooManySucceededPods = "TooManySucceededPods"
+)
+
+// Reasons of the Kubernetes Events recorded on a Pod: by the scheduler
+// (Scheduled, FailedScheduling, Preempted) and by the kubelet (Started,
+// BackOff, Killing, and the container's end: Completed, Error or
+// ContainerStatusUnknown). A disrupted pod records the reason of its
+// DisruptionTarget condition (DisruptionEvictionAPI ...).
+const (
+	ReasonScheduled              = "Scheduled"
+	ReasonFailedScheduling       = "FailedScheduling"
+	ReasonPreempted              = "Preempted"
+	ReasonStarted                = "Started"
+	ReasonBackOff                = "BackOff"
+	ReasonKilling                = "Killing"
+	ReasonExitCompleted          = "Completed"
+	ReasonExitError              = "Error"
+	ReasonContainerStatusUnknown = "ContainerStatusUnknown"
+)
+
+// Reasons of the DisruptionTarget pod condition, and of the Event that
+// reports the disruption, by the component that disrupts the pod.
+const (
+	DisruptionEvictionAPI  = "EvictionByEvictionAPI"
+	DisruptionPreemption   = "PreemptionByScheduler"
+	DisruptionTaintManager = "DeletionByTaintManager"
+	DisruptionPodGC        = "DeletionByPodGC"
+	DisruptionKubelet      = "TerminationByKubelet"
+)
+
+// Reasons of the Kubernetes Events recorded on a Node.
+const (
+	ReasonNodeFailed         = "NodeFailed"
+	ReasonNodeNotReady       = "NodeNotReady"
+	ReasonNodeNotSchedulable = "NodeNotSchedulable"
+	ReasonNodeReady          = "NodeReady"
+)
+
 // The kinds of object an ObjectRef names.
 const (
 	KindJob  = "Job"

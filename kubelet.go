@@ -182,7 +182,7 @@ func (c *Cluster) startContainer(p *pod) {
 	p.cStarted = now
 	c.setReady(p, true)
 	if c.recording() {
-		c.podEvent(p, EventNormal, "Started", "Started container "+p.job.firstContainer())
+		c.podEvent(p, EventNormal, ReasonStarted, "Started container "+p.job.firstContainer())
 	}
 	if !p.run.Forever {
 		c.setPodTimer(p, timerRunEnd, now+p.run.Duration)
@@ -288,9 +288,9 @@ func (c *Cluster) removeIfGone(p *pod) {
 
 func exitReason(code int) string {
 	if code == 0 {
-		return "Completed"
+		return ReasonExitCompleted
 	}
-	return "Error"
+	return ReasonExitError
 }
 
 // crashLoop restarts an OnFailure container after its exit, at once or
@@ -303,7 +303,7 @@ func (c *Cluster) crashLoop(p *pod) {
 	}
 	p.cstate = containerCrashLoop
 	if c.recording() {
-		c.podEvent(p, EventWarning, "BackOff", fmt.Sprintf("Back-off restarting failed container %s in pod %s", p.job.firstContainer(), c.podFullName(p)))
+		c.podEvent(p, EventWarning, ReasonBackOff, fmt.Sprintf("Back-off restarting failed container %s in pod %s", p.job.firstContainer(), c.podFullName(p)))
 	}
 	c.setPodTimer(p, timerRestart, p.cFinished+delay)
 	c.podChanged(p)
@@ -390,7 +390,7 @@ func (c *Cluster) killPod(p *pod) {
 	at := now
 	if p.cstate == containerRunning {
 		if c.recording() && (p.node == nil || !p.node.down) {
-			c.podEvent(p, EventNormal, "Killing", "Stopping container "+p.job.firstContainer())
+			c.podEvent(p, EventNormal, ReasonKilling, "Stopping container "+p.job.firstContainer())
 		}
 		at = now + min(p.run.Term, p.delGrace)
 		if !p.run.Forever && p.run.Disrupt == "" {
@@ -418,7 +418,7 @@ func (c *Cluster) finishKill(p *pod) {
 		// with an unknown status.
 		p.cstate = containerExited
 		p.cStarted, p.cFinished = now, now
-		p.exitCode, p.exitWhy = 137, "ContainerStatusUnknown"
+		p.exitCode, p.exitWhy = 137, ReasonContainerStatusUnknown
 		c.podTerminal(p, PodFailed)
 		c.stoppedEvent(p)
 		c.removeIfGone(p)
@@ -453,15 +453,15 @@ func (c *Cluster) disrupt(p *pod, reason string) {
 // message naming it.
 func DisruptionMessage(reason string) string {
 	switch reason {
-	case "EvictionByEvictionAPI":
+	case DisruptionEvictionAPI:
 		return "Eviction API: evicting"
-	case "PreemptionByScheduler":
+	case DisruptionPreemption:
 		return "default-scheduler: preempting to accommodate a higher priority pod"
-	case "DeletionByTaintManager":
+	case DisruptionTaintManager:
 		return "Taint manager: deleting due to NoExecute taint"
-	case "DeletionByPodGC":
+	case DisruptionPodGC:
 		return "PodGC: node no longer exists"
-	case "TerminationByKubelet":
+	case DisruptionKubelet:
 		return "The node was low on resource"
 	}
 	return "Pod was disrupted: " + reason

@@ -38,7 +38,7 @@ func (c *Cluster) createPod(j *job, index int) *pod {
 	if c.recording() {
 		name := p.name()
 		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindJob, Namespace: j.ns, Name: j.name}, Job: j.name,
-			Type: EventNormal, Reason: "SuccessfulCreate", Message: "Created pod: " + name, Related: name})
+			Type: EventNormal, Reason: ReasonSuccessfulCreate, Message: "Created pod: " + name, Related: name})
 	}
 	c.queueForScheduling(p)
 	c.podChanged(p)

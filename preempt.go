@@ -64,10 +64,10 @@ func (s *scheduler) preempt(j *job, p *pod) string {
 	for _, v := range best.victims {
 		if c.recording() {
 			c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindPod, Namespace: v.job.ns, Name: v.name()}, Job: v.job.name,
-				Type: EventNormal, Reason: "Preempted", Related: p.name(),
+				Type: EventNormal, Reason: ReasonPreempted, Related: p.name(),
 				Message: fmt.Sprintf("Preempted by pod %s on node %s", c.uid(kindPod, p.seq), best.node.spec.Name)})
 		}
-		c.disrupt(v, "PreemptionByScheduler")
+		c.disrupt(v, DisruptionPreemption)
 	}
 	return ""
 }
@@ -137,7 +137,7 @@ func (s *scheduler) victimsOn(n *nodeState, j *job) *victimSet {
 		if sa, sb := started(a), started(b); sa != sb {
 			return cmp.Compare(sa, sb)
 		}
-		return cmpSeq(uint64(a.boundAt), uint64(b.boundAt))
+		return cmp.Compare(a.boundAt, b.boundAt)
 	})
 	vs := &victimSet{node: n}
 	for _, q := range candidates {

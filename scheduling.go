@@ -2,6 +2,7 @@ package jobsim
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -81,7 +82,7 @@ func (s *scheduler) schedulingInfo(j *job) {
 		}
 	}
 	j.unknownRes = ""
-	for _, r := range sortedNames(sum) {
+	for _, r := range slices.Sorted(maps.Keys(sum)) {
 		i, ok := s.resIdx[r]
 		if !ok {
 			if sum[r] > 0 && j.unknownRes == "" {
@@ -230,7 +231,7 @@ func (s *scheduler) bind(p *pod, n *nodeState) {
 	if c.recording() {
 		name := p.name()
 		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindPod, Namespace: j.ns, Name: name}, Job: j.name, Type: EventNormal,
-			Reason: "Scheduled", Message: fmt.Sprintf("Successfully assigned %s/%s to %s", j.ns, name, n.spec.Name), Related: n.spec.Name})
+			Reason: ReasonScheduled, Message: fmt.Sprintf("Successfully assigned %s/%s to %s", j.ns, name, n.spec.Name), Related: n.spec.Name})
 	}
 	if !n.down {
 		c.startPod(p)
@@ -315,7 +316,7 @@ func (s *scheduler) markPending(j *job) {
 			p.unschedulable, p.unschedAt = true, now
 		}
 		if c.recording() {
-			c.podEvent(p, EventWarning, "FailedScheduling", j.unschedMsg)
+			c.podEvent(p, EventWarning, ReasonFailedScheduling, j.unschedMsg)
 		}
 	}
 	j.marked = len(j.queue)
