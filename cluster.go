@@ -1,6 +1,7 @@
 package jobsim
 
 import (
+	"cmp"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -290,22 +291,12 @@ func (c *Cluster) Pods() []Pod {
 			ps = append(ps, p)
 		}
 	}
-	slices.SortFunc(ps, func(a, b *pod) int { return cmpSeq(a.seq, b.seq) })
+	slices.SortFunc(ps, func(a, b *pod) int { return cmp.Compare(a.seq, b.seq) })
 	out := make([]Pod, len(ps))
 	for i, p := range ps {
 		out[i] = c.podView(p)
 	}
 	return out
-}
-
-func cmpSeq(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Update edits a job's spec as `kubectl edit` would: edit changes a copy,
@@ -371,7 +362,7 @@ func (c *Cluster) EvictPod(ns, name string) error {
 	if p == nil {
 		return &PodNotFoundError{Namespace: ns, Name: name}
 	}
-	c.disrupt(p, "EvictionByEvictionAPI")
+	c.disrupt(p, DisruptionEvictionAPI)
 	return nil
 }
 

@@ -19,7 +19,7 @@ import (
 // the others' runs continue.
 
 // FailNode makes a node fail now (see the package documentation of node
-// faults). It returns an error for an unknown node.
+// faults). It returns a *NodeNotFoundError for an unknown node.
 func (c *Cluster) FailNode(name string) error {
 	n, err := c.node(name)
 	if err != nil || n.down {
@@ -30,7 +30,7 @@ func (c *Cluster) FailNode(name string) error {
 	for _, p := range n.pods {
 		c.freeze(p)
 	}
-	c.nodeEvent(n, EventNormal, "NodeFailed", "The node's kubelet stopped responding")
+	c.nodeEvent(n, EventNormal, ReasonNodeFailed, "The node's kubelet stopped responding")
 	n.faultTimer.Stop()
 	n.faultTimer = c.eng.AtElapsed(now+nodeMonitorGracePeriod, classWorld, c.onFault, uint64(n.idx))
 	return nil
@@ -47,9 +47,9 @@ func (c *Cluster) DrainNode(name string) error {
 	}
 	n.cordoned = true
 	c.sched.refresh(n)
-	c.nodeEvent(n, EventNormal, "NodeNotSchedulable", "Node "+name+" status is now: NodeNotSchedulable")
+	c.nodeEvent(n, EventNormal, ReasonNodeNotSchedulable, "Node "+name+" status is now: NodeNotSchedulable")
 	for _, p := range append([]*pod(nil), n.pods...) {
-		c.disrupt(p, "EvictionByEvictionAPI")
+		c.disrupt(p, DisruptionEvictionAPI)
 	}
 	return nil
 }
@@ -65,7 +65,7 @@ func (c *Cluster) RecoverNode(name string) error {
 	wasDown := n.down
 	n.down, n.ready, n.cordoned = false, true, false
 	c.sched.refresh(n)
-	c.nodeEvent(n, EventNormal, "NodeReady", "Node "+name+" status is now: NodeReady")
+	c.nodeEvent(n, EventNormal, ReasonNodeReady, "Node "+name+" status is now: NodeReady")
 	if wasDown {
 		for _, p := range append([]*pod(nil), n.pods...) {
 			c.thaw(p, n)
@@ -78,10 +78,17 @@ func (c *Cluster) RecoverNode(name string) error {
 func (c *Cluster) node(name string) (*nodeState, error) {
 	n := c.sched.byName[name]
 	if n == nil {
-		return nil, fmt.Errorf("nodes %q not found", name)
+		return nil, &NodeNotFoundError{Name: name}
 	}
 	return n, nil
 }
+
+// NodeNotFoundError is returned by the node operations (FailNode,
+// DrainNode, RecoverNode) for a node the cluster does not have.
+type NodeNotFoundError struct{ Name string }
+
+// Error formats the error as the API server does.
+func (e *NodeNotFoundError) Error() string { return fmt.Sprintf("nodes %q not found", e.Name) }
 
 func (c *Cluster) nodeEvent(n *nodeState, t EventType, reason, msg string) {
 	if c.recording() {
@@ -100,7 +107,7 @@ func (c *Cluster) fireFault(arg uint64) {
 	if n.ready {
 		n.ready = false
 		c.sched.refresh(n)
-		c.nodeEvent(n, EventNormal, "NodeNotReady", "Node "+n.spec.Name+" status is now: NodeNotReady")
+		c.nodeEvent(n, EventNormal, ReasonNodeNotReady, "Node "+n.spec.Name+" status is now: NodeNotReady")
 		for _, p := range n.pods {
 			c.setReady(p, false) // MarkPodsNotReady
 			c.podChanged(p)
@@ -109,7 +116,7 @@ func (c *Cluster) fireFault(arg uint64) {
 		return
 	}
 	for _, p := range append([]*pod(nil), n.pods...) {
-		c.disrupt(p, "DeletionByTaintManager")
+		c.disrupt(p, DisruptionTaintManager)
 	}
 }
 
@@ -145,7 +152,7 @@ func (c *Cluster) thaw(p *pod, n *nodeState) {
 		// The pod was deleted while the kubelet was away: it stops now, its
 		// grace period long gone (or never started).
 		if p.cstate == containerRunning && c.recording() {
-			c.podEvent(p, EventNormal, "Killing", "Stopping container "+p.job.firstContainer())
+			c.podEvent(p, EventNormal, ReasonKilling, "Stopping container "+p.job.firstContainer())
 		}
 		c.setPodTimer(p, timerKill, now)
 	case !p.started:

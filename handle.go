@@ -1,6 +1,8 @@
 package jobsim
 
 import (
+	"cmp"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -26,8 +28,8 @@ func (h *JobHandle) UID() string { return h.j.c.uid(kindJob, h.j.seq) }
 // defaulted spec, including edits made since it was submitted.
 func (h *JobHandle) Job() Job {
 	obj := h.j.meta
-	obj.Labels = cloneMap(obj.Labels)
-	obj.Annotations = cloneMap(obj.Annotations)
+	obj.Labels = maps.Clone(obj.Labels)
+	obj.Annotations = maps.Clone(obj.Annotations)
 	obj.Spec = cloneSpec(obj.Spec)
 	return obj
 }
@@ -80,7 +82,7 @@ func (h *JobHandle) Status() JobStatus {
 // Pods returns snapshots of the job's existing pods, in creation order.
 func (h *JobHandle) Pods() []Pod {
 	ps := slices.Clone(h.j.pods)
-	slices.SortFunc(ps, func(a, b *pod) int { return cmpSeq(a.seq, b.seq) })
+	slices.SortFunc(ps, func(a, b *pod) int { return cmp.Compare(a.seq, b.seq) })
 	out := make([]Pod, len(ps))
 	for i, p := range ps {
 		out[i] = h.j.c.podView(p)
@@ -102,8 +104,8 @@ func (c *Cluster) podView(p *pod) Pod {
 		Namespace:    j.ns,
 		UID:          c.uid(kindPod, p.seq),
 		JobName:      j.name,
-		Labels:       cloneMap(tmpl.Labels),
-		Annotations:  cloneMap(tmpl.Annotations),
+		Labels:       maps.Clone(tmpl.Labels),
+		Annotations:  maps.Clone(tmpl.Annotations),
 		CreationTime: at(p.created),
 		Spec:         cloneSpec(JobSpec{Template: *tmpl}).Template.Spec,
 	}
@@ -226,17 +228,6 @@ func (c *Cluster) containerStatusView(p *pod, name string) ContainerStatus {
 	return cs
 }
 
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
 // cloneSpec deep-copies a JobSpec so that the copy shares nothing mutable.
 func cloneSpec(s JobSpec) JobSpec {
 	out := s
@@ -268,8 +259,8 @@ func cloneSpec(s JobSpec) JobSpec {
 		out.SuccessPolicy = &sp
 	}
 	t := &out.Template
-	t.Labels = cloneMap(s.Template.Labels)
-	t.Annotations = cloneMap(s.Template.Annotations)
+	t.Labels = maps.Clone(s.Template.Labels)
+	t.Annotations = maps.Clone(s.Template.Annotations)
 	t.Spec.TerminationGracePeriod = clonePtr(s.Template.Spec.TerminationGracePeriod)
 	t.Spec.InitContainers = cloneContainers(s.Template.Spec.InitContainers)
 	t.Spec.Containers = cloneContainers(s.Template.Spec.Containers)

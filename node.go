@@ -1,10 +1,10 @@
 package jobsim
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 )
@@ -191,16 +191,6 @@ func FormatQuantity(name string, v int64) string {
 	return fmt.Sprint(v)
 }
 
-// sortedNames returns the keys of m in order.
-func sortedNames(m map[string]int64) []string {
-	names := make([]string, 0, len(m))
-	for k := range m {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	return names
-}
-
 // Nodes returns a snapshot of every node, in the order of Config.Nodes.
 func (c *Cluster) Nodes() []NodeView {
 	s := c.sched
@@ -215,7 +205,7 @@ func (c *Cluster) Nodes() []NodeView {
 				}
 			}
 		}
-		v.Labels = cloneMap(n.spec.Labels)
+		v.Labels = maps.Clone(n.spec.Labels)
 		v.Capacity = ResourceList{}
 		for r, name := range s.res {
 			if !n.unlimit && (n.alloc[r] != 0 || n.spec.Capacity != nil && hasKey(n.spec.Capacity, name)) {
@@ -226,7 +216,7 @@ func (c *Cluster) Nodes() []NodeView {
 			}
 		}
 		pods := slices.Clone(n.pods)
-		slices.SortFunc(pods, func(a, b *pod) int { return cmpSeq(uint64(a.boundAt), uint64(b.boundAt)) })
+		slices.SortFunc(pods, func(a, b *pod) int { return cmp.Compare(a.boundAt, b.boundAt) })
 		for _, p := range pods {
 			v.Pods = append(v.Pods, p.name())
 		}

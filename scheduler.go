@@ -50,19 +50,37 @@ type NodeLoad struct {
 	MemoryAllocatable, MemoryRequested int64
 }
 
-// LeastAllocated favours the nodes with the most room left: the mean of
-// the free fractions of CPU and memory, times 100 (kube-scheduler's
-// NodeResourcesFit default). It spreads pods across nodes.
-var LeastAllocated ScoringPolicy = ScoringFunc(func(n NodeLoad) float64 {
-	return (freeFraction(n.CPURequested, n.CPUAllocatable) + freeFraction(n.MemoryRequested, n.MemoryAllocatable)) * 50
-})
+// BuiltinScoring is a scoring policy of kube-scheduler's NodeResourcesFit
+// plugin; it implements ScoringPolicy.
+type BuiltinScoring uint8
 
-// MostAllocated favours the fullest nodes that still fit: the mean of the
-// used fractions of CPU and memory, times 100. It packs pods onto few
-// nodes.
-var MostAllocated ScoringPolicy = ScoringFunc(func(n NodeLoad) float64 {
-	return (usedFraction(n.CPURequested, n.CPUAllocatable) + usedFraction(n.MemoryRequested, n.MemoryAllocatable)) * 50
-})
+// The scoring strategies of NodeResourcesFit.
+const (
+	// LeastAllocated favours the nodes with the most room left: the mean
+	// of the free fractions of CPU and memory, times 100 (kube-scheduler's
+	// default). It spreads pods across nodes.
+	LeastAllocated BuiltinScoring = iota
+	// MostAllocated favours the fullest nodes that still fit: the mean of
+	// the used fractions of CPU and memory, times 100. It packs pods onto
+	// few nodes.
+	MostAllocated
+)
+
+// Score returns the strategy's score of n.
+func (s BuiltinScoring) Score(n NodeLoad) float64 {
+	if s == MostAllocated {
+		return (usedFraction(n.CPURequested, n.CPUAllocatable) + usedFraction(n.MemoryRequested, n.MemoryAllocatable)) * 50
+	}
+	return (freeFraction(n.CPURequested, n.CPUAllocatable) + freeFraction(n.MemoryRequested, n.MemoryAllocatable)) * 50
+}
+
+// String returns the strategy's name, as a scenario file spells it.
+func (s BuiltinScoring) String() string {
+	if s == MostAllocated {
+		return "MostAllocated"
+	}
+	return "LeastAllocated"
+}
 
 func freeFraction(requested, allocatable int64) float64 {
 	if allocatable <= 0 || requested > allocatable {

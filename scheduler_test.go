@@ -1,6 +1,7 @@
 package jobsim_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -463,5 +464,26 @@ func TestPodDeletedWhileItsNodeIsDownStopsWhenItRecovers(t *testing.T) {
 	}
 	if m := h.Metrics(); m.RunTime != 10*time.Second {
 		t.Errorf("run time %v, want 10s", m.RunTime)
+	}
+}
+
+// A node operation on a node the cluster lacks fails as the API server's
+// GET of an unknown node does: `nodes "NAME" not found`, as a typed error
+// a program can tell from others.
+func TestNodeOperationsOnAnUnknownNodeReturnNodeNotFoundError(t *testing.T) {
+	c := jobsim.NewCluster(jobsim.Config{Nodes: nodes(1, "n", jobsim.ResourceList{"cpu": 1000})})
+	for name, op := range map[string]func(string) error{"FailNode": c.FailNode, "DrainNode": c.DrainNode, "RecoverNode": c.RecoverNode} {
+		err := op("missing")
+		var nf *jobsim.NodeNotFoundError
+		if !errors.As(err, &nf) || nf.Name != "missing" {
+			t.Errorf("%s(missing) = %v, want a *NodeNotFoundError for missing", name, err)
+			continue
+		}
+		if got, want := err.Error(), `nodes "missing" not found`; got != want {
+			t.Errorf("%s(missing): %q, want %q", name, got, want)
+		}
+		if err := op("n-0"); err != nil {
+			t.Errorf("%s(n-0) = %v, want nil", name, err)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package jobsim
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 	"regexp"
 	"slices"
@@ -162,7 +163,7 @@ func domainPrefixedPathErrors(path, v string) fieldErrors {
 
 // labels checks label keys (qualified names) and values, in key order.
 func (l *fieldErrors) labels(path string, labels map[string]string) {
-	for _, k := range sortedKeysOf(labels) {
+	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		for _, msg := range qualifiedNameMsgs(k) {
 			l.invalid(path, k, msg)
 		}
@@ -176,7 +177,7 @@ func (l *fieldErrors) labels(path string, labels map[string]string) {
 // and the total size.
 func (l *fieldErrors) annotations(path string, annotations map[string]string) {
 	size := 0
-	for _, k := range sortedKeysOf(annotations) {
+	for _, k := range slices.Sorted(maps.Keys(annotations)) {
 		for _, msg := range qualifiedNameMsgs(strings.ToLower(k)) {
 			l.invalid(path, k, msg)
 		}
@@ -185,15 +186,6 @@ func (l *fieldErrors) annotations(path string, annotations map[string]string) {
 	if size > maxAnnotationsSize {
 		l.tooLong(path, maxAnnotationsSize)
 	}
-}
-
-func sortedKeysOf(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // fieldIndex is the path of element i of the list at path.
