@@ -96,7 +96,6 @@ type Cluster struct {
 
 	// Scratch space reused across syncs.
 	scratch syncScratch
-	syncs   uint64 // syncs so far
 
 	behaviorRand *rand.Rand
 	behaviorSrc  *rand.PCG

@@ -14,48 +14,118 @@ import (
 // pods that changed (job.cands), so a sync costs what happened since the
 // last one.
 
+// A sync decides, then applies. decide reads the job's records as they
+// stand (the view: its spec, its status, its pods and the counts kept of
+// them) and fills a plan without changing any of them; apply performs the
+// plan. When the API server refuses the status write, apply keeps only
+// the plan's requeues, so nothing of the refused sync needs undoing.
+
 // syncScratch is reused across syncs so that a sync allocates nothing.
 type syncScratch struct {
+	plan        plan
 	succeededAt []time.Duration
 	failedAt    []time.Duration
-	failedIdx   []int // indexes this sync found failed
-	pods        []*pod
+	pods        []*pod // active pods, for removals
 	indexes     []int
 	delayed     map[int]*pod
 	exits       []containerExit
 	conds       []PodCondition
 	ready       []int
+	track       []*pod // pods whose finalizer a sync may remove
+	ruleHits    []int  // per success rule, new indexes it lists
 }
 
-// sync is one syncJob call.
-type sync struct {
-	id          uint64 // numbers the syncs of a cluster
-	j           *job
-	now         time.Duration // virtual time since the epoch
-	at          time.Time     // the same, as a time
-	active      int
-	ready       int
-	terminating int
-	succeeded   int // provisional, including pods counted this sync
-	failed      int // provisional, including pods counted this sync
-	finish      *JobCondition
-	backoff     backoffRecord
-	heldBack    bool         // the pod-failure backoff held creations back
-	failJob     *pod         // the first failed pod matching a FailJob rule
-	failJobMsg  string       // its message
-	delayed     map[int]*pod // per-index: the failed pod kept for each index
-	statusDirty bool         // the status changed before finalizers are removed
-	freshStart  bool         // this sync set startTime: it still has it exactly
+// plan is what one sync decided: the whole of syncJob's effect, nothing of
+// it done yet. Its slices are scratch space, valid until the next sync.
+type plan struct {
+	j   *job
+	now time.Duration // virtual time since the epoch
+	at  time.Time     // the same, as a time
+
+	// refused: the status write this sync makes is refused by the API
+	// server (see docs/fidelity.md, "status.active = 0 during the
+	// pod-failure backoff"). Only the requeues are kept; the work queue
+	// retries the sync with its error backoff.
+	refused bool
+	// requeue holds the delays after which the sync asked to run again
+	// (the active deadline, the pod-failure backoff), in the order asked.
+	requeue  [2]time.Duration
+	nRequeue int
+
+	setStart bool          // set status.startTime to now
+	backoff  backoffRecord // the backoff record once the status is written
+	// The indexes of an Indexed job found newly succeeded, and (with
+	// backoffLimitPerIndex) failed, by this sync: the decision sees them
+	// as written, the records learn them in apply.
+	marks indexMarks
+
+	finish *JobCondition // what finishes the job, before the interim step
+
+	deletes     []*pod // active pods to delete, in order
+	keepOnStop  bool   // the deleted pods keep their finalizer (a finishing job)
+	creates     []int  // Indexed: the indexes to create pods for
+	inherit     []replacement
+	createCount int // NonIndexed: how many pods to create
+
+	suspend *suspendChange // the Suspended condition to write, if it changes
+
+	active, ready, terminating int // the status counts to write
+
+	finalizers                  []*pod // pods whose finalizer to remove, in order
+	countSucceeded, countFailed int    // pods those removals count
+	capped                      bool   // more finished pods wait than one sync counts
+	interim                     *JobCondition
+	final                       *JobCondition // the Complete or Failed condition to come
+	dirty                       bool          // the status changed: it is written
 }
 
-// deadlineStart is the startTime the active deadline is measured from: the
-// one read back from the API, to the second, except in the sync that sets
-// it, which still holds the exact instant.
-func (c *Cluster) deadlineStart(s *sync) time.Duration {
-	if s.freshStart {
-		return s.j.status.startTime
+// replacement is what a new pod of an index inherits from the failed pod
+// it replaces (backoffLimitPerIndex).
+type replacement struct{ failures, ignored int }
+
+// suspendChange is a change of the Suspended condition.
+type suspendChange struct {
+	status       ConditionStatus
+	reason, msg  string
+	event        string // the Event's reason
+	restartClock bool   // resuming: startTime is set again
+}
+
+// indexMarks holds the indexes one sync found newly succeeded or failed.
+type indexMarks struct {
+	succeeded, failed  bitset // members of the lists below
+	succList, failList []int
+	markers            map[int]*pod // the pod whose success is its index's first
+}
+
+func (m *indexMarks) reset() {
+	for _, i := range m.succList {
+		m.succeeded.remove(i)
 	}
-	return c.stamp(s.j.status.startTime)
+	for _, i := range m.failList {
+		m.failed.remove(i)
+	}
+	m.succList, m.failList = m.succList[:0], m.failList[:0]
+	clear(m.markers)
+}
+
+// hasSucceeded and hasFailed read an index as the sync sees it: written
+// before, or found by the sync.
+func (pl *plan) hasSucceeded(i int) bool {
+	return pl.j.idx.succeeded.has(i) || pl.marks.succeeded.has(i)
+}
+
+func (pl *plan) hasFailed(i int) bool {
+	return pl.j.idx.failed.has(i) || pl.marks.failed.has(i)
+}
+
+// nSucceeded and nFailed count the indexes as the sync sees them.
+func (pl *plan) nSucceeded() int { return pl.j.idx.nSucceeded + len(pl.marks.succList) }
+func (pl *plan) nFailed() int    { return pl.j.idx.nFailed + len(pl.marks.failList) }
+
+func (pl *plan) requeueAfter(d time.Duration) {
+	pl.requeue[pl.nRequeue] = d
+	pl.nRequeue++
 }
 
 // enqueue asks for a sync of j after delay, keeping an earlier request if
@@ -97,85 +167,146 @@ func (c *Cluster) syncJob(j *job) {
 		j.backoff = backoffRecord{}
 		return
 	}
-	c.syncs++
-	s := &sync{
-		id:          c.syncs,
-		j:           j,
-		now:         c.eng.Elapsed(),
-		at:          c.eng.Now(),
-		active:      j.nActive,
-		ready:       j.nReady,
-		terminating: j.nTerminating,
-	}
-	newSucceeded, newFailed := c.gatherFinished(s)
-	s.succeeded = j.status.succeeded + newSucceeded
-	s.failed = j.status.failed + newFailed
-	prevStarted, prevStart := j.status.started, j.status.startTime
-	if !j.status.started && !j.spec.Suspend {
-		j.status.started, j.status.startTime = true, s.now
-		s.statusDirty, s.freshStart = true, true
-	}
-	s.backoff = nextBackoffRecord(j.backoff, c.scratch.succeededAt, c.scratch.failedAt)
+	pl := c.decide(j)
+	c.apply(pl)
+	pl.marks.reset()
+}
 
-	c.decideFinish(s)
-	suspendChanged := false
-	if s.finish != nil {
-		c.deleteActivePods(s)
-	} else {
-		manageJobCalled := false
-		if !j.deleting {
-			c.manageJob(s)
-			manageJobCalled = true
+// decide is syncJob's reasoning: from the job's records at this instant,
+// what the sync does. It changes no record; the one exception is the
+// cursor of pending indexes, which it may advance past indexes that are
+// not pending, and past those it plans pods for.
+func (c *Cluster) decide(j *job) *plan {
+	pl := &c.scratch.plan
+	pl.marks.reset()
+	*pl = plan{j: j, now: c.eng.Elapsed(), at: c.eng.Now(),
+		active: j.nActive, ready: j.nReady, terminating: j.nTerminating,
+		marks: pl.marks, inherit: pl.inherit[:0], finalizers: pl.finalizers[:0]} // keep the scratch space
+	st := &j.status
+
+	newSucceeded, newFailed, failJob, failJobMsg := c.gatherFinished(pl)
+	succeeded := st.succeeded + newSucceeded
+	failed := st.failed + newFailed
+	if !st.started && !j.spec.Suspend {
+		pl.setStart, pl.dirty = true, true
+	}
+	pl.backoff = nextBackoffRecord(j.backoff, c.scratch.succeededAt, c.scratch.failedAt)
+
+	if n, indexed := c.decideFinish(pl, failed, failJobMsg, failJob != nil); indexed {
+		succeeded = n
+	}
+	var delayed map[int]*pod
+	if j.perIndex() {
+		delayed = c.delayedPods(pl)
+	}
+	manageJobCalled := false
+	heldBack := false
+	switch {
+	case pl.finish != nil:
+		pl.planDeletes(c.activePods(j))
+		pl.keepOnStop = true
+	case !j.deleting:
+		heldBack = c.manageJob(pl, succeeded, delayed)
+		manageJobCalled = true
+	}
+	if pl.finish == nil {
+		if heldBack && pl.ready > 0 {
+			// v1.35.4 writes status.active = 0 while the pod-failure
+			// backoff holds creations back; with a Ready pod the API
+			// server refuses that write (docs/fidelity.md).
+			pl.refused = true
+			return pl
 		}
-		if s.heldBack && s.ready > 0 {
-			// v1.35.4 writes status.active = 0 while the pod-failure backoff
-			// holds creations back; with a Ready pod the API server refuses
-			// that write ("cannot set more ready pods than active"), and
-			// nothing of this sync is saved. The work queue retries it with
-			// its error backoff.
-			j.status.started, j.status.startTime = prevStarted, prevStart
-			c.forgetNewIndexes(j)
-			j.apiRetries++
-			c.enqueue(j, apiRetryDelay(j.apiRetries))
-			return
+		if heldBack {
+			// With no Ready pod the write is accepted: status.active reads
+			// 0 until the backoff ends, whatever runs meanwhile.
+			pl.active = 0
 		}
-		if s.heldBack {
-			// With no Ready pod the API server accepts it: status.active
-			// reads 0 until the backoff ends, whatever runs meanwhile.
-			s.active = 0
-		}
-		if completionsReached(j.spec.Completions, s.succeeded, s.active) {
-			s.finish = newCondition(JobSuccessCriteriaMet, JobReasonCompletionsReached, "Reached expected number of succeeded pods", s.at)
+		if completionsReached(j.spec.Completions, succeeded, pl.active) {
+			pl.finish = newCondition(JobSuccessCriteriaMet, JobReasonCompletionsReached, "Reached expected number of succeeded pods", pl.at)
 		} else if manageJobCalled {
-			suspendChanged = c.updateSuspended(s)
+			pl.suspend = suspendOf(j, st)
 		}
+	}
+	if pl.suspend != nil || pl.active != st.active || pl.ready != st.ready || pl.terminating != st.terminating {
+		pl.dirty = true
+	}
+	c.decideFinalizers(pl, delayed)
+	return pl
+}
+
+// apply performs a plan, in syncJob's order.
+func (c *Cluster) apply(pl *plan) {
+	j := pl.j
+	for _, d := range pl.requeue[:pl.nRequeue] {
+		c.enqueue(j, d)
+	}
+	if pl.refused {
+		j.apiRetries++
+		c.enqueue(j, apiRetryDelay(j.apiRetries))
+		return
 	}
 	j.apiRetries = 0
 	st := &j.status
-	if suspendChanged || s.active != st.active || s.ready != st.ready || s.terminating != st.terminating {
-		s.statusDirty = true
+	if pl.setStart {
+		st.started, st.startTime = true, pl.now
 	}
-	st.active, st.ready, st.terminating = s.active, s.ready, s.terminating
-	c.trackStatus(s)
-}
-
-// forgetNewIndexes takes back the succeeded and failed indexes the current
-// sync found, when its status write is refused: completedIndexes and
-// failedIndexes stay as last written, and the next sync finds them again
-// in the pods, which keep their finalizers.
-func (c *Cluster) forgetNewIndexes(j *job) {
-	if !j.indexed() {
-		return
-	}
-	for _, p := range j.cands {
-		if p.newIndex {
-			j.idx.unmarkSucceeded(p.index)
-			p.newIndex = false
+	if j.indexed() {
+		for _, i := range pl.marks.succList {
+			j.idx.markSucceeded(i)
+		}
+		for _, i := range pl.marks.failList {
+			j.idx.failed.add(i)
+			j.idx.nFailed++
 		}
 	}
-	for _, ix := range c.scratch.failedIdx {
-		j.idx.failed.remove(ix)
-		j.idx.nFailed--
+	for _, p := range pl.deletes {
+		c.deleteJobPod(j, p, !pl.keepOnStop)
+	}
+	for k, ix := range pl.creates {
+		p := c.createPod(j, ix)
+		if k < len(pl.inherit) {
+			p.failureCount, p.ignoredCount = pl.inherit[k].failures, pl.inherit[k].ignored
+		}
+	}
+	for range pl.createCount {
+		c.createPod(j, -1)
+	}
+	if sc := pl.suspend; sc != nil {
+		ensureCondition(st, JobSuspended, sc.status, sc.reason, sc.msg, pl.at)
+		c.jobEvent(j, EventNormal, sc.event, sc.msg)
+		if sc.restartClock {
+			st.started, st.startTime = true, pl.now
+		}
+	}
+	st.active, st.ready, st.terminating = pl.active, pl.ready, pl.terminating
+	for _, p := range pl.finalizers {
+		c.removeFinalizer(p)
+	}
+	st.succeeded += pl.countSucceeded
+	st.failed += pl.countFailed
+	if j.indexed() {
+		st.succeeded = j.idx.nSucceeded
+	}
+	if pl.interim != nil {
+		st.conditions = append(st.conditions, *pl.interim)
+	}
+	if pl.dirty {
+		j.backoff = pl.backoff
+	}
+	finished := pl.final != nil
+	if finished {
+		f := pl.final
+		ensureCondition(st, f.Type, f.Status, f.Reason, f.Message, pl.at)
+		if f.Type == JobComplete {
+			st.completed, st.completionTime = true, pl.now
+		}
+	}
+	if pl.dirty || finished {
+		c.statusWritten(j)
+	}
+	if finished {
+		c.recordFinished(j)
 	}
 }
 
@@ -184,21 +315,22 @@ func (c *Cluster) forgetNewIndexes(j *job) {
 // pods still holding the finalizer. It fills the scratch lists of finish
 // times (sorted; ignored failures included, as they feed the backoff) and
 // returns how many succeeded and how many failed without a policy ignoring
-// them. Along the way: for Indexed jobs the succeeded indexes join the set
-// at once (calculateSucceededIndexes) and, with backoffLimitPerIndex, the
-// failed ones (calculateFailedIndexes); the first pod matching a FailJob
-// rule is noted (getFailJobMessage).
-func (c *Cluster) gatherFinished(s *sync) (succeeded, failed int) {
-	j := s.j
+// them. Along the way: for Indexed jobs the newly succeeded indexes
+// (calculateSucceededIndexes) and, with backoffLimitPerIndex, the failed
+// ones (calculateFailedIndexes) join the plan's marks; the first pod
+// matching a FailJob rule is noted (getFailJobMessage).
+func (c *Cluster) gatherFinished(pl *plan) (succeeded, failed int, failJob *pod, failJobMsg string) {
+	j := pl.j
 	sc := &c.scratch
-	sc.succeededAt, sc.failedAt, sc.failedIdx = sc.succeededAt[:0], sc.failedAt[:0], sc.failedIdx[:0]
+	m := &pl.marks
+	sc.succeededAt, sc.failedAt = sc.succeededAt[:0], sc.failedAt[:0]
 	for _, p := range j.cands {
 		isFailed := j.isPodFailed(p)
-		var m policyMatch
+		var match policyMatch
 		if isFailed {
-			m = c.policyOf(p)
-			if m.Action == ActionFailJob && (s.failJob == nil || p.seq < s.failJob.seq) {
-				s.failJob, s.failJobMsg = p, m.FailJobMessage
+			match = c.policyOf(p)
+			if match.Action == ActionFailJob && (failJob == nil || p.seq < failJob.seq) {
+				failJob, failJobMsg = p, match.FailJobMessage
 			}
 		}
 		if j.indexed() && !j.idx.valid(p.index) {
@@ -208,25 +340,30 @@ func (c *Cluster) gatherFinished(s *sync) (succeeded, failed int) {
 		case p.phase == PodSucceeded:
 			sc.succeededAt = append(sc.succeededAt, c.stamp(p.finishTime()))
 			succeeded++
-			p.newIndex = j.indexed() && j.idx.markSucceeded(p.index)
-			if p.newIndex {
-				s.statusDirty = true
+			if j.indexed() && !pl.hasSucceeded(p.index) {
+				m.succeeded.add(p.index)
+				m.succList = append(m.succList, p.index)
+				if m.markers == nil {
+					m.markers = map[int]*pod{}
+				}
+				m.markers[p.index] = p
+				pl.dirty = true
 			}
 		case isFailed:
 			sc.failedAt = append(sc.failedAt, c.stamp(p.finishTime()))
-			if m.Counts {
+			if match.Counts {
 				failed++
 			}
-			if j.perIndex() && !j.idx.succeeded.has(p.index) && indexFailed(m, p.failureCount, *j.spec.BackoffLimitPerIndex) && j.idx.failed.add(p.index) {
-				j.idx.nFailed++
-				sc.failedIdx = append(sc.failedIdx, p.index)
-				s.statusDirty = true
+			if j.perIndex() && !pl.hasSucceeded(p.index) && !pl.hasFailed(p.index) && indexFailed(match, p.failureCount, *j.spec.BackoffLimitPerIndex) {
+				m.failed.add(p.index)
+				m.failList = append(m.failList, p.index)
+				pl.dirty = true
 			}
 		}
 	}
 	slices.Sort(sc.succeededAt)
 	slices.Sort(sc.failedAt)
-	return succeeded, failed
+	return succeeded, failed, failJob, failJobMsg
 }
 
 // isPodFailed says whether the controller treats p as failed: phase
@@ -244,65 +381,84 @@ func (j *job) isPodFailed(p *pod) bool {
 
 // decideFinish picks the condition that finishes the job, in the fixed
 // order of syncJob: an earlier SuccessCriteriaMet or FailureTarget, then
-// the backoff limit, then the active deadline, then (Indexed) the succeeded
-// count. A failure decided now is the interim FailureTarget.
-func (c *Cluster) decideFinish(s *sync) {
-	j, st := s.j, &s.j.status
+// a FailJob rule, the backoff limit, the active deadline, then (Indexed)
+// the failed and succeeded indexes. A failure decided now is the interim
+// FailureTarget. For Indexed jobs it returns the succeeded count the rest
+// of the sync uses: the number of succeeded indexes.
+func (c *Cluster) decideFinish(pl *plan, failed int, failJobMsg string, failJob bool) (succeeded int, indexed bool) {
+	j, st := pl.j, &pl.j.status
 	if cond := st.condition(JobSuccessCriteriaMet); cond != nil && cond.Status == ConditionTrue {
-		s.finish = newCondition(JobSuccessCriteriaMet, cond.Reason, cond.Message, s.at)
+		pl.finish = newCondition(JobSuccessCriteriaMet, cond.Reason, cond.Message, pl.at)
 	} else if cond := st.condition(JobFailureTarget); cond != nil && cond.Status == ConditionTrue {
-		s.finish = newCondition(JobFailed, cond.Reason, cond.Message, s.at)
+		pl.finish = newCondition(JobFailed, cond.Reason, cond.Message, pl.at)
 	}
-	if s.finish == nil && s.failJob != nil {
-		s.finish = newCondition(JobFailureTarget, JobReasonPodFailurePolicy, s.failJobMsg, s.at)
+	if pl.finish == nil && failJob {
+		pl.finish = newCondition(JobFailureTarget, JobReasonPodFailurePolicy, failJobMsg, pl.at)
 	}
-	if s.finish == nil {
+	if pl.finish == nil {
+		// The deadline runs from startTime as read back from the API, to
+		// the second, except in the sync that sets it, which still holds
+		// the exact instant.
+		start := c.stamp(st.startTime)
+		if pl.setStart {
+			start = pl.now
+		}
+		started := st.started || pl.setStart
 		limit := *j.spec.BackoffLimit
 		switch {
-		case exceedsBackoffLimit(s.failed, limit) ||
+		case exceedsBackoffLimit(failed, limit) ||
 			(j.restartPolicy() == RestartOnFailure && pastBackoffLimitOnFailure(j.restarts, limit)):
-			s.finish = newCondition(JobFailureTarget, JobReasonBackoffLimitExceeded, "Job has reached the specified backoff limit", s.at)
-		case pastActiveDeadline(j.spec.ActiveDeadline, st.started, c.deadlineStart(s), s.now, j.spec.Suspend):
-			s.finish = newCondition(JobFailureTarget, JobReasonDeadlineExceeded, "Job was active longer than specified deadline", s.at)
-		case j.spec.ActiveDeadline != nil && !j.spec.Suspend && st.started:
-			c.enqueue(j, *j.spec.ActiveDeadline-(s.now-c.deadlineStart(s)))
+			pl.finish = newCondition(JobFailureTarget, JobReasonBackoffLimitExceeded, "Job has reached the specified backoff limit", pl.at)
+		case pastActiveDeadline(j.spec.ActiveDeadline, started, start, pl.now, j.spec.Suspend):
+			pl.finish = newCondition(JobFailureTarget, JobReasonDeadlineExceeded, "Job was active longer than specified deadline", pl.at)
+		case j.spec.ActiveDeadline != nil && !j.spec.Suspend && started:
+			pl.requeueAfter(*j.spec.ActiveDeadline - (pl.now - start))
 		}
 	}
 	if !j.indexed() {
-		return
+		return 0, false
 	}
 	x := j.idx
-	s.succeeded = x.nSucceeded
-	if j.perIndex() {
-		if s.finish == nil {
-			switch max := j.spec.MaxFailedIndexes; {
-			case max != nil && x.nFailed > *max:
-				s.finish = newCondition(JobFailureTarget, JobReasonMaxFailedIndexesExceeded, "Job has exceeded the specified maximal number of failed indexes", s.at)
-			case x.nFailed > 0 && x.nFailed+x.nSucceeded >= x.completions:
-				s.finish = newCondition(JobFailureTarget, JobReasonFailedIndexes, "Job has failed indexes", s.at)
+	nSucceeded, nFailed := pl.nSucceeded(), pl.nFailed()
+	if j.perIndex() && pl.finish == nil {
+		switch max := j.spec.MaxFailedIndexes; {
+		case max != nil && nFailed > *max:
+			pl.finish = newCondition(JobFailureTarget, JobReasonMaxFailedIndexesExceeded, "Job has exceeded the specified maximal number of failed indexes", pl.at)
+		case nFailed > 0 && nFailed+nSucceeded >= x.completions:
+			pl.finish = newCondition(JobFailureTarget, JobReasonFailedIndexes, "Job has failed indexes", pl.at)
+		}
+	}
+	if pl.finish == nil {
+		if rule := matchSuccessPolicy(x.successRules, c.successRuleHits(pl), nSucceeded); rule >= 0 {
+			pl.finish = newCondition(JobSuccessCriteriaMet, JobReasonSuccessPolicy, fmt.Sprintf("Matched rules at index %d", rule), pl.at)
+		}
+	}
+	return nSucceeded, true
+}
+
+// successRuleHits counts, per success policy rule, the newly succeeded
+// indexes it lists, in scratch space.
+func (c *Cluster) successRuleHits(pl *plan) []int {
+	rules := pl.j.idx.successRules
+	hits := c.scratch.ruleHits[:0]
+	for k := range rules {
+		n := 0
+		if len(pl.marks.succList) > 0 {
+			for _, i := range pl.marks.succList {
+				if rules[k].lists(i) {
+					n++
+				}
 			}
 		}
-		s.delayed = c.delayedPods(j)
+		hits = append(hits, n)
 	}
-	if s.finish == nil {
-		if rule := matchSuccessPolicy(x.successRules, x.nSucceeded); rule >= 0 {
-			s.finish = newCondition(JobSuccessCriteriaMet, JobReasonSuccessPolicy, fmt.Sprintf("Matched rules at index %d", rule), s.at)
-		}
-	}
+	c.scratch.ruleHits = hits
+	return hits
 }
 
 func newCondition(t JobConditionType, reason, message string, at time.Time) *JobCondition {
 	return &JobCondition{Type: t, Status: ConditionTrue, Reason: reason, Message: message,
 		LastProbeTime: at, LastTransitionTime: at}
-}
-
-// deleteActivePods deletes every active pod of a finishing job, keeping
-// their finalizers so that they are counted (deleteActivePods).
-func (c *Cluster) deleteActivePods(s *sync) {
-	pods := c.activePods(s.j)
-	for _, p := range pods {
-		c.deleteJobPod(s, p, false)
-	}
 }
 
 // activePods returns the job's active pods in creation order, in scratch
@@ -319,134 +475,135 @@ func (c *Cluster) activePods(j *job) []*pod {
 	return ps
 }
 
-// deleteJobPod deletes one active pod during a sync and adjusts the sync's
-// counts. removeFinalizer is manageJob's way (deleteJobPods: the pod will
-// never be counted); a finishing job keeps the finalizer.
-func (c *Cluster) deleteJobPod(s *sync, p *pod, removeFinalizer bool) {
-	if removeFinalizer {
+// deleteJobPod deletes one active pod of j. dropFinalizer is manageJob's
+// way (deleteJobPods: the pod will never be counted); a finishing job
+// keeps the finalizer (deleteActivePods).
+func (c *Cluster) deleteJobPod(j *job, p *pod, dropFinalizer bool) {
+	if dropFinalizer {
 		c.removeFinalizer(p)
 	}
-	if p.ready {
-		s.ready--
-	}
-	s.active--
-	s.terminating++
-	p.deletedBySync = s.id
 	name := ""
 	if c.recording() {
 		name = p.name()
 	}
 	c.deletePod(p)
 	if c.recording() {
-		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindJob, Namespace: s.j.ns, Name: s.j.name}, Job: s.j.name,
+		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindJob, Namespace: j.ns, Name: j.name}, Job: j.name,
 			Type: EventNormal, Reason: ReasonSuccessfulDelete, Message: "Deleted pod: " + name, Related: name})
 	}
 }
 
-// updateSuspended keeps the Suspended condition in step with
-// spec.suspend and reports whether it changed. Resuming resets startTime.
-func (c *Cluster) updateSuspended(s *sync) bool {
-	j, st := s.j, &s.j.status
+// suspendOf returns the change of the Suspended condition that keeps it in
+// step with spec.suspend, or nil. Resuming sets startTime again.
+func suspendOf(j *job, st *jobStatus) *suspendChange {
 	if j.spec.Suspend {
-		if !ensureCondition(st, JobSuspended, ConditionTrue, JobReasonSuspended, "Job suspended", s.at) {
-			return false
+		if !conditionChanges(st, JobSuspended, ConditionTrue, JobReasonSuspended, "Job suspended") {
+			return nil
 		}
-		c.jobEvent(j, EventNormal, ReasonSuspended, "Job suspended")
-		return true
+		return &suspendChange{status: ConditionTrue, reason: JobReasonSuspended, msg: "Job suspended", event: ReasonSuspended}
 	}
-	if !ensureCondition(st, JobSuspended, ConditionFalse, JobReasonResumed, "Job resumed", s.at) {
-		return false
+	if !conditionChanges(st, JobSuspended, ConditionFalse, JobReasonResumed, "Job resumed") {
+		return nil
 	}
-	c.jobEvent(j, EventNormal, ReasonResumed, "Job resumed")
-	st.started, st.startTime = true, s.now
-	return true
+	return &suspendChange{status: ConditionFalse, reason: JobReasonResumed, msg: "Job resumed", event: ReasonResumed, restartClock: true}
 }
 
-// ensureCondition sets condition t to status, reason and message, and
-// reports whether anything changed (ensureJobConditionStatus). A missing
-// condition is added only with a status other than False.
-func ensureCondition(st *jobStatus, t JobConditionType, status ConditionStatus, reason, message string, at time.Time) bool {
+// conditionChanges reports whether ensureCondition would change anything.
+func conditionChanges(st *jobStatus, t JobConditionType, status ConditionStatus, reason, message string) bool {
 	if cond := st.condition(t); cond != nil {
-		if cond.Status == status && cond.Reason == reason && cond.Message == message {
-			return false
-		}
-		*cond = *newCondition(t, reason, message, at)
-		cond.Status = status
-		return true
+		return cond.Status != status || cond.Reason != reason || cond.Message != message
 	}
-	if status == ConditionFalse {
-		return false
+	return status != ConditionFalse
+}
+
+// ensureCondition sets condition t to status, reason and message
+// (ensureJobConditionStatus). A missing condition is added only with a
+// status other than False.
+func ensureCondition(st *jobStatus, t JobConditionType, status ConditionStatus, reason, message string, at time.Time) {
+	if !conditionChanges(st, t, status, reason, message) {
+		return
 	}
 	cond := newCondition(t, reason, message, at)
 	cond.Status = status
-	st.conditions = append(st.conditions, *cond)
-	return true
-}
-
-// manageJob creates or deletes pods to bring the active count to what the
-// job wants (manageJob). It updates s.active, s.ready and s.terminating.
-func (c *Cluster) manageJob(s *sync) {
-	j := s.j
-	if j.spec.Suspend {
-		for _, p := range c.removalOrder(j, s.active) {
-			c.deleteJobPod(s, p, true)
-		}
+	if old := st.condition(t); old != nil {
+		*old = *cond
 		return
 	}
-	want := wantActive(j.spec.Completions, *j.spec.Parallelism, s.succeeded, s.active)
-	rm := c.removalOrder(j, max(s.active-want, 0))
+	st.conditions = append(st.conditions, *cond)
+}
+
+// manageJob plans the creations or deletions that bring the active count
+// to what the job wants (manageJob), and the counts they leave. It reports
+// whether the pod-failure backoff held creations back.
+func (c *Cluster) manageJob(pl *plan, succeeded int, delayed map[int]*pod) (heldBack bool) {
+	j := pl.j
+	if j.spec.Suspend {
+		pl.planDeletes(c.removalOrder(j, pl.active))
+		return false
+	}
+	want := wantActive(j.spec.Completions, *j.spec.Parallelism, succeeded, pl.active)
+	rm := c.removalOrder(j, max(pl.active-want, 0))
 	if len(rm) > maxPodCreateDeletePerSync {
 		rm = rm[:maxPodCreateDeletePerSync]
 	}
 	if len(rm) > 0 {
-		for _, p := range rm {
-			c.deleteJobPod(s, p, true)
-		}
-		return // deletions take precedence over creations
+		pl.planDeletes(rm)
+		return false // deletions take precedence over creations
 	}
 	terminating := 0
 	if j.onlyReplaceFailed() {
-		terminating = s.terminating
+		terminating = pl.terminating
 	}
-	diff := want - terminating - s.active
+	diff := want - terminating - pl.active
 	if diff <= 0 {
-		return
+		return false
 	}
 	if !j.perIndex() {
-		if remaining := remainingBackoff(s.backoff.failuresAfterLastSuccess, s.backoff.lastFailure, s.now); remaining > 0 {
-			// v1.35.4's manageJob then reports 0 active pods (see
-			// syncJob).
-			c.enqueue(j, max(remaining, c.cfg.SyncDelay))
-			s.heldBack = true
-			return
+		if remaining := remainingBackoff(pl.backoff.failuresAfterLastSuccess, pl.backoff.lastFailure, pl.now); remaining > 0 {
+			pl.requeueAfter(max(remaining, c.cfg.SyncDelay))
+			return true
 		}
 	}
 	diff = min(diff, maxPodCreateDeletePerSync)
-	if j.indexed() {
-		indexes := c.firstPendingIndexes(j, diff)
-		if j.perIndex() {
-			var wait time.Duration
-			if indexes, wait = c.creatableIndexes(j, indexes, s.delayed, s.now); len(indexes) == 0 {
-				if wait > 0 {
-					c.enqueue(j, max(wait, c.cfg.SyncDelay))
-					s.heldBack = true
-				}
-				return
-			}
-		}
-		for _, ix := range indexes {
-			p := c.createPod(j, ix)
-			if d := s.delayed[ix]; d != nil {
-				p.failureCount, p.ignoredCount = replacementCounts(c.policyOf(d), d.failureCount, d.ignoredCount)
-			}
-			s.active++
-		}
-		return
+	if !j.indexed() {
+		pl.createCount = diff
+		pl.active += diff
+		return false
 	}
-	for range diff {
-		c.createPod(j, -1)
-		s.active++
+	indexes := c.firstPendingIndexes(pl, diff)
+	if j.perIndex() {
+		var wait time.Duration
+		if indexes, wait = c.creatableIndexes(j, indexes, delayed, pl.now); len(indexes) == 0 {
+			if wait > 0 {
+				pl.requeueAfter(max(wait, c.cfg.SyncDelay))
+				return true
+			}
+			return false
+		}
 	}
+	pl.creates = indexes
+	for _, ix := range indexes {
+		var r replacement
+		if d := delayed[ix]; d != nil {
+			r.failures, r.ignored = replacementCounts(c.policyOf(d), d.failureCount, d.ignoredCount)
+		}
+		pl.inherit = append(pl.inherit, r)
+	}
+	pl.active += len(indexes)
+	return false
+}
+
+// planDeletes plans the deletion of pods that lose their finalizer, and
+// the counts they leave.
+func (pl *plan) planDeletes(pods []*pod) {
+	pl.deletes = pods
+	for _, p := range pods {
+		if p.ready {
+			pl.ready--
+		}
+	}
+	pl.active -= len(pods)
+	pl.terminating += len(pods)
 }
 
 // removalOrder returns the active pods a sync deletes when it must delete
@@ -525,16 +682,18 @@ func (c *Cluster) rank(p *pod) podRank {
 	}
 }
 
-// trackStatus counts finished pods, removes their finalizers, writes the
-// status and adds the final condition when the job may finish
-// (trackJobStatusAndRemoveFinalizers).
-func (c *Cluster) trackStatus(s *sync) {
-	j, st := s.j, &s.j.status
-	var pods []*pod
-	if j.deleting || s.finish != nil {
-		pods = append(c.scratch.pods[:0], j.pods...) // every pod may lose its finalizer
+// decideFinalizers plans the counting of finished pods and the removal
+// of their finalizers, and the conditions the status write adds
+// (trackJobStatusAndRemoveFinalizers). It looks at the pods as the sync
+// found them: a pod this sync deletes was active then, and is not counted
+// failed for its deletion.
+func (c *Cluster) decideFinalizers(pl *plan, delayed map[int]*pod) {
+	j := pl.j
+	pods := c.scratch.track[:0]
+	if j.deleting || pl.finish != nil {
+		pods = append(pods, j.pods...) // every pod may lose its finalizer
 	} else {
-		pods = append(c.scratch.pods[:0], j.cands...)
+		pods = append(pods, j.cands...)
 	}
 	if j.indexed() {
 		// Upstream counts an Indexed job's pods in index order; the order
@@ -546,17 +705,15 @@ func (c *Cluster) trackStatus(s *sync) {
 			return cmp.Compare(a.seq, b.seq)
 		})
 	}
-	c.scratch.pods = pods
-	failureFinish := s.finish != nil && s.finish.Type != JobSuccessCriteriaMet
-	counted, capped := 0, false
-	var countedSucceeded, countedFailed int
+	c.scratch.track = pods
+	failureFinish := pl.finish != nil && pl.finish.Type != JobSuccessCriteriaMet
+	counted := 0
 	for _, p := range pods {
 		if !p.finalizer {
 			continue
 		}
-		// A pod this sync deleted was active when the sync looked at it.
-		failed := j.isPodFailed(p) && p.deletedBySync != s.id
-		if !c.canRemoveFinalizer(s, p, failed) {
+		failed := j.isPodFailed(p)
+		if !canRemoveFinalizer(pl, p, failed, delayed) {
 			continue
 		}
 		valid := !j.indexed() || j.idx.valid(p.index)
@@ -564,89 +721,63 @@ func (c *Cluster) trackStatus(s *sync) {
 		case p.phase == PodSucceeded:
 			switch {
 			case !j.indexed():
-				countedSucceeded++
+				pl.countSucceeded++
 				counted++
-			case p.newIndex:
+			case pl.marks.markers[p.index] == p:
 				counted++ // a newly succeeded index also takes a place
 			}
 		case failed || failureFinish:
 			if valid && c.policyOf(p).Counts {
-				countedFailed++
+				pl.countFailed++
 				counted++
 			}
 		}
-		c.removeFinalizer(p)
+		pl.finalizers = append(pl.finalizers, p)
 		if counted >= maxUncountedPods {
-			capped = true
+			pl.capped = true
 			break
 		}
 	}
-	st.succeeded += countedSucceeded
-	st.failed += countedFailed
-	if j.indexed() {
-		st.succeeded = j.idx.nSucceeded
+	if pl.countSucceeded+pl.countFailed > 0 {
+		pl.dirty = true
 	}
-	if countedSucceeded+countedFailed > 0 {
-		s.statusDirty = true
-	}
-	c.addInterimCondition(s)
-	if s.statusDirty {
-		j.backoff = s.backoff
-	}
-	finished := !capped && c.enactFinished(s)
-	if s.statusDirty || finished {
-		c.statusWritten(j)
-	}
-	if finished {
-		c.recordFinished(j)
-	}
+	pl.decideConditions()
 }
 
 // canRemoveFinalizer: always when the job is being deleted or finishing,
 // or for a succeeded pod; for a failed pod unless per-index backoff keeps
 // it until its replacement exists.
-func (c *Cluster) canRemoveFinalizer(s *sync, p *pod, failed bool) bool {
-	if s.j.deleting || s.finish != nil || p.phase == PodSucceeded {
+func canRemoveFinalizer(pl *plan, p *pod, failed bool, delayed map[int]*pod) bool {
+	if pl.j.deleting || pl.finish != nil || p.phase == PodSucceeded {
 		return true
 	}
 	if !failed {
 		return false
 	}
-	return s.delayed == nil || s.delayed[p.index] != p
+	return delayed == nil || delayed[p.index] != p
 }
 
-// addInterimCondition records FailureTarget or SuccessCriteriaMet before
-// the final condition, and turns s.finish into that final condition.
-func (c *Cluster) addInterimCondition(s *sync) {
-	st := &s.j.status
+// decideConditions plans the interim FailureTarget or SuccessCriteriaMet
+// condition that comes before the final one, and the final Complete or
+// Failed condition, added once no pod is terminating (enactJobFinished).
+func (pl *plan) decideConditions() {
+	st := &pl.j.status
+	f := pl.finish
 	switch {
-	case s.finish == nil:
-	case s.finish.Type == JobFailureTarget:
-		st.conditions = append(st.conditions, *s.finish)
-		s.statusDirty = true
-		s.finish = newCondition(JobFailed, s.finish.Reason, s.finish.Message, s.at)
-	case s.finish.Type == JobSuccessCriteriaMet:
+	case f == nil:
+		return
+	case f.Type == JobFailureTarget:
+		pl.interim, pl.dirty = f, true
+		f = newCondition(JobFailed, f.Reason, f.Message, pl.at)
+	case f.Type == JobSuccessCriteriaMet:
 		if st.condition(JobSuccessCriteriaMet) == nil {
-			st.conditions = append(st.conditions, *s.finish)
-			s.statusDirty = true
+			pl.interim, pl.dirty = f, true
 		}
-		s.finish = newCondition(JobComplete, s.finish.Reason, s.finish.Message, s.at)
+		f = newCondition(JobComplete, f.Reason, f.Message, pl.at)
 	}
-}
-
-// enactFinished adds the final Complete or Failed condition once no pod is
-// terminating (enactJobFinished), and reports whether it did.
-func (c *Cluster) enactFinished(s *sync) bool {
-	st := &s.j.status
-	if s.finish == nil || s.terminating > 0 {
-		return false
+	if !pl.capped && pl.terminating == 0 {
+		pl.final = f
 	}
-	f := s.finish
-	ensureCondition(st, f.Type, f.Status, f.Reason, f.Message, s.at)
-	if f.Type == JobComplete {
-		st.completed, st.completionTime = true, s.now
-	}
-	return true
 }
 
 // recordFinished emits the events of a job's end (recordJobFinished) and

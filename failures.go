@@ -52,7 +52,8 @@ func (j *job) perIndex() bool { return j.spec.BackoffLimitPerIndex != nil }
 // the failed pods still holding the finalizer, of indexes neither
 // succeeded, failed nor active, the one with the highest failure count,
 // then the latest finish. It fills c.scratch.delayed.
-func (c *Cluster) delayedPods(j *job) map[int]*pod {
+func (c *Cluster) delayedPods(pl *plan) map[int]*pod {
+	j := pl.j
 	d := c.scratch.delayed
 	if d == nil {
 		d = map[int]*pod{}
@@ -62,7 +63,7 @@ func (c *Cluster) delayedPods(j *job) map[int]*pod {
 	x := j.idx
 	for _, p := range j.cands {
 		ix := p.index
-		if !x.valid(ix) || !j.isPodFailed(p) || x.succeeded.has(ix) || x.failed.has(ix) || (ix < len(x.active) && x.active[ix] > 0) {
+		if !x.valid(ix) || !j.isPodFailed(p) || pl.hasSucceeded(ix) || pl.hasFailed(ix) || (ix < len(x.active) && x.active[ix] > 0) {
 			continue
 		}
 		q, ok := d[ix]

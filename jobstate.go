@@ -40,7 +40,7 @@ type job struct {
 	syncTimer sim.Timer
 	syncAt    time.Duration // when syncTimer fires
 	// apiRetries counts the syncs in a row whose status write the API
-	// server refused (see syncJob).
+	// server refused (see plan.refused).
 	apiRetries int
 	ttlTimer   sim.Timer
 
@@ -128,15 +128,6 @@ type indexState struct {
 	extra       int // active pods beyond one per index, or without a valid index
 
 	successRules []successRule // the success policy, with its progress
-}
-
-// unmarkSucceeded takes back markSucceeded(i) that reported a new index.
-func (x *indexState) unmarkSucceeded(i int) {
-	x.succeeded.remove(i)
-	x.nSucceeded--
-	for k := range x.successRules {
-		x.successRules[k].unsucceeded(i)
-	}
 }
 
 // markSucceeded records that index i succeeded and reports whether it is

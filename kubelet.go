@@ -28,8 +28,6 @@ type pod struct {
 	deleting  bool
 	delAt     time.Duration // when deletion was requested
 	delGrace  time.Duration
-	// deletedBySync is the sync that deleted the pod, if the controller did.
-	deletedBySync uint64
 
 	ready   bool
 	readyAt time.Duration // last transition of the Ready condition
@@ -69,7 +67,6 @@ type pod struct {
 
 	disruption   string // reason of the DisruptionTarget condition, if any
 	disruptedAt  time.Duration
-	newIndex     bool        // its index first succeeded in the current sync
 	match        policyMatch // the pod failure policy's decision, once terminal
 	matched      bool
 	failureCount int // batch.kubernetes.io/job-index-failure-count

@@ -224,10 +224,12 @@ func (j *job) idxLeaveTerminating(p *pod) {
 	j.idx.returned.push(int32(p.index))
 }
 
-// pending reports whether index i is waiting for a pod.
-func (j *job) pending(i int) bool {
+// pending reports whether index i is waiting for a pod, as the sync
+// planning pl sees the indexes.
+func (pl *plan) pending(i int) bool {
+	j := pl.j
 	x := j.idx
-	if i >= x.completions || x.succeeded.has(i) || x.failed.has(i) {
+	if i >= x.completions || pl.hasSucceeded(i) || pl.hasFailed(i) {
 		return false
 	}
 	if i < len(x.active) {
@@ -241,12 +243,12 @@ func (j *job) pending(i int) bool {
 // firstPendingIndexes returns the n lowest indexes that wait for a pod
 // (firstPendingIndexes): not succeeded, not failed, not held by an active
 // pod, nor (when replacements wait for Failed) by a terminating one.
-func (c *Cluster) firstPendingIndexes(j *job, n int) []int {
-	x := j.idx
+func (c *Cluster) firstPendingIndexes(pl *plan, n int) []int {
+	x := pl.j.idx
 	out := c.scratch.indexes[:0]
 	for len(out) < n && len(x.returned) > 0 {
 		i := int(x.returned[0])
-		if i >= x.next || !j.pending(i) || (len(out) > 0 && out[len(out)-1] == i) {
+		if i >= x.next || !pl.pending(i) || (len(out) > 0 && out[len(out)-1] == i) {
 			x.returned.pop()
 			continue
 		}
@@ -256,7 +258,7 @@ func (c *Cluster) firstPendingIndexes(j *job, n int) []int {
 		out = append(out, i)
 	}
 	for len(out) < n && x.next < x.completions {
-		if j.pending(x.next) {
+		if pl.pending(x.next) {
 			out = append(out, x.next)
 		}
 		x.next++

@@ -438,13 +438,6 @@ func (r *successRule) succeeded(ix int) {
 	}
 }
 
-// unsucceeded takes back succeeded(ix).
-func (r *successRule) unsucceeded(ix int) {
-	if r.lists(ix) {
-		r.contained--
-	}
-}
-
 // lists reports whether the rule's succeededIndexes contain ix.
 func (r *successRule) lists(ix int) bool {
 	k, _ := slices.BinarySearchFunc(r.indexes, ix, func(iv interval, ix int) int {
@@ -463,16 +456,21 @@ func (r *successRule) lists(ix int) bool {
 // (matchSuccessPolicy): a rule listing indexes is satisfied when all of
 // them succeeded, or succeededCount of them; a rule with only
 // succeededCount when that many indexes succeeded. Nothing matches before
-// some index has succeeded.
-func matchSuccessPolicy(rules []successRule, succeeded int) int {
+// some index has succeeded. extra, if not nil, holds per rule the listed
+// indexes that succeeded beyond the rule's recorded progress.
+func matchSuccessPolicy(rules []successRule, extra []int, succeeded int) int {
 	if succeeded == 0 {
 		return -1
 	}
 	for i, r := range rules {
+		contained := r.contained
+		if extra != nil {
+			contained += extra[i]
+		}
 		switch {
 		case r.size < 0:
 		case r.indexes != nil:
-			if r.contained == r.size || (r.count != nil && r.contained >= *r.count) {
+			if contained == r.size || (r.count != nil && contained >= *r.count) {
 				return i
 			}
 		case r.count != nil && succeeded >= *r.count:

@@ -222,7 +222,7 @@ func TestMatchSuccessPolicy(t *testing.T) {
 				tc.rules[k].succeeded(ix)
 			}
 		}
-		if got := matchSuccessPolicy(tc.rules, len(tc.succeeded)); got != tc.want {
+		if got := matchSuccessPolicy(tc.rules, nil, len(tc.succeeded)); got != tc.want {
 			t.Errorf("%s: matched rule %d, want %d", tc.name, got, tc.want)
 		}
 	}
