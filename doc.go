@@ -134,59 +134,13 @@
 // controller notices after 50 s and the taint manager evicts 300 s later;
 // [Cluster.DrainNode]; [Cluster.RecoverNode]).
 //
-// It also reproduces a quirk of v1.35.4 that later releases fix: while
-// the pod-failure backoff holds creations back, the controller writes
-// status.active = 0 whatever runs. With a Ready pod the API server refuses
-// that write (ready may not exceed active) and the sync saves nothing: the
-// failure is counted, and the backoff record updated, only by the sync
-// that creates the replacement, and the refused sync is retried after
-// 1 s, 2 s, 4 s ... up to 1 min. With no Ready pod (pods pending, or
-// waiting out a crash-loop back-off) the write is accepted, and active
-// reads 0 until the backoff ends.
-//
-// The known differences:
-//
-//   - Pods equal in every controller.ActivePods rule are deleted oldest
-//     first (lowest index first for Indexed jobs, as upstream). For
-//     NonIndexed jobs upstream's order follows a Go map: the oldest in
-//     most runs, another pod in the rest.
-//   - When several failed pods match FailJob rules in one sync, the
-//     condition's message quotes the oldest; upstream quotes the first
-//     in its pod list, which follows a Go map in the same way.
-//   - Generated pod-name suffixes never collide, where the API server draws
-//     them at random and retries on a collision.
-//   - Init containers complete instantly, and every container of a pod
-//     takes the same run.
-//   - A pod deleted before it started fails at once, its containers
-//     reported terminated with exit code 137 (ContainerStatusUnknown).
-//   - Scheduling is kube-scheduler's, simplified: filters on resources,
-//     nodeSelector and the node's state, LeastAllocated or MostAllocated
-//     scoring over CPU and memory with ties to the node listed first
-//     (kube-scheduler breaks ties at random), and DefaultPreemption without
-//     PodDisruptionBudgets. Without Config.Nodes the cluster has one node
-//     of unlimited capacity, so every pod is bound at the instant it is
-//     created. A pending pod is retried when room frees, not after
-//     kube-scheduler's backoff; its FailedScheduling event is sent when its
-//     message changes, not at each retry.
-//   - A failed node is paused rather than lost: its pods' processes stop
-//     advancing while it is down and resume where they were when it
-//     recovers, except those deleted meanwhile, which stop then. (A real
-//     failed node may have lost them, or kept running them unseen.)
-//   - A job naming an unknown priority class is refused by Submit, where
-//     Kubernetes accepts the Job and then fails to create its pods.
-//   - [Cluster.Delete] uses background propagation, as kubectl does (the job
-//     goes at once, then its pods terminate gracefully), and the
-//     TTL-after-finished controller foreground propagation, which for a
-//     finished job, whose pods have all terminated, removes the job and its
-//     pods at the same instant.
-//   - Counted finished pods are kept up to [Config.MaxFinishedPods],
-//     default 12500 like the pod garbage collector's
-//     --terminated-pod-gc-threshold, then removed oldest first.
-//   - The Job controller's caps of 500 pods created, deleted or counted per
-//     sync apply as upstream; with Config.SyncDelay 0 the syncs that follow
-//     happen at the same instant.
-//   - Container exits appear as pod events with the container's terminated
-//     reason (Completed, Error); Kubernetes records no Event for them.
+// docs/fidelity.md in the repository
+// (https://github.com/jobsim/jobsim/blob/main/docs/fidelity.md) says how
+// this is checked against the real controller, describes the quirk of
+// v1.35.4 that jobsim reproduces (status.active = 0 while the pod-failure
+// backoff holds creations back, and the status write the API server then
+// refuses), and lists the known differences and the simplifications of
+// the model, each with the scenario that shows it.
 //
 // # Concurrency
 //

@@ -9,7 +9,7 @@ import (
 )
 
 // The fixture reproduces the setting of the upstream controller's unit
-// tests (SPEC §9): a job whose pods are already in given states, then one
+// tests (pkg/controller/job/job_controller_test.go): a job whose pods are already in given states, then one
 // sync. Pods are brought to their states with the kubelet's own
 // operations at time 0; the clock then moves to 20 s without anything else
 // happening, so every finished pod finished well before the sync.
@@ -124,7 +124,8 @@ func (f *fixture) addN(n int, state podState) {
 	}
 }
 
-// outcome is what one sync did, in SPEC §9's abbreviations.
+// outcome is what one sync did, in the upstream cases' terms (pods
+// created, deleted, finalizers removed, the status).
 type outcome struct {
 	Created     []int // completion indexes of created pods (-1 for none)
 	Deleted     int
@@ -206,7 +207,7 @@ func (f *fixture) syncAt(now time.Duration) outcome {
 
 func (f *fixture) handle() *JobHandle { return f.j.handle }
 
-// check compares a sync's outcome with what SPEC says.
+// check compares a sync's outcome with what the controller's rules give.
 func check(t *testing.T, want, got outcome) {
 	t.Helper()
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -214,7 +215,8 @@ func check(t *testing.T, want, got outcome) {
 	}
 }
 
-// Condition lists the current controller writes (SPEC §2.4).
+// Condition lists the controller writes (enactJobFinished and the
+// interim conditions before it).
 var (
 	completedByCompletions = []string{"SuccessCriteriaMet/CompletionsReached", "Complete/CompletionsReached"}
 	failedBackoffLimit     = []string{"FailureTarget/BackoffLimitExceeded", "Failed/BackoffLimitExceeded"}

@@ -9,8 +9,10 @@ import (
 	"github.com/jobsim/jobsim"
 )
 
-// Multi-step lifecycles (SPEC §9.8 and the facts SPEC checked against the
-// real controller), run through the public API with exact virtual times.
+// Multi-step lifecycles (the upstream controller's TestJobBackoff*,
+// TestJobBackoffForOnFailure, and timings checked against the real
+// controller, see docs/fidelity.md), run through the public API with exact
+// virtual times.
 
 var epoch = time.Unix(0, 0).UTC()
 
@@ -124,7 +126,7 @@ func TestLifecycle67_NeverRepeatedFailures(t *testing.T) {
 }
 
 func TestPodFailureBackoffWithBatching_CheckedAgainstRealController(t *testing.T) {
-	// SPEC "Checked against the real controller": 5 s failing pods are
+	// Checked against the real controller: 5 s failing pods are
 	// created at 0, 15 and 40 s; the batched syncs do not shift them,
 	// because the backoff is measured from the pod's finish time and the
 	// sync the backoff schedules is not batched.
@@ -139,7 +141,7 @@ func TestPodFailureBackoffWithBatching_CheckedAgainstRealController(t *testing.T
 func TestBackoffLimitDefaultAndTenMinuteCap_CheckedAgainstRealController(t *testing.T) {
 	// 1 s failing pods, 1 s batching: the default backoffLimit 6 fails the
 	// job after 7 pods, with 8 the 10-minute cap shows and it fails after
-	// 9 (SPEC: "about 637 s" and "about 1840 s"). Exactly, in jobsim: each
+	// 9 (at 637 s and 1839 s, as on the real controller). In jobsim: each
 	// pod starts when created and exits 1 s later, at the same instant as
 	// the sync its start asked for, and pod changes come before syncs at one
 	// instant, so each failure is seen at once. Pods start at 0, 11, 32,
@@ -184,7 +186,7 @@ func TestLifecycle68_OnFailureRestarts(t *testing.T) {
 }
 
 func TestOnFailureRestartTimes_CheckedAgainstRealController(t *testing.T) {
-	// SPEC: 5 s runs that always fail, backoffLimit 3: restarts at 5 s (at
+	// Checked against the real controller: 5 s runs that always fail, backoffLimit 3: restarts at 5 s (at
 	// once), 20 s and 45 s; with 1 s batching the job's FailureTarget is at
 	// 46 s, and Failed follows once the deleted pod is gone.
 	c := jobsim.NewCluster(jobsim.Config{SyncDelay: time.Second})
@@ -373,7 +375,8 @@ func TestLifecycle73_ScaleDown(t *testing.T) {
 }
 
 func TestStatusWriteRefusedWhileBackoffHoldsAndAPodIsReady(t *testing.T) {
-	// SPEC §2.3 step 4 (v1.35.4): while the pod-failure backoff holds back a
+	// docs/fidelity.md, "status.active during the pod-failure backoff"
+	// (v1.35.4 manageJob): while the pod-failure backoff holds back a
 	// replacement, manageJob returns active = 0; with a Ready pod the API
 	// server refuses the write (ready > active) and nothing of the sync is
 	// saved. Pod 0 fails at 5 s while pod 1 runs Ready: failed stays 0 and
@@ -399,7 +402,8 @@ func TestStatusWriteRefusedWhileBackoffHoldsAndAPodIsReady(t *testing.T) {
 }
 
 func TestStatusActiveZeroWhileBackoffHoldsAndNoPodIsReady(t *testing.T) {
-	// SPEC §2.3 step 4 (v1.35.4): the same write, active = 0, is accepted
+	// docs/fidelity.md, "status.active during the pod-failure backoff": the
+	// same write, active = 0, is accepted
 	// when no pod is Ready. OnFailure, parallelism 2: pod 0 exits 1 at 2 s,
 	// restarts at once, exits again at 4 s and waits out the kubelet's 10 s
 	// back-off (not Ready until 14 s); pod 1 is evicted at 5 s and fails.
@@ -431,7 +435,8 @@ func TestStatusActiveZeroWhileBackoffHoldsAndNoPodIsReady(t *testing.T) {
 }
 
 func TestRefusedStatusWriteKeepsCompletedIndexes(t *testing.T) {
-	// SPEC §2.3 step 4 (v1.35.4): a refused status write saves nothing,
+	// docs/fidelity.md, "status.active during the pod-failure backoff": a
+	// refused status write saves nothing,
 	// completedIndexes included. Indexed, 3 pods: index 0 succeeds at 5 s,
 	// index 1 fails at 6 s while index 2 runs Ready; with the 1 s batching
 	// the sync at 6 s counts both, holds the replacement back until 16 s

@@ -224,7 +224,7 @@ func TestRandomDrawsDoNotDependOnOtherJobs(t *testing.T) {
 }
 
 func TestJobManagedByAnotherControllerIsLeftAlone(t *testing.T) {
-	// SPEC §2.2 step 2: a job whose spec.managedBy names another controller
+	// syncJob (its managedBy check): a job whose spec.managedBy names another controller
 	// is skipped by the built-in one: no pods, and a status it never
 	// writes (no startTime, no conditions, no failedIndexes even with
 	// backoffLimitPerIndex). The job beside it runs as usual.
@@ -246,7 +246,7 @@ func TestJobManagedByAnotherControllerIsLeftAlone(t *testing.T) {
 }
 
 func TestElasticEditOfAFinishedJobLeavesItsStatus(t *testing.T) {
-	// SPEC §2.2: the controller skips finished jobs, so an edit of an
+	// syncJob: the controller skips finished jobs, so an edit of an
 	// elastic Indexed job's completions after it failed rewrites nothing:
 	// completedIndexes keeps index 1 (succeeded at 3 s) though completions
 	// drop to 0.

@@ -8,10 +8,12 @@ import (
 )
 
 // Table tests of the pure decisions in policy.go. Expected values follow
-// SPEC's rules; cases named "SPEC n" are the upstream unit-test cases of
-// SPEC §9 that concern matching alone.
+// the controller's rules; cases named "case n" are those cases of the
+// upstream unit tests (pkg/controller/job/job_controller_test.go:
+// TestSyncJobWithJobPodFailurePolicy, TestSyncJobWithJobSuccessPolicy)
+// that concern matching alone, numbered as in sync_policy_test.go.
 
-// rulesR is SPEC §9.5's policy: [0: Ignore onExitCodes In {1,2,3};
+// rulesR is the policy of TestSyncJobWithJobPodFailurePolicy's cases: [0: Ignore onExitCodes In {1,2,3};
 // 1: FailJob onExitCodes In {5,6,7}].
 var rulesR = &PodFailurePolicy{Rules: []PodFailurePolicyRule{
 	{Action: ActionIgnore, OnExitCodes: &PodFailurePolicyOnExitCodes{Operator: OpIn, Values: []int{1, 2, 3}}},
@@ -39,43 +41,43 @@ func TestMatchPodFailurePolicy(t *testing.T) {
 		want   policyMatch
 	}{
 		{"no policy counts", nil, podFailure{Containers: []containerExit{exited("c", 1)}}, policyMatch{Counts: true}},
-		{"SPEC 38 fail job based on OnExitCodes", rulesR,
+		{"case 38 fail job based on OnExitCodes", rulesR,
 			podFailure{Namespace: "default", Name: "mypod-0", Containers: []containerExit{exited("main-container", 5)}},
 			policyMatch{Action: ActionFailJob, Rule: 1, Counts: true,
 				FailJobMessage: "Container main-container for pod default/mypod-0 failed with exit code 5 matching FailJob rule at index 1"}},
-		{"SPEC 40 a running container is not considered", rulesR,
+		{"case 40 a running container is not considered", rulesR,
 			podFailure{Containers: []containerExit{{Name: "c", ExitCode: 5}}}, policyMatch{Counts: true}},
-		{"SPEC 41 fail job based on OnExitCodes with NotIn operator",
+		{"case 41 fail job based on OnExitCodes with NotIn operator",
 			&PodFailurePolicy{Rules: []PodFailurePolicyRule{{Action: ActionFailJob, OnExitCodes: &PodFailurePolicyOnExitCodes{Operator: OpNotIn, Values: []int{5, 6, 7}}}}},
 			podFailure{Namespace: "default", Name: "mypod-0", Containers: []containerExit{exited("main-container", 42)}},
 			policyMatch{Action: ActionFailJob, Counts: true,
 				FailJobMessage: "Container main-container for pod default/mypod-0 failed with exit code 42 matching FailJob rule at index 0"}},
-		{"SPEC 42 default handling with NotIn operator",
+		{"case 42 default handling with NotIn operator",
 			&PodFailurePolicy{Rules: []PodFailurePolicyRule{{Action: ActionFailJob, OnExitCodes: &PodFailurePolicyOnExitCodes{Operator: OpNotIn, Values: []int{5, 6, 7}}}}},
 			podFailure{Containers: []containerExit{exited("main-container", 5)}}, policyMatch{Counts: true}},
-		{"SPEC 43 fail job based on OnExitCodes for InitContainer", rulesR,
+		{"case 43 fail job based on OnExitCodes for InitContainer", rulesR,
 			podFailure{Namespace: "default", Name: "mypod-0",
 				Containers:     []containerExit{exited("main-container", 143)},
 				InitContainers: []containerExit{exited("init-container", 5)}},
 			policyMatch{Action: ActionFailJob, Rule: 1, Counts: true,
 				FailJobMessage: "Container init-container for pod default/mypod-0 failed with exit code 5 matching FailJob rule at index 1"}},
-		{"SPEC 44 both rules match, the first is executed", rulesR,
+		{"case 44 both rules match, the first is executed", rulesR,
 			podFailure{Containers: []containerExit{exited("container1", 2), exited("container2", 6)}},
 			policyMatch{Action: ActionIgnore, Rule: 0, Counts: false}},
-		{"SPEC 45 count pod failure based on OnExitCodes; both rules match",
+		{"case 45 count pod failure based on OnExitCodes; both rules match",
 			&PodFailurePolicy{Rules: []PodFailurePolicyRule{
 				{Action: ActionCount, OnExitCodes: &PodFailurePolicyOnExitCodes{Operator: OpIn, Values: []int{1, 2}}},
 				{Action: ActionIgnore, OnExitCodes: &PodFailurePolicyOnExitCodes{Operator: OpIn, Values: []int{2, 3}}},
 			}},
 			podFailure{Containers: []containerExit{exited("c", 2)}}, policyMatch{Action: ActionCount, Counts: true}},
-		{"SPEC 46 count pod failure based on OnPodConditions; both rules match",
+		{"case 46 count pod failure based on OnPodConditions; both rules match",
 			&PodFailurePolicy{Rules: []PodFailurePolicyRule{onConditions(ActionCount, "ResourceLimitExceeded"), onConditions(ActionIgnore, "DisruptionTarget")}},
 			podFailure{Conditions: []PodCondition{{Type: "ResourceLimitExceeded", Status: ConditionTrue}, {Type: DisruptionTarget, Status: ConditionTrue}}},
 			policyMatch{Action: ActionCount, Counts: true}},
-		{"SPEC 47 ignore pod failure based on OnPodConditions",
+		{"case 47 ignore pod failure based on OnPodConditions",
 			&PodFailurePolicy{Rules: []PodFailurePolicyRule{onConditions(ActionIgnore, "DisruptionTarget")}},
 			podFailure{Conditions: disrupted}, policyMatch{Action: ActionIgnore}},
-		{"SPEC 49 fail job based on OnPodConditions",
+		{"case 49 fail job based on OnPodConditions",
 			&PodFailurePolicy{Rules: []PodFailurePolicyRule{onConditions(ActionFailJob, "DisruptionTarget")}},
 			podFailure{Namespace: "default", Name: "mypod-0", Conditions: disrupted},
 			policyMatch{Action: ActionFailJob, Counts: true,
@@ -213,7 +215,7 @@ func TestMatchSuccessPolicy(t *testing.T) {
 		{"nothing succeeded matches nothing", rules(SuccessPolicyRule{SucceededCount: Ptr(0)}), nil, -1},
 		{"all listed indexes", rules(SuccessPolicyRule{SucceededIndexes: Ptr("0,2-4")}), []int{0, 2, 3, 4}, 0},
 		{"not all listed indexes", rules(SuccessPolicyRule{SucceededIndexes: Ptr("0,2-4")}), []int{0, 2, 3, 5}, -1},
-		{"SPEC 61 count of the listed", rules(SuccessPolicyRule{SucceededIndexes: Ptr("0,1"), SucceededCount: Ptr(1)}), []int{1}, 0},
+		{"case 61 count of the listed", rules(SuccessPolicyRule{SucceededIndexes: Ptr("0,1"), SucceededCount: Ptr(1)}), []int{1}, 0},
 		{"count alone", rules(SuccessPolicyRule{SucceededIndexes: Ptr("9")}, SuccessPolicyRule{SucceededCount: Ptr(3)}), []int{0, 1, 5}, 1},
 		{"indexes beyond completions are dropped", rules(SuccessPolicyRule{SucceededIndexes: Ptr("8-20")}), []int{8, 9}, 0},
 	} {

@@ -11,7 +11,7 @@ import (
 // controllers read them back from it: the pod-failure backoff is measured
 // from a pod's finish time, the active deadline from status.startTime and
 // the TTL from the finished condition's lastTransitionTime, each cut to
-// its second (SPEC §3.3, §3.5; getFinishedTime, pastActiveDeadline, the
+// its second (getFinishedTime, pastActiveDeadline, the
 // TTL-after-finished controller). These tests put events between seconds.
 
 func TestBackoffIsMeasuredFromTheStoredSecondOfTheFailure(t *testing.T) {

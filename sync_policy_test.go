@@ -5,9 +5,11 @@ import (
 	"time"
 )
 
-// One-sync cases of SPEC §9.3 29–32 (replacement policy), §9.5 (pod
-// failure policy), §9.6 (backoffLimitPerIndex) and §9.7 (successPolicy),
-// with SPEC's expectations. Matching-only cases (40, 43, 44 with two
+// One-sync cases of the upstream unit tests (pkg/controller/job/
+// job_controller_test.go): TestControllerSyncJob's replacement-policy
+// cases (29–32), TestSyncJobWithJobPodFailurePolicy,
+// TestSyncJobWithJobBackoffLimitPerIndex and TestSyncJobWithJobSuccessPolicy,
+// with the expectations the controller's rules give. Matching-only cases (40, 43, 44 with two
 // containers, 46) are table tests of matchPodFailurePolicy.
 
 // §9.3 Replacement policy.
@@ -110,7 +112,7 @@ func TestSync42_DefaultHandlingWithNotInOperator(t *testing.T) {
 }
 
 func TestSync44_IgnoredFailureDoesNotCountTowardBackoffLimit(t *testing.T) {
-	// SPEC 44's pod has two containers (exit 2 and 6); the first rule
+	// Case 44's pod has two containers (exit 2 and 6); the first rule
 	// (Ignore) decides, which TestMatchPodFailurePolicy checks. Here: with
 	// backoffLimit 0 the ignored failure neither counts nor fails the job.
 	s := policySpec(1, Ptr(1), ignore123, failJob567)

@@ -6,9 +6,10 @@ import (
 )
 
 // One sync in a given state, as the upstream controller's unit tests do
-// (TestControllerSyncJob, TestSyncJobPastDeadline). Each test is named
-// after its SPEC §9 case; the expected values are SPEC's, derived from the
-// controller's rules, not from jobsim's output.
+// (pkg/controller/job/job_controller_test.go: TestControllerSyncJob,
+// TestSyncJobPastDeadline). Each test is numbered and named after one of
+// their cases; the expected values follow the controller's rules, as those
+// cases do, not jobsim's output.
 
 func spec(parallelism int, completions *int) JobSpec {
 	return JobSpec{Parallelism: Ptr(parallelism), Completions: completions}
