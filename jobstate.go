@@ -223,25 +223,3 @@ func (j *job) grace() time.Duration {
 	}
 	return 30 * time.Second
 }
-
-// addCand adds p to the pods the next sync must look at.
-func (j *job) addCand(p *pod) {
-	if p.candPos >= 0 || !p.finalizer {
-		return
-	}
-	p.candPos = int32(len(j.cands))
-	j.cands = append(j.cands, p)
-}
-
-func (j *job) dropCand(p *pod) {
-	i := p.candPos
-	if i < 0 {
-		return
-	}
-	last := len(j.cands) - 1
-	j.cands[i] = j.cands[last]
-	j.cands[i].candPos = i
-	j.cands[last] = nil
-	j.cands = j.cands[:last]
-	p.candPos = -1
-}

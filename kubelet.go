@@ -228,15 +228,10 @@ func (c *Cluster) setReady(p *pod, ready bool) {
 	if p.ready == ready {
 		return
 	}
+	was := p.standing()
 	p.ready = ready
 	p.readyAt = c.eng.Elapsed()
-	if p.active() {
-		if ready {
-			p.job.nReady++
-		} else {
-			p.job.nReady--
-		}
-	}
+	p.job.account(p, was, p.standing())
 }
 
 // containerExit ends the current container instance with code.
@@ -318,8 +313,9 @@ func (c *Cluster) restartContainer(p *pod) {
 	p.last.valid = true
 	p.last.started, p.last.finishd = p.cStarted, p.cFinished
 	p.last.exitCode, p.last.reason = p.exitCode, p.exitWhy
+	was := p.standing()
 	p.restarts++
-	p.job.restarts++
+	p.job.account(p, was, p.standing())
 	c.startContainer(p)
 }
 
@@ -327,23 +323,12 @@ func (c *Cluster) restartContainer(p *pod) {
 // was deleted and nothing holds it (removeIfGone).
 func (c *Cluster) podTerminal(p *pod, phase PodPhase) {
 	j := p.job
-	wasActive := p.active()
+	was := p.standing()
 	p.phase = phase
 	p.timer.Stop()
 	p.timerKind = timerNone
-	j.restarts -= p.restarts
-	if wasActive {
-		j.nActive--
-		if p.ready {
-			j.nReady--
-		}
-		j.idxLeaveActive(p)
-	} else {
-		j.nTerminating--
-		j.idxLeaveTerminating(p)
-	}
 	p.ready = false
-	j.addCand(p)
+	j.account(p, was, p.standing())
 	c.sched.release(p)
 	c.podChanged(p)
 }
@@ -356,6 +341,7 @@ func (c *Cluster) deletePod(p *pod) {
 	}
 	j := p.job
 	now := c.eng.Elapsed()
+	was := p.standing()
 	p.deleting = true
 	p.delAt = now
 	if p.terminal() {
@@ -367,13 +353,7 @@ func (c *Cluster) deletePod(p *pod) {
 		return
 	}
 	p.delGrace = j.grace()
-	j.nActive--
-	if p.ready {
-		j.nReady--
-	}
-	j.nTerminating++
-	j.idxActiveToTerminating(p)
-	j.addCand(p)
+	j.account(p, was, p.standing())
 	c.killPod(p)
 	c.podChanged(p)
 }

@@ -33,8 +33,7 @@ func (c *Cluster) createPod(j *job, index int) *pod {
 	p.finalizer = true
 	p.jobPos = int32(len(j.pods))
 	j.pods = append(j.pods, p)
-	j.nActive++
-	j.idxEnterActive(p)
+	j.account(p, standing{}, p.standing())
 	if c.recording() {
 		name := p.name()
 		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindJob, Namespace: j.ns, Name: j.name}, Job: j.name,
@@ -79,23 +78,10 @@ func (c *Cluster) lookup(ref podRef) *pod {
 func (c *Cluster) removePod(p *pod) {
 	j := p.job
 	p.timer.Stop()
-	j.dropCand(p)
 	c.sched.release(p)
-	if !p.terminal() {
-		// Only a job's deletion removes a pod that has not finished; it
-		// leaves the counts with it.
-		j.restarts -= p.restarts
-		if p.deleting {
-			j.nTerminating--
-			j.idxLeaveTerminating(p)
-		} else {
-			j.nActive--
-			if p.ready {
-				j.nReady--
-			}
-			j.idxLeaveActive(p)
-		}
-	}
+	// Only a job's deletion removes a pod that has not finished; it leaves
+	// the counts with it.
+	j.account(p, p.standing(), standing{})
 	last := len(j.pods) - 1
 	j.pods[p.jobPos] = j.pods[last]
 	j.pods[p.jobPos].jobPos = p.jobPos
@@ -117,8 +103,9 @@ func (c *Cluster) removeFinalizer(p *pod) {
 	if !p.finalizer {
 		return
 	}
+	was := p.standing()
 	p.finalizer = false
-	p.job.dropCand(p)
+	p.job.account(p, was, p.standing())
 	switch {
 	case p.terminal() && p.deleting:
 		c.removePod(p)
@@ -165,63 +152,6 @@ func (p *pod) finishTime() time.Duration {
 		return p.delAt
 	}
 	return p.created
-}
-
-// The index bookkeeping of Indexed jobs.
-
-// idxEnterActive records a new active pod of j. Active pods without an
-// index, with an index out of range, or beyond the first of their index are
-// extra: the controller deletes them.
-func (j *job) idxEnterActive(p *pod) {
-	if !j.indexed() {
-		return
-	}
-	x := j.idx
-	if p.index < 0 {
-		x.extra++
-		return
-	}
-	x.grow(p.index)
-	x.active[p.index]++
-	if p.index >= x.completions || x.active[p.index] > 1 {
-		x.extra++
-	}
-}
-
-// idxLeaveActive records that an active pod of j stopped being active,
-// by finishing or by being deleted; its index may be pending again.
-func (j *job) idxLeaveActive(p *pod) {
-	if !j.indexed() {
-		return
-	}
-	x := j.idx
-	if p.index < 0 {
-		x.extra--
-		return
-	}
-	if p.index >= x.completions || x.active[p.index] > 1 {
-		x.extra--
-	}
-	x.active[p.index]--
-	x.returned.push(int32(p.index))
-}
-
-// idxActiveToTerminating records that an active pod of j is being deleted.
-func (j *job) idxActiveToTerminating(p *pod) {
-	j.idxLeaveActive(p)
-	if j.indexed() && p.index >= 0 {
-		j.idx.terminating[p.index]++
-	}
-}
-
-// idxLeaveTerminating records that a terminating pod of j finished or
-// went away.
-func (j *job) idxLeaveTerminating(p *pod) {
-	if !j.indexed() || p.index < 0 {
-		return
-	}
-	j.idx.terminating[p.index]--
-	j.idx.returned.push(int32(p.index))
 }
 
 // pending reports whether index i is waiting for a pod, as the sync
@@ -315,8 +245,9 @@ func (c *Cluster) removeJob(j *job, why string) {
 	delete(c.jobKeys, j.ns+"/"+j.name)
 	pods := append([]*pod(nil), j.pods...)
 	for _, p := range pods {
+		was := p.standing()
 		p.finalizer = false
-		j.dropCand(p)
+		j.account(p, was, p.standing())
 	}
 	for _, p := range pods {
 		if p.terminal() {
@@ -403,13 +334,7 @@ func (c *Cluster) resizeIndexes(j *job) {
 	for i := 0; i < x.next; i++ {
 		x.returned.push(int32(i))
 	}
-	clear(x.active)
-	x.extra = 0
-	for _, p := range j.pods {
-		if p.active() {
-			j.idxEnterActive(p)
-		}
-	}
+	j.recountActiveIndexes()
 	c.enqueue(j, 0)
 }
 

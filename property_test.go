@@ -27,8 +27,12 @@ func checkedRun(t *rapid.T, cfg jobsim.Config, job jobsim.Job, b jobsim.Behavior
 	// Some jobs never end (failures a policy ignores are retried forever):
 	// six virtual hours are enough to see every rule at work.
 	k := jobsimtest.NewChecker(c)
+	counts := jobsim.AuditCounts(c)
 	if err := c.RunUntil(c.Now().Add(6 * time.Hour)); err != nil {
 		t.Fatal(err)
+	}
+	if err := counts(); err != nil {
+		t.Fatalf("seed %d: %v", cfg.Seed, err)
 	}
 	k.Final()
 	if err := k.Err(); err != nil {
@@ -62,10 +66,11 @@ func TestPropertyInvariantsHoldAfterEveryEvent(t *testing.T) {
 // submitted, time passes, and users suspend, resume, scale and delete
 // jobs, with every invariant checked after every event.
 type clusterMachine struct {
-	c     *jobsim.Cluster
-	chk   *jobsimtest.Checker
-	names []string
-	n     int
+	c      *jobsim.Cluster
+	chk    *jobsimtest.Checker
+	counts func() error // jobsim.AuditCounts
+	names  []string
+	n      int
 }
 
 func (m *clusterMachine) Submit(t *rapid.T) {
@@ -122,6 +127,9 @@ func (m *clusterMachine) Check(t *rapid.T) {
 	if err := m.chk.Err(); err != nil {
 		t.Fatal(err)
 	}
+	if err := m.counts(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestStateMachineInvariants(t *testing.T) {
@@ -132,7 +140,7 @@ func TestStateMachineInvariants(t *testing.T) {
 			MaxEvents:       1_000_000,
 			MaxFinishedPods: rapid.SampledFrom([]int{-1, 3}).Draw(t, "maxFinishedPods"),
 		})
-		m := &clusterMachine{c: c, chk: jobsimtest.NewChecker(c)}
+		m := &clusterMachine{c: c, chk: jobsimtest.NewChecker(c), counts: jobsim.AuditCounts(c)}
 		t.Repeat(rapid.StateMachineActions(m))
 	})
 }
@@ -195,7 +203,7 @@ func TestSchedulingStateMachineInvariants(t *testing.T) {
 			PriorityClasses: propertyClasses,
 			Scoring:         rapid.SampledFrom([]jobsim.ScoringPolicy{jobsim.LeastAllocated, jobsim.MostAllocated}).Draw(t, "scoring"),
 		})
-		m := &schedulingMachine{clusterMachine: clusterMachine{c: c, chk: jobsimtest.NewChecker(c)}}
+		m := &schedulingMachine{clusterMachine: clusterMachine{c: c, chk: jobsimtest.NewChecker(c), counts: jobsim.AuditCounts(c)}}
 		for _, n := range nodes {
 			m.nodes = append(m.nodes, n.Name)
 		}
