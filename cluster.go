@@ -10,50 +10,6 @@ import (
 	"github.com/jobsim/jobsim/sim"
 )
 
-// Config configures a Cluster. The zero value is a cluster that behaves
-// like Kubernetes with the defaults below.
-type Config struct {
-	// Seed is the root of every random draw (pod name suffixes, random
-	// behaviours). The same seed and inputs give the same history. Zero is
-	// a valid seed.
-	Seed uint64
-	// Start is the virtual time the cluster starts at. The zero value means
-	// the Unix epoch, 1970-01-01T00:00:00Z.
-	Start time.Time
-	// SyncDelay is how long the Job controller waits after a pod change or
-	// a status write before syncing the job. The real controller batches
-	// these by 1 s (syncJobBatchPeriod); the default 0 reacts at once.
-	// Spec changes are always synced at once.
-	SyncDelay time.Duration
-	// MaxEvents bounds how many engine events a cluster may fire; 0 means
-	// sim.DefaultMaxEvents. Run and its variants return an error wrapping
-	// sim.ErrEventLimit when it is reached.
-	MaxEvents uint64
-	// MaxFinishedPods is how many finished pods that the controller has
-	// already counted the cluster keeps, oldest removed first, like
-	// kube-controller-manager's --terminated-pod-gc-threshold. 0 means its
-	// default, 12500; -1 keeps none, which bounds memory by parallelism.
-	MaxFinishedPods int
-	// DiscardEvents turns off the cluster's event log (Events). Observers
-	// still see every event.
-	DiscardEvents bool
-
-	// Nodes are the cluster's machines. None means one node, "node-0", of
-	// unlimited capacity, on which every pod is bound at once.
-	Nodes []Node
-	// PriorityClasses define the priorityClassName values pods may use.
-	PriorityClasses []PriorityClass
-	// Scoring ranks the nodes a pod fits on; nil means LeastAllocated.
-	Scoring ScoringPolicy
-	// SchedulingLatency is how long a new pod waits before the scheduler
-	// first tries to place it; 0 means at once.
-	SchedulingLatency time.Duration
-}
-
-// defaultMaxFinishedPods is kube-controller-manager's default
-// --terminated-pod-gc-threshold.
-const defaultMaxFinishedPods = 12500
-
 // Event classes: what runs first at one instant. Changes in the world (pod
 // transitions, user actions) come first, then the controllers react, then
 // the scheduler places new pods.

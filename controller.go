@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"sort"
 	"time"
 )
 
@@ -19,114 +18,6 @@ import (
 // them) and fills a plan without changing any of them; apply performs the
 // plan. When the API server refuses the status write, apply keeps only
 // the plan's requeues, so nothing of the refused sync needs undoing.
-
-// syncScratch is reused across syncs so that a sync allocates nothing.
-type syncScratch struct {
-	plan        plan
-	succeededAt []time.Duration
-	failedAt    []time.Duration
-	pods        []*pod // active pods, for removals
-	indexes     []int
-	delayed     map[int]*pod
-	exits       []containerExit
-	conds       []PodCondition
-	ready       []int
-	track       []*pod // pods whose finalizer a sync may remove
-	ruleHits    []int  // per success rule, new indexes it lists
-}
-
-// plan is what one sync decided: the whole of syncJob's effect, nothing of
-// it done yet. Its slices are scratch space, valid until the next sync.
-type plan struct {
-	j   *job
-	now time.Duration // virtual time since the epoch
-	at  time.Time     // the same, as a time
-
-	// refused: the status write this sync makes is refused by the API
-	// server (see docs/fidelity.md, "status.active = 0 during the
-	// pod-failure backoff"). Only the requeues are kept; the work queue
-	// retries the sync with its error backoff.
-	refused bool
-	// requeue holds the delays after which the sync asked to run again
-	// (the active deadline, the pod-failure backoff), in the order asked.
-	requeue  [2]time.Duration
-	nRequeue int
-
-	setStart bool          // set status.startTime to now
-	backoff  backoffRecord // the backoff record once the status is written
-	// The indexes of an Indexed job found newly succeeded, and (with
-	// backoffLimitPerIndex) failed, by this sync: the decision sees them
-	// as written, the records learn them in apply.
-	marks indexMarks
-
-	finish *JobCondition // what finishes the job, before the interim step
-
-	deletes     []*pod // active pods to delete, in order
-	keepOnStop  bool   // the deleted pods keep their finalizer (a finishing job)
-	creates     []int  // Indexed: the indexes to create pods for
-	inherit     []replacement
-	createCount int // NonIndexed: how many pods to create
-
-	suspend *suspendChange // the Suspended condition to write, if it changes
-
-	active, ready, terminating int // the status counts to write
-
-	finalizers                  []*pod // pods whose finalizer to remove, in order
-	countSucceeded, countFailed int    // pods those removals count
-	capped                      bool   // more finished pods wait than one sync counts
-	interim                     *JobCondition
-	final                       *JobCondition // the Complete or Failed condition to come
-	dirty                       bool          // the status changed: it is written
-}
-
-// replacement is what a new pod of an index inherits from the failed pod
-// it replaces (backoffLimitPerIndex).
-type replacement struct{ failures, ignored int }
-
-// suspendChange is a change of the Suspended condition.
-type suspendChange struct {
-	status       ConditionStatus
-	reason, msg  string
-	event        string // the Event's reason
-	restartClock bool   // resuming: startTime is set again
-}
-
-// indexMarks holds the indexes one sync found newly succeeded or failed.
-type indexMarks struct {
-	succeeded, failed  bitset // members of the lists below
-	succList, failList []int
-	markers            map[int]*pod // the pod whose success is its index's first
-}
-
-func (m *indexMarks) reset() {
-	for _, i := range m.succList {
-		m.succeeded.remove(i)
-	}
-	for _, i := range m.failList {
-		m.failed.remove(i)
-	}
-	m.succList, m.failList = m.succList[:0], m.failList[:0]
-	clear(m.markers)
-}
-
-// hasSucceeded and hasFailed read an index as the sync sees it: written
-// before, or found by the sync.
-func (pl *plan) hasSucceeded(i int) bool {
-	return pl.j.idx.succeeded.has(i) || pl.marks.succeeded.has(i)
-}
-
-func (pl *plan) hasFailed(i int) bool {
-	return pl.j.idx.failed.has(i) || pl.marks.failed.has(i)
-}
-
-// nSucceeded and nFailed count the indexes as the sync sees them.
-func (pl *plan) nSucceeded() int { return pl.j.idx.nSucceeded + len(pl.marks.succList) }
-func (pl *plan) nFailed() int    { return pl.j.idx.nFailed + len(pl.marks.failList) }
-
-func (pl *plan) requeueAfter(d time.Duration) {
-	pl.requeue[pl.nRequeue] = d
-	pl.nRequeue++
-}
 
 // enqueue asks for a sync of j after delay, keeping an earlier request if
 // one is pending, as the controller's delaying work queue does.
@@ -256,7 +147,7 @@ func (c *Cluster) apply(pl *plan) {
 			j.idx.markSucceeded(i)
 		}
 		for _, i := range pl.marks.failList {
-			j.idx.failed.add(i)
+			j.idx.failed.Add(i)
 			j.idx.nFailed++
 		}
 	}
@@ -341,7 +232,7 @@ func (c *Cluster) gatherFinished(pl *plan) (succeeded, failed int, failJob *pod,
 			sc.succeededAt = append(sc.succeededAt, c.stamp(p.finishTime()))
 			succeeded++
 			if j.indexed() && !pl.hasSucceeded(p.index) {
-				m.succeeded.add(p.index)
+				m.succeeded.Add(p.index)
 				m.succList = append(m.succList, p.index)
 				if m.markers == nil {
 					m.markers = map[int]*pod{}
@@ -355,7 +246,7 @@ func (c *Cluster) gatherFinished(pl *plan) (succeeded, failed int, failJob *pod,
 				failed++
 			}
 			if j.perIndex() && !pl.hasSucceeded(p.index) && !pl.hasFailed(p.index) && indexFailed(match, p.failureCount, *j.spec.BackoffLimitPerIndex) {
-				m.failed.add(p.index)
+				m.failed.Add(p.index)
 				m.failList = append(m.failList, p.index)
 				pl.dirty = true
 			}
@@ -459,20 +350,6 @@ func (c *Cluster) successRuleHits(pl *plan) []int {
 func newCondition(t JobConditionType, reason, message string, at time.Time) *JobCondition {
 	return &JobCondition{Type: t, Status: ConditionTrue, Reason: reason, Message: message,
 		LastProbeTime: at, LastTransitionTime: at}
-}
-
-// activePods returns the job's active pods in creation order, in scratch
-// space.
-func (c *Cluster) activePods(j *job) []*pod {
-	ps := c.scratch.pods[:0]
-	for _, p := range j.pods {
-		if p.active() {
-			ps = append(ps, p)
-		}
-	}
-	slices.SortFunc(ps, func(a, b *pod) int { return cmp.Compare(a.seq, b.seq) })
-	c.scratch.pods = ps
-	return ps
 }
 
 // deleteJobPod deletes one active pod of j. dropFinalizer is manageJob's
@@ -591,95 +468,6 @@ func (c *Cluster) manageJob(pl *plan, succeeded int, delayed map[int]*pod) (held
 	}
 	pl.active += len(indexes)
 	return false
-}
-
-// planDeletes plans the deletion of pods that lose their finalizer, and
-// the counts they leave.
-func (pl *plan) planDeletes(pods []*pod) {
-	pl.deletes = pods
-	for _, p := range pods {
-		if p.ready {
-			pl.ready--
-		}
-	}
-	pl.active -= len(pods)
-	pl.terminating += len(pods)
-}
-
-// removalOrder returns the active pods a sync deletes when it must delete
-// at least n (activePodsForRemoval): for Indexed jobs first every pod
-// without a valid index and every duplicate of an index, then the rest in
-// controller.ActivePods order.
-func (c *Cluster) removalOrder(j *job, n int) []*pod {
-	if n <= 0 && (!j.indexed() || j.idx.extra == 0) {
-		return nil
-	}
-	pods := c.activePods(j)
-	var rm []*pod
-	left := pods
-	if j.indexed() {
-		rm, left = c.splitIndexExtras(pods, j.idx.completions)
-	}
-	if len(rm) < n {
-		if j.indexed() {
-			// Upstream sorts the pods by index, then with sort.Sort, whose
-			// order of equal pods depends on that input order only: the same
-			// algorithm here leaves them where upstream does.
-			sort.Sort(byActivePods{c, left})
-		} else {
-			slices.SortFunc(left, func(a, b *pod) int {
-				switch {
-				case deleteBefore(c.rank(a), c.rank(b)):
-					return -1
-				case deleteBefore(c.rank(b), c.rank(a)):
-					return 1
-				}
-				return 0
-			})
-		}
-		rm = append(rm, left[:n-len(rm)]...)
-	}
-	return rm
-}
-
-// splitIndexExtras separates, from an Indexed job's active pods, those to
-// delete regardless of counts (no valid index, or not the best pod of its
-// index) from the rest (appendDuplicatedIndexPodsForRemoval).
-func (c *Cluster) splitIndexExtras(pods []*pod, completions int) (rm, left []*pod) {
-	sorted := slices.Clone(pods)
-	slices.SortStableFunc(sorted, func(a, b *pod) int { return a.index - b.index })
-	for i := 0; i < len(sorted); {
-		k := i + 1
-		for k < len(sorted) && sorted[k].index == sorted[i].index {
-			k++
-		}
-		group := sorted[i:k]
-		switch ix := group[0].index; {
-		case ix < 0 || ix >= completions:
-			rm = append(rm, group...)
-		case len(group) == 1:
-			left = append(left, group[0])
-		default:
-			sort.Sort(byActivePods{c, group})
-			rm = append(rm, group[:len(group)-1]...)
-			left = append(left, group[len(group)-1])
-		}
-		i = k
-	}
-	return rm, left
-}
-
-// rank describes p for activePodsLess, its times as the API stores them.
-func (c *Cluster) rank(p *pod) podRank {
-	return podRank{
-		assigned:   p.bound,
-		phase:      p.phase,
-		ready:      p.ready,
-		readySince: c.stamp(p.readyAt),
-		restarts:   p.restarts,
-		created:    c.stamp(p.created),
-		seq:        p.seq,
-	}
 }
 
 // decideFinalizers plans the counting of finished pods and the removal
@@ -828,3 +616,30 @@ const (
 
 // apiRetryDelay returns the delay before the n-th retry (n ≥ 1).
 func apiRetryDelay(n int) time.Duration { return doubled(apiRetryInitial, apiRetryMax, n) }
+
+// firstPendingIndexes returns the n lowest indexes that wait for a pod
+// (firstPendingIndexes): not succeeded, not failed, not held by an active
+// pod, nor (when replacements wait for Failed) by a terminating one.
+func (c *Cluster) firstPendingIndexes(pl *plan, n int) []int {
+	x := pl.j.idx
+	out := c.scratch.indexes[:0]
+	for len(out) < n && len(x.returned) > 0 {
+		i := int(x.returned[0])
+		if i >= x.next || !pl.pending(i) || (len(out) > 0 && out[len(out)-1] == i) {
+			x.returned.pop()
+			continue
+		}
+		// The index stays in the heap until a pod takes it; a pod created
+		// for it makes it not pending, and the entry is dropped later.
+		x.returned.pop()
+		out = append(out, i)
+	}
+	for len(out) < n && x.next < x.completions {
+		if pl.pending(x.next) {
+			out = append(out, x.next)
+		}
+		x.next++
+	}
+	c.scratch.indexes = out
+	return out
+}

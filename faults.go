@@ -2,7 +2,6 @@ package jobsim
 
 import (
 	"fmt"
-	"time"
 )
 
 // Node faults and the controllers that react to them.
@@ -125,19 +124,6 @@ func (c *Cluster) freeze(p *pod) {
 	if p.timerKind != timerNone && p.timer.Stop() {
 		p.frozen = true
 	}
-}
-
-// setPodTimer schedules the kubelet's next action on p at at, unless p's
-// node is down: then the action waits for the node to recover.
-func (c *Cluster) setPodTimer(p *pod, kind timerKind, at time.Duration) {
-	p.timer.Stop()
-	p.timerKind, p.timerAt = kind, at
-	if p.node != nil && p.node.down {
-		p.frozen = true
-		return
-	}
-	p.frozen = false
-	p.timer = c.eng.AtElapsed(at, classWorld, c.onKubelet, uint64(p.slot))
 }
 
 func (c *Cluster) thaw(p *pod, n *nodeState) {

@@ -3,6 +3,7 @@ package jobsim
 import (
 	"time"
 
+	"github.com/jobsim/jobsim/internal/bitset"
 	"github.com/jobsim/jobsim/sim"
 )
 
@@ -116,9 +117,9 @@ func (s *jobStatus) finished() bool {
 // indexState tracks an Indexed job's indexes.
 type indexState struct {
 	completions int
-	succeeded   bitset // succeeded indexes < completions
+	succeeded   bitset.Set // succeeded indexes < completions
 	nSucceeded  int
-	failed      bitset // failed indexes (backoffLimitPerIndex)
+	failed      bitset.Set // failed indexes (backoffLimitPerIndex)
 	nFailed     int
 	active      []uint16 // active pods per index
 	terminating []uint16 // terminating pods per index
@@ -133,7 +134,7 @@ type indexState struct {
 // markSucceeded records that index i succeeded and reports whether it is
 // new.
 func (x *indexState) markSucceeded(i int) bool {
-	if !x.succeeded.add(i) {
+	if !x.succeeded.Add(i) {
 		return false
 	}
 	x.nSucceeded++
@@ -157,14 +158,14 @@ func (x *indexState) valid(i int) bool { return i >= 0 && i < x.completions }
 // succeeded and failed indexes that remain in range.
 func (x *indexState) reset(spec *JobSpec) {
 	x.completions = *spec.Completions
-	x.nSucceeded -= x.succeeded.truncate(x.completions)
-	x.nFailed -= x.failed.truncate(x.completions)
+	x.nSucceeded -= x.succeeded.Truncate(x.completions)
+	x.nFailed -= x.failed.Truncate(x.completions)
 	x.successRules = newSuccessRules(spec.SuccessPolicy, x.completions)
 	if len(x.successRules) == 0 {
 		return
 	}
 	for i := range x.completions {
-		if x.succeeded.has(i) {
+		if x.succeeded.Has(i) {
 			for k := range x.successRules {
 				x.successRules[k].succeeded(i)
 			}
@@ -223,3 +224,16 @@ func (j *job) grace() time.Duration {
 	}
 	return 30 * time.Second
 }
+
+func (j *job) firstContainer() string {
+	if cs := j.spec.Template.Spec.Containers; len(cs) > 0 {
+		return cs[0].Name
+	}
+	return ""
+}
+
+// hash is a stable key of the job for deriving random streams.
+func (j *job) hash() uint64 { return sim.Hash(j.ns + "/" + j.name) }
+
+// seed keys the job's pod-name permutation.
+func (j *job) seed() uint64 { return sim.Mix(j.c.cfg.Seed, j.hash()) }

@@ -7,158 +7,6 @@ import (
 	"github.com/jobsim/jobsim/sim"
 )
 
-// pod is the cluster's record of one pod. It is kept compact, and recycled
-// once the pod is gone, so that a long job costs memory in proportion to
-// the pods that exist, not to those ever created.
-type pod struct {
-	slot    int32  // position in Cluster.pods
-	seq     uint64 // creation sequence number: orders pods, derives the UID
-	job     *job
-	jobPos  int32 // position in job.pods
-	candPos int32 // position in job.cands, -1 if absent
-	ordinal int   // creation ordinal within the job
-	index   int   // completion index, -1 if none
-	created time.Duration
-
-	phase     PodPhase
-	finalizer bool
-	bound     bool
-	started   bool // accepted by the kubelet (status.startTime set)
-	startTime time.Duration
-	deleting  bool
-	delAt     time.Duration // when deletion was requested
-	delGrace  time.Duration
-
-	ready   bool
-	readyAt time.Duration // last transition of the Ready condition
-
-	// The current container instance (every container of the pod shares
-	// it) and the previous one, after a restart.
-	cstate    containerPhase
-	cStarted  time.Duration
-	cFinished time.Duration
-	exitCode  int
-	exitWhy   string
-	last      struct {
-		valid            bool
-		started, finishd time.Duration
-		exitCode         int
-		reason           string
-	}
-	restarts int
-	attempt  int // runs started in this pod
-	run      Run
-	loop     crashLoop
-
-	timer     sim.Timer
-	timerKind timerKind
-	timerAt   time.Duration // when the timer fires
-	frozen    bool          // the timer waits for the node to recover
-
-	// Scheduling.
-	node          *nodeState // the node it is bound to
-	holding       bool       // its requests still count on the node
-	nodePos       int        // position in node.pods while holding
-	queuedAt      time.Duration
-	boundAt       time.Duration
-	unschedulable bool // PodScheduled=False
-	unschedAt     time.Duration
-	nominated     *nodeState // status.nominatedNodeName after a preemption
-
-	disruption   string // reason of the DisruptionTarget condition, if any
-	disruptedAt  time.Duration
-	match        policyMatch // the pod failure policy's decision, once terminal
-	matched      bool
-	failureCount int // batch.kubernetes.io/job-index-failure-count
-	ignoredCount int // batch.kubernetes.io/job-index-ignored-failure-count
-}
-
-type containerPhase uint8
-
-const (
-	containerCreating  containerPhase = iota // waiting, never started
-	containerRunning                         // running
-	containerExited                          // terminated
-	containerCrashLoop                       // waiting to restart after an exit
-)
-
-type timerKind uint8
-
-const (
-	timerNone    timerKind = iota
-	timerRunEnd            // the process exits (or is disrupted)
-	timerRestart           // CrashLoopBackOff is over
-	timerKill              // a deleted pod's process exits or is killed
-)
-
-func (p *pod) terminal() bool { return p.phase == PodSucceeded || p.phase == PodFailed }
-
-// active reports whether the Job controller counts p as active.
-func (p *pod) active() bool { return !p.terminal() && !p.deleting }
-
-// nameAlphabet is what the API server draws generated-name suffixes from
-// (k8s.io/apimachinery/pkg/util/rand: no vowels, no confusable digits).
-const nameAlphabet = "bcdfghjklmnpqrstvwxz2456789"
-
-// maxGeneratedNameLength is how much of a generateName prefix the API
-// server keeps before appending the 5-character suffix.
-const maxGeneratedNameLength = 58
-
-func (p *pod) name() string {
-	j := p.job
-	var prefix string
-	if p.index >= 0 && j.indexed() {
-		mid := fmt.Sprintf("-%d-", p.index)
-		prefix = j.name + mid
-		if len(prefix) > maxGeneratedNameLength {
-			prefix = prefix[:maxGeneratedNameLength-len(mid)] + mid
-		}
-	} else {
-		prefix = j.name + "-"
-		if len(prefix) > maxGeneratedNameLength {
-			prefix = prefix[:maxGeneratedNameLength]
-		}
-	}
-	return prefix + nameSuffix(j.seed(), uint64(p.ordinal))
-}
-
-// nameSuffix returns the 5-character generated-name suffix of the n-th pod
-// of a job. It is a keyed permutation of n over the 27⁵ possible suffixes,
-// so a job's pods never collide (the real API server draws at random and
-// retries on a collision) and the names still look random.
-func nameSuffix(key, n uint64) string {
-	const space = 27 * 27 * 27 * 27 * 27 // 14,348,907 < 2^24
-	v := permute24(key, uint32(n%space))
-	for v >= space {
-		v = permute24(key, v) // cycle-walk back into range
-	}
-	var b [5]byte
-	for i := range b {
-		b[i] = nameAlphabet[v%27]
-		v /= 27
-	}
-	return string(b[:])
-}
-
-// permute24 is a four-round Feistel permutation of 24-bit values.
-func permute24(key uint64, v uint32) uint32 {
-	l, r := v>>12, v&0xfff
-	for round := uint64(0); round < 4; round++ {
-		f := uint32(sim.Mix(key, round<<32|uint64(r))) & 0xfff
-		l, r = r, l^f
-	}
-	return l<<12 | r
-}
-
-// uid formats the pod's UID: a version-4-shaped UUID derived from the seed
-// and the creation sequence number.
-func (c *Cluster) uid(kind, seq uint64) string {
-	a := sim.Mix(c.cfg.Seed, kind<<56|seq)
-	b := sim.Mix(a, seq)
-	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x",
-		uint32(a>>32), uint16(a>>16), uint16(a)&0xfff, uint16(b>>48)&0x3fff|0x8000, b&0xffffffffffff)
-}
-
 // The kubelet. It starts bound pods, plays their container runs, restarts
 // OnFailure containers with CrashLoopBackOff, and terminates deleted pods
 // gracefully. Its reactions always happen in events of their own, never
@@ -452,4 +300,53 @@ func (c *Cluster) stoppedEvent(p *pod) {
 			Type: EventNormal, Reason: p.exitWhy, Message: fmt.Sprintf("Container %s was not running; pod %s", p.job.firstContainer(), p.phase),
 			Exited: true, ExitCode: p.exitCode})
 	}
+}
+
+// setPodTimer schedules the kubelet's next action on p at at, unless p's
+// node is down: then the action waits for the node to recover.
+func (c *Cluster) setPodTimer(p *pod, kind timerKind, at time.Duration) {
+	p.timer.Stop()
+	p.timerKind, p.timerAt = kind, at
+	if p.node != nil && p.node.down {
+		p.frozen = true
+		return
+	}
+	p.frozen = false
+	p.timer = c.eng.AtElapsed(at, classWorld, c.onKubelet, uint64(p.slot))
+}
+
+// The kubelet's container restart backoff (pkg/kubelet, client-go
+// flowcontrol.Backoff without jitter).
+const (
+	crashLoopInitial = 10 * time.Second
+	crashLoopMax     = 300 * time.Second
+)
+
+// crashLoop is the kubelet's restart backoff for one container
+// (client-go flowcontrol.Backoff as the kubelet uses it).
+type crashLoop struct {
+	delay      time.Duration // current backoff; 0 means no entry yet
+	lastUpdate time.Duration // when the entry was last advanced
+}
+
+// restartDelay returns how long after an exit at finished the container
+// must wait before its restart. The kubelet restarts at once when it has
+// no backoff entry or the entry is stale (the container ran for more than
+// twice the maximum since the last restart); otherwise it waits the
+// current delay.
+func (b crashLoop) restartDelay(finished time.Duration) time.Duration {
+	if b.delay == 0 || finished-b.lastUpdate > 2*crashLoopMax {
+		return 0
+	}
+	return b.delay
+}
+
+// restarted returns the entry after a restart at now that followed an
+// exit at finished: a fresh 10 s entry after an immediate restart, else
+// the delay doubled up to the 300 s cap.
+func (b crashLoop) restarted(finished, now time.Duration) crashLoop {
+	if b.delay == 0 || finished-b.lastUpdate > 2*crashLoopMax {
+		return crashLoop{delay: crashLoopInitial, lastUpdate: now}
+	}
+	return crashLoop{delay: min(2*b.delay, crashLoopMax), lastUpdate: now}
 }

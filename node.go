@@ -110,63 +110,6 @@ const (
 	notReadyToleration = 300 * time.Second
 )
 
-// validateNodes checks the cluster's nodes and priority classes.
-func validateConfig(cfg Config) []FieldError {
-	var errs []FieldError
-	seen := map[string]bool{}
-	for i, n := range cfg.Nodes {
-		path := fmt.Sprintf("nodes[%d]", i)
-		if n.Name == "" {
-			errs = append(errs, FieldError{Type: ErrorTypeRequired, Field: path + ".name"})
-		} else if seen[n.Name] {
-			errs = append(errs, FieldError{Type: ErrorTypeDuplicate, Field: path + ".name", BadValue: n.Name})
-		}
-		seen[n.Name] = true
-		for _, r := range slices.Sorted(maps.Keys(n.Capacity)) {
-			if n.Capacity[r] < 0 {
-				errs = append(errs, FieldError{Type: ErrorTypeInvalid, Field: path + ".capacity[" + r + "]", BadValue: n.Capacity[r], Detail: "must be greater than or equal to 0"})
-			}
-		}
-	}
-	classes := map[string]bool{}
-	defaults := 0
-	for i, pc := range cfg.PriorityClasses {
-		path := fmt.Sprintf("priorityClasses[%d]", i)
-		switch {
-		case pc.Name == "":
-			errs = append(errs, FieldError{Type: ErrorTypeRequired, Field: path + ".name"})
-		case classes[pc.Name]:
-			errs = append(errs, FieldError{Type: ErrorTypeDuplicate, Field: path + ".name", BadValue: pc.Name})
-		case strings.HasPrefix(pc.Name, "system-"):
-			errs = append(errs, FieldError{Type: ErrorTypeForbidden, Field: path + ".name", Detail: "priority class names with 'system-' prefix are reserved"})
-		case pc.Value > 1_000_000_000:
-			errs = append(errs, FieldError{Type: ErrorTypeInvalid, Field: path + ".value", BadValue: int(pc.Value), Detail: "must be less than or equal to 1000000000 (higher values are reserved for system classes)"})
-		}
-		if pc.PreemptionPolicy != "" && pc.PreemptionPolicy != PreemptLowerPriority && pc.PreemptionPolicy != PreemptNever {
-			errs = append(errs, FieldError{Type: ErrorTypeNotSupported, Field: path + ".preemptionPolicy", BadValue: pc.PreemptionPolicy,
-				Detail: `supported values: "Never", "PreemptLowerPriority"`})
-		}
-		classes[pc.Name] = true
-		if pc.GlobalDefault {
-			defaults++
-			if defaults > 1 {
-				errs = append(errs, FieldError{Type: ErrorTypeInvalid, Field: path + ".globalDefault", BadValue: true, Detail: "only one priority class may be the global default"})
-			}
-		}
-	}
-	return errs
-}
-
-// ValidateConfig checks a Config's nodes and priority classes and returns
-// nil or a *ValidationError listing every problem. NewCluster panics on a
-// Config that fails it.
-func ValidateConfig(cfg Config) error {
-	if errs := validateConfig(cfg); len(errs) > 0 {
-		return &ValidationError{Kind: "Config", Name: "cluster", Errors: errs}
-	}
-	return nil
-}
-
 // FormatQuantity prints a quantity of the named resource in Kubernetes'
 // notation: cpu as cores or millicores ("2", "500m"), memory-like
 // resources with binary suffixes when exact ("16Gi", "512Mi"), counts as

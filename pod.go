@@ -1,6 +1,11 @@
 package jobsim
 
-import "time"
+import (
+	"fmt"
+	"time"
+
+	"github.com/jobsim/jobsim/sim"
+)
 
 // PodTemplate is the pod template of a Job: the metadata and spec every pod
 // of the job starts from.
@@ -207,4 +212,180 @@ type ContainerStateTerminated struct {
 	Reason     string
 	StartedAt  time.Time
 	FinishedAt time.Time
+}
+
+// The cluster's record of a pod.
+
+// pod is the cluster's record of one pod. It is kept compact, and recycled
+// once the pod is gone, so that a long job costs memory in proportion to
+// the pods that exist, not to those ever created.
+type pod struct {
+	slot    int32  // position in Cluster.pods
+	seq     uint64 // creation sequence number: orders pods, derives the UID
+	job     *job
+	jobPos  int32 // position in job.pods
+	candPos int32 // position in job.cands, -1 if absent
+	ordinal int   // creation ordinal within the job
+	index   int   // completion index, -1 if none
+	created time.Duration
+
+	phase     PodPhase
+	finalizer bool
+	bound     bool
+	started   bool // accepted by the kubelet (status.startTime set)
+	startTime time.Duration
+	deleting  bool
+	delAt     time.Duration // when deletion was requested
+	delGrace  time.Duration
+
+	ready   bool
+	readyAt time.Duration // last transition of the Ready condition
+
+	// The current container instance (every container of the pod shares
+	// it) and the previous one, after a restart.
+	cstate    containerPhase
+	cStarted  time.Duration
+	cFinished time.Duration
+	exitCode  int
+	exitWhy   string
+	last      struct {
+		valid            bool
+		started, finishd time.Duration
+		exitCode         int
+		reason           string
+	}
+	restarts int
+	attempt  int // runs started in this pod
+	run      Run
+	loop     crashLoop
+
+	timer     sim.Timer
+	timerKind timerKind
+	timerAt   time.Duration // when the timer fires
+	frozen    bool          // the timer waits for the node to recover
+
+	// Scheduling.
+	node          *nodeState // the node it is bound to
+	holding       bool       // its requests still count on the node
+	nodePos       int        // position in node.pods while holding
+	queuedAt      time.Duration
+	boundAt       time.Duration
+	unschedulable bool // PodScheduled=False
+	unschedAt     time.Duration
+	nominated     *nodeState // status.nominatedNodeName after a preemption
+
+	disruption   string // reason of the DisruptionTarget condition, if any
+	disruptedAt  time.Duration
+	match        policyMatch // the pod failure policy's decision, once terminal
+	matched      bool
+	failureCount int // batch.kubernetes.io/job-index-failure-count
+	ignoredCount int // batch.kubernetes.io/job-index-ignored-failure-count
+}
+
+type containerPhase uint8
+
+const (
+	containerCreating  containerPhase = iota // waiting, never started
+	containerRunning                         // running
+	containerExited                          // terminated
+	containerCrashLoop                       // waiting to restart after an exit
+)
+
+type timerKind uint8
+
+const (
+	timerNone    timerKind = iota
+	timerRunEnd            // the process exits (or is disrupted)
+	timerRestart           // CrashLoopBackOff is over
+	timerKill              // a deleted pod's process exits or is killed
+)
+
+func (p *pod) terminal() bool { return p.phase == PodSucceeded || p.phase == PodFailed }
+
+// active reports whether the Job controller counts p as active.
+func (p *pod) active() bool { return !p.terminal() && !p.deleting }
+
+// nameAlphabet is what the API server draws generated-name suffixes from
+// (k8s.io/apimachinery/pkg/util/rand: no vowels, no confusable digits).
+const nameAlphabet = "bcdfghjklmnpqrstvwxz2456789"
+
+// maxGeneratedNameLength is how much of a generateName prefix the API
+// server keeps before appending the 5-character suffix.
+const maxGeneratedNameLength = 58
+
+func (p *pod) name() string {
+	j := p.job
+	var prefix string
+	if p.index >= 0 && j.indexed() {
+		mid := fmt.Sprintf("-%d-", p.index)
+		prefix = j.name + mid
+		if len(prefix) > maxGeneratedNameLength {
+			prefix = prefix[:maxGeneratedNameLength-len(mid)] + mid
+		}
+	} else {
+		prefix = j.name + "-"
+		if len(prefix) > maxGeneratedNameLength {
+			prefix = prefix[:maxGeneratedNameLength]
+		}
+	}
+	return prefix + nameSuffix(j.seed(), uint64(p.ordinal))
+}
+
+// nameSuffix returns the 5-character generated-name suffix of the n-th pod
+// of a job. It is a keyed permutation of n over the 27⁵ possible suffixes,
+// so a job's pods never collide (the real API server draws at random and
+// retries on a collision) and the names still look random.
+func nameSuffix(key, n uint64) string {
+	const space = 27 * 27 * 27 * 27 * 27 // 14,348,907 < 2^24
+	v := permute24(key, uint32(n%space))
+	for v >= space {
+		v = permute24(key, v) // cycle-walk back into range
+	}
+	var b [5]byte
+	for i := range b {
+		b[i] = nameAlphabet[v%27]
+		v /= 27
+	}
+	return string(b[:])
+}
+
+// permute24 is a four-round Feistel permutation of 24-bit values.
+func permute24(key uint64, v uint32) uint32 {
+	l, r := v>>12, v&0xfff
+	for round := uint64(0); round < 4; round++ {
+		f := uint32(sim.Mix(key, round<<32|uint64(r))) & 0xfff
+		l, r = r, l^f
+	}
+	return l<<12 | r
+}
+
+// uid formats the pod's UID: a version-4-shaped UUID derived from the seed
+// and the creation sequence number.
+func (c *Cluster) uid(kind, seq uint64) string {
+	a := sim.Mix(c.cfg.Seed, kind<<56|seq)
+	b := sim.Mix(a, seq)
+	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x",
+		uint32(a>>32), uint16(a>>16), uint16(a)&0xfff, uint16(b>>48)&0x3fff|0x8000, b&0xffffffffffff)
+}
+
+// UID kinds, so that a job and a pod never share a UID.
+const (
+	kindJob uint64 = 1
+	kindPod uint64 = 2
+)
+
+// finishTime is when the controller considers p finished
+// (getFinishedTime): its containers' finish time if all terminated, else
+// when it stopped being Ready, else its deletion request, else its
+// creation.
+func (p *pod) finishTime() time.Duration {
+	switch {
+	case p.cstate == containerExited:
+		return p.cFinished
+	case p.started && !p.ready:
+		return p.readyAt
+	case p.deleting:
+		return p.delAt
+	}
+	return p.created
 }

@@ -8,9 +8,12 @@ import (
 	"time"
 )
 
-// This file holds the Job controller's decisions as pure functions: inputs
-// in, a named result out, no engine and no state. Times are virtual times
-// as durations since the cluster's epoch.
+// The Job controller's rules as functions of their inputs, which need no
+// cluster: the backoff, the limits, how many pods a job wants, the order
+// of pods for deletion, the pod failure policy, per-index backoff and the
+// success policy. The success rules carry their progress, which the job's
+// records advance as indexes succeed. Times are virtual times as durations
+// since the cluster's epoch.
 
 // The controller's constants (job_controller.go).
 const (
@@ -23,13 +26,6 @@ const (
 	maxPodCreateDeletePerSync = 500
 	// maxUncountedPods caps how many finished pods one sync counts.
 	maxUncountedPods = 500
-)
-
-// The kubelet's container restart backoff (pkg/kubelet, client-go
-// flowcontrol.Backoff without jitter).
-const (
-	crashLoopInitial = 10 * time.Second
-	crashLoopMax     = 300 * time.Second
 )
 
 // backoffRecord is the controller's in-memory record of recent pod
@@ -147,35 +143,6 @@ func completionsReached(completions *int, succeeded, active int) bool {
 	return succeeded >= *completions && active == 0
 }
 
-// crashLoop is the kubelet's restart backoff for one container
-// (client-go flowcontrol.Backoff as the kubelet uses it).
-type crashLoop struct {
-	delay      time.Duration // current backoff; 0 means no entry yet
-	lastUpdate time.Duration // when the entry was last advanced
-}
-
-// restartDelay returns how long after an exit at finished the container
-// must wait before its restart. The kubelet restarts at once when it has
-// no backoff entry or the entry is stale (the container ran for more than
-// twice the maximum since the last restart); otherwise it waits the
-// current delay.
-func (b crashLoop) restartDelay(finished time.Duration) time.Duration {
-	if b.delay == 0 || finished-b.lastUpdate > 2*crashLoopMax {
-		return 0
-	}
-	return b.delay
-}
-
-// restarted returns the entry after a restart at now that followed an
-// exit at finished: a fresh 10 s entry after an immediate restart, else
-// the delay doubled up to the 300 s cap.
-func (b crashLoop) restarted(finished, now time.Duration) crashLoop {
-	if b.delay == 0 || finished-b.lastUpdate > 2*crashLoopMax {
-		return crashLoop{delay: crashLoopInitial, lastUpdate: now}
-	}
-	return crashLoop{delay: min(2*b.delay, crashLoopMax), lastUpdate: now}
-}
-
 // podRank is what controller.ActivePods orders pods by when choosing which
 // active pods to delete first.
 type podRank struct {
@@ -230,20 +197,6 @@ func deleteBefore(a, b podRank) bool {
 		return false
 	}
 	return a.seq < b.seq
-}
-
-// byActivePods sorts pods as sort.Sort(controller.ActivePods(...)) does:
-// the same algorithm on the same order, so that equal pods end where
-// upstream leaves them.
-type byActivePods struct {
-	c    *Cluster
-	pods []*pod
-}
-
-func (s byActivePods) Len() int      { return len(s.pods) }
-func (s byActivePods) Swap(i, j int) { s.pods[i], s.pods[j] = s.pods[j], s.pods[i] }
-func (s byActivePods) Less(i, j int) bool {
-	return activePodsLess(s.c.rank(s.pods[i]), s.c.rank(s.pods[j]))
 }
 
 // podFailure is what pod failure policy rules look at in a failed pod.

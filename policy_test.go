@@ -230,24 +230,6 @@ func TestMatchSuccessPolicy(t *testing.T) {
 	}
 }
 
-func TestIntervalStrings(t *testing.T) {
-	for _, tc := range []struct {
-		in   []int
-		want string
-	}{
-		{nil, ""}, {[]int{0, 1}, "0,1"}, {[]int{1, 3, 4, 5, 7}, "1,3-5,7"}, {[]int{2, 4, 5, 7, 8, 9}, "2,4,5,7-9"},
-		{[]int{63, 64, 65}, "63-65"},
-	} {
-		var b bitset
-		for _, i := range tc.in {
-			b.add(i)
-		}
-		if got := b.String(); got != tc.want {
-			t.Errorf("%v: %q, want %q", tc.in, got, tc.want)
-		}
-	}
-}
-
 func TestDeleteBeforeFollowsActivePodsOrder(t *testing.T) {
 	base := podRank{assigned: true, phase: PodRunning, ready: true, readySince: 10 * time.Second, restarts: 0, created: 5 * time.Second, seq: 1}
 	for _, tc := range []struct {

@@ -2,6 +2,7 @@ package jobsim
 
 import (
 	"fmt"
+	"github.com/jobsim/jobsim/internal/heap"
 	"maps"
 	"slices"
 	"strings"
@@ -17,7 +18,9 @@ import (
 // jobQueue is a heap of jobs by their next pending pod.
 type jobQueue []*job
 
-func (q jobQueue) before(a, b *job) bool {
+// queueBefore orders the queue: higher priority first, then the job whose
+// next pending pod is older.
+func queueBefore(a, b *job) bool {
 	if a.priority != b.priority {
 		return a.priority > b.priority
 	}
@@ -26,43 +29,14 @@ func (q jobQueue) before(a, b *job) bool {
 
 func (q *jobQueue) push(j *job) {
 	j.inQueue = true
-	*q = append(*q, j)
-	s := *q
-	for i := len(s) - 1; i > 0; {
-		p := (i - 1) / 2
-		if !s.before(s[i], s[p]) {
-			break
-		}
-		s[i], s[p] = s[p], s[i]
-		i = p
-	}
+	*q = heap.Push(*q, j, queueBefore)
 }
 
 func (q *jobQueue) pop() *job {
-	s := *q
-	top := s[0]
-	last := len(s) - 1
-	s[0] = s[last]
-	s[last] = nil
-	s = s[:last]
-	for i := 0; ; {
-		l := 2*i + 1
-		if l >= len(s) {
-			break
-		}
-		m := l
-		if r := l + 1; r < len(s) && s.before(s[r], s[l]) {
-			m = r
-		}
-		if !s.before(s[m], s[i]) {
-			break
-		}
-		s[i], s[m] = s[m], s[i]
-		i = m
-	}
-	*q = s
-	top.inQueue = false
-	return top
+	j, rest := heap.Pop(*q, queueBefore)
+	*q = rest
+	j.inQueue = false
+	return j
 }
 
 // schedulingInfo fills in what the scheduler needs of a new job: the

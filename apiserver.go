@@ -3,19 +3,11 @@ package jobsim
 import (
 	"fmt"
 	"strings"
-	"time"
-
-	"github.com/jobsim/jobsim/sim"
 )
 
-// The API server's side of pods and jobs: creating and removing objects,
-// finalizers, the garbage collector and the TTL-after-finished controller.
-
-// UID kinds, so that a job and a pod never share a UID.
-const (
-	kindJob uint64 = 1
-	kindPod uint64 = 2
-)
+// The API server's side of pods and jobs: creating and removing pods,
+// finalizers, and storing a job's spec change, to which the Job
+// controller's update handler reacts.
 
 // createPod creates a pod of j from its template (index -1 for NonIndexed
 // jobs), with the tracking finalizer, and queues it for scheduling.
@@ -117,148 +109,6 @@ func (c *Cluster) removeFinalizer(p *pod) {
 	}
 }
 
-// keepFinished keeps a finished, counted pod until the cluster holds more
-// than MaxFinishedPods of them, then removes the oldest.
-func (c *Cluster) keepFinished(p *pod) {
-	limit := c.cfg.MaxFinishedPods
-	if limit == 0 {
-		limit = defaultMaxFinishedPods
-	}
-	if limit < 0 {
-		c.removePod(p)
-		return
-	}
-	c.finished = append(c.finished, podRef{slot: p.slot, seq: p.seq})
-	for len(c.finished) > limit {
-		old := c.lookup(c.finished[0])
-		c.finished = c.finished[1:]
-		if old != nil && old.terminal() && !old.finalizer {
-			c.removePod(old)
-		}
-	}
-}
-
-// finishTime is when the controller considers p finished
-// (getFinishedTime): its containers' finish time if all terminated, else
-// when it stopped being Ready, else its deletion request, else its
-// creation.
-func (p *pod) finishTime() time.Duration {
-	switch {
-	case p.cstate == containerExited:
-		return p.cFinished
-	case p.started && !p.ready:
-		return p.readyAt
-	case p.deleting:
-		return p.delAt
-	}
-	return p.created
-}
-
-// pending reports whether index i is waiting for a pod, as the sync
-// planning pl sees the indexes.
-func (pl *plan) pending(i int) bool {
-	j := pl.j
-	x := j.idx
-	if i >= x.completions || pl.hasSucceeded(i) || pl.hasFailed(i) {
-		return false
-	}
-	if i < len(x.active) {
-		if x.active[i] > 0 || (j.onlyReplaceFailed() && x.terminating[i] > 0) {
-			return false
-		}
-	}
-	return true
-}
-
-// firstPendingIndexes returns the n lowest indexes that wait for a pod
-// (firstPendingIndexes): not succeeded, not failed, not held by an active
-// pod, nor (when replacements wait for Failed) by a terminating one.
-func (c *Cluster) firstPendingIndexes(pl *plan, n int) []int {
-	x := pl.j.idx
-	out := c.scratch.indexes[:0]
-	for len(out) < n && len(x.returned) > 0 {
-		i := int(x.returned[0])
-		if i >= x.next || !pl.pending(i) || (len(out) > 0 && out[len(out)-1] == i) {
-			x.returned.pop()
-			continue
-		}
-		// The index stays in the heap until a pod takes it; a pod created
-		// for it makes it not pending, and the entry is dropped later.
-		x.returned.pop()
-		out = append(out, i)
-	}
-	for len(out) < n && x.next < x.completions {
-		if pl.pending(x.next) {
-			out = append(out, x.next)
-		}
-		x.next++
-	}
-	c.scratch.indexes = out
-	return out
-}
-
-// jobFinished is the moment a job gets its Complete or Failed condition:
-// the TTL-after-finished controller starts counting.
-func (c *Cluster) jobFinished(j *job) {
-	j.syncTimer.Stop()
-	c.scheduleTTL(j)
-}
-
-// scheduleTTL arms the TTL-after-finished controller for a finished job.
-func (c *Cluster) scheduleTTL(j *job) {
-	j.ttlTimer.Stop()
-	ttl := j.spec.TTLAfterFinished
-	if ttl == nil || !j.status.finished() || j.gone {
-		return
-	}
-	var finishedAt time.Time
-	for _, cond := range j.status.conditions {
-		if (cond.Type == JobComplete || cond.Type == JobFailed) && cond.Status == ConditionTrue {
-			finishedAt = cond.LastTransitionTime
-		}
-	}
-	// The TTL controller reads the condition back from the API, to the
-	// second.
-	at := finishedAt.Truncate(time.Second).Add(*ttl)
-	if at.Before(c.eng.Now()) {
-		at = c.eng.Now()
-	}
-	j.ttlTimer = c.eng.At(at, classWorld, c.onTTL, j.seq)
-}
-
-func (c *Cluster) fireTTL(arg uint64) {
-	j := c.jobs[arg]
-	if j == nil || j.gone {
-		return
-	}
-	c.removeJob(j, fmt.Sprintf("Job deleted: ttlSecondsAfterFinished (%d) expired", int64(*j.spec.TTLAfterFinished/time.Second)))
-}
-
-// removeJob deletes a job and, through the garbage collector, its pods:
-// their finalizers are removed (the controller's orphan handling) and they
-// are deleted gracefully; those already finished go at once.
-func (c *Cluster) removeJob(j *job, why string) {
-	j.gone = true
-	j.syncTimer.Stop()
-	j.ttlTimer.Stop()
-	j.backoff = backoffRecord{}
-	delete(c.jobKeys, j.ns+"/"+j.name)
-	pods := append([]*pod(nil), j.pods...)
-	for _, p := range pods {
-		was := p.standing()
-		p.finalizer = false
-		j.account(p, was, p.standing())
-	}
-	for _, p := range pods {
-		if p.terminal() {
-			c.removePod(p)
-		} else {
-			c.deletePod(p)
-		}
-	}
-	c.jobEvent(j, EventChange, ReasonDeleted, why)
-}
-
 // applyUpdate stores a validated spec change and reacts as the Job
 // controller's update handler and the TTL controller do.
 func (c *Cluster) applyUpdate(j *job, old, next JobSpec) {
@@ -337,18 +187,3 @@ func (c *Cluster) resizeIndexes(j *job) {
 	j.recountActiveIndexes()
 	c.enqueue(j, 0)
 }
-
-// Small accessors.
-
-func (j *job) firstContainer() string {
-	if cs := j.spec.Template.Spec.Containers; len(cs) > 0 {
-		return cs[0].Name
-	}
-	return ""
-}
-
-// hash is a stable key of the job for deriving random streams.
-func (j *job) hash() uint64 { return sim.Hash(j.ns + "/" + j.name) }
-
-// seed keys the job's pod-name permutation.
-func (j *job) seed() uint64 { return sim.Mix(j.c.cfg.Seed, j.hash()) }

@@ -1,0 +1,93 @@
+package jobsim
+
+import (
+	"fmt"
+	"time"
+)
+
+// The collectors: the pod garbage collector's threshold of finished pods,
+// the TTL-after-finished controller, and the garbage collector that takes
+// a deleted job's pods with it.
+
+// keepFinished keeps a finished, counted pod until the cluster holds more
+// than MaxFinishedPods of them, then removes the oldest.
+func (c *Cluster) keepFinished(p *pod) {
+	limit := c.cfg.MaxFinishedPods
+	if limit == 0 {
+		limit = defaultMaxFinishedPods
+	}
+	if limit < 0 {
+		c.removePod(p)
+		return
+	}
+	c.finished = append(c.finished, podRef{slot: p.slot, seq: p.seq})
+	for len(c.finished) > limit {
+		old := c.lookup(c.finished[0])
+		c.finished = c.finished[1:]
+		if old != nil && old.terminal() && !old.finalizer {
+			c.removePod(old)
+		}
+	}
+}
+
+// jobFinished is the moment a job gets its Complete or Failed condition:
+// the TTL-after-finished controller starts counting.
+func (c *Cluster) jobFinished(j *job) {
+	j.syncTimer.Stop()
+	c.scheduleTTL(j)
+}
+
+// scheduleTTL arms the TTL-after-finished controller for a finished job.
+func (c *Cluster) scheduleTTL(j *job) {
+	j.ttlTimer.Stop()
+	ttl := j.spec.TTLAfterFinished
+	if ttl == nil || !j.status.finished() || j.gone {
+		return
+	}
+	var finishedAt time.Time
+	for _, cond := range j.status.conditions {
+		if (cond.Type == JobComplete || cond.Type == JobFailed) && cond.Status == ConditionTrue {
+			finishedAt = cond.LastTransitionTime
+		}
+	}
+	// The TTL controller reads the condition back from the API, to the
+	// second.
+	at := finishedAt.Truncate(time.Second).Add(*ttl)
+	if at.Before(c.eng.Now()) {
+		at = c.eng.Now()
+	}
+	j.ttlTimer = c.eng.At(at, classWorld, c.onTTL, j.seq)
+}
+
+func (c *Cluster) fireTTL(arg uint64) {
+	j := c.jobs[arg]
+	if j == nil || j.gone {
+		return
+	}
+	c.removeJob(j, fmt.Sprintf("Job deleted: ttlSecondsAfterFinished (%d) expired", int64(*j.spec.TTLAfterFinished/time.Second)))
+}
+
+// removeJob deletes a job and, through the garbage collector, its pods:
+// their finalizers are removed (the controller's orphan handling) and they
+// are deleted gracefully; those already finished go at once.
+func (c *Cluster) removeJob(j *job, why string) {
+	j.gone = true
+	j.syncTimer.Stop()
+	j.ttlTimer.Stop()
+	j.backoff = backoffRecord{}
+	delete(c.jobKeys, j.ns+"/"+j.name)
+	pods := append([]*pod(nil), j.pods...)
+	for _, p := range pods {
+		was := p.standing()
+		p.finalizer = false
+		j.account(p, was, p.standing())
+	}
+	for _, p := range pods {
+		if p.terminal() {
+			c.removePod(p)
+		} else {
+			c.deletePod(p)
+		}
+	}
+	c.jobEvent(j, EventChange, ReasonDeleted, why)
+}
