@@ -1,10 +1,5 @@
 package jobsim
 
-import (
-	"fmt"
-	"strings"
-)
-
 // The API server's side of pods and jobs: creating and removing pods,
 // finalizers, and storing a job's spec change, to which the Job
 // controller's update handler reacts.
@@ -36,43 +31,12 @@ func (c *Cluster) createPod(j *job, index int) *pod {
 	return p
 }
 
-func (c *Cluster) allocPod() *pod {
-	var p *pod
-	if n := len(c.spare); n > 0 {
-		p = c.spare[n-1]
-		c.spare = c.spare[:n-1]
-	} else {
-		p = new(pod)
-	}
-	if n := len(c.freePods); n > 0 {
-		p.slot = c.freePods[n-1]
-		c.freePods = c.freePods[:n-1]
-		c.pods[p.slot] = p
-	} else {
-		p.slot = int32(len(c.pods))
-		c.pods = append(c.pods, p)
-	}
-	return p
-}
-
-// lookup returns the pod ref names, or nil if it is gone.
-func (c *Cluster) lookup(ref podRef) *pod {
-	if int(ref.slot) >= len(c.pods) {
-		return nil
-	}
-	if p := c.pods[ref.slot]; p != nil && p.seq == ref.seq {
-		return p
-	}
-	return nil
-}
-
 // removePod removes p from the API: it no longer exists anywhere.
 func (c *Cluster) removePod(p *pod) {
 	j := p.job
 	p.timer.Stop()
-	c.sched.release(p)
 	// Only a job's deletion removes a pod that has not finished; it leaves
-	// the counts with it.
+	// the counts, and its node, with it.
 	j.account(p, p.standing(), standing{})
 	last := len(j.pods) - 1
 	j.pods[p.jobPos] = j.pods[last]
@@ -109,70 +73,6 @@ func (c *Cluster) removeFinalizer(p *pod) {
 	}
 }
 
-// applyUpdate stores a validated spec change and reacts as the Job
-// controller's update handler and the TTL controller do.
-func (c *Cluster) applyUpdate(j *job, old, next JobSpec) {
-	changes := specChanges(old, next)
-	if len(changes) == 0 {
-		return
-	}
-	*j.spec = next
-	j.gen++
-	c.jobEvent(j, EventChange, ReasonSpecUpdated, strings.Join(changes, ", "))
-	if j.status.finished() {
-		// The controller ignores finished jobs: their status, completed
-		// indexes included, stays as it was last written.
-		c.scheduleTTL(j)
-		return
-	}
-	if j.indexed() && *next.Completions != j.idx.completions {
-		c.resizeIndexes(j)
-	}
-	c.enqueue(j, 0)
-	if j.status.started && next.ActiveDeadline != nil &&
-		(old.ActiveDeadline == nil || *old.ActiveDeadline != *next.ActiveDeadline) {
-		c.enqueue(j, *next.ActiveDeadline-(c.eng.Elapsed()-c.stamp(j.status.startTime)))
-	}
-}
-
-// specChanges describes what changed between two specs, for the event.
-func specChanges(old, next JobSpec) []string {
-	var out []string
-	add := func(field string, a, b any) { out = append(out, fmt.Sprintf("%s: %v → %v", field, a, b)) }
-	if a, b := fmtPtr(old.Parallelism), fmtPtr(next.Parallelism); a != b {
-		add("parallelism", a, b)
-	}
-	if a, b := fmtPtr(old.Completions), fmtPtr(next.Completions); a != b {
-		add("completions", a, b)
-	}
-	if old.Suspend != next.Suspend {
-		add("suspend", old.Suspend, next.Suspend)
-	}
-	if a, b := fmtPtr(old.ActiveDeadline), fmtPtr(next.ActiveDeadline); a != b {
-		add("activeDeadline", a, b)
-	}
-	if a, b := fmtPtr(old.BackoffLimit), fmtPtr(next.BackoffLimit); a != b {
-		add("backoffLimit", a, b)
-	}
-	if a, b := fmtPtr(old.MaxFailedIndexes), fmtPtr(next.MaxFailedIndexes); a != b {
-		add("maxFailedIndexes", a, b)
-	}
-	if a, b := fmtPtr(old.TTLAfterFinished), fmtPtr(next.TTLAfterFinished); a != b {
-		add("ttlAfterFinished", a, b)
-	}
-	if old.PodReplacementPolicy != next.PodReplacementPolicy {
-		add("podReplacementPolicy", old.PodReplacementPolicy, next.PodReplacementPolicy)
-	}
-	return out
-}
-
-func fmtPtr[T any](p *T) string {
-	if p == nil {
-		return "nil"
-	}
-	return fmt.Sprint(*p)
-}
-
 // resizeIndexes follows a change of an Indexed job's completions (elastic
 // Indexed jobs): succeeded indexes at or above the new completions no
 // longer count, and the pending indexes are found again.
@@ -186,4 +86,25 @@ func (c *Cluster) resizeIndexes(j *job) {
 	}
 	j.recountActiveIndexes()
 	c.enqueue(j, 0)
+}
+
+// keepFinished keeps a finished, counted pod until the cluster holds more
+// than MaxFinishedPods of them, then removes the oldest.
+func (c *Cluster) keepFinished(p *pod) {
+	limit := c.cfg.MaxFinishedPods
+	if limit == 0 {
+		limit = defaultMaxFinishedPods
+	}
+	if limit < 0 {
+		c.removePod(p)
+		return
+	}
+	c.finished = append(c.finished, podRef{slot: p.slot, seq: p.seq})
+	for len(c.finished) > limit {
+		old := c.lookup(c.finished[0])
+		c.finished = c.finished[1:]
+		if old != nil && old.terminal() && !old.finalizer {
+			c.removePod(old)
+		}
+	}
 }

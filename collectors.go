@@ -9,27 +9,6 @@ import (
 // the TTL-after-finished controller, and the garbage collector that takes
 // a deleted job's pods with it.
 
-// keepFinished keeps a finished, counted pod until the cluster holds more
-// than MaxFinishedPods of them, then removes the oldest.
-func (c *Cluster) keepFinished(p *pod) {
-	limit := c.cfg.MaxFinishedPods
-	if limit == 0 {
-		limit = defaultMaxFinishedPods
-	}
-	if limit < 0 {
-		c.removePod(p)
-		return
-	}
-	c.finished = append(c.finished, podRef{slot: p.slot, seq: p.seq})
-	for len(c.finished) > limit {
-		old := c.lookup(c.finished[0])
-		c.finished = c.finished[1:]
-		if old != nil && old.terminal() && !old.finalizer {
-			c.removePod(old)
-		}
-	}
-}
-
 // jobFinished is the moment a job gets its Complete or Failed condition:
 // the TTL-after-finished controller starts counting.
 func (c *Cluster) jobFinished(j *job) {

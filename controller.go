@@ -19,28 +19,6 @@ import (
 // plan. When the API server refuses the status write, apply keeps only
 // the plan's requeues, so nothing of the refused sync needs undoing.
 
-// enqueue asks for a sync of j after delay, keeping an earlier request if
-// one is pending, as the controller's delaying work queue does.
-func (c *Cluster) enqueue(j *job, delay time.Duration) {
-	if j.gone {
-		return
-	}
-	at := c.eng.Elapsed() + max(delay, 0)
-	if j.syncTimer.Pending() && j.syncAt <= at {
-		return
-	}
-	j.syncTimer.Stop()
-	j.syncAt = at
-	j.syncTimer = c.eng.AtElapsed(at, classController, c.onSync, j.seq)
-}
-
-// podChanged is the controller's pod event handler: any change to a pod
-// (creation, status, deletion, finalizer removal) syncs its job after the
-// batching delay.
-func (c *Cluster) podChanged(p *pod) {
-	c.enqueue(p.job, c.cfg.SyncDelay)
-}
-
 func (c *Cluster) fireSync(arg uint64) {
 	j := c.jobs[arg]
 	if j == nil || j.gone {
@@ -255,19 +233,6 @@ func (c *Cluster) gatherFinished(pl *plan) (succeeded, failed int, failJob *pod,
 	slices.Sort(sc.succeededAt)
 	slices.Sort(sc.failedAt)
 	return succeeded, failed, failJob, failJobMsg
-}
-
-// isPodFailed says whether the controller treats p as failed: phase
-// Failed, or (unless replacements wait for Failed) being deleted without
-// having succeeded.
-func (j *job) isPodFailed(p *pod) bool {
-	if p.phase == PodFailed {
-		return true
-	}
-	if j.onlyReplaceFailed() {
-		return false
-	}
-	return p.deleting && p.phase != PodSucceeded
 }
 
 // decideFinish picks the condition that finishes the job, in the fixed
@@ -605,17 +570,6 @@ func (j *job) statusSummary() string {
 	}
 	return msg
 }
-
-// The Job controller's work queue retries a failed sync after
-// DefaultJobApiBackOff doubled per consecutive failure, up to
-// MaxJobApiBackOff.
-const (
-	apiRetryInitial = time.Second
-	apiRetryMax     = time.Minute
-)
-
-// apiRetryDelay returns the delay before the n-th retry (n ≥ 1).
-func apiRetryDelay(n int) time.Duration { return doubled(apiRetryInitial, apiRetryMax, n) }
 
 // firstPendingIndexes returns the n lowest indexes that wait for a pod
 // (firstPendingIndexes): not succeeded, not failed, not held by an active

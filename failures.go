@@ -116,3 +116,16 @@ func (c *Cluster) creatableIndexes(j *job, pending []int, delayed map[int]*pod, 
 	}
 	return nil, wait
 }
+
+// isPodFailed says whether the controller treats p as failed: phase
+// Failed, or (unless replacements wait for Failed) being deleted without
+// having succeeded.
+func (j *job) isPodFailed(p *pod) bool {
+	if p.phase == PodFailed {
+		return true
+	}
+	if j.onlyReplaceFailed() {
+		return false
+	}
+	return p.deleting && p.phase != PodSucceeded
+}

@@ -1,8 +1,9 @@
 package jobsim
 
 import (
-	"github.com/jobsim/jobsim/internal/heap"
 	"strconv"
+
+	"github.com/jobsim/jobsim/internal/heap"
 )
 
 // parseIndex reads a completion index annotation: a non-negative decimal

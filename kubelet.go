@@ -177,7 +177,6 @@ func (c *Cluster) podTerminal(p *pod, phase PodPhase) {
 	p.timerKind = timerNone
 	p.ready = false
 	j.account(p, was, p.standing())
-	c.sched.release(p)
 	c.podChanged(p)
 }
 

@@ -389,3 +389,33 @@ func (p *pod) finishTime() time.Duration {
 	}
 	return p.created
 }
+
+func (c *Cluster) allocPod() *pod {
+	var p *pod
+	if n := len(c.spare); n > 0 {
+		p = c.spare[n-1]
+		c.spare = c.spare[:n-1]
+	} else {
+		p = new(pod)
+	}
+	if n := len(c.freePods); n > 0 {
+		p.slot = c.freePods[n-1]
+		c.freePods = c.freePods[:n-1]
+		c.pods[p.slot] = p
+	} else {
+		p.slot = int32(len(c.pods))
+		c.pods = append(c.pods, p)
+	}
+	return p
+}
+
+// lookup returns the pod ref names, or nil if it is gone.
+func (c *Cluster) lookup(ref podRef) *pod {
+	if int(ref.slot) >= len(c.pods) {
+		return nil
+	}
+	if p := c.pods[ref.slot]; p != nil && p.seq == ref.seq {
+		return p
+	}
+	return nil
+}

@@ -72,23 +72,6 @@ func (s *scheduler) preempt(j *job, p *pod) string {
 	return ""
 }
 
-// noVictimsMessage is the preemption's message when no pod of lower
-// priority runs anywhere.
-func (s *scheduler) noVictimsMessage(j *job) string {
-	if j.preemptNever {
-		return " preemption: not eligible due to preemptionPolicy=Never."
-	}
-	hist := map[string]int{}
-	for _, n := range s.nodes {
-		if _, resolvable := s.nodeReasons(j, n); resolvable {
-			hist[reasonNoVictims]++
-		} else {
-			hist[reasonNotHelpful]++
-		}
-	}
-	return fmt.Sprintf(" preemption: 0/%d nodes are available: %s.", len(s.nodes), histogram(hist))
-}
-
 // anyRunningBelow reports whether some bound pod has a priority lower than
 // prio.
 func (s *scheduler) anyRunningBelow(prio int32) bool {

@@ -428,3 +428,12 @@ func fits(n *nodeState, req resVec) bool {
 	}
 	return true
 }
+
+func matchesSelector(labels, selector map[string]string) bool {
+	for k, v := range selector {
+		if lv, ok := labels[k]; !ok || lv != v {
+			return false
+		}
+	}
+	return true
+}

@@ -8,7 +8,8 @@ import "fmt"
 // pod's standing before changing its fields and hands it over after, and
 // account brings every count to the pod's new standing. Nothing else
 // writes nActive, nReady, nTerminating, restarts, the per-index counts or
-// the list of candidates a sync looks at. checkCounts recomputes them all
+// the list of candidates a sync looks at; and when a pod ends, account
+// tells the scheduler its room is free. checkCounts recomputes them all
 // from the pods, for tests.
 
 // standing is what a job's counts see of one pod.
@@ -62,6 +63,9 @@ func (j *job) account(p *pod, was, now standing) {
 		j.addCand(p)
 	case was.cand && !now.cand:
 		j.dropCand(p)
+	}
+	if (was.active || was.terminating) && !now.active && !now.terminating {
+		j.c.sched.release(p) // the pod ended: its room on its node is free
 	}
 }
 

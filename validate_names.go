@@ -3,7 +3,6 @@ package jobsim
 import (
 	"fmt"
 	"maps"
-	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -188,16 +187,6 @@ func (l *fieldErrors) annotations(path string, annotations map[string]string) {
 	}
 }
 
-// fieldIndex is the path of element i of the list at path.
-func fieldIndex(path string, i int) string {
-	return path + "[" + strconv.Itoa(i) + "]"
-}
-
-// fieldKey is the path of entry k of the map at path.
-func fieldKey(path, k string) string {
-	return path + "[" + k + "]"
-}
-
 // countSucceededIndexes parses an index list such as "1,3-5" strictly (as the
 // API server checks succeededIndexes: intervals increasing and apart, each
 // index below completions) and returns how many indexes it names. The
@@ -250,56 +239,4 @@ func parseSucceededIndex(s string, completions int) (int, error) {
 		return 0, fmt.Errorf("too large index: %q", s)
 	}
 	return n, nil
-}
-
-// semanticEqual is reflect.DeepEqual except that a nil slice or map equals
-// an empty one, like apimachinery's equality.Semantic.DeepEqual.
-func semanticEqual(a, b any) bool {
-	return semanticValueEqual(reflect.ValueOf(a), reflect.ValueOf(b))
-}
-
-func semanticValueEqual(a, b reflect.Value) bool {
-	if !a.IsValid() || !b.IsValid() {
-		return a.IsValid() == b.IsValid()
-	}
-	if a.Type() != b.Type() {
-		return false
-	}
-	switch a.Kind() {
-	case reflect.Pointer, reflect.Interface:
-		if a.IsNil() || b.IsNil() {
-			return a.IsNil() == b.IsNil()
-		}
-		return semanticValueEqual(a.Elem(), b.Elem())
-	case reflect.Slice, reflect.Array:
-		if a.Len() != b.Len() {
-			return false
-		}
-		for i := range a.Len() {
-			if !semanticValueEqual(a.Index(i), b.Index(i)) {
-				return false
-			}
-		}
-		return true
-	case reflect.Map:
-		if a.Len() != b.Len() {
-			return false
-		}
-		for _, k := range a.MapKeys() {
-			if bv := b.MapIndex(k); !bv.IsValid() || !semanticValueEqual(a.MapIndex(k), bv) {
-				return false
-			}
-		}
-		return true
-	case reflect.Struct:
-		for i := range a.NumField() {
-			if !semanticValueEqual(a.Field(i), b.Field(i)) {
-				return false
-			}
-		}
-		return true
-	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
-		return a.IsNil() && b.IsNil()
-	}
-	return a.Equal(b)
 }

@@ -3,7 +3,6 @@ package jobsim
 import (
 	"fmt"
 	"math"
-	"time"
 )
 
 // Limits of batch/v1 Job validation (pkg/apis/batch/validation).
@@ -59,45 +58,6 @@ func validateJobSpec(s *JobSpec) fieldErrors {
 	l.podTemplate(&s.Template)
 	l.jobRestartPolicy(s)
 	return l
-}
-
-// count checks an optional int32 count: not negative and within int32.
-func (l *fieldErrors) count(path string, v *int) {
-	if v == nil {
-		return
-	}
-	if *v < 0 {
-		l.invalid(path, *v, msgNegative)
-	}
-	if *v > math.MaxInt32 {
-		l.invalid(path, *v, msgInt32)
-	}
-}
-
-// seconds checks an optional ...Seconds field: not negative, whole
-// seconds, and, when int32 is set, at most MaxInt32 seconds.
-func (l *fieldErrors) seconds(path string, d *time.Duration, int32Field bool) {
-	if d == nil {
-		return
-	}
-	if *d < 0 {
-		l.invalid(path, secondsValue(*d), msgNegative)
-	}
-	if *d%time.Second != 0 {
-		l.invalid(path, d.String(), msgWholeSecond)
-	}
-	if int32Field && *d/time.Second > math.MaxInt32 {
-		l.invalid(path, secondsValue(*d), msgInt32)
-	}
-}
-
-// secondsValue is how a duration is shown in an error: as a number of
-// seconds when it is whole seconds, as the API has it, else in Go syntax.
-func secondsValue(d time.Duration) any {
-	if d%time.Second == 0 {
-		return int64(d / time.Second)
-	}
-	return d.String()
 }
 
 // managedBy checks spec.managedBy; "" means unset.

@@ -1,0 +1,251 @@
+package jobsim
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// What a user does through the API server, as kubectl would: submit, read,
+// edit and delete jobs, delete and evict pods. The API server stores the
+// change and tells the controllers that watch it.
+
+// Submit creates a job, as `kubectl create` would: it applies the API
+// server's defaults, validates the result and returns every problem as a
+// *ValidationError, or starts simulating the job at Now. b decides how its
+// containers run; nil means TemplateBehavior(job.Spec.Template).
+func (c *Cluster) Submit(job Job, b Behavior) (*JobHandle, error) {
+	spec := job
+	SetDefaults(&spec)
+	if err := Validate(spec); err != nil {
+		return nil, err
+	}
+	key := spec.Namespace + "/" + spec.Name
+	if _, ok := c.jobKeys[key]; ok {
+		return nil, &AlreadyExistsError{Namespace: spec.Namespace, Name: spec.Name}
+	}
+	if name := spec.Spec.Template.Spec.PriorityClassName; name != "" {
+		if _, ok := c.sched.classesOf[name]; !ok {
+			return nil, &ValidationError{Kind: "Job.batch", Name: spec.Name, Errors: []FieldError{{
+				Type: ErrorTypeNotFound, Field: "spec.template.spec.priorityClassName", BadValue: name,
+				Detail: "no PriorityClass with name " + name + " was found"}}}
+		}
+	}
+	if b == nil {
+		b = TemplateBehavior(spec.Spec.Template)
+	}
+	j := c.newJob(spec, b)
+	c.sched.schedulingInfo(j)
+	c.jobKeys[key] = j
+	c.jobs = append(c.jobs, j)
+	c.jobEvent(j, EventChange, ReasonCreated, "Job created")
+	c.enqueue(j, 0)
+	return j.handle, nil
+}
+
+// AlreadyExistsError is returned by Submit for a job whose namespace and
+// name are taken.
+type AlreadyExistsError struct{ Namespace, Name string }
+
+// Error formats the error as the API server does.
+func (e *AlreadyExistsError) Error() string {
+	return fmt.Sprintf("jobs.batch %q already exists in namespace %q", e.Name, e.Namespace)
+}
+
+// NotFoundError is returned for a job that does not exist.
+type NotFoundError struct{ Namespace, Name string }
+
+// Error formats the error as the API server does.
+func (e *NotFoundError) Error() string {
+	return fmt.Sprintf("jobs.batch %q not found in namespace %q", e.Name, e.Namespace)
+}
+
+// Job returns the existing job called name in namespace ns ("" means
+// "default"), or nil.
+func (c *Cluster) Job(ns, name string) *JobHandle {
+	if ns == "" {
+		ns = "default"
+	}
+	if j := c.jobKeys[ns+"/"+name]; j != nil {
+		return j.handle
+	}
+	return nil
+}
+
+// Jobs returns a handle on every job ever submitted, in submission order,
+// deleted ones included.
+func (c *Cluster) Jobs() []*JobHandle {
+	var hs []*JobHandle
+	for _, j := range c.jobs {
+		hs = append(hs, j.handle)
+	}
+	return hs
+}
+
+// Pods returns a snapshot of every pod that exists, in creation order.
+func (c *Cluster) Pods() []Pod {
+	var ps []*pod
+	for _, p := range c.pods {
+		if p != nil {
+			ps = append(ps, p)
+		}
+	}
+	slices.SortFunc(ps, func(a, b *pod) int { return cmp.Compare(a.seq, b.seq) })
+	out := make([]Pod, len(ps))
+	for i, p := range ps {
+		out[i] = c.podView(p)
+	}
+	return out
+}
+
+// Update edits a job's spec as `kubectl edit` would: edit changes a copy,
+// the API server's update validation decides (only the mutable fields may
+// change: parallelism, suspend, activeDeadline, backoffLimit,
+// maxFailedIndexes, ttlAfterFinished, podReplacementPolicy, and the
+// completions of an Indexed job together with its parallelism), and the
+// controller syncs the job at once.
+func (c *Cluster) Update(ns, name string, edit func(spec *JobSpec)) error {
+	if ns == "" {
+		ns = "default"
+	}
+	j := c.jobKeys[ns+"/"+name]
+	if j == nil {
+		return &NotFoundError{Namespace: ns, Name: name}
+	}
+	old := j.object()
+	next := old
+	next.Spec = cloneSpec(old.Spec)
+	edit(&next.Spec)
+	SetDefaults(&next)
+	if err := ValidateUpdate(old, next); err != nil {
+		return err
+	}
+	c.applyUpdate(j, old.Spec, next.Spec)
+	return nil
+}
+
+// Delete deletes a job as `kubectl delete job` does (background
+// propagation): the job is gone at once, and the garbage collector deletes
+// its pods, which terminate gracefully.
+func (c *Cluster) Delete(ns, name string) error {
+	if ns == "" {
+		ns = "default"
+	}
+	j := c.jobKeys[ns+"/"+name]
+	if j == nil {
+		return &NotFoundError{Namespace: ns, Name: name}
+	}
+	c.removeJob(j, "Job deleted")
+	return nil
+}
+
+// DeletePod deletes a pod as `kubectl delete pod` does: its
+// deletionTimestamp is set and its process gets the pod's termination grace
+// period to exit. The Job controller then replaces it according to the
+// job's podReplacementPolicy.
+func (c *Cluster) DeletePod(ns, name string) error {
+	p := c.podByName(ns, name)
+	if p == nil {
+		return &PodNotFoundError{Namespace: ns, Name: name}
+	}
+	c.deletePod(p)
+	return nil
+}
+
+// EvictPod evicts a pod through the eviction API: it gets the
+// DisruptionTarget condition (reason EvictionByEvictionAPI) and is deleted
+// gracefully. A pod failure policy can tell such disruptions from the
+// pod's own failures.
+func (c *Cluster) EvictPod(ns, name string) error {
+	p := c.podByName(ns, name)
+	if p == nil {
+		return &PodNotFoundError{Namespace: ns, Name: name}
+	}
+	c.disrupt(p, DisruptionEvictionAPI)
+	return nil
+}
+
+func (c *Cluster) podByName(ns, name string) *pod {
+	if ns == "" {
+		ns = "default"
+	}
+	for _, p := range c.pods {
+		if p != nil && p.job.ns == ns && p.name() == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// PodNotFoundError is returned for a pod that does not exist.
+type PodNotFoundError struct{ Namespace, Name string }
+
+// Error formats the error as the API server does.
+func (e *PodNotFoundError) Error() string {
+	return fmt.Sprintf("pods %q not found in namespace %q", e.Name, e.Namespace)
+}
+
+// applyUpdate stores a validated spec change and reacts as the Job
+// controller's update handler and the TTL controller do.
+func (c *Cluster) applyUpdate(j *job, old, next JobSpec) {
+	changes := specChanges(old, next)
+	if len(changes) == 0 {
+		return
+	}
+	*j.spec = next
+	j.gen++
+	c.jobEvent(j, EventChange, ReasonSpecUpdated, strings.Join(changes, ", "))
+	if j.status.finished() {
+		// The controller ignores finished jobs: their status, completed
+		// indexes included, stays as it was last written.
+		c.scheduleTTL(j)
+		return
+	}
+	if j.indexed() && *next.Completions != j.idx.completions {
+		c.resizeIndexes(j)
+	}
+	c.enqueue(j, 0)
+	if j.status.started && next.ActiveDeadline != nil &&
+		(old.ActiveDeadline == nil || *old.ActiveDeadline != *next.ActiveDeadline) {
+		c.enqueue(j, *next.ActiveDeadline-(c.eng.Elapsed()-c.stamp(j.status.startTime)))
+	}
+}
+
+// specChanges describes what changed between two specs, for the event.
+func specChanges(old, next JobSpec) []string {
+	var out []string
+	add := func(field string, a, b any) { out = append(out, fmt.Sprintf("%s: %v → %v", field, a, b)) }
+	if a, b := fmtPtr(old.Parallelism), fmtPtr(next.Parallelism); a != b {
+		add("parallelism", a, b)
+	}
+	if a, b := fmtPtr(old.Completions), fmtPtr(next.Completions); a != b {
+		add("completions", a, b)
+	}
+	if old.Suspend != next.Suspend {
+		add("suspend", old.Suspend, next.Suspend)
+	}
+	if a, b := fmtPtr(old.ActiveDeadline), fmtPtr(next.ActiveDeadline); a != b {
+		add("activeDeadline", a, b)
+	}
+	if a, b := fmtPtr(old.BackoffLimit), fmtPtr(next.BackoffLimit); a != b {
+		add("backoffLimit", a, b)
+	}
+	if a, b := fmtPtr(old.MaxFailedIndexes), fmtPtr(next.MaxFailedIndexes); a != b {
+		add("maxFailedIndexes", a, b)
+	}
+	if a, b := fmtPtr(old.TTLAfterFinished), fmtPtr(next.TTLAfterFinished); a != b {
+		add("ttlAfterFinished", a, b)
+	}
+	if old.PodReplacementPolicy != next.PodReplacementPolicy {
+		add("podReplacementPolicy", old.PodReplacementPolicy, next.PodReplacementPolicy)
+	}
+	return out
+}
+
+func fmtPtr[T any](p *T) string {
+	if p == nil {
+		return "nil"
+	}
+	return fmt.Sprint(*p)
+}
