@@ -116,10 +116,17 @@ func (c *Cluster) apply(pl *plan) {
 		return
 	}
 	j.apiRetries = 0
-	st := &j.status
 	if pl.setStart {
-		st.started, st.startTime = true, pl.now
+		j.status.started, j.status.startTime = true, pl.now
 	}
+	c.applyPods(pl)
+	c.writeStatus(pl)
+}
+
+// applyPods records the indexes the sync found, and deletes and creates
+// the pods it planned.
+func (c *Cluster) applyPods(pl *plan) {
+	j := pl.j
 	if j.indexed() {
 		for _, i := range pl.marks.succList {
 			j.idx.markSucceeded(i)
@@ -141,6 +148,13 @@ func (c *Cluster) apply(pl *plan) {
 	for range pl.createCount {
 		c.createPod(j, -1)
 	}
+}
+
+// writeStatus removes the finalizers the sync planned to and writes the
+// status: the Suspended condition, the counts, the interim and final
+// conditions, and the backoff record that goes with the write.
+func (c *Cluster) writeStatus(pl *plan) {
+	j, st := pl.j, &pl.j.status
 	if sc := pl.suspend; sc != nil {
 		ensureCondition(st, JobSuspended, sc.status, sc.reason, sc.msg, pl.at)
 		c.jobEvent(j, EventNormal, sc.event, sc.msg)
