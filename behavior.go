@@ -90,14 +90,18 @@ func (s script) Next(rc *RunContext) Run {
 		return list[rc.Attempt]
 	}
 	if s.then == nil {
-		return DefaultRun
+		return DefaultRun()
 	}
 	return s.then.Next(rc)
 }
 
-// DefaultRun is the run of a container whose job says nothing else:
-// 10 seconds, exit code 0.
-var DefaultRun = Run{Duration: 10 * time.Second}
+// DefaultRunDuration is how long a container runs when its job says
+// nothing else.
+const DefaultRunDuration = 10 * time.Second
+
+// DefaultRun returns the run of a container whose job says nothing else:
+// DefaultRunDuration, exit code 0.
+func DefaultRun() Run { return Run{Duration: DefaultRunDuration} }
 
 // Random draws each run from the run's stream (RunContext.Rand): a
 // duration uniform in [Min, Max], or exponential with mean Mean when Mean
@@ -137,7 +141,7 @@ func (r Random) Next(rc *RunContext) Run {
 // they leave out. Submit uses it when given a nil Behavior; Validate
 // reports malformed annotations.
 func TemplateBehavior(t PodTemplate) Behavior {
-	run := DefaultRun
+	run := DefaultRun()
 	if v, ok := t.Annotations[RunAnnotation]; ok {
 		if d, err := time.ParseDuration(v); err == nil && d >= 0 {
 			run.Duration = d

@@ -948,7 +948,7 @@ func parseKey(k *yaml.Node) (int, string) {
 
 // run reads one container run: {run, exit, disrupt, forever, term}.
 func (p *scenarioParser) run(v *yaml.Node, path string) (jobsim.Run, bool) {
-	r := jobsim.Run{Duration: jobsim.DefaultRun.Duration}
+	r := jobsim.Run{Duration: jobsim.DefaultRunDuration}
 	before := len(p.ps.list)
 	p.fields(v, path, map[string]func(k, v *yaml.Node, path string){
 		"run": func(_, v *yaml.Node, path string) {
