@@ -1,0 +1,776 @@
+package manifest
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/jobsim/jobsim"
+)
+
+type scenarioParser struct {
+	file   string
+	opts   Options
+	ps     *problems
+	s      *Scenario
+	offset int
+}
+
+func (p *scenarioParser) line(n *yaml.Node) int { return n.Line + p.offset }
+
+func (p *scenarioParser) problem(n *yaml.Node, path, format string, args ...any) {
+	p.ps.add(p.file, p.line(n), path, format, args...)
+}
+
+func (p *scenarioParser) parse(root *yaml.Node, offset int, data []byte) {
+	p.offset = offset
+	var scratch problems
+	if docs := splitDocuments(p.file, data, &scratch); len(docs) > 1 {
+		p.ps.add(p.file, docs[1].line, "", "a scenario file holds one document; put the Jobs in files of their own (jobs[].file) or inline (jobs[].job)")
+	}
+	p.fields(root, "", map[string]func(k, v *yaml.Node, path string){
+		"apiVersion": func(_, v *yaml.Node, path string) {
+			if s, ok := p.str(v, path); ok && s != ScenarioAPIVersion {
+				p.problem(v, path, "Unsupported value: %q: supported values: %q", s, ScenarioAPIVersion)
+			}
+		},
+		"kind": func(*yaml.Node, *yaml.Node, string) {},
+		"seed": func(_, v *yaml.Node, path string) {
+			if n, ok := p.uint64(v, path); ok {
+				p.s.Seed = n
+			}
+		},
+		"start": func(_, v *yaml.Node, path string) {
+			if t, ok := p.time(v, path); ok {
+				p.s.Start = t
+			}
+		},
+		"until": func(_, v *yaml.Node, path string) {
+			if d, ok := p.duration(v, path); ok {
+				if d == 0 {
+					p.problem(v, path, "Invalid value: %q: must be greater than 0", v.Value)
+				}
+				p.s.Until = d
+			}
+		},
+		"nodes":           p.nodes,
+		"priorityClasses": p.priorityClasses,
+		"faults":          p.faults,
+		"scheduler":       p.scheduler,
+		"jobs":            p.jobs,
+	})
+	// Faults may come before nodes in the file.
+	for _, f := range p.s.Faults {
+		if f.nodeLine > 0 && !p.hasNode(f.Node) {
+			p.ps.add(p.file, f.nodeLine, f.path+".node", "Invalid value: %q: no such node (nodes are %s)", f.Node, p.nodeNames())
+		}
+	}
+	if len(p.s.Jobs) == 0 && len(p.ps.list) == 0 {
+		p.problem(root, "jobs", "Required value: a scenario needs at least one job")
+	}
+}
+
+// fields calls the handler of each key of a mapping, and reports keys
+// without one.
+func (p *scenarioParser) fields(n *yaml.Node, path string, handlers map[string]func(k, v *yaml.Node, path string)) {
+	n = resolve(n)
+	if n == nil || n.Kind != yaml.MappingNode {
+		p.problem(orNode(n), path, "expected an object, got %s", kindName(n))
+		return
+	}
+	names := make([]string, 0, len(handlers))
+	for k := range handlers {
+		names = append(names, k)
+	}
+	seen := map[string]int{}
+	for _, kv := range mappingPairs(n) {
+		k := resolve(kv[0])
+		if k == nil || k.Kind != yaml.ScalarNode {
+			p.problem(kv[0], path, "field names must be strings, got %s", kindName(kv[0]))
+			continue
+		}
+		fp := joinPath(path, k.Value)
+		if first, dup := seen[k.Value]; dup {
+			p.problem(k, fp, "duplicate field %q (first at line %d)", k.Value, first)
+			continue
+		}
+		seen[k.Value] = p.line(k)
+		h, ok := handlers[k.Value]
+		if !ok {
+			msg := fmt.Sprintf("unknown field %q", k.Value)
+			if s := suggest(k.Value, names); s != "" {
+				msg += fmt.Sprintf(" (did you mean %q?)", s)
+			}
+			p.problem(k, fp, "%s", msg)
+			continue
+		}
+		h(k, kv[1], fp)
+	}
+}
+
+// orNode stands in for a missing node.
+func orNode(n *yaml.Node) *yaml.Node {
+	if n == nil {
+		return &yaml.Node{}
+	}
+	return n
+}
+
+// list calls each for every element of a sequence.
+func (p *scenarioParser) list(n *yaml.Node, path string, each func(i int, e *yaml.Node, path string)) {
+	n = resolve(n)
+	if isNull(n) {
+		return
+	}
+	if n.Kind != yaml.SequenceNode {
+		p.problem(n, path, "expected a list, got %s", kindName(n))
+		return
+	}
+	for i, e := range n.Content {
+		each(i, e, fmt.Sprintf("%s[%d]", path, i))
+	}
+}
+
+func (p *scenarioParser) nodes(_, v *yaml.Node, path string) {
+	seen := map[string]bool{}
+	p.list(v, path, func(_ int, e *yaml.Node, path string) {
+		pool := NodePool{Count: 1}
+		var nameNode *yaml.Node
+		p.fields(e, path, map[string]func(k, v *yaml.Node, path string){
+			"name": func(_, v *yaml.Node, path string) {
+				pool.Name, _ = p.str(v, path)
+				nameNode = v
+			},
+			"count": func(_, v *yaml.Node, path string) {
+				if n, ok := p.int(v, path, 1, 10000); ok {
+					pool.Count = n
+				}
+			},
+			"labels": func(_, v *yaml.Node, path string) {
+				pool.Labels = p.labels(v, path)
+			},
+			"capacity": func(_, v *yaml.Node, path string) {
+				pool.Capacity = p.capacity(v, path)
+			},
+		})
+		switch {
+		case pool.Name == "" && nameNode == nil:
+			p.problem(e, path+".name", "Required value")
+		case pool.Name != "":
+			for _, msg := range dnsLabelErrors(fmt.Sprintf("%s-%d", pool.Name, pool.Count-1)) {
+				p.problem(nameNode, path+".name", "Invalid value: %q: %s", pool.Name, msg)
+			}
+			if seen[pool.Name] {
+				p.problem(nameNode, path+".name", "Duplicate value: %q", pool.Name)
+			}
+			seen[pool.Name] = true
+		}
+		p.s.Nodes = append(p.s.Nodes, pool)
+	})
+	// The pools' nodes cannot clash: a pool's nodes are its name, a dash
+	// and a number, and pool names are unique.
+}
+
+// labels reads a map of labels: string keys and values, checked as the
+// API server checks labels.
+func (p *scenarioParser) labels(v *yaml.Node, path string) map[string]string {
+	v = resolve(v)
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		p.problem(v, path, "expected an object of labels, got %s", kindName(v))
+		return nil
+	}
+	out := map[string]string{}
+	keys := map[string]*yaml.Node{}
+	for _, kv := range mappingPairs(v) {
+		k := resolve(kv[0])
+		if k == nil || k.Kind != yaml.ScalarNode {
+			p.problem(orNode(k), path, "label names must be strings, got %s", kindName(k))
+			continue
+		}
+		kp := path + "[" + k.Value + "]"
+		if _, dup := out[k.Value]; dup {
+			p.problem(k, kp, "duplicate label %q", k.Value)
+			continue
+		}
+		val, ok := p.labelValue(kv[1], kp)
+		if !ok {
+			continue
+		}
+		out[k.Value] = val
+		keys[k.Value] = k
+	}
+	labelProblems(out, func(key, msg string) { p.problem(keys[key], path, "%s", msg) })
+	return out
+}
+
+// labelValue reads a label's value: a string, as in a manifest (a plain
+// number or boolean must be quoted).
+func (p *scenarioParser) labelValue(v *yaml.Node, path string) (string, bool) {
+	n, ok := p.scalarNode(v, path, "a string")
+	if !ok {
+		return "", false
+	}
+	switch yamlValue(n).(type) {
+	case bool, json.Number, float64:
+		p.problem(n, path, "expected a string, got %s: put it in quotes (\"%s\")", kindName(n), n.Value)
+		return "", false
+	}
+	return n.Value, true
+}
+
+// capacity reads a node's capacity: resource names and quantities.
+func (p *scenarioParser) capacity(v *yaml.Node, path string) jobsim.ResourceList {
+	v = resolve(v)
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.MappingNode {
+		p.problem(v, path, "expected an object such as {cpu: \"4\", memory: 16Gi, pods: 110}, got %s", kindName(v))
+		return nil
+	}
+	out := jobsim.ResourceList{}
+	for _, kv := range mappingPairs(v) {
+		k := resolve(kv[0])
+		if k == nil || k.Kind != yaml.ScalarNode {
+			p.problem(orNode(k), path, "resource names must be strings, got %s", kindName(k))
+			continue
+		}
+		kp := joinPath(path, k.Value)
+		if _, dup := out[k.Value]; dup {
+			p.problem(k, kp, "duplicate field %q", k.Value)
+			continue
+		}
+		if errs := nodeResourceNameErrors(k.Value); len(errs) > 0 {
+			p.problem(k, kp, "Invalid value: %q: %s", k.Value, errs[0])
+			continue
+		}
+		q, ok := p.quantity(kv[1], kp)
+		if !ok {
+			continue
+		}
+		var n int64
+		why := ""
+		if (k.Value == jobsim.ResourcePods || isExtendedResource(k.Value)) && q.MilliValue()%1000 != 0 {
+			why = "must be an integer"
+		} else {
+			n, why = toUnits(k.Value, q)
+		}
+		if why != "" {
+			p.problem(resolve(kv[1]), kp, "Invalid value: %q: %s", resolve(kv[1]).Value, why)
+			continue
+		}
+		out[k.Value] = n
+	}
+	return out
+}
+
+// scheduler reads the scheduler: field.
+func (p *scenarioParser) scheduler(_, v *yaml.Node, path string) {
+	sc := &Scheduler{}
+	p.fields(v, path, map[string]func(k, v *yaml.Node, path string){
+		"scoring": func(_, v *yaml.Node, path string) {
+			if s, ok := p.str(v, path); ok {
+				switch s {
+				case ScoringLeastAllocated, ScoringMostAllocated:
+					sc.Scoring = s
+				default:
+					p.problem(v, path, "Unsupported value: %q: supported values: %q, %q", s, ScoringLeastAllocated, ScoringMostAllocated)
+				}
+			}
+		},
+		"latency": func(_, v *yaml.Node, path string) {
+			sc.Latency, _ = p.duration(v, path)
+		},
+	})
+	p.s.Scheduler = sc
+}
+
+func (p *scenarioParser) priorityClasses(_, v *yaml.Node, path string) {
+	seen := map[string]bool{}
+	defaults := 0
+	p.list(v, path, func(_ int, e *yaml.Node, path string) {
+		var pc PriorityClass
+		var nameNode *yaml.Node
+		p.fields(e, path, map[string]func(k, v *yaml.Node, path string){
+			"name": func(_, v *yaml.Node, path string) {
+				pc.Name, _ = p.str(v, path)
+				nameNode = v
+			},
+			"value": func(_, v *yaml.Node, path string) {
+				if n, ok := p.int(v, path, -2147483648, 1_000_000_000); ok {
+					pc.Value = int32(n)
+				}
+			},
+			"globalDefault": func(_, v *yaml.Node, path string) {
+				if b, ok := p.bool(v, path); ok {
+					pc.GlobalDefault = b
+					if b {
+						defaults++
+						if defaults > 1 {
+							p.problem(v, path, "Invalid value: true: only one priority class can be the global default")
+						}
+					}
+				}
+			},
+			"preemptionPolicy": func(_, v *yaml.Node, path string) {
+				if s, ok := p.str(v, path); ok {
+					if s != "PreemptLowerPriority" && s != "Never" {
+						p.problem(v, path, "Unsupported value: %q: supported values: \"Never\", \"PreemptLowerPriority\"", s)
+					}
+					pc.PreemptionPolicy = s
+				}
+			},
+			"description": func(_, v *yaml.Node, path string) { pc.Description, _ = p.str(v, path) },
+		})
+		switch {
+		case nameNode == nil:
+			p.problem(e, path+".name", "Required value")
+		case pc.Name != "":
+			for _, msg := range dnsSubdomainErrors(pc.Name) {
+				p.problem(nameNode, path+".name", "Invalid value: %q: %s", pc.Name, msg)
+			}
+			if len(pc.Name) >= 7 && pc.Name[:7] == "system-" {
+				p.problem(nameNode, path+".name", "Invalid value: %q: priority class names with 'system-' prefix are reserved", pc.Name)
+			}
+			if seen[pc.Name] {
+				p.problem(nameNode, path+".name", "Duplicate value: %q", pc.Name)
+			}
+			seen[pc.Name] = true
+		}
+		if pc.PreemptionPolicy == "" {
+			pc.PreemptionPolicy = "PreemptLowerPriority"
+		}
+		p.s.PriorityClasses = append(p.s.PriorityClasses, pc)
+	})
+}
+
+func (p *scenarioParser) faults(_, v *yaml.Node, path string) {
+	p.list(v, path, func(_ int, e *yaml.Node, path string) {
+		f := Fault{line: p.line(orNode(resolve(e)))}
+		var atNode, nodeNode, actionNode *yaml.Node
+		p.fields(e, path, map[string]func(k, v *yaml.Node, path string){
+			"at": func(_, v *yaml.Node, path string) {
+				atNode = v
+				f.At, _ = p.duration(v, path)
+			},
+			"node": func(_, v *yaml.Node, path string) {
+				nodeNode = v
+				f.Node, _ = p.str(v, path)
+			},
+			"action": func(_, v *yaml.Node, path string) {
+				actionNode = v
+				if s, ok := p.str(v, path); ok {
+					switch FaultAction(s) {
+					case FaultFail, FaultDrain, FaultRecover:
+						f.Action = FaultAction(s)
+					default:
+						p.problem(v, path, "Unsupported value: %q: supported values: \"fail\", \"drain\", \"recover\"", s)
+					}
+				}
+			},
+		})
+		if atNode == nil {
+			p.problem(e, path+".at", "Required value")
+		}
+		if nodeNode == nil {
+			p.problem(e, path+".node", "Required value")
+		}
+		if actionNode == nil {
+			p.problem(e, path+".action", "Required value")
+		}
+		f.path = path
+		if nodeNode != nil && f.Node != "" {
+			f.nodeLine = p.line(nodeNode)
+		}
+		p.s.Faults = append(p.s.Faults, f)
+	})
+}
+
+// hasNode reports whether the scenario's nodes include name; without
+// nodes, the cluster's one node is node-0.
+func (p *scenarioParser) hasNode(name string) bool {
+	if len(p.s.Nodes) == 0 {
+		return name == "node-0"
+	}
+	for _, pool := range p.s.Nodes {
+		if slices.Contains(pool.NodeNames(), name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *scenarioParser) nodeNames() string {
+	if len(p.s.Nodes) == 0 {
+		return "node-0"
+	}
+	var out string
+	seen := map[string]bool{}
+	for _, pool := range p.s.Nodes {
+		if pool.Name == "" || seen[pool.Name] {
+			continue
+		}
+		seen[pool.Name] = true
+		if out != "" {
+			out += ", "
+		}
+		if pool.Count == 1 {
+			out += pool.Name + "-0"
+		} else {
+			out += fmt.Sprintf("%s-0 to %s-%d", pool.Name, pool.Name, pool.Count-1)
+		}
+	}
+	return out
+}
+
+func (p *scenarioParser) jobs(_, v *yaml.Node, path string) {
+	p.list(v, path, func(i int, e *yaml.Node, path string) {
+		sj := &ScenarioJob{path: path, line: p.line(orNode(resolve(e)))}
+		var fileNode, jobNode *yaml.Node
+		var jobKey *yaml.Node
+		p.fields(e, path, map[string]func(k, v *yaml.Node, path string){
+			"file": func(k, v *yaml.Node, path string) {
+				fileNode = v
+				jobKey = k
+				if name, ok := p.str(v, path); ok {
+					sj.Manifest = p.fileJob(v, path, name)
+				}
+			},
+			"job": func(k, v *yaml.Node, path string) {
+				jobNode = v
+				jobKey = k
+				sj.Manifest = p.inlineJob(v, path)
+			},
+			"at": func(_, v *yaml.Node, path string) {
+				sj.At, _ = p.duration(v, path)
+			},
+			"pods":    func(_, v *yaml.Node, path string) { p.pods(v, path, sj) },
+			"actions": func(_, v *yaml.Node, path string) { sj.Actions = p.actions(v, path) },
+		})
+		switch {
+		case fileNode != nil && jobNode != nil:
+			p.problem(jobKey, path, "Invalid value: give either file or job, not both")
+		case fileNode == nil && jobNode == nil:
+			p.problem(e, path+".file", "Required value: give the Job's manifest file (file) or the Job itself (job)")
+		}
+		p.s.Jobs = append(p.s.Jobs, sj)
+	})
+}
+
+// fileJob reads the one Job of a manifest file a scenario names.
+func (p *scenarioParser) fileJob(v *yaml.Node, path, name string) *Job {
+	if name == "" {
+		p.problem(v, path, "Required value")
+		return nil
+	}
+	full := name
+	if !filepath.IsAbs(name) {
+		full = filepath.Join(filepath.Dir(p.file), name)
+	}
+	data, err := p.opts.readFile(full)
+	if err != nil {
+		p.problem(v, path, "Invalid value: %q: %s", name, readError(err))
+		return nil
+	}
+	before := len(p.ps.list)
+	data, ok := renderHelm(full, data, p.opts.ReleaseName, p.ps)
+	if !ok {
+		return nil
+	}
+	jobs, notices := decodeDocuments(full, data, p.ps)
+	p.s.Notices = append(p.s.Notices, notices...)
+	if len(p.ps.list) > before {
+		return nil
+	}
+	if len(jobs) != 1 {
+		p.problem(v, path, "Invalid value: %q: the file holds %d batch/v1 Jobs; a scenario job needs exactly one", name, len(jobs))
+		return nil
+	}
+	return jobs[0]
+}
+
+// inlineJob reads a Job written in the scenario itself.
+func (p *scenarioParser) inlineJob(v *yaml.Node, path string) *Job {
+	v = resolve(v)
+	if v == nil || v.Kind != yaml.MappingNode {
+		p.problem(orNode(v), path, "expected a batch/v1 Job object, got %s", kindName(v))
+		return nil
+	}
+	before := len(p.ps.list)
+	jobs, notices := decodeObject(p.file, v, p.offset, path+".", p.ps)
+	if len(p.ps.list) > before {
+		return nil
+	}
+	if len(jobs) != 1 {
+		msg := "expected a batch/v1 Job"
+		if len(notices) > 0 {
+			msg = notices[0].Message
+		}
+		p.problem(v, path, "Invalid value: %s", msg)
+		return nil
+	}
+	return jobs[0]
+}
+
+func (p *scenarioParser) pods(v *yaml.Node, path string, sj *ScenarioJob) {
+	out := &sj.Pods
+	p.fields(v, path, map[string]func(k, v *yaml.Node, path string){
+		"default": func(_, v *yaml.Node, path string) {
+			if r, ok := p.run(v, path); ok {
+				out.Default = &r
+			}
+		},
+		"runs": func(_, v *yaml.Node, path string) {
+			v = resolve(v)
+			if isNull(v) {
+				return
+			}
+			if v.Kind != yaml.MappingNode {
+				p.problem(v, path, "expected an object whose keys are completion indexes or pod ordinals, got %s", kindName(v))
+				return
+			}
+			out.Runs = map[int][]jobsim.Run{}
+			for _, kv := range mappingPairs(v) {
+				k := resolve(kv[0])
+				kp := fmt.Sprintf("%s[%s]", path, k.Value)
+				key, err := parseKey(k)
+				if err != "" {
+					p.problem(k, kp, "%s", err)
+					continue
+				}
+				if _, dup := out.Runs[key]; dup {
+					p.problem(k, kp, "Duplicate value: %d", key)
+					continue
+				}
+				if sj.runLines == nil {
+					sj.runLines = map[int]int{}
+				}
+				sj.runLines[key] = p.line(k)
+				var runs []jobsim.Run
+				p.list(kv[1], kp, func(_ int, e *yaml.Node, path string) {
+					if r, ok := p.run(e, path); ok {
+						runs = append(runs, r)
+					}
+				})
+				out.Runs[key] = runs
+			}
+		},
+		"random": func(_, v *yaml.Node, path string) {
+			r := p.random(v, path)
+			out.Random = &r
+		},
+	})
+}
+
+// parseKey reads a key of pods.runs: a non-negative integer, quoted or
+// not.
+func parseKey(k *yaml.Node) (int, string) {
+	if k == nil || k.Kind != yaml.ScalarNode {
+		return 0, "keys must be completion indexes or pod ordinals (0, 1, 2 ...)"
+	}
+	n := 0
+	if k.Value == "" || len(k.Value) > 9 {
+		return 0, fmt.Sprintf("Invalid value: %q: must be a completion index or pod ordinal (0, 1, 2 ...)", k.Value)
+	}
+	for _, c := range k.Value {
+		if c < '0' || c > '9' {
+			return 0, fmt.Sprintf("Invalid value: %q: must be a completion index or pod ordinal (0, 1, 2 ...)", k.Value)
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, ""
+}
+
+// run reads one container run: {run, exit, disrupt, forever, term}.
+func (p *scenarioParser) run(v *yaml.Node, path string) (jobsim.Run, bool) {
+	r := jobsim.Run{Duration: jobsim.DefaultRunDuration}
+	before := len(p.ps.list)
+	p.fields(v, path, map[string]func(k, v *yaml.Node, path string){
+		"run": func(_, v *yaml.Node, path string) {
+			if d, ok := p.duration(v, path); ok {
+				r.Duration = d
+			}
+		},
+		"exit": func(_, v *yaml.Node, path string) {
+			if n, ok := p.int(v, path, 0, 255); ok {
+				r.ExitCode = n
+			}
+		},
+		"disrupt": func(_, v *yaml.Node, path string) {
+			if s, ok := p.str(v, path); ok {
+				if !conditionReasonRE.MatchString(s) {
+					p.problem(v, path, "Invalid value: %q: a reason is CamelCase, such as EvictionByEvictionAPI, PreemptionByScheduler or DeletionByTaintManager", s)
+				}
+				r.Disrupt = s
+			}
+		},
+		"forever": func(_, v *yaml.Node, path string) {
+			if b, ok := p.bool(v, path); ok {
+				r.Forever = b
+			}
+		},
+		"term": func(_, v *yaml.Node, path string) {
+			if d, ok := p.duration(v, path); ok {
+				r.Term = d
+			}
+		},
+	})
+	return r, len(p.ps.list) == before
+}
+
+// random reads {run: {min, max} | {mean}, fail, exit}.
+func (p *scenarioParser) random(v *yaml.Node, path string) jobsim.Random {
+	r := jobsim.Random{ExitCode: 1}
+	var runNode *yaml.Node
+	p.fields(v, path, map[string]func(k, v *yaml.Node, path string){
+		"run": func(_, v *yaml.Node, path string) {
+			runNode = v
+			var minN, maxN, meanN *yaml.Node
+			p.fields(v, path, map[string]func(k, v *yaml.Node, path string){
+				"min": func(_, v *yaml.Node, path string) {
+					minN = v
+					r.Min, _ = p.duration(v, path)
+				},
+				"max": func(_, v *yaml.Node, path string) {
+					maxN = v
+					r.Max, _ = p.duration(v, path)
+				},
+				"mean": func(_, v *yaml.Node, path string) {
+					meanN = v
+					if d, ok := p.duration(v, path); ok {
+						if d == 0 {
+							p.problem(v, path, "Invalid value: %q: must be greater than 0", v.Value)
+						}
+						r.Mean = d
+					}
+				},
+			})
+			switch {
+			case meanN != nil && (minN != nil || maxN != nil):
+				p.problem(meanN, path+".mean", "Invalid value: give either mean (exponential) or min and max (uniform), not both")
+			case meanN == nil && minN == nil && maxN == nil:
+				p.problem(v, path, "Required value: give min and max (uniform) or mean (exponential)")
+			case meanN == nil && maxN == nil:
+				r.Max = r.Min
+			case meanN == nil && minN != nil && r.Max < r.Min:
+				p.problem(maxN, path+".max", "Invalid value: %q: must be at least min (%v)", maxN.Value, r.Min)
+			}
+		},
+		"fail": func(_, v *yaml.Node, path string) {
+			if f, ok := p.float(v, path); ok {
+				if f < 0 || f > 1 {
+					p.problem(v, path, "Invalid value: %s: must be a probability between 0 and 1", v.Value)
+				}
+				r.FailProbability = f
+			}
+		},
+		"exit": func(_, v *yaml.Node, path string) {
+			if n, ok := p.int(v, path, 1, 255); ok {
+				r.ExitCode = n
+			}
+		},
+	})
+	if runNode == nil {
+		p.problem(orNode(resolve(v)), path+".run", "Required value: give run: {min, max} (uniform) or run: {mean} (exponential)")
+	}
+	return r
+}
+
+func (p *scenarioParser) actions(v *yaml.Node, path string) []Action {
+	var out []Action
+	p.list(v, path, func(_ int, e *yaml.Node, path string) {
+		a := Action{path: path, line: p.line(orNode(resolve(e))), lines: map[string]int{}}
+		var atNode, deleteNode *yaml.Node
+		changes := 0
+		change := func(k *yaml.Node) { a.lines[k.Value] = p.line(k); changes++ }
+		intField := func(dst **int) func(k, v *yaml.Node, path string) {
+			return func(k, v *yaml.Node, path string) {
+				change(k)
+				if n, ok := p.int(v, path, -1<<31, 1<<31-1); ok {
+					*dst = &n
+				}
+			}
+		}
+		secondsField := func(dst **time.Duration, limit int64) func(k, v *yaml.Node, path string) {
+			return func(k, v *yaml.Node, path string) {
+				change(k)
+				if n, ok := p.int(v, path, -1<<31, int(min(limit, maxSeconds))); ok {
+					d := time.Duration(n) * time.Second
+					*dst = &d
+				}
+			}
+		}
+		p.fields(e, path, map[string]func(k, v *yaml.Node, path string){
+			"at": func(_, v *yaml.Node, path string) {
+				atNode = v
+				a.At, _ = p.duration(v, path)
+			},
+			"delete": func(k, v *yaml.Node, path string) {
+				deleteNode = v
+				a.lines[k.Value] = p.line(k)
+				if b, ok := p.bool(v, path); ok {
+					if !b {
+						p.problem(v, path, "Invalid value: false: delete: true deletes the job; leave it out otherwise")
+					}
+					a.Delete = b
+				}
+			},
+			"suspend": func(k, v *yaml.Node, path string) {
+				change(k)
+				if b, ok := p.bool(v, path); ok {
+					a.Suspend = &b
+				}
+			},
+			"parallelism":             intField(&a.Parallelism),
+			"completions":             intField(&a.Completions),
+			"backoffLimit":            intField(&a.BackoffLimit),
+			"maxFailedIndexes":        intField(&a.MaxFailedIndexes),
+			"backoffLimitPerIndex":    intField(&a.BackoffLimitPerIndex),
+			"activeDeadlineSeconds":   secondsField(&a.ActiveDeadline, maxSeconds),
+			"ttlSecondsAfterFinished": secondsField(&a.TTLAfterFinished, 1<<31-1),
+			"podReplacementPolicy": func(k, v *yaml.Node, path string) {
+				change(k)
+				if s, ok := p.str(v, path); ok {
+					prp := jobsim.PodReplacementPolicy(s)
+					a.PodReplacementPolicy = &prp
+				}
+			},
+			"completionMode": func(k, v *yaml.Node, path string) {
+				change(k)
+				if s, ok := p.str(v, path); ok {
+					m := jobsim.CompletionMode(s)
+					a.CompletionMode = &m
+				}
+			},
+			"managedBy": func(k, v *yaml.Node, path string) {
+				change(k)
+				if s, ok := p.str(v, path); ok {
+					a.ManagedBy = &s
+				}
+			},
+		})
+		if atNode == nil {
+			p.problem(orNode(resolve(e)), path+".at", "Required value: when the action happens")
+		}
+		switch {
+		case deleteNode != nil && changes > 0:
+			p.problem(deleteNode, path+".delete", "Forbidden: a deletion comes alone; make the changes in an action of their own")
+		case deleteNode == nil && changes == 0 && resolve(e) != nil && resolve(e).Kind == yaml.MappingNode:
+			p.problem(resolve(e), path, "Required value: an action changes a field (suspend, parallelism, activeDeadlineSeconds, backoffLimit, maxFailedIndexes, ttlSecondsAfterFinished, podReplacementPolicy, completions) or deletes the job (delete: true)")
+		}
+		out = append(out, a)
+	})
+	return out
+}
+
+// conditionReasonRE is the format of a condition's reason
+// (metav1.Condition).
+var conditionReasonRE = regexp.MustCompile(`^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$`)
