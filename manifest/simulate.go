@@ -81,7 +81,7 @@ func (s *Scenario) Simulate(opts SimOptions) (*Simulation, error) {
 	if opts.NodeUse {
 		sim.podNode = map[string]string{}
 	}
-	sim.cluster, sim.handles = sim.build(sim.observe)
+	sim.cluster, sim.handles = sim.build()
 	sim.sample()
 	return sim, nil
 }
@@ -167,11 +167,9 @@ func (sim *Simulation) track(name string) *nodeTrack {
 	return t
 }
 
-// observe passes on the events up to the end of the simulation.
+// observe notes what the summary and the node views need of each event,
+// then passes it on.
 func (sim *Simulation) observe(e jobsim.Event) {
-	if e.Time.After(sim.limit) {
-		return
-	}
 	sim.last = e.Time
 	switch {
 	case e.Object.Kind == jobsim.KindNode:
@@ -196,7 +194,7 @@ func (sim *Simulation) observe(e jobsim.Event) {
 
 // build makes the cluster: the jobs at time 0 submitted, the later ones
 // and the actions scheduled.
-func (sim *Simulation) build(obs func(jobsim.Event)) (*jobsim.Cluster, []*jobsim.JobHandle) {
+func (sim *Simulation) build() (*jobsim.Cluster, []*jobsim.JobHandle) {
 	s := sim.scenario
 	cfg := s.Config()
 	cfg.SyncDelay = sim.opts.SyncDelay
@@ -204,15 +202,10 @@ func (sim *Simulation) build(obs func(jobsim.Event)) (*jobsim.Cluster, []*jobsim
 	cfg.DiscardEvents = true
 	c := jobsim.NewCluster(cfg)
 	note := func(j *Job, msg string) {
-		if obs == nil {
-			return
-		}
-		obs(jobsim.Event{Time: c.Now(), Object: jobsim.ObjectRef{Kind: jobsim.KindJob, Namespace: j.Job.Namespace, Name: j.Job.Name},
+		sim.observe(jobsim.Event{Time: c.Now(), Object: jobsim.ObjectRef{Kind: jobsim.KindJob, Namespace: j.Job.Namespace, Name: j.Job.Name},
 			Job: j.Job.Name, Type: jobsim.EventChange, Reason: ReasonActionFailed, Message: msg})
 	}
-	if obs != nil {
-		c.Observe(jobsim.ObserverFunc(obs))
-	}
+	c.Observe(jobsim.ObserverFunc(sim.observe))
 	handles := make([]*jobsim.JobHandle, len(s.Jobs))
 	for _, i := range s.submissionOrder() {
 		sj := s.Jobs[i]
@@ -250,8 +243,8 @@ func (sim *Simulation) build(obs func(jobsim.Event)) (*jobsim.Cluster, []*jobsim
 	for _, f := range s.Faults {
 		do := map[FaultAction]func(string) error{FaultFail: c.FailNode, FaultDrain: c.DrainNode, FaultRecover: c.RecoverNode}[f.Action]
 		c.At(s.Start.Add(f.At), func() {
-			if err := do(f.Node); err != nil && obs != nil {
-				obs(jobsim.Event{Time: c.Now(), Object: jobsim.ObjectRef{Kind: jobsim.KindNode, Name: f.Node},
+			if err := do(f.Node); err != nil {
+				sim.observe(jobsim.Event{Time: c.Now(), Object: jobsim.ObjectRef{Kind: jobsim.KindNode, Name: f.Node},
 					Type: jobsim.EventChange, Reason: ReasonActionFailed, Message: f.path + ": " + err.Error()})
 			}
 		})
@@ -301,6 +294,15 @@ func (sim *Simulation) Step() (bool, error) {
 	if sim.done {
 		return false, nil
 	}
+	if t, ok := sim.cluster.Next(); ok && t.After(sim.limit) {
+		// The next event lies past the limit: the clock stops there.
+		sim.done, sim.cut = true, true
+		if err := sim.cluster.RunUntil(sim.limit); err != nil {
+			return false, err
+		}
+		sim.account(sim.limit)
+		return false, nil
+	}
 	ok, err := sim.cluster.Step()
 	if err != nil {
 		sim.done = true
@@ -309,21 +311,6 @@ func (sim *Simulation) Step() (bool, error) {
 	if !ok {
 		sim.done = true
 		sim.account(sim.End())
-		return false, nil
-	}
-	if sim.cluster.Now().After(sim.limit) {
-		// The event lay past the limit. jobsim cannot look ahead, so the
-		// simulation is made again, silently, up to the limit: the same
-		// inputs give the same history. The new cluster is observed too,
-		// by nobody: jobsim words some of the pods' status (the
-		// scheduler's messages) only when someone observes events.
-		sim.done, sim.cut = true, true
-		c, handles := sim.build(func(jobsim.Event) {})
-		if err := c.RunUntil(sim.limit); err != nil {
-			return false, err
-		}
-		sim.cluster, sim.handles = c, handles
-		sim.account(sim.limit)
 		return false, nil
 	}
 	if sim.dirty {
