@@ -381,24 +381,24 @@ func (sim *Simulation) Nodes() []*corev1.Node {
 			n.Status.Allocatable = n.Status.Capacity.DeepCopy()
 		}
 		heartbeat := end
-		if !t.failedAt.IsZero() {
-			heartbeat = t.failedAt
+		if !t.KubeletStopped.IsZero() {
+			heartbeat = t.KubeletStopped
 		}
 		ready := corev1.NodeCondition{
 			Type: corev1.NodeReady, Status: corev1.ConditionTrue,
 			Reason: "KubeletReady", Message: "kubelet is posting ready status",
-			LastHeartbeatTime: metav1.NewTime(heartbeat), LastTransitionTime: metav1.NewTime(t.readySince),
+			LastHeartbeatTime: metav1.NewTime(heartbeat), LastTransitionTime: metav1.NewTime(t.ReadySince),
 		}
 		if !v.Ready {
 			ready.Status, ready.Reason, ready.Message = corev1.ConditionUnknown, "NodeStatusUnknown", "Kubelet stopped posting node status."
-			added := metav1.NewTime(t.readySince)
+			added := metav1.NewTime(t.ReadySince)
 			n.Spec.Taints = append(n.Spec.Taints,
 				corev1.Taint{Key: "node.kubernetes.io/unreachable", Effect: corev1.TaintEffectNoSchedule, TimeAdded: &added},
 				corev1.Taint{Key: "node.kubernetes.io/unreachable", Effect: corev1.TaintEffectNoExecute, TimeAdded: &added})
 		}
 		if v.Unschedulable {
 			n.Spec.Unschedulable = true
-			added := metav1.NewTime(t.cordonedSince)
+			added := metav1.NewTime(t.CordonedSince)
 			n.Spec.Taints = append(n.Spec.Taints, corev1.Taint{Key: "node.kubernetes.io/unschedulable", Effect: corev1.TaintEffectNoSchedule, TimeAdded: &added})
 		}
 		n.Status.Conditions = []corev1.NodeCondition{ready}

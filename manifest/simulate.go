@@ -146,12 +146,59 @@ func (s *Scenario) classNamesUsed() []string {
 	return slices.Sorted(maps.Keys(used))
 }
 
-// nodeTrack is what the events told of a node: when its Ready condition
-// and spec.unschedulable last changed, and when its kubelet stopped.
+// NodeHistory is what a simulation's events told of one node, up to now:
+// the facts kubectl shows of a node that jobsim's node views do not keep.
+type NodeHistory struct {
+	// ReadySince is when the node's Ready condition last changed
+	// (NodeReady or NodeNotReady), or the start.
+	ReadySince time.Time
+	// CordonedSince is when the node was last cordoned
+	// (NodeNotSchedulable), zero if it is not.
+	CordonedSince time.Time
+	// KubeletStopped is when the node's kubelet last stopped
+	// (NodeFailed), zero if it runs.
+	KubeletStopped time.Time
+	// Down lists the spans the node's kubelet was down, from NodeFailed to
+	// NodeReady, in order; the last one's To is zero while it is down.
+	Down []Span
+}
+
+// Span is a span of virtual time.
+type Span struct{ From, To time.Time }
+
+// observe updates h from one of its node's events.
+func (h *NodeHistory) observe(e jobsim.Event) {
+	switch e.Reason {
+	case jobsim.ReasonNodeFailed:
+		h.KubeletStopped = e.Time
+		if n := len(h.Down); n == 0 || !h.Down[n-1].To.IsZero() {
+			h.Down = append(h.Down, Span{From: e.Time})
+		}
+	case jobsim.ReasonNodeNotReady:
+		h.ReadySince = e.Time
+	case jobsim.ReasonNodeNotSchedulable:
+		h.CordonedSince = e.Time
+	case jobsim.ReasonNodeReady:
+		// Only RecoverNode makes a node Ready again, and it uncordons it
+		// and restarts its kubelet.
+		h.ReadySince, h.CordonedSince, h.KubeletStopped = e.Time, time.Time{}, time.Time{}
+		if n := len(h.Down); n > 0 && h.Down[n-1].To.IsZero() {
+			h.Down[n-1].To = e.Time
+		}
+	}
+}
+
+// NodeHistory returns what the events so far told of the named node.
+func (sim *Simulation) NodeHistory(name string) NodeHistory {
+	h := sim.track(name).NodeHistory
+	h.Down = slices.Clone(h.Down)
+	return h
+}
+
+// nodeTrack is what the simulation follows of a node: its history, and
+// its use when SimOptions.NodeUse is set.
 type nodeTrack struct {
-	readySince    time.Time // last NodeReady or NodeNotReady
-	cordonedSince time.Time // last NodeNotSchedulable
-	failedAt      time.Time // last NodeFailed, zero once it recovers
+	NodeHistory
 
 	bound     []string            // the pods bound to it, in order (NodeUse)
 	requested jobsim.ResourceList // what its pods requested at the last sample
@@ -161,7 +208,7 @@ type nodeTrack struct {
 func (sim *Simulation) track(name string) *nodeTrack {
 	t := sim.nodes[name]
 	if t == nil {
-		t = &nodeTrack{readySince: sim.scenario.Start, area: map[string]float64{}}
+		t = &nodeTrack{NodeHistory: NodeHistory{ReadySince: sim.scenario.Start}, area: map[string]float64{}}
 		sim.nodes[name] = t
 	}
 	return t
@@ -173,18 +220,8 @@ func (sim *Simulation) observe(e jobsim.Event) {
 	sim.last = e.Time
 	switch {
 	case e.Object.Kind == jobsim.KindNode:
-		t := sim.track(e.Object.Name)
-		switch e.Reason {
-		case "NodeFailed":
-			t.failedAt = e.Time
-		case "NodeNotReady":
-			t.readySince = e.Time
-		case "NodeNotSchedulable":
-			t.cordonedSince = e.Time
-		case "NodeReady":
-			t.readySince, t.failedAt = e.Time, time.Time{}
-		}
-	case e.Reason == "Scheduled" || e.Exited:
+		sim.track(e.Object.Name).observe(e)
+	case e.Reason == jobsim.ReasonScheduled || e.Exited:
 		sim.dirty = true
 	}
 	if sim.opts.Observer != nil {

@@ -62,9 +62,6 @@ type chart struct {
 	order  []*podRow
 	rows   map[string]*podRow
 	policy map[string]jobsim.RestartPolicy // job key → restartPolicy
-	// down lists, per node, the spans its kubelet was down (NodeFailed to
-	// NodeReady; the last one open, to zero, if it did not recover).
-	down map[string][]segment
 }
 
 func (c *chart) row(name, job string, t time.Time) *podRow {
@@ -106,14 +103,6 @@ func (c *chart) observe(ev jobsim.Event, job string) {
 	t := ev.Time
 	switch ev.Object.Kind {
 	case jobsim.KindNode:
-		spans := c.down[ev.Object.Name]
-		open := len(spans) > 0 && spans[len(spans)-1].to.IsZero()
-		switch {
-		case ev.Reason == "NodeFailed" && !open:
-			c.down[ev.Object.Name] = append(spans, segment{from: t, cell: cellUnknown})
-		case ev.Reason == "NodeReady" && open:
-			spans[len(spans)-1].to = t
-		}
 		return
 	case jobsim.KindJob:
 		switch {
@@ -303,12 +292,12 @@ func (c *chart) render(w io.Writer, sim *manifest.Simulation, start, end time.Ti
 			if r.ended {
 				rowEnd = r.endAt
 			}
-			for _, d := range c.down[node] {
-				to := d.to
+			for _, d := range sim.NodeHistory(node).Down {
+				to := d.To
 				if to.IsZero() || to.After(rowEnd) {
 					to = rowEnd
 				}
-				from := d.from
+				from := d.From
 				if from.Before(r.boundAt) {
 					from = r.boundAt
 				}

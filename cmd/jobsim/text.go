@@ -33,15 +33,7 @@ type textRenderer struct {
 	objWidth int
 	conds    map[string][]jobsim.JobCondition // job key → conditions seen
 	deleted  map[string]time.Time             // job key → when it was deleted
-	nodes    map[string]*nodeState            // node name → what its events said
 	chart    chart
-}
-
-// nodeState is what the events told of a node.
-type nodeState struct {
-	failedAt   time.Time // its kubelet stopped (zero once it recovered)
-	notReadyAt time.Time // the node lifecycle controller noticed
-	cordonedAt time.Time // drained
 }
 
 func newTextRenderer(s *manifest.Scenario) *textRenderer {
@@ -50,11 +42,9 @@ func newTextRenderer(s *manifest.Scenario) *textRenderer {
 		start:    s.Start,
 		conds:    map[string][]jobsim.JobCondition{},
 		deleted:  map[string]time.Time{},
-		nodes:    map[string]*nodeState{},
 		objWidth: len("OBJECT"),
 	}
 	r.chart.rows = map[string]*podRow{}
-	r.chart.down = map[string][]segment{}
 	for _, n := range s.Config().Nodes {
 		r.objWidth = max(r.objWidth, len("node/"+n.Name))
 	}
@@ -120,9 +110,6 @@ func (r *textRenderer) observe(ev jobsim.Event) []string {
 	obj := ev.Object.String()
 	key := jobKey(ev.Object.Namespace, ev.Job)
 	r.chart.observe(ev, key)
-	if ev.Object.Kind == jobsim.KindNode {
-		r.nodeEvent(ev)
-	}
 	if ev.Type != jobsim.EventChange {
 		return []string{r.row(at, obj, ev.Reason, ev.Message)}
 	}
@@ -196,25 +183,6 @@ func (r *textRenderer) footer(w io.Writer) {
 // the summaries then show the scheduling figures.
 func (r *textRenderer) scheduling() bool { return r.s.HasNodes() || r.s.Scheduler != nil }
 
-// nodeEvent records what a node's event says of it.
-func (r *textRenderer) nodeEvent(ev jobsim.Event) {
-	n := r.nodes[ev.Object.Name]
-	if n == nil {
-		n = &nodeState{}
-		r.nodes[ev.Object.Name] = n
-	}
-	switch ev.Reason {
-	case "NodeFailed":
-		n.failedAt = ev.Time
-	case "NodeNotReady":
-		n.notReadyAt = ev.Time
-	case "NodeNotSchedulable":
-		n.cordonedAt = ev.Time
-	case "NodeReady":
-		*n = nodeState{}
-	}
-}
-
 // nodeSummaries prints each node's state, capacity and use, then the
 // cluster's utilisation.
 func (r *textRenderer) nodeSummaries(w io.Writer, end time.Time) {
@@ -251,25 +219,22 @@ func (r *textRenderer) nodeSummaries(w io.Writer, end time.Time) {
 // nodeStatus says in a few words how a node is at the end, in kubectl's
 // words (Ready, NotReady, SchedulingDisabled) and when it became so.
 func (r *textRenderer) nodeStatus(n jobsim.NodeView) string {
-	st := r.nodes[n.Name]
-	if st == nil {
-		st = &nodeState{}
-	}
+	st := r.sim.NodeHistory(n.Name)
 	var s string
 	switch {
-	case !n.Ready && !st.failedAt.IsZero():
-		s = fmt.Sprintf("NotReady since %s (its kubelet stopped at %s)", fmtDur(st.notReadyAt.Sub(r.start)), fmtDur(st.failedAt.Sub(r.start)))
+	case !n.Ready && !st.KubeletStopped.IsZero():
+		s = fmt.Sprintf("NotReady since %s (its kubelet stopped at %s)", fmtDur(st.ReadySince.Sub(r.start)), fmtDur(st.KubeletStopped.Sub(r.start)))
 	case !n.Ready:
 		s = "NotReady"
-	case !st.failedAt.IsZero():
-		s = fmt.Sprintf("Ready (its kubelet stopped at %s, not noticed yet)", fmtDur(st.failedAt.Sub(r.start)))
+	case !st.KubeletStopped.IsZero():
+		s = fmt.Sprintf("Ready (its kubelet stopped at %s, not noticed yet)", fmtDur(st.KubeletStopped.Sub(r.start)))
 	default:
 		s = "Ready"
 	}
 	if n.Unschedulable {
 		s += ", SchedulingDisabled"
-		if !st.cordonedAt.IsZero() {
-			s += fmt.Sprintf(" (drained at %s)", fmtDur(st.cordonedAt.Sub(r.start)))
+		if !st.CordonedSince.IsZero() {
+			s += fmt.Sprintf(" (drained at %s)", fmtDur(st.CordonedSince.Sub(r.start)))
 		}
 	}
 	return s
