@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,71 +101,87 @@ func (r *podRow) end(t time.Time, outcome string) {
 
 // observe updates the rows from one event.
 func (c *chart) observe(ev jobsim.Event, job string) {
-	t := ev.Time
 	switch ev.Object.Kind {
 	case jobsim.KindNode:
-		return
+		// Nodes are drawn from manifest's NodeHistory.
 	case jobsim.KindJob:
-		switch {
-		case ev.Reason == "SuccessfulCreate" && ev.Related != "":
-			c.row(ev.Related, job, t).begin(t, cellPending)
-		case ev.Reason == "SuccessfulDelete" && ev.Related != "":
-			if r := c.rows[ev.Related]; r != nil && !r.ended {
-				r.deleting = true
-				if r.open >= 0 && r.segs[r.open].cell == cellWaiting {
-					r.end(t, "Failed (deleted while waiting to restart)")
-				}
+		c.jobEvent(ev, job)
+	default:
+		if r := c.row(ev.Object.Name, job, ev.Time); !r.ended {
+			r.podEvent(ev, c.policy[job])
+		}
+	}
+}
+
+// jobEvent updates the rows from a Job's event: a pod created or deleted.
+func (c *chart) jobEvent(ev jobsim.Event, job string) {
+	t := ev.Time
+	switch {
+	case ev.Related == "":
+	case ev.Reason == jobsim.ReasonSuccessfulCreate:
+		c.row(ev.Related, job, t).begin(t, cellPending)
+	case ev.Reason == jobsim.ReasonSuccessfulDelete:
+		if r := c.rows[ev.Related]; r != nil && !r.ended {
+			r.deleting = true
+			if r.open >= 0 && r.segs[r.open].cell == cellWaiting {
+				r.end(t, "Failed (deleted while waiting to restart)")
 			}
 		}
-		return
 	}
-	r := c.row(ev.Object.Name, job, t)
-	if r.ended {
-		return
-	}
+}
+
+// podEvent updates a row from its pod's event; policy is the restartPolicy
+// of the pod's job.
+func (r *podRow) podEvent(ev jobsim.Event, policy jobsim.RestartPolicy) {
+	t := ev.Time
 	switch {
-	case ev.Reason == "Scheduled":
+	case ev.Reason == jobsim.ReasonScheduled:
 		r.boundAt = t
 		if r.open >= 0 && r.segs[r.open].cell == cellPending {
 			r.close(t)
 		}
-	case ev.Reason == "FailedScheduling":
-	case ev.Reason == "Started":
+	case ev.Reason == jobsim.ReasonFailedScheduling:
+	case ev.Reason == jobsim.ReasonStarted:
 		if r.exited {
 			r.restarts++
 		}
 		r.started = true
 		r.begin(t, cellRunning)
-	case ev.Reason == "BackOff":
+	case ev.Reason == jobsim.ReasonBackOff:
 		r.begin(t, cellWaiting)
-	case ev.Reason == "Killing":
+	case ev.Reason == jobsim.ReasonKilling:
 		r.deleting = true
 		r.begin(t, cellTerminating)
 	case ev.Exited:
-		code := ev.ExitCode
-		r.exited, r.exitCode = true, code
-		r.close(t)
-		switch {
-		case !r.started:
-			// Its containers never ran: the pod was deleted before.
-			r.end(t, "Failed (deleted before it ran)")
-		case code == 0 && r.deleting:
-			r.end(t, "Succeeded (deleted)")
-		case code == 0:
-			r.end(t, "Succeeded")
-		case r.disrupt != "":
-			r.end(t, fmt.Sprintf("Failed (exit %d, %s)", code, r.disrupt))
-		case r.deleting:
-			r.end(t, fmt.Sprintf("Failed (exit %d, deleted)", code))
-		case c.policy[job] == jobsim.RestartOnFailure:
-			// Marked on the run's last column, not the next run's first.
-			r.marks = append(r.marks, segment{from: t.Add(-1), to: t.Add(-1), cell: cellFailedExit})
-		default:
-			r.end(t, fmt.Sprintf("Failed (exit %d)", code))
-		}
+		r.exit(t, ev.ExitCode, policy)
 	case ev.Type == jobsim.EventWarning:
 		// The pod was disrupted (evicted, preempted ...).
 		r.disrupt = ev.Reason
+	}
+}
+
+// exit records a container's exit with code at t: the end of the pod's
+// row, or, restarted in place (OnFailure), a mark on its run.
+func (r *podRow) exit(t time.Time, code int, policy jobsim.RestartPolicy) {
+	r.exited, r.exitCode = true, code
+	r.close(t)
+	switch {
+	case !r.started:
+		// Its containers never ran: the pod was deleted before.
+		r.end(t, "Failed (deleted before it ran)")
+	case code == 0 && r.deleting:
+		r.end(t, "Succeeded (deleted)")
+	case code == 0:
+		r.end(t, "Succeeded")
+	case r.disrupt != "":
+		r.end(t, fmt.Sprintf("Failed (exit %d, %s)", code, r.disrupt))
+	case r.deleting:
+		r.end(t, fmt.Sprintf("Failed (exit %d, deleted)", code))
+	case policy == jobsim.RestartOnFailure:
+		// Marked on the run's last column, not the next run's first.
+		r.marks = append(r.marks, segment{from: t.Add(-1), to: t.Add(-1), cell: cellFailedExit})
+	default:
+		r.end(t, fmt.Sprintf("Failed (exit %d)", code))
 	}
 }
 
@@ -213,123 +230,152 @@ func (c *chart) render(w io.Writer, sim *manifest.Simulation, start, end time.Ti
 		fmt.Fprintln(w, "No pods were created.")
 		return
 	}
-	nameW := len("POD")
-	outW := 0
-	nodeW := 0
+	g := c.grid(sim, start, end, nodes)
+	fmt.Fprintf(w, "Pods (one row per pod; each column is %s):\n\n", fmtDur(g.cell))
+	g.axis(w)
+	used := map[byte]bool{}
 	for _, r := range c.order {
-		nameW = max(nameW, len(r.name))
+		node := g.nodeOf(r)
+		bar := g.bar(r, used)
+		if node != "" && !r.boundAt.IsZero() {
+			g.paintDown(bar, r, sim.NodeHistory(node).Down, used)
+		}
+		fmt.Fprintf(w, "%s%s  %s\n", g.label(r.name, node), string(bar), r.outcome)
+	}
+	fmt.Fprintln(w)
+	for _, l := range legend(used) {
+		fmt.Fprintln(w, l)
+	}
+}
+
+// grid is the chart's layout: the width of its columns of names and the
+// time each cell of its bars stands for.
+type grid struct {
+	start, end   time.Time
+	cell         time.Duration // the time a column stands for
+	cols         int           // the columns of a bar
+	nameW, nodeW int           // 0 nodeW: no column of nodes
+	nodeOf       func(*podRow) string
+}
+
+// grid lays the chart out in chartWidth columns, rows named up to 40
+// characters and nodes up to 24.
+func (c *chart) grid(sim *manifest.Simulation, start, end time.Time, nodes bool) grid {
+	g := grid{start: start, end: end, nameW: len("POD"), nodeOf: func(*podRow) string { return "" }}
+	outW := 0
+	for _, r := range c.order {
+		g.nameW = max(g.nameW, len(r.name))
 		outW = max(outW, len(r.outcome))
 	}
-	nameW = min(nameW, 40)
-	nodeOf := func(r *podRow) string { return "" }
+	g.nameW = min(g.nameW, 40)
 	if nodes {
-		nodeOf = func(r *podRow) string { return sim.PodNode(r.name) }
-		nodeW = len("NODE")
+		g.nodeOf = func(r *podRow) string { return sim.PodNode(r.name) }
+		g.nodeW = len("NODE")
 		for _, r := range c.order {
-			nodeW = max(nodeW, len(nodeOf(r)))
+			g.nodeW = max(g.nodeW, len(g.nodeOf(r)))
 		}
-		nodeW = min(nodeW, 24) + 2
+		g.nodeW = min(g.nodeW, 24) + 2
 	}
-	axisW := max(chartWidth-nameW-nodeW-outW-4, 40)
+	axisW := max(chartWidth-g.nameW-g.nodeW-outW-4, 40)
 	span := end.Sub(start)
-	cell := cellDuration(span, axisW)
-	cols := int(span/cell) + 1
-	cols = min(cols, axisW)
+	g.cell = cellDuration(span, axisW)
+	g.cols = min(int(span/g.cell)+1, axisW)
+	return g
+}
 
-	fmt.Fprintf(w, "Pods (one row per pod; each column is %s):\n\n", fmtDur(cell))
-	// The axis: a label every ten columns.
+// axis prints the heading and the time axis: a label every ten columns.
+func (g grid) axis(w io.Writer) {
 	var labels, ticks strings.Builder
-	for col := 0; col < cols; col += 10 {
-		l := fmtDur(time.Duration(col) * cell)
+	for col := 0; col < g.cols; col += 10 {
+		l := fmtDur(time.Duration(col) * g.cell)
 		if labels.Len() > col {
 			continue
 		}
 		labels.WriteString(strings.Repeat(" ", col-labels.Len()))
 		labels.WriteString(l)
 	}
-	for col := range cols {
+	for col := range g.cols {
 		if col%10 == 0 {
 			ticks.WriteByte('|')
 		} else {
 			ticks.WriteByte('.')
 		}
 	}
-	head := fmt.Sprintf("%-*s  ", nameW, "POD")
-	if nodes {
-		head += fmt.Sprintf("%-*s", nodeW, "NODE")
+	head := fmt.Sprintf("%-*s  ", g.nameW, "POD")
+	if g.nodeW > 0 {
+		head += fmt.Sprintf("%-*s", g.nodeW, "NODE")
 	}
 	fmt.Fprintf(w, "%s%s\n", strings.Repeat(" ", len(head)), strings.TrimRight(labels.String(), " "))
 	fmt.Fprintf(w, "%s%s\n", head, ticks.String())
-	used := map[byte]bool{}
-	for _, r := range c.order {
-		bar := []byte(strings.Repeat(" ", cols))
-		span := func(s segment) (int, int) {
-			from := int(s.from.Sub(start) / cell)
-			to := from
-			if s.to.After(s.from) {
-				to = int((s.to.Sub(start) - 1) / cell)
-			}
-			return max(from, 0), min(to, cols-1)
-		}
-		paint := func(s segment) {
-			from, to := span(s)
-			for i := from; i <= to; i++ {
-				bar[i] = s.cell
-				used[s.cell] = true
-			}
-		}
-		for _, s := range r.segs {
-			paint(s)
-		}
-		for _, m := range r.marks {
-			paint(m)
-		}
-		node := nodeOf(r)
-		if node != "" && !r.boundAt.IsZero() {
-			// While its node's kubelet was down, nobody knows how the pod
-			// fares: its running (or not yet started) cells show it.
-			rowEnd := end
-			if r.ended {
-				rowEnd = r.endAt
-			}
-			for _, d := range sim.NodeHistory(node).Down {
-				to := d.To
-				if to.IsZero() || to.After(rowEnd) {
-					to = rowEnd
-				}
-				from := d.From
-				if from.Before(r.boundAt) {
-					from = r.boundAt
-				}
-				if !to.After(from) {
-					continue
-				}
-				a, b := span(segment{from: from, to: to})
-				for i := a; i <= b; i++ {
-					if bar[i] == ' ' || bar[i] == cellRunning {
-						bar[i] = cellUnknown
-						used[cellUnknown] = true
-					}
-				}
-			}
-		}
-		name := r.name
-		if len(name) > nameW {
-			name = name[:nameW-3] + "..."
-		}
-		line := fmt.Sprintf("%-*s  ", nameW, name)
-		if nodes {
-			if len(node) > nodeW-2 {
-				node = node[:nodeW-5] + "..."
-			}
-			line += fmt.Sprintf("%-*s", nodeW, node)
-		}
-		fmt.Fprintf(w, "%s%s  %s\n", line, string(bar), r.outcome)
+}
+
+// columns returns the first and last columns a segment covers.
+func (g grid) columns(s segment) (int, int) {
+	from := int(s.from.Sub(g.start) / g.cell)
+	to := from
+	if s.to.After(s.from) {
+		to = int((s.to.Sub(g.start) - 1) / g.cell)
 	}
-	fmt.Fprintln(w)
-	for _, l := range legend(used) {
-		fmt.Fprintln(w, l)
+	return max(from, 0), min(to, g.cols-1)
+}
+
+// bar draws a row's segments and marks, noting in used the cells drawn.
+func (g grid) bar(r *podRow, used map[byte]bool) []byte {
+	bar := []byte(strings.Repeat(" ", g.cols))
+	for _, s := range slices.Concat(r.segs, r.marks) {
+		from, to := g.columns(s)
+		for i := from; i <= to; i++ {
+			bar[i] = s.cell
+			used[s.cell] = true
+		}
 	}
+	return bar
+}
+
+// paintDown marks the columns of a row where its node's kubelet was down
+// (down): nobody knows then how the pod fares, so its running (or not yet
+// started) cells show it.
+func (g grid) paintDown(bar []byte, r *podRow, down []manifest.Span, used map[byte]bool) {
+	rowEnd := g.end
+	if r.ended {
+		rowEnd = r.endAt
+	}
+	for _, d := range down {
+		to := d.To
+		if to.IsZero() || to.After(rowEnd) {
+			to = rowEnd
+		}
+		from := d.From
+		if from.Before(r.boundAt) {
+			from = r.boundAt
+		}
+		if !to.After(from) {
+			continue
+		}
+		a, b := g.columns(segment{from: from, to: to})
+		for i := a; i <= b; i++ {
+			if bar[i] == ' ' || bar[i] == cellRunning {
+				bar[i] = cellUnknown
+				used[cellUnknown] = true
+			}
+		}
+	}
+}
+
+// label is the start of a row: the pod's name, and its node's when the
+// chart has a column of nodes, each cut to its column.
+func (g grid) label(name, node string) string {
+	if len(name) > g.nameW {
+		name = name[:g.nameW-3] + "..."
+	}
+	line := fmt.Sprintf("%-*s  ", g.nameW, name)
+	if g.nodeW > 0 {
+		if len(node) > g.nodeW-2 {
+			node = node[:g.nodeW-5] + "..."
+		}
+		line += fmt.Sprintf("%-*s", g.nodeW, node)
+	}
+	return line
 }
 
 // legend explains the cells the chart uses, two to a line.
