@@ -92,7 +92,9 @@ func checkProblems(t *testing.T, err error, wants []want) {
 
 // TestDecodeProblems covers one case per family of rules a manifest can
 // break: YAML and strict decoding, Helm markup, each family of the API
-// server's Job validation (SPEC §6.2), the selector rules (§7.4) and the
+// server's Job validation (ValidateJob in
+// pkg/apis/batch/validation/validation.go), the selector rules (the Job
+// strategy's generated selector, pkg/registry/batch/job/strategy.go) and the
 // fields jobsim refuses.
 func TestDecodeProblems(t *testing.T) {
 	tests := []struct {

@@ -8,8 +8,8 @@ import (
 )
 
 func TestJobObjectOfAnExternallyManagedJobHasAnEmptyStatus(t *testing.T) {
-	// SPEC §2.2 step 2: the built-in controller skips a job another
-	// controller manages, so it never writes the job's status, which stays
+	// syncJob (pkg/controller/job/job_controller.go) skips a job another
+	// controller manages (spec.managedBy), so it never writes the job's status, which stays
 	// empty (no ready, terminating or uncountedTerminatedPods either).
 	s := parseScenario(t, `apiVersion: jobsim/v1alpha1
 kind: Scenario

@@ -145,7 +145,8 @@ type Action struct {
 	// pods); it comes alone.
 	Delete bool
 
-	// The fields a running Job lets one change (SPEC §6.3).
+	// The fields a running Job lets one change (ValidateJobSpecUpdate in
+	// pkg/apis/batch/validation/validation.go).
 	Suspend              *bool                        // spec.suspend
 	Parallelism          *int                         // spec.parallelism
 	Completions          *int                         // spec.completions: Indexed jobs, in tandem with parallelism
