@@ -23,11 +23,32 @@ func Check(c *jobsim.Cluster) error {
 	return k.Err()
 }
 
-// A Checker watches a Cluster and checks the Job controller's invariants
-// after every event (see the package documentation for the list). Create
-// it before the events it should see; read the result with Err.
+// A History is what a Checker reads: a simulation's events, told in
+// order to an observer, and with each event the state right after it, of
+// the jobs and of the nodes. A *jobsim.Cluster is one as it runs; a
+// recorded history replayed event by event is another, which lets the
+// checker itself be tested on histories no correct simulator produces.
+type History interface {
+	// Observe registers o to be told of every later event, in order.
+	Observe(o jobsim.Observer)
+	// JobView returns the job called name in namespace ns as it is right
+	// after the event being told (a deleted job as it was last), and
+	// false if there is no such job.
+	JobView(ns, name string) (jobsim.JobView, bool)
+	// Nodes returns the nodes as they are right after the event being
+	// told.
+	Nodes() []jobsim.NodeView
+}
+
+var _ History = (*jobsim.Cluster)(nil)
+
+// A Checker watches a History, usually a running Cluster, and checks the
+// Job controller's invariants after every event (see the package
+// documentation for the list). Create it before the events it should see;
+// read the result with Err.
 type Checker struct {
-	c    *jobsim.Cluster
+	h    History
+	seq  int // counts the events told, to know when a view is stale
 	last time.Time
 	jobs map[string]*jobState
 	errs []string
@@ -40,7 +61,9 @@ type Checker struct {
 
 // jobState is what the checker remembers of one job.
 type jobState struct {
-	h          *jobsim.JobHandle
+	ns, name   string
+	view       jobsim.JobView // at the event numbered viewAt
+	viewAt     int
 	created    int    // pods the controller created
 	counted    counts // what the checker's own accounting finds
 	backoff    backoffRecord
@@ -74,11 +97,22 @@ type counts struct {
 	succeeded, failed, ignored, uncounted int
 }
 
-// NewChecker returns a Checker observing c.
-func NewChecker(c *jobsim.Cluster) *Checker {
-	k := &Checker{c: c, jobs: map[string]*jobState{}, touched: map[string]bool{}, down: map[string]bool{}, recovered: map[string]time.Time{}}
-	c.Observe(k)
+// NewChecker returns a Checker observing h, for example a
+// *jobsim.Cluster.
+func NewChecker(h History) *Checker {
+	k := &Checker{h: h, jobs: map[string]*jobState{}, touched: map[string]bool{}, down: map[string]bool{}, recovered: map[string]time.Time{}}
+	h.Observe(k)
 	return k
+}
+
+// view returns the job as it is after the event being checked (or, after
+// the run, as it ended).
+func (k *Checker) view(js *jobState) *jobsim.JobView {
+	if js.viewAt != k.seq {
+		js.view, _ = k.h.JobView(js.ns, js.name)
+		js.viewAt = k.seq
+	}
+	return &js.view
 }
 
 // Err returns one error listing every violation seen so far, or nil.
@@ -96,6 +130,7 @@ func (k *Checker) fail(e jobsim.Event, format string, args ...any) {
 // Observe checks the invariants after one event. It is the Checker's
 // jobsim.Observer method.
 func (k *Checker) Observe(e jobsim.Event) {
+	k.seq++
 	if e.Time.Before(k.last) {
 		k.fail(e, "virtual time went back from %v", k.last)
 	}
@@ -118,7 +153,7 @@ func (k *Checker) Observe(e jobsim.Event) {
 		// write: pods deleted because the job failed are.
 		js.deleted = append(js.deleted, strings.TrimPrefix(e.Message, "Deleted pod: "))
 	case e.Object.Kind == jobsim.KindJob && e.Reason == jobsim.ReasonStatusUpdated:
-		failing := js.h.Status().IsTrue(jobsim.JobFailureTarget)
+		failing := k.view(js).Status.IsTrue(jobsim.JobFailureTarget)
 		for _, name := range js.deleted {
 			r := js.record(name)
 			r.deletedByController, r.deletedAtFailure = !failing, failing
@@ -149,11 +184,11 @@ func (k *Checker) job(e jobsim.Event) *jobState {
 	key := e.Object.Namespace + "/" + e.Job
 	js := k.jobs[key]
 	if js == nil {
-		h := k.c.Job(e.Object.Namespace, e.Job)
-		if h == nil {
+		v, ok := k.h.JobView(e.Object.Namespace, e.Job)
+		if !ok {
 			return nil
 		}
-		js = &jobState{h: h, pods: map[string]*podRecord{}}
+		js = &jobState{ns: e.Object.Namespace, name: e.Job, view: v, viewAt: k.seq, pods: map[string]*podRecord{}}
 		k.jobs[key] = js
 	}
 	return js
@@ -163,11 +198,11 @@ func (k *Checker) job(e jobsim.Event) *jobState {
 // than the pod-failure backoff allows (SPEC §3.3).
 func (k *Checker) checkCreation(e jobsim.Event, js *jobState) {
 	js.created++
-	st := js.h.Status()
+	st := k.view(js).Status
 	if st.IsTrue(jobsim.JobComplete) || st.IsTrue(jobsim.JobFailed) || st.IsTrue(jobsim.JobFailureTarget) || st.IsTrue(jobsim.JobSuccessCriteriaMet) {
 		k.fail(e, "pod created after the job got a terminal or interim condition")
 	}
-	spec := js.h.Spec()
+	spec := k.view(js).Job.Spec
 	if spec.Suspend {
 		k.fail(e, "pod created while the job is suspended")
 	}
@@ -233,7 +268,7 @@ func (r backoffRecord) next(batch []*podRecord, skip []string) backoffRecord {
 // their finish never enters it.
 func (k *Checker) dropUnwritten(js *jobState) {
 	present := map[string]bool{}
-	for _, p := range js.h.Pods() {
+	for _, p := range k.view(js).Pods {
 		present[p.Name] = len(p.Finalizers) > 0
 	}
 	for name, r := range js.pods {
@@ -302,9 +337,9 @@ func backoff(n int) time.Duration {
 // have finished, how (by the controller's isPodFailed), and when (by its
 // getFinishedTime).
 func (k *Checker) refreshPods(now time.Time, js *jobState) {
-	spec := js.h.Spec()
+	spec := k.view(js).Job.Spec
 	onlyFailed := spec.PodReplacementPolicy == jobsim.ReplaceFailed || spec.PodFailurePolicy != nil
-	for _, p := range js.h.Pods() {
+	for _, p := range k.view(js).Pods {
 		r := js.record(p.Name)
 		r.view = p
 		// A pod counted as failed only because it is being deleted may
@@ -360,9 +395,9 @@ func finishTime(p jobsim.Pod) time.Time {
 // checkStatus checks what must hold after every status write of the
 // controller, that is after every sync that changed something.
 func (k *Checker) checkStatus(e jobsim.Event, js *jobState) {
-	st := js.h.Status()
-	spec := js.h.Spec()
-	pods := js.h.Pods()
+	st := k.view(js).Status
+	spec := k.view(js).Job.Spec
+	pods := k.view(js).Pods
 	k.refreshPods(e.Time, js)
 
 	// Counters equal what the pods show.
@@ -573,7 +608,7 @@ func failJobMessage(policy *jobsim.PodFailurePolicy, r *podRecord) string {
 // index).
 func (k *Checker) account(js *jobState, st jobsim.JobStatus, spec jobsim.JobSpec) {
 	present := map[string]bool{}
-	for _, p := range js.h.Pods() {
+	for _, p := range k.view(js).Pods {
 		present[p.Name] = true
 		js.record(p.Name).view = p
 	}
@@ -649,7 +684,7 @@ func conditionTime(st jobsim.JobStatus, t jobsim.JobConditionType) time.Time {
 // one terminal condition, each with its interim one, no contradiction,
 // nothing ever removed.
 func (k *Checker) checkConditions(e jobsim.Event, js *jobState) {
-	st := js.h.Status()
+	st := k.view(js).Status
 	var types []jobsim.JobConditionType
 	for _, c := range st.Conditions {
 		types = append(types, c.Type)
@@ -690,8 +725,8 @@ func (k *Checker) checkConditions(e jobsim.Event, js *jobState) {
 // checkDeadline: no pod of a job runs past startTime +
 // activeDeadlineSeconds + its grace period.
 func (k *Checker) checkDeadline(e jobsim.Event, js *jobState) {
-	spec := js.h.Spec()
-	st := js.h.Status()
+	spec := k.view(js).Job.Spec
+	st := k.view(js).Status
 	if spec.ActiveDeadline == nil || st.StartTime.IsZero() || spec.Suspend {
 		return
 	}
@@ -703,7 +738,7 @@ func (k *Checker) checkDeadline(e jobsim.Event, js *jobState) {
 	if !e.Time.After(limit) {
 		return
 	}
-	for _, p := range js.h.Pods() {
+	for _, p := range k.view(js).Pods {
 		if k.down[p.Spec.NodeName] {
 			continue // its kubelet cannot stop it
 		}
@@ -716,12 +751,13 @@ func (k *Checker) checkDeadline(e jobsim.Event, js *jobState) {
 // Final checks what must hold once a run is over: every pod the
 // controller created is accounted for exactly once.
 func (k *Checker) Final() {
+	k.seq++
 	for key, js := range k.jobs {
-		st := js.h.Status()
+		st := k.view(js).Status
 		if !st.Finished() {
 			continue
 		}
-		if hasFinalizer(js.h.Pods()) {
+		if hasFinalizer(k.view(js).Pods) {
 			k.errs = append(k.errs, fmt.Sprintf("job %s finished with pods still holding the finalizer", key))
 		}
 		n := js.counted

@@ -4,9 +4,11 @@
 //
 // Check runs a Cluster to the end and returns one error listing every
 // violation, as fstest.TestFS does for file systems. NewChecker attaches
-// the same checks to a Cluster you drive yourself (for example from a
-// rapid state machine); read the violations with Checker.Err. Jobs,
-// JobSpecs, Runs and Behaviors generate inputs that shrink to small cases.
+// the same checks to a History: a Cluster you drive yourself (for example
+// from a rapid state machine), or any other source of events and of the
+// jobs' and nodes' views after each, such as a recorded history replayed;
+// read the violations with Checker.Err. Jobs, JobSpecs, Runs and
+// Behaviors generate inputs that shrink to small cases.
 //
 // # Invariants
 //
@@ -53,5 +55,6 @@
 //
 // # Concurrency
 //
-// A Checker runs on its Cluster's goroutine, like every Observer.
+// A Checker runs on its History's goroutine (a Cluster's, like every
+// Observer).
 package jobsimtest

@@ -22,7 +22,7 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 			}
 		}
 	}
-	nodes := k.c.Nodes()
+	nodes := k.h.Nodes()
 	byName := map[string]jobsim.NodeView{}
 	for _, n := range nodes {
 		byName[n.Name] = n
@@ -87,7 +87,7 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 		return
 	}
 	for _, js := range k.jobs {
-		for _, p := range js.h.Pods() {
+		for _, p := range k.view(js).Pods {
 			c, _ := p.Status.Condition(jobsim.PodScheduled)
 			if p.Spec.NodeName != "" || !p.DeletionTime.IsZero() || c.Reason != "Unschedulable" || !c.LastTransitionTime.Before(e.Time) {
 				continue
@@ -105,7 +105,7 @@ func (k *Checker) pod(e jobsim.Event) (jobsim.Pod, bool) {
 	if js == nil {
 		return jobsim.Pod{}, false
 	}
-	for _, p := range js.h.Pods() {
+	for _, p := range k.view(js).Pods {
 		if p.Name == e.Object.Name {
 			return p, true
 		}
@@ -170,7 +170,7 @@ func (k *Checker) checkPreemption(e jobsim.Event, victim jobsim.Pod) {
 	}
 	uid := fields[3]
 	for _, js := range k.jobs {
-		for _, p := range js.h.Pods() {
+		for _, p := range k.view(js).Pods {
 			if p.UID == uid && p.Spec.Priority <= victim.Spec.Priority {
 				k.fail(e, "pod %s (priority %d) preempted by %s of priority %d", victim.Name, victim.Spec.Priority, p.Name, p.Spec.Priority)
 			}
