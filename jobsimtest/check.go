@@ -146,9 +146,9 @@ func (k *Checker) Observe(e jobsim.Event) {
 	switch {
 	case e.Object.Kind == jobsim.KindPod:
 		k.refreshPods(e.Time, js)
-	case e.Object.Kind == jobsim.KindJob && e.Reason == "SuccessfulCreate":
+	case e.Object.Kind == jobsim.KindJob && e.Reason == jobsim.ReasonSuccessfulCreate:
 		k.checkCreation(e, js)
-	case e.Object.Kind == jobsim.KindJob && e.Reason == "SuccessfulDelete":
+	case e.Object.Kind == jobsim.KindJob && e.Reason == jobsim.ReasonSuccessfulDelete:
 		// Whether the pod will be counted is known at the sync's status
 		// write: pods deleted because the job failed are.
 		js.deleted = append(js.deleted, strings.TrimPrefix(e.Message, "Deleted pod: "))
@@ -194,8 +194,10 @@ func (k *Checker) job(e jobsim.Event) *jobState {
 	return js
 }
 
-// checkCreation: no pod after the job finished, and no creation earlier
-// than the pod-failure backoff allows (SPEC §3.3).
+// checkCreation: no pod after the job finished (syncJob calls manageJob
+// only without a finishedCondition), none while suspended, and no creation
+// earlier than the pod-failure backoff allows (manageJob waits for
+// backoffRecord.getRemainingTime, pkg/controller/job/backoff_utils.go).
 func (k *Checker) checkCreation(e jobsim.Event, js *jobState) {
 	js.created++
 	st := k.view(js).Status
@@ -219,8 +221,9 @@ func (k *Checker) checkCreation(e jobsim.Event, js *jobState) {
 }
 
 // backoffRecord is the checker's own reading of the controller's record of
-// recent failures (SPEC §3.3): kept per sync, from the pods newly finished
-// since the previous status write.
+// recent failures (backoffStore.newBackoffRecord in
+// pkg/controller/job/backoff_utils.go): kept per sync, from the pods newly
+// finished since the previous status write.
 type backoffRecord struct {
 	failures int
 	last     time.Time
@@ -324,7 +327,10 @@ func (js *jobState) backoffHolds(spec jobsim.JobSpec, t time.Time) bool {
 	return false
 }
 
-// backoff is SPEC §3.3's delay after n failures.
+// backoff is the delay after n failures: DefaultJobPodFailureBackOff
+// (10 s) doubling up to MaxJobPodFailureBackOff (10 min), as
+// getRemainingTimeForFailuresCount in pkg/controller/job/backoff_utils.go
+// computes it.
 func backoff(n int) time.Duration {
 	d := 10 * time.Second
 	for i := 1; i < n && d < 10*time.Minute; i++ {
@@ -490,8 +496,11 @@ func (k *Checker) checkStatus(e jobsim.Event, js *jobState) {
 	js.succeeded, js.failed, js.active = st.Succeeded, st.Failed, active
 }
 
-// checkPolicies checks the pod failure policy, per-index backoff and
-// success policy after a status write (SPEC §4, §5).
+// checkPolicies checks the pod failure policy (syncJob's getFailJobMessage,
+// pod_failure_policy.go), per-index backoff (isIndexFailed and
+// calculateFailedIndexes, indexed_job_utils.go; syncJob's
+// MaxFailedIndexesExceeded) and success policy (matchSuccessPolicy,
+// success_policy.go) after a status write; files of pkg/controller/job.
 func (k *Checker) checkPolicies(e jobsim.Event, js *jobState, st jobsim.JobStatus, spec jobsim.JobSpec) {
 	ft, ftOK := st.Condition(jobsim.JobFailureTarget)
 	scmOK := st.IsTrue(jobsim.JobSuccessCriteriaMet)
@@ -578,7 +587,8 @@ func (k *Checker) checkPolicies(e jobsim.Event, js *jobState, st jobsim.JobStatu
 	}
 }
 
-// failJobMessage is the message a FailJob match on r gives (SPEC §4.1).
+// failJobMessage is the message a FailJob match on r gives
+// (matchPodFailurePolicy, pkg/controller/job/pod_failure_policy.go).
 func failJobMessage(policy *jobsim.PodFailurePolicy, r *podRecord) string {
 	rule := policy.Rules[r.rule]
 	p := r.view
@@ -642,7 +652,13 @@ func (k *Checker) account(js *jobState, st jobsim.JobStatus, spec jobsim.JobSpec
 }
 
 // checkFinishRules: the success and backoff-limit conditions are set
-// exactly when their rules hold (SPEC §2.2 steps 8 and 10, §3.1, §3.2).
+// exactly when their rules hold: syncJob's complete (succeeded ≥
+// completions, or for a work queue any success, with no active pod) and
+// exceedsBackoffLimit (failed > backoffLimit) or pastBackoffLimitOnFailure
+// (pkg/controller/job/job_controller.go); and, as enactJobFinished and the
+// API server's validateJobStatus (pkg/apis/batch/validation) require, a
+// finished job has the right completionTime and no active or terminating
+// pod.
 func (k *Checker) checkFinishRules(e jobsim.Event, js *jobState, st jobsim.JobStatus, spec jobsim.JobSpec, active, restarts int) {
 	reached := st.Succeeded > 0 && active == 0
 	if spec.Completions != nil {
@@ -804,7 +820,8 @@ func parseIntervals(s string) map[int]bool {
 }
 
 // firstSatisfiedRule returns the first success policy rule that the
-// succeeded indexes satisfy, or -1 (SPEC §5.1).
+// succeeded indexes satisfy, or -1 (matchSuccessPolicy and
+// matchSucceededIndexesRule, pkg/controller/job/success_policy.go).
 func firstSatisfiedRule(sp *jobsim.SuccessPolicy, done map[int]bool, completions int) int {
 	if len(done) == 0 {
 		return -1

@@ -12,9 +12,10 @@
 //
 // # Invariants
 //
-// The checker derives each invariant from the Job controller's rules
-// (jobsim's SPEC), from what it can observe: the events and the jobs' and
-// pods' views. After every event:
+// The checker derives each invariant from the rules of Kubernetes
+// v1.35.4 (the Job controller, pkg/controller/job, and the API server's
+// Job status validation, pkg/apis/batch/validation), from what it can
+// observe: the events and the jobs' and pods' views. After every event:
 //   - virtual time never goes back;
 //   - a job's conditions are never removed or reordered; Complete and
 //     Failed never both hold, nor SuccessCriteriaMet and FailureTarget;
