@@ -8,7 +8,9 @@
 // from a rapid state machine), or any other source of events and of the
 // jobs' and nodes' views after each, such as a recorded history replayed;
 // read the violations with Checker.Err. Jobs, JobSpecs, Runs and
-// Behaviors generate inputs that shrink to small cases.
+// Behaviors generate inputs that shrink to small cases, and
+// ReplayFailFiles turns the failure files rapid writes for a failed
+// property into regression tests.
 //
 // # Invariants
 //

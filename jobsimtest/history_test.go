@@ -123,25 +123,28 @@ func (r *recording) remove(i int) { r.steps = slices.Delete(r.steps, i, i+1) }
 // what the Checker that watched the run live said, so that what the tests
 // of corrupted histories find holds of live runs too.
 func TestReplayAgreesWithTheLiveRun(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		c := jobsim.NewCluster(jobsim.Config{
-			Seed:      rapid.Uint64().Draw(t, "seed"),
-			SyncDelay: rapid.SampledFrom([]time.Duration{0, time.Second}).Draw(t, "syncDelay"),
-			MaxEvents: 1_000_000,
-			// Few finished pods kept keep the recording small.
-			MaxFinishedPods: 3,
-		})
-		if _, err := c.Submit(jobsimtest.Jobs("prop").Draw(t, "job"), jobsimtest.Behaviors().Draw(t, "behavior")); err != nil {
-			t.Fatalf("generated job is invalid: %v", err)
-		}
-		r, live, err := capture(c)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if d := cmp.Diff(errText(live), errText(r.check())); d != "" {
-			t.Fatalf("live and replayed verdicts differ (-live +replayed):\n%s", d)
-		}
+	rapid.Check(t, replayAgreesProperty)
+}
+
+// replayAgreesProperty is TestReplayAgreesWithTheLiveRun's property.
+func replayAgreesProperty(t *rapid.T) {
+	c := jobsim.NewCluster(jobsim.Config{
+		Seed:      rapid.Uint64().Draw(t, "seed"),
+		SyncDelay: rapid.SampledFrom([]time.Duration{0, time.Second}).Draw(t, "syncDelay"),
+		MaxEvents: 1_000_000,
+		// Few finished pods kept keep the recording small.
+		MaxFinishedPods: 3,
 	})
+	if _, err := c.Submit(jobsimtest.Jobs("prop").Draw(t, "job"), jobsimtest.Behaviors().Draw(t, "behavior")); err != nil {
+		t.Fatalf("generated job is invalid: %v", err)
+	}
+	r, live, err := capture(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(errText(live), errText(r.check())); d != "" {
+		t.Fatalf("live and replayed verdicts differ (-live +replayed):\n%s", d)
+	}
 }
 
 func errText(err error) string {
