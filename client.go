@@ -73,6 +73,34 @@ func (c *Cluster) Job(ns, name string) *JobHandle {
 	return nil
 }
 
+// A JobView is a snapshot of one job: the job as the API server stores it
+// (see JobHandle.Job), the status the controller last wrote, and the job's
+// existing pods in creation order.
+type JobView struct {
+	Job    Job
+	Status JobStatus
+	Pods   []Pod
+}
+
+// JobView returns a snapshot of the job called name in namespace ns (""
+// means "default"): the existing job, or else the last deleted one of that
+// name as its handle shows it; false if no such job was ever submitted.
+func (c *Cluster) JobView(ns, name string) (JobView, bool) {
+	if ns == "" {
+		ns = "default"
+	}
+	h := c.Job(ns, name)
+	for i := len(c.jobs) - 1; h == nil && i >= 0; i-- {
+		if j := c.jobs[i]; j.ns == ns && j.name == name {
+			h = j.handle
+		}
+	}
+	if h == nil {
+		return JobView{}, false
+	}
+	return JobView{Job: h.Job(), Status: h.Status(), Pods: h.Pods()}, true
+}
+
 // Jobs returns a handle on every job ever submitted, in submission order,
 // deleted ones included.
 func (c *Cluster) Jobs() []*JobHandle {

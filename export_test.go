@@ -18,3 +18,7 @@ func AuditCounts(c *Cluster) func() error {
 		return first
 	}
 }
+
+// ValidateNeverPanicsProperty is the property of
+// TestValidateNeverPanicsProperty, for the replay of its failure files.
+var ValidateNeverPanicsProperty = validateNeverPanicsProperty

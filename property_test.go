@@ -43,23 +43,27 @@ func checkedRun(t *rapid.T, cfg jobsim.Config, job jobsim.Job, b jobsim.Behavior
 }
 
 func TestPropertyInvariantsHoldAfterEveryEvent(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		job := jobsimtest.Jobs("prop").Draw(t, "job")
-		b := jobsimtest.Behaviors().Draw(t, "behavior")
-		cfg := jobsim.Config{
-			Seed:      rapid.Uint64().Draw(t, "seed"),
-			SyncDelay: rapid.SampledFrom([]time.Duration{0, time.Second}).Draw(t, "syncDelay"),
-			MaxEvents: 1_000_000,
-			// Keeping few finished pods keeps the checker's per-event
-			// look at the pods cheap; it remembers what it saw of them.
-			MaxFinishedPods: rapid.SampledFrom([]int{-1, 3}).Draw(t, "maxFinishedPods"),
-		}
-		first := checkedRun(t, cfg, job, b)
-		second := checkedRun(t, cfg, job, b)
-		if d := cmp.Diff(first, second); d != "" {
-			t.Fatalf("same seed and inputs, different histories (-first +second):\n%s", d)
-		}
-	})
+	rapid.Check(t, invariantsProperty)
+}
+
+// invariantsProperty: a random job runs twice without breaking an
+// invariant, with the same history both times.
+func invariantsProperty(t *rapid.T) {
+	job := jobsimtest.Jobs("prop").Draw(t, "job")
+	b := jobsimtest.Behaviors().Draw(t, "behavior")
+	cfg := jobsim.Config{
+		Seed:      rapid.Uint64().Draw(t, "seed"),
+		SyncDelay: rapid.SampledFrom([]time.Duration{0, time.Second}).Draw(t, "syncDelay"),
+		MaxEvents: 1_000_000,
+		// Keeping few finished pods keeps the checker's per-event
+		// look at the pods cheap; it remembers what it saw of them.
+		MaxFinishedPods: rapid.SampledFrom([]int{-1, 3}).Draw(t, "maxFinishedPods"),
+	}
+	first := checkedRun(t, cfg, job, b)
+	second := checkedRun(t, cfg, job, b)
+	if d := cmp.Diff(first, second); d != "" {
+		t.Fatalf("same seed and inputs, different histories (-first +second):\n%s", d)
+	}
 }
 
 // clusterMachine is a rapid state machine over a cluster: jobs are
@@ -133,16 +137,20 @@ func (m *clusterMachine) Check(t *rapid.T) {
 }
 
 func TestStateMachineInvariants(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		c := jobsim.NewCluster(jobsim.Config{
-			Seed:            rapid.Uint64().Draw(t, "seed"),
-			SyncDelay:       rapid.SampledFrom([]time.Duration{0, time.Second}).Draw(t, "syncDelay"),
-			MaxEvents:       1_000_000,
-			MaxFinishedPods: rapid.SampledFrom([]int{-1, 3}).Draw(t, "maxFinishedPods"),
-		})
-		m := &clusterMachine{c: c, chk: jobsimtest.NewChecker(c), counts: jobsim.AuditCounts(c)}
-		t.Repeat(rapid.StateMachineActions(m))
+	rapid.Check(t, stateMachineProperty)
+}
+
+// stateMachineProperty: jobs submitted, edited and deleted at random
+// break no invariant.
+func stateMachineProperty(t *rapid.T) {
+	c := jobsim.NewCluster(jobsim.Config{
+		Seed:            rapid.Uint64().Draw(t, "seed"),
+		SyncDelay:       rapid.SampledFrom([]time.Duration{0, time.Second}).Draw(t, "syncDelay"),
+		MaxEvents:       1_000_000,
+		MaxFinishedPods: rapid.SampledFrom([]int{-1, 3}).Draw(t, "maxFinishedPods"),
 	})
+	m := &clusterMachine{c: c, chk: jobsimtest.NewChecker(c), counts: jobsim.AuditCounts(c)}
+	t.Repeat(rapid.StateMachineActions(m))
 }
 
 // schedulingMachine is a cluster of a few nodes with priority classes,
@@ -192,21 +200,25 @@ func (m *schedulingMachine) Fault(t *rapid.T) {
 }
 
 func TestSchedulingStateMachineInvariants(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		nodes := jobsimtest.Nodes().Draw(t, "nodes")
-		c := jobsim.NewCluster(jobsim.Config{
-			Seed:            rapid.Uint64().Draw(t, "seed"),
-			SyncDelay:       rapid.SampledFrom([]time.Duration{0, time.Second}).Draw(t, "syncDelay"),
-			MaxEvents:       1_000_000,
-			MaxFinishedPods: rapid.SampledFrom([]int{-1, 3}).Draw(t, "maxFinishedPods"),
-			Nodes:           nodes,
-			PriorityClasses: propertyClasses,
-			Scoring:         rapid.SampledFrom([]jobsim.ScoringPolicy{jobsim.LeastAllocated, jobsim.MostAllocated}).Draw(t, "scoring"),
-		})
-		m := &schedulingMachine{clusterMachine: clusterMachine{c: c, chk: jobsimtest.NewChecker(c), counts: jobsim.AuditCounts(c)}}
-		for _, n := range nodes {
-			m.nodes = append(m.nodes, n.Name)
-		}
-		t.Repeat(rapid.StateMachineActions(m))
+	rapid.Check(t, schedulingMachineProperty)
+}
+
+// schedulingMachineProperty: jobs competing for the room of random nodes
+// that fail, drain and recover break no invariant.
+func schedulingMachineProperty(t *rapid.T) {
+	nodes := jobsimtest.Nodes().Draw(t, "nodes")
+	c := jobsim.NewCluster(jobsim.Config{
+		Seed:            rapid.Uint64().Draw(t, "seed"),
+		SyncDelay:       rapid.SampledFrom([]time.Duration{0, time.Second}).Draw(t, "syncDelay"),
+		MaxEvents:       1_000_000,
+		MaxFinishedPods: rapid.SampledFrom([]int{-1, 3}).Draw(t, "maxFinishedPods"),
+		Nodes:           nodes,
+		PriorityClasses: propertyClasses,
+		Scoring:         rapid.SampledFrom([]jobsim.ScoringPolicy{jobsim.LeastAllocated, jobsim.MostAllocated}).Draw(t, "scoring"),
 	})
+	m := &schedulingMachine{clusterMachine: clusterMachine{c: c, chk: jobsimtest.NewChecker(c), counts: jobsim.AuditCounts(c)}}
+	for _, n := range nodes {
+		m.nodes = append(m.nodes, n.Name)
+	}
+	t.Repeat(rapid.StateMachineActions(m))
 }

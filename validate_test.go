@@ -912,27 +912,31 @@ func genValidationJob(t *rapid.T) Job {
 }
 
 func TestValidateNeverPanicsProperty(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		j := genValidationJob(t)
-		err := Validate(j)
-		for _, fe := range fieldErrorsFromRapid(t, err) {
-			if fe.Field == "" || fe.Type == "" {
-				t.Fatalf("error without field or type: %#v", fe)
-			}
-			if fe.Error() == "" {
-				t.Fatalf("empty message for %#v", fe)
-			}
+	rapid.Check(t, validateNeverPanicsProperty)
+}
+
+// validateNeverPanicsProperty: validation of any job, defaulted or not,
+// and of any update returns well-formed field errors, the same each time.
+func validateNeverPanicsProperty(t *rapid.T) {
+	j := genValidationJob(t)
+	err := Validate(j)
+	for _, fe := range fieldErrorsFromRapid(t, err) {
+		if fe.Field == "" || fe.Type == "" {
+			t.Fatalf("error without field or type: %#v", fe)
 		}
-		if err != nil && Validate(j).Error() != err.Error() {
-			t.Fatalf("Validate is not deterministic")
+		if fe.Error() == "" {
+			t.Fatalf("empty message for %#v", fe)
 		}
-		other := genValidationJob(t)
-		for _, fe := range fieldErrorsFromRapid(t, ValidateUpdate(other, j)) {
-			if fe.Field == "" || fe.Type == "" {
-				t.Fatalf("update error without field or type: %#v", fe)
-			}
+	}
+	if err != nil && Validate(j).Error() != err.Error() {
+		t.Fatalf("Validate is not deterministic")
+	}
+	other := genValidationJob(t)
+	for _, fe := range fieldErrorsFromRapid(t, ValidateUpdate(other, j)) {
+		if fe.Field == "" || fe.Type == "" {
+			t.Fatalf("update error without field or type: %#v", fe)
 		}
-	})
+	}
 }
 
 func fieldErrorsFromRapid(t *rapid.T, err error) []FieldError {

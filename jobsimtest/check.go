@@ -23,11 +23,32 @@ func Check(c *jobsim.Cluster) error {
 	return k.Err()
 }
 
-// A Checker watches a Cluster and checks the Job controller's invariants
-// after every event (see the package documentation for the list). Create
-// it before the events it should see; read the result with Err.
+// A History is what a Checker reads: a simulation's events, told in
+// order to an observer, and with each event the state right after it, of
+// the jobs and of the nodes. A *jobsim.Cluster is one as it runs; a
+// recorded history replayed event by event is another, which lets the
+// checker itself be tested on histories no correct simulator produces.
+type History interface {
+	// Observe registers o to be told of every later event, in order.
+	Observe(o jobsim.Observer)
+	// JobView returns the job called name in namespace ns as it is right
+	// after the event being told (a deleted job as it was last), and
+	// false if there is no such job.
+	JobView(ns, name string) (jobsim.JobView, bool)
+	// Nodes returns the nodes as they are right after the event being
+	// told.
+	Nodes() []jobsim.NodeView
+}
+
+var _ History = (*jobsim.Cluster)(nil)
+
+// A Checker watches a History, usually a running Cluster, and checks the
+// Job controller's invariants after every event (see the package
+// documentation for the list). Create it before the events it should see;
+// read the result with Err.
 type Checker struct {
-	c    *jobsim.Cluster
+	h    History
+	seq  int // counts the events told, to know when a view is stale
 	last time.Time
 	jobs map[string]*jobState
 	errs []string
@@ -40,7 +61,9 @@ type Checker struct {
 
 // jobState is what the checker remembers of one job.
 type jobState struct {
-	h          *jobsim.JobHandle
+	ns, name   string
+	view       jobsim.JobView // at the event numbered viewAt
+	viewAt     int
 	created    int    // pods the controller created
 	counted    counts // what the checker's own accounting finds
 	backoff    backoffRecord
@@ -74,11 +97,22 @@ type counts struct {
 	succeeded, failed, ignored, uncounted int
 }
 
-// NewChecker returns a Checker observing c.
-func NewChecker(c *jobsim.Cluster) *Checker {
-	k := &Checker{c: c, jobs: map[string]*jobState{}, touched: map[string]bool{}, down: map[string]bool{}, recovered: map[string]time.Time{}}
-	c.Observe(k)
+// NewChecker returns a Checker observing h, for example a
+// *jobsim.Cluster.
+func NewChecker(h History) *Checker {
+	k := &Checker{h: h, jobs: map[string]*jobState{}, touched: map[string]bool{}, down: map[string]bool{}, recovered: map[string]time.Time{}}
+	h.Observe(k)
 	return k
+}
+
+// view returns the job as it is after the event being checked (or, after
+// the run, as it ended).
+func (k *Checker) view(js *jobState) *jobsim.JobView {
+	if js.viewAt != k.seq {
+		js.view, _ = k.h.JobView(js.ns, js.name)
+		js.viewAt = k.seq
+	}
+	return &js.view
 }
 
 // Err returns one error listing every violation seen so far, or nil.
@@ -96,6 +130,7 @@ func (k *Checker) fail(e jobsim.Event, format string, args ...any) {
 // Observe checks the invariants after one event. It is the Checker's
 // jobsim.Observer method.
 func (k *Checker) Observe(e jobsim.Event) {
+	k.seq++
 	if e.Time.Before(k.last) {
 		k.fail(e, "virtual time went back from %v", k.last)
 	}
@@ -111,14 +146,14 @@ func (k *Checker) Observe(e jobsim.Event) {
 	switch {
 	case e.Object.Kind == jobsim.KindPod:
 		k.refreshPods(e.Time, js)
-	case e.Object.Kind == jobsim.KindJob && e.Reason == "SuccessfulCreate":
+	case e.Object.Kind == jobsim.KindJob && e.Reason == jobsim.ReasonSuccessfulCreate:
 		k.checkCreation(e, js)
-	case e.Object.Kind == jobsim.KindJob && e.Reason == "SuccessfulDelete":
+	case e.Object.Kind == jobsim.KindJob && e.Reason == jobsim.ReasonSuccessfulDelete:
 		// Whether the pod will be counted is known at the sync's status
 		// write: pods deleted because the job failed are.
 		js.deleted = append(js.deleted, strings.TrimPrefix(e.Message, "Deleted pod: "))
 	case e.Object.Kind == jobsim.KindJob && e.Reason == jobsim.ReasonStatusUpdated:
-		failing := js.h.Status().IsTrue(jobsim.JobFailureTarget)
+		failing := k.view(js).Status.IsTrue(jobsim.JobFailureTarget)
 		for _, name := range js.deleted {
 			r := js.record(name)
 			r.deletedByController, r.deletedAtFailure = !failing, failing
@@ -149,25 +184,27 @@ func (k *Checker) job(e jobsim.Event) *jobState {
 	key := e.Object.Namespace + "/" + e.Job
 	js := k.jobs[key]
 	if js == nil {
-		h := k.c.Job(e.Object.Namespace, e.Job)
-		if h == nil {
+		v, ok := k.h.JobView(e.Object.Namespace, e.Job)
+		if !ok {
 			return nil
 		}
-		js = &jobState{h: h, pods: map[string]*podRecord{}}
+		js = &jobState{ns: e.Object.Namespace, name: e.Job, view: v, viewAt: k.seq, pods: map[string]*podRecord{}}
 		k.jobs[key] = js
 	}
 	return js
 }
 
-// checkCreation: no pod after the job finished, and no creation earlier
-// than the pod-failure backoff allows (SPEC §3.3).
+// checkCreation: no pod after the job finished (syncJob calls manageJob
+// only without a finishedCondition), none while suspended, and no creation
+// earlier than the pod-failure backoff allows (manageJob waits for
+// backoffRecord.getRemainingTime, pkg/controller/job/backoff_utils.go).
 func (k *Checker) checkCreation(e jobsim.Event, js *jobState) {
 	js.created++
-	st := js.h.Status()
+	st := k.view(js).Status
 	if st.IsTrue(jobsim.JobComplete) || st.IsTrue(jobsim.JobFailed) || st.IsTrue(jobsim.JobFailureTarget) || st.IsTrue(jobsim.JobSuccessCriteriaMet) {
 		k.fail(e, "pod created after the job got a terminal or interim condition")
 	}
-	spec := js.h.Spec()
+	spec := k.view(js).Job.Spec
 	if spec.Suspend {
 		k.fail(e, "pod created while the job is suspended")
 	}
@@ -184,8 +221,9 @@ func (k *Checker) checkCreation(e jobsim.Event, js *jobState) {
 }
 
 // backoffRecord is the checker's own reading of the controller's record of
-// recent failures (SPEC §3.3): kept per sync, from the pods newly finished
-// since the previous status write.
+// recent failures (backoffStore.newBackoffRecord in
+// pkg/controller/job/backoff_utils.go): kept per sync, from the pods newly
+// finished since the previous status write.
 type backoffRecord struct {
 	failures int
 	last     time.Time
@@ -233,7 +271,7 @@ func (r backoffRecord) next(batch []*podRecord, skip []string) backoffRecord {
 // their finish never enters it.
 func (k *Checker) dropUnwritten(js *jobState) {
 	present := map[string]bool{}
-	for _, p := range js.h.Pods() {
+	for _, p := range k.view(js).Pods {
 		present[p.Name] = len(p.Finalizers) > 0
 	}
 	for name, r := range js.pods {
@@ -289,7 +327,10 @@ func (js *jobState) backoffHolds(spec jobsim.JobSpec, t time.Time) bool {
 	return false
 }
 
-// backoff is SPEC §3.3's delay after n failures.
+// backoff is the delay after n failures: DefaultJobPodFailureBackOff
+// (10 s) doubling up to MaxJobPodFailureBackOff (10 min), as
+// getRemainingTimeForFailuresCount in pkg/controller/job/backoff_utils.go
+// computes it.
 func backoff(n int) time.Duration {
 	d := 10 * time.Second
 	for i := 1; i < n && d < 10*time.Minute; i++ {
@@ -302,9 +343,9 @@ func backoff(n int) time.Duration {
 // have finished, how (by the controller's isPodFailed), and when (by its
 // getFinishedTime).
 func (k *Checker) refreshPods(now time.Time, js *jobState) {
-	spec := js.h.Spec()
+	spec := k.view(js).Job.Spec
 	onlyFailed := spec.PodReplacementPolicy == jobsim.ReplaceFailed || spec.PodFailurePolicy != nil
-	for _, p := range js.h.Pods() {
+	for _, p := range k.view(js).Pods {
 		r := js.record(p.Name)
 		r.view = p
 		// A pod counted as failed only because it is being deleted may
@@ -360,9 +401,9 @@ func finishTime(p jobsim.Pod) time.Time {
 // checkStatus checks what must hold after every status write of the
 // controller, that is after every sync that changed something.
 func (k *Checker) checkStatus(e jobsim.Event, js *jobState) {
-	st := js.h.Status()
-	spec := js.h.Spec()
-	pods := js.h.Pods()
+	st := k.view(js).Status
+	spec := k.view(js).Job.Spec
+	pods := k.view(js).Pods
 	k.refreshPods(e.Time, js)
 
 	// Counters equal what the pods show.
@@ -455,8 +496,11 @@ func (k *Checker) checkStatus(e jobsim.Event, js *jobState) {
 	js.succeeded, js.failed, js.active = st.Succeeded, st.Failed, active
 }
 
-// checkPolicies checks the pod failure policy, per-index backoff and
-// success policy after a status write (SPEC §4, §5).
+// checkPolicies checks the pod failure policy (syncJob's getFailJobMessage,
+// pod_failure_policy.go), per-index backoff (isIndexFailed and
+// calculateFailedIndexes, indexed_job_utils.go; syncJob's
+// MaxFailedIndexesExceeded) and success policy (matchSuccessPolicy,
+// success_policy.go) after a status write; files of pkg/controller/job.
 func (k *Checker) checkPolicies(e jobsim.Event, js *jobState, st jobsim.JobStatus, spec jobsim.JobSpec) {
 	ft, ftOK := st.Condition(jobsim.JobFailureTarget)
 	scmOK := st.IsTrue(jobsim.JobSuccessCriteriaMet)
@@ -543,7 +587,8 @@ func (k *Checker) checkPolicies(e jobsim.Event, js *jobState, st jobsim.JobStatu
 	}
 }
 
-// failJobMessage is the message a FailJob match on r gives (SPEC §4.1).
+// failJobMessage is the message a FailJob match on r gives
+// (matchPodFailurePolicy, pkg/controller/job/pod_failure_policy.go).
 func failJobMessage(policy *jobsim.PodFailurePolicy, r *podRecord) string {
 	rule := policy.Rules[r.rule]
 	p := r.view
@@ -573,7 +618,7 @@ func failJobMessage(policy *jobsim.PodFailurePolicy, r *podRecord) string {
 // index).
 func (k *Checker) account(js *jobState, st jobsim.JobStatus, spec jobsim.JobSpec) {
 	present := map[string]bool{}
-	for _, p := range js.h.Pods() {
+	for _, p := range k.view(js).Pods {
 		present[p.Name] = true
 		js.record(p.Name).view = p
 	}
@@ -607,7 +652,13 @@ func (k *Checker) account(js *jobState, st jobsim.JobStatus, spec jobsim.JobSpec
 }
 
 // checkFinishRules: the success and backoff-limit conditions are set
-// exactly when their rules hold (SPEC §2.2 steps 8 and 10, §3.1, §3.2).
+// exactly when their rules hold: syncJob's complete (succeeded ≥
+// completions, or for a work queue any success, with no active pod) and
+// exceedsBackoffLimit (failed > backoffLimit) or pastBackoffLimitOnFailure
+// (pkg/controller/job/job_controller.go); and, as enactJobFinished and the
+// API server's validateJobStatus (pkg/apis/batch/validation) require, a
+// finished job has the right completionTime and no active or terminating
+// pod.
 func (k *Checker) checkFinishRules(e jobsim.Event, js *jobState, st jobsim.JobStatus, spec jobsim.JobSpec, active, restarts int) {
 	reached := st.Succeeded > 0 && active == 0
 	if spec.Completions != nil {
@@ -649,7 +700,7 @@ func conditionTime(st jobsim.JobStatus, t jobsim.JobConditionType) time.Time {
 // one terminal condition, each with its interim one, no contradiction,
 // nothing ever removed.
 func (k *Checker) checkConditions(e jobsim.Event, js *jobState) {
-	st := js.h.Status()
+	st := k.view(js).Status
 	var types []jobsim.JobConditionType
 	for _, c := range st.Conditions {
 		types = append(types, c.Type)
@@ -690,8 +741,8 @@ func (k *Checker) checkConditions(e jobsim.Event, js *jobState) {
 // checkDeadline: no pod of a job runs past startTime +
 // activeDeadlineSeconds + its grace period.
 func (k *Checker) checkDeadline(e jobsim.Event, js *jobState) {
-	spec := js.h.Spec()
-	st := js.h.Status()
+	spec := k.view(js).Job.Spec
+	st := k.view(js).Status
 	if spec.ActiveDeadline == nil || st.StartTime.IsZero() || spec.Suspend {
 		return
 	}
@@ -703,7 +754,7 @@ func (k *Checker) checkDeadline(e jobsim.Event, js *jobState) {
 	if !e.Time.After(limit) {
 		return
 	}
-	for _, p := range js.h.Pods() {
+	for _, p := range k.view(js).Pods {
 		if k.down[p.Spec.NodeName] {
 			continue // its kubelet cannot stop it
 		}
@@ -716,12 +767,13 @@ func (k *Checker) checkDeadline(e jobsim.Event, js *jobState) {
 // Final checks what must hold once a run is over: every pod the
 // controller created is accounted for exactly once.
 func (k *Checker) Final() {
+	k.seq++
 	for key, js := range k.jobs {
-		st := js.h.Status()
+		st := k.view(js).Status
 		if !st.Finished() {
 			continue
 		}
-		if hasFinalizer(js.h.Pods()) {
+		if hasFinalizer(k.view(js).Pods) {
 			k.errs = append(k.errs, fmt.Sprintf("job %s finished with pods still holding the finalizer", key))
 		}
 		n := js.counted
@@ -768,7 +820,8 @@ func parseIntervals(s string) map[int]bool {
 }
 
 // firstSatisfiedRule returns the first success policy rule that the
-// succeeded indexes satisfy, or -1 (SPEC §5.1).
+// succeeded indexes satisfy, or -1 (matchSuccessPolicy and
+// matchSucceededIndexesRule, pkg/controller/job/success_policy.go).
 func firstSatisfiedRule(sp *jobsim.SuccessPolicy, done map[int]bool, completions int) int {
 	if len(done) == 0 {
 		return -1

@@ -4,15 +4,20 @@
 //
 // Check runs a Cluster to the end and returns one error listing every
 // violation, as fstest.TestFS does for file systems. NewChecker attaches
-// the same checks to a Cluster you drive yourself (for example from a
-// rapid state machine); read the violations with Checker.Err. Jobs,
-// JobSpecs, Runs and Behaviors generate inputs that shrink to small cases.
+// the same checks to a History: a Cluster you drive yourself (for example
+// from a rapid state machine), or any other source of events and of the
+// jobs' and nodes' views after each, such as a recorded history replayed;
+// read the violations with Checker.Err. Jobs, JobSpecs, Runs and
+// Behaviors generate inputs that shrink to small cases, and
+// ReplayFailFiles turns the failure files rapid writes for a failed
+// property into regression tests.
 //
 // # Invariants
 //
-// The checker derives each invariant from the Job controller's rules
-// (jobsim's SPEC), from what it can observe: the events and the jobs' and
-// pods' views. After every event:
+// The checker derives each invariant from the rules of Kubernetes
+// v1.35.4 (the Job controller, pkg/controller/job, and the API server's
+// Job status validation, pkg/apis/batch/validation), from what it can
+// observe: the events and the jobs' and pods' views. After every event:
 //   - virtual time never goes back;
 //   - a job's conditions are never removed or reordered; Complete and
 //     Failed never both hold, nor SuccessCriteriaMet and FailureTarget;
@@ -53,5 +58,6 @@
 //
 // # Concurrency
 //
-// A Checker runs on its Cluster's goroutine, like every Observer.
+// A Checker runs on its History's goroutine (a Cluster's, like every
+// Observer).
 package jobsimtest

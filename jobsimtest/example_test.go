@@ -44,26 +44,30 @@ func ExampleCheck() {
 // A property test of a user's own job: whatever the pods do, the job ends
 // and never breaks an invariant.
 func TestMyJobProperty(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		c := jobsim.NewCluster(jobsim.Config{Seed: rapid.Uint64().Draw(t, "seed")})
-		job := jobsim.Job{Name: "mine", Spec: jobsim.JobSpec{
-			Completions:  jobsim.Ptr(4),
-			Parallelism:  jobsim.Ptr(2),
-			BackoffLimit: jobsim.Ptr(3),
-			Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
-				RestartPolicy: jobsim.RestartNever,
-				Containers:    []jobsim.Container{{Name: "work", Image: "busybox"}},
-			}},
-		}}
-		h, err := c.Submit(job, jobsimtest.Behaviors().Draw(t, "behavior"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := jobsimtest.Check(c); err != nil {
-			t.Fatal(err)
-		}
-		if st := h.Status(); !st.Finished() && st.Active == 0 {
-			t.Fatalf("job neither finished nor running: %+v", st)
-		}
-	})
+	rapid.Check(t, myJobProperty)
+}
+
+// myJobProperty is TestMyJobProperty's property, which TestFailFiles
+// replays failure files with.
+func myJobProperty(t *rapid.T) {
+	c := jobsim.NewCluster(jobsim.Config{Seed: rapid.Uint64().Draw(t, "seed")})
+	job := jobsim.Job{Name: "mine", Spec: jobsim.JobSpec{
+		Completions:  jobsim.Ptr(4),
+		Parallelism:  jobsim.Ptr(2),
+		BackoffLimit: jobsim.Ptr(3),
+		Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+			RestartPolicy: jobsim.RestartNever,
+			Containers:    []jobsim.Container{{Name: "work", Image: "busybox"}},
+		}},
+	}}
+	h, err := c.Submit(job, jobsimtest.Behaviors().Draw(t, "behavior"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jobsimtest.Check(c); err != nil {
+		t.Fatal(err)
+	}
+	if st := h.Status(); !st.Finished() && st.Active == 0 {
+		t.Fatalf("job neither finished nor running: %+v", st)
+	}
 }

@@ -152,7 +152,7 @@ func Runs() *rapid.Generator[jobsim.Run] {
 		r.Forever = rapid.IntRange(0, 19).Draw(t, "forever") == 0
 		r.Term = time.Duration(rapid.IntRange(0, 90).Draw(t, "term")) * time.Second
 		if rapid.IntRange(0, 9).Draw(t, "disrupt") == 0 {
-			r.Disrupt = rapid.SampledFrom([]string{"EvictionByEvictionAPI", "PreemptionByScheduler", "DeletionByTaintManager"}).Draw(t, "reason")
+			r.Disrupt = rapid.SampledFrom([]string{jobsim.DisruptionEvictionAPI, jobsim.DisruptionPreemption, jobsim.DisruptionTaintManager}).Draw(t, "reason")
 		}
 		return r
 	})

@@ -6,9 +6,10 @@ import (
 	"github.com/jobsim/jobsim"
 )
 
-// An independent reading of the pod failure policy (SPEC §4.1), from the
-// pod as the API shows it: the checker's oracle, deliberately not the
-// simulator's own code.
+// An independent reading of the pod failure policy (matchPodFailurePolicy
+// in pkg/controller/job/pod_failure_policy.go), from the pod as the API
+// shows it: the checker's oracle, deliberately not the simulator's own
+// code.
 
 // firstMatch returns the action of the first rule that matches the failed
 // pod p, and its index; ok is false when no rule matches.

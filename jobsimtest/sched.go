@@ -22,7 +22,7 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 			}
 		}
 	}
-	nodes := k.c.Nodes()
+	nodes := k.h.Nodes()
 	byName := map[string]jobsim.NodeView{}
 	for _, n := range nodes {
 		byName[n.Name] = n
@@ -44,10 +44,10 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 	case e.Object.Kind == jobsim.KindNode:
 		k.touched[e.Object.Name] = true
 		switch e.Reason {
-		case "NodeFailed":
+		case jobsim.ReasonNodeFailed:
 			k.down[e.Object.Name] = true
 			delete(k.recovered, e.Object.Name)
-		case "NodeReady":
+		case jobsim.ReasonNodeReady:
 			// Its kubelet catches up during this instant; the node counts
 			// as down until the next.
 			k.recovered[e.Object.Name] = e.Time
@@ -61,33 +61,33 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 			k.touched[p.Spec.NodeName] = true
 		}
 		switch e.Reason {
-		case "Scheduled":
+		case jobsim.ReasonScheduled:
 			// Bound only to a Ready, schedulable node its selector matches.
 			n := byName[p.Spec.NodeName]
 			if !n.Ready || n.Unschedulable || !matches(n.Labels, p.Spec.NodeSelector) {
 				k.fail(e, "pod bound to node %s (ready %v, unschedulable %v, labels %v) against selector %v", n.Name, n.Ready, n.Unschedulable, n.Labels, p.Spec.NodeSelector)
 			}
-		case "Started":
+		case jobsim.ReasonStarted:
 			if n := byName[p.Spec.NodeName]; !n.Ready {
 				k.fail(e, "pod started on node %s, which is not Ready", n.Name)
 			}
-		case "FailedScheduling":
+		case jobsim.ReasonFailedScheduling:
 			// The scheduler says the pod fits nowhere: check.
 			if n, ok := roomFor(nodes, p, nil); ok {
 				k.fail(e, "pod declared unschedulable, but node %s has room", n)
 			}
-		case "Preempted":
+		case jobsim.ReasonPreempted:
 			k.checkPreemption(e, p)
 		}
 	}
 	// A pod that waited from an earlier instant does not wait while a node
 	// has room for it, unless that node's room changed at this instant
 	// (the scheduler has not had its pass yet).
-	if e.Reason == "FailedScheduling" {
+	if e.Reason == jobsim.ReasonFailedScheduling {
 		return
 	}
 	for _, js := range k.jobs {
-		for _, p := range js.h.Pods() {
+		for _, p := range k.view(js).Pods {
 			c, _ := p.Status.Condition(jobsim.PodScheduled)
 			if p.Spec.NodeName != "" || !p.DeletionTime.IsZero() || c.Reason != "Unschedulable" || !c.LastTransitionTime.Before(e.Time) {
 				continue
@@ -105,7 +105,7 @@ func (k *Checker) pod(e jobsim.Event) (jobsim.Pod, bool) {
 	if js == nil {
 		return jobsim.Pod{}, false
 	}
-	for _, p := range js.h.Pods() {
+	for _, p := range k.view(js).Pods {
 		if p.Name == e.Object.Name {
 			return p, true
 		}
@@ -170,7 +170,7 @@ func (k *Checker) checkPreemption(e jobsim.Event, victim jobsim.Pod) {
 	}
 	uid := fields[3]
 	for _, js := range k.jobs {
-		for _, p := range js.h.Pods() {
+		for _, p := range k.view(js).Pods {
 			if p.UID == uid && p.Spec.Priority <= victim.Spec.Priority {
 				k.fail(e, "pod %s (priority %d) preempted by %s of priority %d", victim.Name, victim.Spec.Priority, p.Name, p.Spec.Priority)
 			}
