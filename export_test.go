@@ -1,15 +1,30 @@
 package jobsim
 
+import "github.com/jobsim/jobsim/sim"
+
 // AuditCounts makes c recompute, after every event, each count it keeps
 // of its pods (active, ready, terminating, restarts, per index, the pods a
 // sync looks at). The function it returns checks once more, now, and
 // returns the first difference found since the audit began, or nil.
+//
+// Call it on a new cluster, before anything is scheduled: the handlers of
+// the events already due are not audited.
 func AuditCounts(c *Cluster) func() error {
+	if _, due := c.Next(); due {
+		panic("AuditCounts: the cluster has events scheduled already")
+	}
 	var first error
 	c.audit = func() {
 		if first == nil {
 			first = c.checkCounts()
 		}
+	}
+	for _, h := range []*sim.Handler{&c.onSync, &c.onKubelet, &c.onSchedule, &c.onTTL, &c.onFault} {
+		inner := *h
+		*h = sim.HandlerFunc(func(arg uint64) {
+			inner.Fire(arg)
+			c.audit()
+		})
 	}
 	return func() error {
 		if first == nil {

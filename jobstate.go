@@ -20,6 +20,7 @@ type job struct {
 	spec   *JobSpec
 	gen    int // metadata.generation
 	beh    Behavior
+	key    uint64 // keys the job's random streams: see newJob
 
 	created time.Duration
 
@@ -185,6 +186,9 @@ func (c *Cluster) newJob(obj Job, b Behavior) *job {
 		created: c.eng.Elapsed(),
 	}
 	j.spec = &j.meta.Spec
+	// The pods' names and behaviours draw from streams keyed by the
+	// cluster's seed and the job's namespace and name alone.
+	j.key = sim.Mix(c.cfg.Seed, sim.Hash(j.ns+"/"+j.name))
 	j.handle = &JobHandle{j: j}
 	if j.spec.CompletionMode == Indexed {
 		j.idx = &indexState{}
@@ -231,9 +235,3 @@ func (j *job) firstContainer() string {
 	}
 	return ""
 }
-
-// hash is a stable key of the job for deriving random streams.
-func (j *job) hash() uint64 { return sim.Hash(j.ns + "/" + j.name) }
-
-// seed keys the job's pod-name permutation.
-func (j *job) seed() uint64 { return sim.Mix(j.c.cfg.Seed, j.hash()) }

@@ -49,7 +49,7 @@ func (c *Cluster) nextRun(p *pod) Run {
 	p.attempt++
 	rc := &c.rc
 	*rc = RunContext{Namespace: j.ns, Job: j.name, Key: key, Attempt: attempt, Rand: c.behaviorRand}
-	c.behaviorSrc.Seed(sim.Mix(c.cfg.Seed, j.hash()), sim.Mix(uint64(key), uint64(attempt)))
+	c.behaviorSrc.Seed(j.key, sim.Mix(uint64(key), uint64(attempt)))
 	return j.beh.Next(rc)
 }
 

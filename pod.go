@@ -328,7 +328,7 @@ func (p *pod) name() string {
 			prefix = prefix[:maxGeneratedNameLength]
 		}
 	}
-	return prefix + nameSuffix(j.seed(), uint64(p.ordinal))
+	return prefix + nameSuffix(j.key, uint64(p.ordinal))
 }
 
 // nameSuffix returns the 5-character generated-name suffix of the n-th pod

@@ -21,13 +21,13 @@ import (
 // t on any invariant violation.
 func checkedRun(t *rapid.T, cfg jobsim.Config, job jobsim.Job, b jobsim.Behavior) []jobsim.Event {
 	c := jobsim.NewCluster(cfg)
+	counts := jobsim.AuditCounts(c)
 	if _, err := c.Submit(job, b); err != nil {
 		t.Fatalf("generated job is invalid: %v", err)
 	}
 	// Some jobs never end (failures a policy ignores are retried forever):
 	// six virtual hours are enough to see every rule at work.
 	k := jobsimtest.NewChecker(c)
-	counts := jobsim.AuditCounts(c)
 	if err := c.RunUntil(c.Now().Add(6 * time.Hour)); err != nil {
 		t.Fatal(err)
 	}

@@ -14,59 +14,95 @@ import "fmt"
 
 // standing is what a job's counts see of one pod.
 type standing struct {
-	active      bool // neither terminal nor being deleted
-	terminating bool // being deleted, not terminal
-	ready       bool // active and Ready
-	restarts    int  // its restarts, while it is not terminal
-	cand        bool // holds the finalizer, and is terminal or being deleted
+	flags    standingFlags
+	restarts int // its restarts, while it is not terminal
 }
+
+// standingFlags are the parts of a pod's standing that are yes or no.
+type standingFlags uint8
+
+const (
+	stActive      standingFlags = 1 << iota // neither terminal nor being deleted
+	stTerminating                           // being deleted, not terminal
+	stReady                                 // active and Ready
+	stCand                                  // holds the finalizer, and is terminal or being deleted
+)
+
+func (s standing) active() bool      { return s.flags&stActive != 0 }
+func (s standing) terminating() bool { return s.flags&stTerminating != 0 }
+func (s standing) ready() bool       { return s.flags&stReady != 0 }
+func (s standing) cand() bool        { return s.flags&stCand != 0 }
 
 // standing returns what the counts see of p now. A pod that is gone has
 // the zero standing.
 func (p *pod) standing() standing {
-	terminal := p.terminal()
-	s := standing{
-		active:      !terminal && !p.deleting,
-		terminating: !terminal && p.deleting,
-		cand:        p.finalizer && (terminal || p.deleting),
+	var s standing
+	switch {
+	case p.terminal():
+		if p.finalizer {
+			s.flags = stCand
+		}
+		return s
+	case p.deleting:
+		s.flags = stTerminating
+		if p.finalizer {
+			s.flags |= stCand
+		}
+	default:
+		s.flags = stActive
+		if p.ready {
+			s.flags |= stReady
+		}
 	}
-	s.ready = s.active && p.ready
-	if !terminal {
-		s.restarts = p.restarts
-	}
+	s.restarts = p.restarts
 	return s
 }
 
-// account moves j's counts from p's standing was to now.
+// account moves j's counts from p's standing was to now. Only what
+// changed is touched: most transitions change one or two flags.
 func (j *job) account(p *pod, was, now standing) {
-	if was == now {
+	j.restarts += now.restarts - was.restarts
+	d := was.flags ^ now.flags
+	if d == 0 {
 		return
 	}
-	j.nActive += b2i(now.active) - b2i(was.active)
-	j.nTerminating += b2i(now.terminating) - b2i(was.terminating)
-	j.nReady += b2i(now.ready) - b2i(was.ready)
-	j.restarts += now.restarts - was.restarts
-	switch {
-	case now.active && !was.active:
-		j.idxEnterActive(p)
-	case was.active && !now.active:
-		j.idxLeaveActive(p)
+	if d&stReady != 0 {
+		j.nReady += sign(now.ready())
 	}
-	switch {
-	case now.terminating && !was.terminating:
-		j.idxEnterTerminating(p)
-	case was.terminating && !now.terminating:
-		j.idxLeaveTerminating(p)
+	if d&stActive != 0 {
+		j.nActive += sign(now.active())
+		if now.active() {
+			j.idxEnterActive(p)
+		} else {
+			j.idxLeaveActive(p)
+		}
 	}
-	switch {
-	case now.cand && !was.cand:
-		j.addCand(p)
-	case was.cand && !now.cand:
-		j.dropCand(p)
+	if d&stTerminating != 0 {
+		j.nTerminating += sign(now.terminating())
+		if now.terminating() {
+			j.idxEnterTerminating(p)
+		} else {
+			j.idxLeaveTerminating(p)
+		}
 	}
-	if (was.active || was.terminating) && !now.active && !now.terminating {
+	if d&stCand != 0 {
+		if now.cand() {
+			j.addCand(p)
+		} else {
+			j.dropCand(p)
+		}
+	}
+	if was.flags&(stActive|stTerminating) != 0 && now.flags&(stActive|stTerminating) == 0 {
 		j.c.sched.release(p) // the pod ended: its room on its node is free
 	}
+}
+
+// sign is +1 for a count a pod enters, -1 for one it leaves.
+func sign(enters bool) int {
+	if enters {
+		return 1
+	}
+	return -1
 }
 
 // recountActiveIndexes counts the active pods per index again, after the
@@ -76,7 +112,7 @@ func (j *job) recountActiveIndexes() {
 	clear(x.active)
 	x.extra = 0
 	for _, p := range j.pods {
-		if p.standing().active {
+		if p.standing().active() {
 			j.idxEnterActive(p)
 		}
 	}
@@ -193,11 +229,11 @@ func (j *job) checkCounts() error {
 			return fmt.Errorf("pod %d of the job's list is out of place", k)
 		}
 		s := p.standing()
-		nActive += b2i(s.active)
-		nTerm += b2i(s.terminating)
-		nReady += b2i(s.ready)
+		nActive += b2i(s.active())
+		nTerm += b2i(s.terminating())
+		nReady += b2i(s.ready())
 		sum.restarts += s.restarts
-		if s.cand {
+		if s.cand() {
 			nCand++
 			if p.candPos < 0 || int(p.candPos) >= len(j.cands) || j.cands[p.candPos] != p {
 				return fmt.Errorf("pod %s is a candidate but not in the list", p.name())
@@ -209,15 +245,15 @@ func (j *job) checkCounts() error {
 			continue
 		}
 		switch {
-		case s.active && p.index < 0:
+		case s.active() && p.index < 0:
 			extra++
-		case s.active:
+		case s.active():
 			active = grown(active, p.index)
 			active[p.index]++
 			if p.index >= j.idx.completions || active[p.index] > 1 {
 				extra++
 			}
-		case s.terminating && p.index >= 0:
+		case s.terminating() && p.index >= 0:
 			terminating = grown(terminating, p.index)
 			terminating[p.index]++
 		}
