@@ -47,10 +47,7 @@ func (c *Cluster) syncJob(j *job) {
 // not pending, and past those it plans pods for.
 func (c *Cluster) decide(j *job) *plan {
 	pl := &c.scratch.plan
-	pl.marks.reset()
-	*pl = plan{j: j, now: c.eng.Elapsed(), at: c.eng.Now(),
-		active: j.nActive, ready: j.nReady, terminating: j.nTerminating,
-		marks: pl.marks, inherit: pl.inherit[:0], finalizers: pl.finalizers[:0]} // keep the scratch space
+	pl.start(j, c.eng.Elapsed(), c.eng.Now())
 	st := &j.status
 
 	newSucceeded, newFailed, failJob, failJobMsg := c.gatherFinished(pl)

@@ -1,10 +1,14 @@
 package jobsim
 
 import (
+	"reflect"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/jobsim/jobsim/internal/bitset"
 )
 
 // Tables over views: the fixture brings a job's pods to given states, then
@@ -166,5 +170,78 @@ func TestDecideSuccessPolicySeesTheSyncsNewIndexes(t *testing.T) {
 	}
 	if pl.j.idx.successRules[0].contained != 0 {
 		t.Error("decide advanced the success rule's recorded progress")
+	}
+}
+
+// TestPlanStartForgetsEveryDecision: a sync starts from a blank plan. start
+// resets the reused plan field by field, so every field must be listed
+// there; this fills each field of a plan with something, starts it again,
+// and compares it with a plan made from nothing.
+func TestPlanStartForgetsEveryDecision(t *testing.T) {
+	j := &job{nActive: 3, nReady: 2, nTerminating: 1}
+	other := &job{}
+	var pl plan
+	fillEvery(t, reflect.ValueOf(&pl).Elem(), other)
+	pl.marks = indexMarks{markers: map[int]*pod{4: {}}}
+	pl.marks.succeeded.Add(4)
+	pl.marks.succList = []int{4}
+	at := time.Unix(100, 0)
+	pl.start(j, 5*time.Second, at)
+	if !sameMembers(pl.marks.succeeded, nil) || !sameMembers(pl.marks.failed, nil) {
+		t.Errorf("marks after start: succeeded %v, failed %v; want none", pl.marks.succeeded, pl.marks.failed)
+	}
+	pl.marks.succeeded, pl.marks.failed = nil, nil // emptied, their words kept
+	want := plan{j: j, now: 5 * time.Second, at: at, active: 3, ready: 2, terminating: 1}
+	opts := []cmp.Option{cmp.AllowUnexported(plan{}, indexMarks{}, backoffRecord{}, replacement{}, suspendChange{}), cmpopts.EquateEmpty(),
+		cmp.Comparer(func(a, b *job) bool { return a == b }), cmp.Comparer(func(a, b *pod) bool { return a == b })}
+	if diff := cmp.Diff(want, pl, opts...); diff != "" {
+		t.Errorf("plan after start (-blank +got):\n%s", diff)
+	}
+}
+
+// sameMembers reports whether two sets hold the same indexes, however many
+// words each keeps.
+func sameMembers(a, b bitset.Set) bool {
+	for i := range 64 * max(len(a), len(b)) {
+		if a.Has(i) != b.Has(i) {
+			return false
+		}
+	}
+	return true
+}
+
+// fillEvery sets every field of v to a value other than its zero, so that a
+// field a reset forgets shows.
+func fillEvery(t *testing.T, v reflect.Value, j *job) {
+	t.Helper()
+	for i := range v.NumField() {
+		f := v.Field(i)
+		f = reflect.NewAt(f.Type(), f.Addr().UnsafePointer()).Elem() // unexported
+		switch f.Kind() {
+		case reflect.Bool:
+			f.SetBool(true)
+		case reflect.Int, reflect.Int64:
+			f.SetInt(7)
+		case reflect.Array:
+			for k := range f.Len() {
+				f.Index(k).SetInt(7)
+			}
+		case reflect.Slice:
+			f.Set(reflect.MakeSlice(f.Type(), 1, 1))
+		case reflect.Pointer:
+			if f.Type() == reflect.TypeOf(j) {
+				f.Set(reflect.ValueOf(j))
+			} else {
+				f.Set(reflect.New(f.Type().Elem()))
+			}
+		case reflect.Struct:
+			if f.Type() == reflect.TypeOf(time.Time{}) {
+				f.Set(reflect.ValueOf(time.Unix(7, 0)))
+			} else if f.Type() != reflect.TypeOf(indexMarks{}) {
+				fillEvery(t, f, j)
+			}
+		default:
+			t.Fatalf("fillEvery: no value for field %s of kind %s", v.Type().Field(i).Name, f.Kind())
+		}
 	}
 }

@@ -68,6 +68,23 @@ type plan struct {
 	dirty                       bool          // the status changed: it is written
 }
 
+// start makes pl a new plan for j at now (at, as a time), keeping its
+// scratch space: the status counts as they stand, nothing else decided.
+// It sets each field, rather than assigning a whole new plan, as the
+// controller's hot path wants.
+func (pl *plan) start(j *job, now time.Duration, at time.Time) {
+	pl.j, pl.now, pl.at = j, now, at
+	pl.refused, pl.requeue, pl.nRequeue = false, [2]time.Duration{}, 0
+	pl.setStart, pl.backoff = false, backoffRecord{}
+	pl.marks.reset()
+	pl.finish = nil
+	pl.deletes, pl.keepOnStop, pl.creates, pl.inherit, pl.createCount = nil, false, nil, pl.inherit[:0], 0
+	pl.suspend = nil
+	pl.active, pl.ready, pl.terminating = j.nActive, j.nReady, j.nTerminating
+	pl.finalizers, pl.countSucceeded, pl.countFailed, pl.capped = pl.finalizers[:0], 0, 0, false
+	pl.interim, pl.final, pl.dirty = nil, nil, false
+}
+
 // replacement is what a new pod of an index inherits from the failed pod
 // it replaces (backoffLimitPerIndex).
 type replacement struct{ failures, ignored int }
@@ -95,7 +112,9 @@ func (m *indexMarks) reset() {
 		m.failed.Remove(i)
 	}
 	m.succList, m.failList = m.succList[:0], m.failList[:0]
-	clear(m.markers)
+	if len(m.markers) > 0 {
+		clear(m.markers)
+	}
 }
 
 // hasSucceeded and hasFailed read an index as the sync sees it: written
