@@ -249,7 +249,7 @@ func (k *kubelet) runEnd(p *kpod, at time.Time) {
 		// condition, then a graceful deletion (the eviction API's way).
 		reason := p.run.Disrupt
 		k.api.mutatePod(p.ns, p.name, p.uid, func(pod *corev1.Pod) {
-			setCond(pod, corev1.DisruptionTarget, corev1.ConditionTrue, reason, jobsim.DisruptionMessage(reason), at)
+			setCond(pod, corev1.DisruptionTarget, corev1.ConditionTrue, reason, disruptionMessage(reason), at)
 		})
 		k.api.deletePod(p.ns, p.name, p.uid, nil)
 		// The kubelet starts terminating the pod within the same instant,
