@@ -11,7 +11,7 @@ import (
 )
 
 // Draft is a scenario in a form the explorer can generate, shrink and
-// write: a subset of the scenario format covering what SPEC describes.
+// write: the subset of the scenario format that Generate draws from.
 type Draft struct {
 	// StartTenths puts the start that many tenths of a second past a
 	// whole second: the API's timestamps keep whole seconds of the wall

@@ -10,10 +10,12 @@ import (
 	corev1 "k8s.io/api/core/v1"
 )
 
-// TestBackoffFromFinishTime checks the harness against a fact SPEC
-// confirmed on the real controller: with 5 s pods that always fail, pods
-// are created at 0, 15 and 40 s (the backoff counts from each pod's
-// finish time), and with backoffLimit 2 the job fails after the third.
+// TestBackoffFromFinishTime checks the harness against the real
+// controller's pod-failure backoff (pkg/controller/job/backoff_utils.go:
+// backoffStore.newBackoffRecord takes the last failure from getFinishedTime,
+// and backoffRecord.getRemainingTime waits 10 s, 20 s ... from it): with 5 s
+// pods that always fail, pods are created at 0, 15 and 40 s, and with
+// backoffLimit 2 the job fails after the third.
 func TestBackoffFromFinishTime(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the real controller for 50 virtual seconds")
