@@ -222,67 +222,110 @@ func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
 	clk.start(act.busy)
 	defer clk.stop()
 
-	// The user: submissions and actions at their virtual times.
-	var (
-		userMu   sync.Mutex
-		userErrs []error
-		pending  int
-		uids     = make([]types.UID, len(sc.Jobs))
-	)
-	userDone := make(chan struct{}, 1)
-	var timers []clock.Timer
-	schedule := func(d time.Duration, f func()) {
-		userMu.Lock()
-		pending++
-		userMu.Unlock()
-		timers = append(timers, clk.afterFuncWorld(sc.Start.Add(d).Sub(clk.Now()), func() {
-			f()
-			userMu.Lock()
-			pending--
-			userMu.Unlock()
-			select {
-			case userDone <- struct{}{}:
-			default:
-			}
-		}))
+	u := newUser(ctx, cs, api, clk, sc.Start, behaviors, &behMu)
+	defer u.stop()
+	u.play(sc.Jobs)
+	if err := waitForEnd(ctx, clk, api, act, u, sc.Start, opts, settle); err != nil {
+		return nil, err
 	}
-	fail := func(err error) {
-		userMu.Lock()
-		userErrs = append(userErrs, err)
-		userMu.Unlock()
+	return u.collect(api, sc, clk.Now().Sub(sc.Start))
+}
+
+// user submits the scenario's jobs and performs its actions at their
+// virtual times, as a user of the cluster would.
+type user struct {
+	ctx   context.Context
+	cs    clientset.Interface
+	api   *apiServer
+	clk   *virtualClock
+	start time.Time
+
+	behMu     *sync.Mutex // guards behaviors, which the kubelet reads
+	behaviors map[types.UID]jobBehavior
+
+	mu      sync.Mutex
+	errs    []error
+	pending int         // submissions and actions not yet done
+	uids    []types.UID // per scenario job, once created
+	done    chan struct{}
+	timers  []clock.Timer
+}
+
+func newUser(ctx context.Context, cs clientset.Interface, api *apiServer, clk *virtualClock, start time.Time, behaviors map[types.UID]jobBehavior, behMu *sync.Mutex) *user {
+	return &user{ctx: ctx, cs: cs, api: api, clk: clk, start: start, behaviors: behaviors, behMu: behMu, done: make(chan struct{}, 1)}
+}
+
+// at runs f at d after the start, in the world's turn of the clock.
+func (u *user) at(d time.Duration, f func()) {
+	u.mu.Lock()
+	u.pending++
+	u.mu.Unlock()
+	u.timers = append(u.timers, u.clk.afterFuncWorld(u.start.Add(d).Sub(u.clk.Now()), func() {
+		f()
+		u.mu.Lock()
+		u.pending--
+		u.mu.Unlock()
+		select {
+		case u.done <- struct{}{}:
+		default:
+		}
+	}))
+}
+
+func (u *user) fail(err error) {
+	u.mu.Lock()
+	u.errs = append(u.errs, err)
+	u.mu.Unlock()
+}
+
+// busy reports whether a submission or action is still to come.
+func (u *user) busy() bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return u.pending > 0
+}
+
+// stop cancels what is still to come.
+func (u *user) stop() {
+	for _, t := range u.timers {
+		t.Stop()
 	}
-	for i, j := range sc.Jobs {
+}
+
+// play schedules the submission of each job and its actions.
+func (u *user) play(jobs []Job) {
+	u.uids = make([]types.UID, len(jobs))
+	for i, j := range jobs {
 		obj := j.Object.DeepCopy()
 		if obj.Namespace == "" {
 			obj.Namespace = metav1.NamespaceDefault
 		}
-		schedule(j.At, func() {
+		u.at(j.At, func() {
 			// Register the behaviour before the controller can create pods.
-			behMu.Lock()
-			defer behMu.Unlock()
-			created, err := cs.BatchV1().Jobs(obj.Namespace).Create(ctx, obj, metav1.CreateOptions{})
+			u.behMu.Lock()
+			defer u.behMu.Unlock()
+			created, err := u.cs.BatchV1().Jobs(obj.Namespace).Create(u.ctx, obj, metav1.CreateOptions{})
 			if err != nil {
-				fail(fmt.Errorf("creating job %s: %w", obj.Name, err))
+				u.fail(fmt.Errorf("creating job %s: %w", obj.Name, err))
 				return
 			}
-			uids[i] = created.UID
-			behaviors[created.UID] = jobBehavior{beh: j.Behavior, ns: obj.Namespace, name: obj.Name}
+			u.uids[i] = created.UID
+			u.behaviors[created.UID] = jobBehavior{beh: j.Behavior, ns: obj.Namespace, name: obj.Name}
 		})
 		for _, a := range j.Actions {
-			schedule(a.At, func() {
-				if err := doAction(ctx, cs, api, obj.Namespace, obj.Name, a); err != nil {
-					fail(fmt.Errorf("job %s, action at %s: %w", obj.Name, a.At, err))
+			u.at(a.At, func() {
+				if err := doAction(u.ctx, u.cs, u.api, obj.Namespace, obj.Name, a); err != nil {
+					u.fail(fmt.Errorf("job %s, action at %s: %w", obj.Name, a.At, err))
 				}
 			})
 		}
 	}
-	defer func() {
-		for _, t := range timers {
-			t.Stop()
-		}
-	}()
+}
 
-	// Wait for the end: Until, or everything finished and settled, or StopAt.
+// waitForEnd returns at the end of the run: at opts.Until, or at
+// opts.StopAt, or once the user is done and every job has finished and
+// stayed settled for settle. It fails if virtual time stops moving.
+func waitForEnd(ctx context.Context, clk *virtualClock, api *apiServer, act *activity, u *user, start time.Time, opts Options, settle time.Duration) error {
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	var quietSince time.Time
@@ -290,31 +333,28 @@ func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
 	for {
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		case <-tick.C:
-		case <-userDone:
+		case <-u.done:
 		}
 		now := clk.Now()
 		if now != lastNow {
 			lastNow, lastMove = now, time.Now()
 		} else if time.Since(lastMove) > stuckAfter {
-			return nil, fmt.Errorf("reference: virtual time stuck at %s for %s: %d watch events unhandled, %d syncs queued, %d running",
-				now.Sub(sc.Start), stuckAfter, act.events.Load(), act.queued.Load(), act.running.Load())
+			return fmt.Errorf("reference: virtual time stuck at %s for %s: %d watch events unhandled, %d syncs queued, %d running",
+				now.Sub(start), stuckAfter, act.events.Load(), act.queued.Load(), act.running.Load())
 		}
-		el := now.Sub(sc.Start)
+		el := now.Sub(start)
 		if opts.Until > 0 {
 			if el >= opts.Until {
-				break
+				return nil
 			}
 			continue
 		}
 		if opts.StopAt > 0 && el >= opts.StopAt {
-			break
+			return nil
 		}
-		userMu.Lock()
-		busy := pending > 0
-		userMu.Unlock()
-		if busy || !settled(api) {
+		if u.busy() || !settled(api) {
 			quietSince = time.Time{}
 			continue
 		}
@@ -322,14 +362,18 @@ func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
 			quietSince = now
 		}
 		if now.Sub(quietSince) >= settle {
-			break
+			return nil
 		}
 	}
-	end := clk.Now().Sub(sc.Start)
+}
+
+// collect reads the result of the run, ended at end, from the API server,
+// with the errors of the user's submissions and actions.
+func (u *user) collect(api *apiServer, sc Scenario, end time.Duration) (*Result, error) {
 	jobs, pods, counts, rejected := api.snapshot()
-	behMu.Lock()
-	uids = slices.Clone(uids)
-	behMu.Unlock()
+	u.behMu.Lock()
+	uids := slices.Clone(u.uids)
+	u.behMu.Unlock()
 	res := &Result{End: end, Rejected: rejected}
 	for i, j := range sc.Jobs {
 		ns := j.Object.Namespace
@@ -345,9 +389,9 @@ func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
 		}
 		res.Jobs = append(res.Jobs, jr)
 	}
-	userMu.Lock()
-	defer userMu.Unlock()
-	return res, errors.Join(userErrs...)
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	return res, errors.Join(u.errs...)
 }
 
 type jobBehavior struct {
