@@ -148,52 +148,113 @@ func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
 			klog.SetLogger(logr.Discard())
 		}
 	})
+	r := newRun(sc, opts)
+	r.kl.start()
+	defer r.kl.stop()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ctx = klog.NewContext(ctx, r.logger())
+	stopController, err := r.startController(ctx, cancel)
+	if err != nil {
+		return nil, err
+	}
+	defer stopController()
+	// Time starts once the controller watches.
+	r.clk.start(r.act.busy)
+	defer r.clk.stop()
+	r.scheduleUser(ctx)
+	defer r.stopUser()
+	if err := r.waitForEnd(ctx); err != nil {
+		return nil, err
+	}
+	return r.result()
+}
+
+// run is one reference run: the fake API server and kubelet on a virtual
+// clock, and the user who submits and changes the scenario's jobs.
+type run struct {
+	sc     Scenario
+	opts   Options
+	settle time.Duration
+	clk    *virtualClock
+	act    *activity
+	api    *apiServer
+	cs     *fake.Clientset
+	kl     *kubelet
+
+	// behMu guards behaviors, which maps each created job's UID to its
+	// behaviour, and uids, the created jobs' UIDs in the scenario's order.
+	behMu     sync.Mutex
+	behaviors map[types.UID]jobBehavior
+	uids      []types.UID
+
+	// userMu guards userErrs and pending, the user's actions not yet done.
+	userMu   sync.Mutex
+	userErrs []error
+	pending  int
+	// userDone is signalled after each user action.
+	userDone chan struct{}
+	timers   []clock.Timer
+}
+
+// newRun sets up the cluster of a run: the virtual clock, the API server
+// behind a fake clientset, and the kubelet, not yet started.
+func newRun(sc Scenario, opts Options) *run {
 	speed := opts.Speed
 	if speed <= 0 {
 		speed = DefaultSpeed
 	}
-	settle := opts.Settle
-	if settle == 0 {
-		settle = 3 * time.Second
+	r := &run{
+		sc: sc, opts: opts, settle: opts.Settle,
+		clk:       newVirtualClock(sc.Start, speed),
+		act:       &activity{},
+		cs:        fake.NewClientset(),
+		behaviors: map[types.UID]jobBehavior{},
+		uids:      make([]types.UID, len(sc.Jobs)),
+		userDone:  make(chan struct{}, 1),
 	}
-	clk := newVirtualClock(sc.Start, speed)
-	act := &activity{}
-	api := newAPIServer(clk, act, opts.Seed)
-	clk.worldBatch = api.holdInformers
-	cs := fake.NewClientset()
-	api.install(&cs.Fake)
-
-	var (
-		behMu     sync.Mutex
-		behaviors = map[types.UID]jobBehavior{}
-	)
-	kl := newKubelet(api, clk)
-	kl.behaviorOf = func(uid types.UID) (jobsim.Behavior, string, string, bool) {
-		behMu.Lock()
-		defer behMu.Unlock()
-		b, ok := behaviors[uid]
-		return b.beh, b.ns, b.name, ok
+	if r.settle == 0 {
+		r.settle = 3 * time.Second
 	}
-	kl.start()
-	defer kl.stop()
+	r.api = newAPIServer(r.clk, r.act, opts.Seed)
+	r.clk.worldBatch = r.api.holdInformers
+	r.api.install(&r.cs.Fake)
+	r.kl = newKubelet(r.api, r.clk)
+	r.kl.behaviorOf = r.behaviorOf
+	return r
+}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	logger := logr.Discard()
-	if opts.Log != nil {
-		logger = newWriterLogger(opts.Log, func() time.Duration { return clk.Now().Sub(sc.Start) })
+// behaviorOf returns the behaviour, namespace and name of the job with
+// uid, and whether it is one of the run's.
+func (r *run) behaviorOf(uid types.UID) (jobsim.Behavior, string, string, bool) {
+	r.behMu.Lock()
+	defer r.behMu.Unlock()
+	b, ok := r.behaviors[uid]
+	return b.beh, b.ns, b.name, ok
+}
+
+// logger is where the controller logs: Options.Log, or nowhere.
+func (r *run) logger() logr.Logger {
+	if r.opts.Log == nil {
+		return logr.Discard()
 	}
-	ctx = klog.NewContext(ctx, logger)
+	return newWriterLogger(r.opts.Log, func() time.Duration { return r.clk.Now().Sub(r.sc.Start) })
+}
 
-	factory := informers.NewSharedInformerFactory(cs, 0)
+// startController builds the informers and the Job controller on the
+// run's clock, starts them and waits for the informers to sync. The
+// returned stop, to be called once the run is over, cancels ctx (with
+// cancel), waits for the controller and shuts the informers down.
+func (r *run) startController(ctx context.Context, cancel context.CancelFunc) (stop func(), err error) {
+	factory := informers.NewSharedInformerFactory(r.cs, 0)
 	podInf, jobInf := factory.Core().V1().Pods(), factory.Batch().V1().Jobs()
 	installQueueProvider()
 	constructMu.Lock()
-	constructing = act
+	constructing = r.act
 	jm, err := newControllerWithClock(ctx,
-		podInformer{PodInformer: podInf, inf: countingInformer{podInf.Informer(), act}},
-		jobInformer{JobInformer: jobInf, inf: countingInformer{jobInf.Informer(), act}},
-		cs, clk)
+		podInformer{PodInformer: podInf, inf: countingInformer{podInf.Informer(), r.act}},
+		jobInformer{JobInformer: jobInf, inf: countingInformer{jobInf.Informer(), r.act}},
+		r.cs, r.clk)
 	constructing = nil
 	constructMu.Unlock()
 	if err != nil {
@@ -203,141 +264,157 @@ func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
 		return nil, errors.New("reference: the work queues do not report to this package's metrics provider (another one was set first)")
 	}
 	factory.Start(ctx.Done())
-	defer factory.Shutdown()
 	ctrlDone := make(chan struct{})
 	go func() {
 		defer close(ctrlDone)
 		jm.Run(ctx, Workers)
 	}()
-	defer func() {
+	stop = func() {
 		cancel()
 		<-ctrlDone
-	}()
+		factory.Shutdown()
+	}
 	for typ, ok := range factory.WaitForCacheSync(ctx.Done()) {
 		if !ok {
+			stop()
 			return nil, fmt.Errorf("reference: informer for %v did not sync", typ)
 		}
 	}
-	// Time starts once the controller watches.
-	clk.start(act.busy)
-	defer clk.stop()
+	return stop, nil
+}
 
-	// The user: submissions and actions at their virtual times.
-	var (
-		userMu   sync.Mutex
-		userErrs []error
-		pending  int
-		uids     = make([]types.UID, len(sc.Jobs))
-	)
-	userDone := make(chan struct{}, 1)
-	var timers []clock.Timer
-	schedule := func(d time.Duration, f func()) {
-		userMu.Lock()
-		pending++
-		userMu.Unlock()
-		timers = append(timers, clk.afterFuncWorld(sc.Start.Add(d).Sub(clk.Now()), func() {
-			f()
-			userMu.Lock()
-			pending--
-			userMu.Unlock()
-			select {
-			case userDone <- struct{}{}:
-			default:
-			}
-		}))
-	}
-	fail := func(err error) {
-		userMu.Lock()
-		userErrs = append(userErrs, err)
-		userMu.Unlock()
-	}
-	for i, j := range sc.Jobs {
+// scheduleUser sets the user's timers: each job's submission and its
+// actions at their virtual times.
+func (r *run) scheduleUser(ctx context.Context) {
+	for i, j := range r.sc.Jobs {
 		obj := j.Object.DeepCopy()
 		if obj.Namespace == "" {
 			obj.Namespace = metav1.NamespaceDefault
 		}
-		schedule(j.At, func() {
-			// Register the behaviour before the controller can create pods.
-			behMu.Lock()
-			defer behMu.Unlock()
-			created, err := cs.BatchV1().Jobs(obj.Namespace).Create(ctx, obj, metav1.CreateOptions{})
-			if err != nil {
-				fail(fmt.Errorf("creating job %s: %w", obj.Name, err))
-				return
-			}
-			uids[i] = created.UID
-			behaviors[created.UID] = jobBehavior{beh: j.Behavior, ns: obj.Namespace, name: obj.Name}
-		})
+		r.atUser(j.At, func() { r.submit(ctx, i, obj, j.Behavior) })
 		for _, a := range j.Actions {
-			schedule(a.At, func() {
-				if err := doAction(ctx, cs, api, obj.Namespace, obj.Name, a); err != nil {
-					fail(fmt.Errorf("job %s, action at %s: %w", obj.Name, a.At, err))
+			r.atUser(a.At, func() {
+				if err := doAction(ctx, r.cs, r.api, obj.Namespace, obj.Name, a); err != nil {
+					r.fail(fmt.Errorf("job %s, action at %s: %w", obj.Name, a.At, err))
 				}
 			})
 		}
 	}
-	defer func() {
-		for _, t := range timers {
-			t.Stop()
-		}
-	}()
+}
 
-	// Wait for the end: Until, or everything finished and settled, or StopAt.
+// atUser does f at virtual time d after the start, counting it pending
+// until it is done.
+func (r *run) atUser(d time.Duration, f func()) {
+	r.userMu.Lock()
+	r.pending++
+	r.userMu.Unlock()
+	r.timers = append(r.timers, r.clk.afterFuncWorld(r.sc.Start.Add(d).Sub(r.clk.Now()), func() {
+		f()
+		r.userMu.Lock()
+		r.pending--
+		r.userMu.Unlock()
+		select {
+		case r.userDone <- struct{}{}:
+		default:
+		}
+	}))
+}
+
+// submit creates job i of the scenario and records its behaviour.
+func (r *run) submit(ctx context.Context, i int, obj *batchv1.Job, beh jobsim.Behavior) {
+	// Register the behaviour before the controller can create pods.
+	r.behMu.Lock()
+	defer r.behMu.Unlock()
+	created, err := r.cs.BatchV1().Jobs(obj.Namespace).Create(ctx, obj, metav1.CreateOptions{})
+	if err != nil {
+		r.fail(fmt.Errorf("creating job %s: %w", obj.Name, err))
+		return
+	}
+	r.uids[i] = created.UID
+	r.behaviors[created.UID] = jobBehavior{beh: beh, ns: obj.Namespace, name: obj.Name}
+}
+
+// fail records an error of the user's.
+func (r *run) fail(err error) {
+	r.userMu.Lock()
+	r.userErrs = append(r.userErrs, err)
+	r.userMu.Unlock()
+}
+
+// stopUser stops the user's timers not yet fired.
+func (r *run) stopUser() {
+	for _, t := range r.timers {
+		t.Stop()
+	}
+}
+
+// userBusy reports whether some user action is still to come.
+func (r *run) userBusy() bool {
+	r.userMu.Lock()
+	defer r.userMu.Unlock()
+	return r.pending > 0
+}
+
+// waitForEnd waits for the end: Until, or everything finished and
+// settled, or StopAt. It fails when virtual time stands still for
+// stuckAfter.
+func (r *run) waitForEnd(ctx context.Context) error {
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	var quietSince time.Time
-	lastNow, lastMove := clk.Now(), time.Now()
+	lastNow, lastMove := r.clk.Now(), time.Now()
 	for {
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return ctx.Err()
 		case <-tick.C:
-		case <-userDone:
+		case <-r.userDone:
 		}
-		now := clk.Now()
+		now := r.clk.Now()
 		if now != lastNow {
 			lastNow, lastMove = now, time.Now()
 		} else if time.Since(lastMove) > stuckAfter {
-			return nil, fmt.Errorf("reference: virtual time stuck at %s for %s: %d watch events unhandled, %d syncs queued, %d running",
-				now.Sub(sc.Start), stuckAfter, act.events.Load(), act.queued.Load(), act.running.Load())
+			return fmt.Errorf("reference: virtual time stuck at %s for %s: %d watch events unhandled, %d syncs queued, %d running",
+				now.Sub(r.sc.Start), stuckAfter, r.act.events.Load(), r.act.queued.Load(), r.act.running.Load())
 		}
-		el := now.Sub(sc.Start)
-		if opts.Until > 0 {
-			if el >= opts.Until {
-				break
+		el := now.Sub(r.sc.Start)
+		if r.opts.Until > 0 {
+			if el >= r.opts.Until {
+				return nil
 			}
 			continue
 		}
-		if opts.StopAt > 0 && el >= opts.StopAt {
-			break
+		if r.opts.StopAt > 0 && el >= r.opts.StopAt {
+			return nil
 		}
-		userMu.Lock()
-		busy := pending > 0
-		userMu.Unlock()
-		if busy || !settled(api) {
+		if r.userBusy() || !settled(r.api) {
 			quietSince = time.Time{}
 			continue
 		}
 		if quietSince.IsZero() {
 			quietSince = now
 		}
-		if now.Sub(quietSince) >= settle {
-			break
+		if now.Sub(quietSince) >= r.settle {
+			return nil
 		}
 	}
-	end := clk.Now().Sub(sc.Start)
-	jobs, pods, counts, rejected := api.snapshot()
-	behMu.Lock()
-	uids = slices.Clone(uids)
-	behMu.Unlock()
+}
+
+// result collects the state at the end, with the user's errors.
+func (r *run) result() (*Result, error) {
+	end := r.clk.Now().Sub(r.sc.Start)
+	jobs, pods, counts, rejected := r.api.snapshot()
+	r.behMu.Lock()
+	uids := slices.Clone(r.uids)
+	r.behMu.Unlock()
 	res := &Result{End: end, Rejected: rejected}
-	for i, j := range sc.Jobs {
+	for i, j := range r.sc.Jobs {
 		ns := j.Object.Namespace
 		if ns == "" {
 			ns = metav1.NamespaceDefault
 		}
 		jr := JobResult{Object: jobs[ns+"/"+j.Object.Name], PodsCreated: counts[uids[i]]}
-		jr.Deleted = jr.Object != nil && !api.jobExists(ns, j.Object.Name)
+		jr.Deleted = jr.Object != nil && !r.api.jobExists(ns, j.Object.Name)
 		for _, p := range pods {
 			if ref := metav1.GetControllerOf(p); ref != nil && ref.UID == uids[i] && uids[i] != "" {
 				jr.Pods = append(jr.Pods, p)
@@ -345,11 +422,12 @@ func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
 		}
 		res.Jobs = append(res.Jobs, jr)
 	}
-	userMu.Lock()
-	defer userMu.Unlock()
-	return res, errors.Join(userErrs...)
+	r.userMu.Lock()
+	defer r.userMu.Unlock()
+	return res, errors.Join(r.userErrs...)
 }
 
+// jobBehavior is how a created job's containers run, and which job it is.
 type jobBehavior struct {
 	beh      jobsim.Behavior
 	ns, name string
