@@ -148,52 +148,113 @@ func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
 			klog.SetLogger(logr.Discard())
 		}
 	})
+	r := newRun(sc, opts)
+	r.kl.start()
+	defer r.kl.stop()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ctx = klog.NewContext(ctx, r.logger())
+	stopController, err := r.startController(ctx, cancel)
+	if err != nil {
+		return nil, err
+	}
+	defer stopController()
+	// Time starts once the controller watches.
+	r.clk.start(r.act.busy)
+	defer r.clk.stop()
+	r.scheduleUser(ctx)
+	defer r.stopUser()
+	if err := r.waitForEnd(ctx); err != nil {
+		return nil, err
+	}
+	return r.result()
+}
+
+// run is one reference run: the fake API server and kubelet on a virtual
+// clock, and the user who submits and changes the scenario's jobs.
+type run struct {
+	sc     Scenario
+	opts   Options
+	settle time.Duration
+	clk    *virtualClock
+	act    *activity
+	api    *apiServer
+	cs     *fake.Clientset
+	kl     *kubelet
+
+	// behMu guards behaviors, which maps each created job's UID to its
+	// behaviour, and uids, the created jobs' UIDs in the scenario's order.
+	behMu     sync.Mutex
+	behaviors map[types.UID]jobBehavior
+	uids      []types.UID
+
+	// userMu guards userErrs and pending, the user's actions not yet done.
+	userMu   sync.Mutex
+	userErrs []error
+	pending  int
+	// userDone is signalled after each user action.
+	userDone chan struct{}
+	timers   []clock.Timer
+}
+
+// newRun sets up the cluster of a run: the virtual clock, the API server
+// behind a fake clientset, and the kubelet, not yet started.
+func newRun(sc Scenario, opts Options) *run {
 	speed := opts.Speed
 	if speed <= 0 {
 		speed = DefaultSpeed
 	}
-	settle := opts.Settle
-	if settle == 0 {
-		settle = 3 * time.Second
+	r := &run{
+		sc: sc, opts: opts, settle: opts.Settle,
+		clk:       newVirtualClock(sc.Start, speed),
+		act:       &activity{},
+		cs:        fake.NewClientset(),
+		behaviors: map[types.UID]jobBehavior{},
+		uids:      make([]types.UID, len(sc.Jobs)),
+		userDone:  make(chan struct{}, 1),
 	}
-	clk := newVirtualClock(sc.Start, speed)
-	act := &activity{}
-	api := newAPIServer(clk, act, opts.Seed)
-	clk.worldBatch = api.holdInformers
-	cs := fake.NewClientset()
-	api.install(&cs.Fake)
-
-	var (
-		behMu     sync.Mutex
-		behaviors = map[types.UID]jobBehavior{}
-	)
-	kl := newKubelet(api, clk)
-	kl.behaviorOf = func(uid types.UID) (jobsim.Behavior, string, string, bool) {
-		behMu.Lock()
-		defer behMu.Unlock()
-		b, ok := behaviors[uid]
-		return b.beh, b.ns, b.name, ok
+	if r.settle == 0 {
+		r.settle = 3 * time.Second
 	}
-	kl.start()
-	defer kl.stop()
+	r.api = newAPIServer(r.clk, r.act, opts.Seed)
+	r.clk.worldBatch = r.api.holdInformers
+	r.api.install(&r.cs.Fake)
+	r.kl = newKubelet(r.api, r.clk)
+	r.kl.behaviorOf = r.behaviorOf
+	return r
+}
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	logger := logr.Discard()
-	if opts.Log != nil {
-		logger = newWriterLogger(opts.Log, func() time.Duration { return clk.Now().Sub(sc.Start) })
+// behaviorOf returns the behaviour, namespace and name of the job with
+// uid, and whether it is one of the run's.
+func (r *run) behaviorOf(uid types.UID) (jobsim.Behavior, string, string, bool) {
+	r.behMu.Lock()
+	defer r.behMu.Unlock()
+	b, ok := r.behaviors[uid]
+	return b.beh, b.ns, b.name, ok
+}
+
+// logger is where the controller logs: Options.Log, or nowhere.
+func (r *run) logger() logr.Logger {
+	if r.opts.Log == nil {
+		return logr.Discard()
 	}
-	ctx = klog.NewContext(ctx, logger)
+	return newWriterLogger(r.opts.Log, func() time.Duration { return r.clk.Now().Sub(r.sc.Start) })
+}
 
-	factory := informers.NewSharedInformerFactory(cs, 0)
+// startController builds the informers and the Job controller on the
+// run's clock, starts them and waits for the informers to sync. The
+// returned stop, to be called once the run is over, cancels ctx (with
+// cancel), waits for the controller and shuts the informers down.
+func (r *run) startController(ctx context.Context, cancel context.CancelFunc) (stop func(), err error) {
+	factory := informers.NewSharedInformerFactory(r.cs, 0)
 	podInf, jobInf := factory.Core().V1().Pods(), factory.Batch().V1().Jobs()
 	installQueueProvider()
 	constructMu.Lock()
-	constructing = act
+	constructing = r.act
 	jm, err := newControllerWithClock(ctx,
-		podInformer{PodInformer: podInf, inf: countingInformer{podInf.Informer(), act}},
-		jobInformer{JobInformer: jobInf, inf: countingInformer{jobInf.Informer(), act}},
-		cs, clk)
+		podInformer{PodInformer: podInf, inf: countingInformer{podInf.Informer(), r.act}},
+		jobInformer{JobInformer: jobInf, inf: countingInformer{jobInf.Informer(), r.act}},
+		r.cs, r.clk)
 	constructing = nil
 	constructMu.Unlock()
 	if err != nil {
@@ -203,185 +264,157 @@ func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
 		return nil, errors.New("reference: the work queues do not report to this package's metrics provider (another one was set first)")
 	}
 	factory.Start(ctx.Done())
-	defer factory.Shutdown()
 	ctrlDone := make(chan struct{})
 	go func() {
 		defer close(ctrlDone)
 		jm.Run(ctx, Workers)
 	}()
-	defer func() {
+	stop = func() {
 		cancel()
 		<-ctrlDone
-	}()
+		factory.Shutdown()
+	}
 	for typ, ok := range factory.WaitForCacheSync(ctx.Done()) {
 		if !ok {
+			stop()
 			return nil, fmt.Errorf("reference: informer for %v did not sync", typ)
 		}
 	}
-	// Time starts once the controller watches.
-	clk.start(act.busy)
-	defer clk.stop()
-
-	u := newUser(ctx, cs, api, clk, sc.Start, behaviors, &behMu)
-	defer u.stop()
-	u.play(sc.Jobs)
-	if err := waitForEnd(ctx, clk, api, act, u, sc.Start, opts, settle); err != nil {
-		return nil, err
-	}
-	return u.collect(api, sc, clk.Now().Sub(sc.Start))
+	return stop, nil
 }
 
-// user submits the scenario's jobs and performs its actions at their
-// virtual times, as a user of the cluster would.
-type user struct {
-	ctx   context.Context
-	cs    clientset.Interface
-	api   *apiServer
-	clk   *virtualClock
-	start time.Time
-
-	behMu     *sync.Mutex // guards behaviors, which the kubelet reads
-	behaviors map[types.UID]jobBehavior
-
-	mu      sync.Mutex
-	errs    []error
-	pending int         // submissions and actions not yet done
-	uids    []types.UID // per scenario job, once created
-	done    chan struct{}
-	timers  []clock.Timer
-}
-
-func newUser(ctx context.Context, cs clientset.Interface, api *apiServer, clk *virtualClock, start time.Time, behaviors map[types.UID]jobBehavior, behMu *sync.Mutex) *user {
-	return &user{ctx: ctx, cs: cs, api: api, clk: clk, start: start, behaviors: behaviors, behMu: behMu, done: make(chan struct{}, 1)}
-}
-
-// at runs f at d after the start, in the world's turn of the clock.
-func (u *user) at(d time.Duration, f func()) {
-	u.mu.Lock()
-	u.pending++
-	u.mu.Unlock()
-	u.timers = append(u.timers, u.clk.afterFuncWorld(u.start.Add(d).Sub(u.clk.Now()), func() {
-		f()
-		u.mu.Lock()
-		u.pending--
-		u.mu.Unlock()
-		select {
-		case u.done <- struct{}{}:
-		default:
-		}
-	}))
-}
-
-func (u *user) fail(err error) {
-	u.mu.Lock()
-	u.errs = append(u.errs, err)
-	u.mu.Unlock()
-}
-
-// busy reports whether a submission or action is still to come.
-func (u *user) busy() bool {
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return u.pending > 0
-}
-
-// stop cancels what is still to come.
-func (u *user) stop() {
-	for _, t := range u.timers {
-		t.Stop()
-	}
-}
-
-// play schedules the submission of each job and its actions.
-func (u *user) play(jobs []Job) {
-	u.uids = make([]types.UID, len(jobs))
-	for i, j := range jobs {
+// scheduleUser sets the user's timers: each job's submission and its
+// actions at their virtual times.
+func (r *run) scheduleUser(ctx context.Context) {
+	for i, j := range r.sc.Jobs {
 		obj := j.Object.DeepCopy()
 		if obj.Namespace == "" {
 			obj.Namespace = metav1.NamespaceDefault
 		}
-		u.at(j.At, func() {
-			// Register the behaviour before the controller can create pods.
-			u.behMu.Lock()
-			defer u.behMu.Unlock()
-			created, err := u.cs.BatchV1().Jobs(obj.Namespace).Create(u.ctx, obj, metav1.CreateOptions{})
-			if err != nil {
-				u.fail(fmt.Errorf("creating job %s: %w", obj.Name, err))
-				return
-			}
-			u.uids[i] = created.UID
-			u.behaviors[created.UID] = jobBehavior{beh: j.Behavior, ns: obj.Namespace, name: obj.Name}
-		})
+		r.atUser(j.At, func() { r.submit(ctx, i, obj, j.Behavior) })
 		for _, a := range j.Actions {
-			u.at(a.At, func() {
-				if err := doAction(u.ctx, u.cs, u.api, obj.Namespace, obj.Name, a); err != nil {
-					u.fail(fmt.Errorf("job %s, action at %s: %w", obj.Name, a.At, err))
+			r.atUser(a.At, func() {
+				if err := doAction(ctx, r.cs, r.api, obj.Namespace, obj.Name, a); err != nil {
+					r.fail(fmt.Errorf("job %s, action at %s: %w", obj.Name, a.At, err))
 				}
 			})
 		}
 	}
 }
 
-// waitForEnd returns at the end of the run: at opts.Until, or at
-// opts.StopAt, or once the user is done and every job has finished and
-// stayed settled for settle. It fails if virtual time stops moving.
-func waitForEnd(ctx context.Context, clk *virtualClock, api *apiServer, act *activity, u *user, start time.Time, opts Options, settle time.Duration) error {
+// atUser does f at virtual time d after the start, counting it pending
+// until it is done.
+func (r *run) atUser(d time.Duration, f func()) {
+	r.userMu.Lock()
+	r.pending++
+	r.userMu.Unlock()
+	r.timers = append(r.timers, r.clk.afterFuncWorld(r.sc.Start.Add(d).Sub(r.clk.Now()), func() {
+		f()
+		r.userMu.Lock()
+		r.pending--
+		r.userMu.Unlock()
+		select {
+		case r.userDone <- struct{}{}:
+		default:
+		}
+	}))
+}
+
+// submit creates job i of the scenario and records its behaviour.
+func (r *run) submit(ctx context.Context, i int, obj *batchv1.Job, beh jobsim.Behavior) {
+	// Register the behaviour before the controller can create pods.
+	r.behMu.Lock()
+	defer r.behMu.Unlock()
+	created, err := r.cs.BatchV1().Jobs(obj.Namespace).Create(ctx, obj, metav1.CreateOptions{})
+	if err != nil {
+		r.fail(fmt.Errorf("creating job %s: %w", obj.Name, err))
+		return
+	}
+	r.uids[i] = created.UID
+	r.behaviors[created.UID] = jobBehavior{beh: beh, ns: obj.Namespace, name: obj.Name}
+}
+
+// fail records an error of the user's.
+func (r *run) fail(err error) {
+	r.userMu.Lock()
+	r.userErrs = append(r.userErrs, err)
+	r.userMu.Unlock()
+}
+
+// stopUser stops the user's timers not yet fired.
+func (r *run) stopUser() {
+	for _, t := range r.timers {
+		t.Stop()
+	}
+}
+
+// userBusy reports whether some user action is still to come.
+func (r *run) userBusy() bool {
+	r.userMu.Lock()
+	defer r.userMu.Unlock()
+	return r.pending > 0
+}
+
+// waitForEnd waits for the end: Until, or everything finished and
+// settled, or StopAt. It fails when virtual time stands still for
+// stuckAfter.
+func (r *run) waitForEnd(ctx context.Context) error {
 	tick := time.NewTicker(5 * time.Millisecond)
 	defer tick.Stop()
 	var quietSince time.Time
-	lastNow, lastMove := clk.Now(), time.Now()
+	lastNow, lastMove := r.clk.Now(), time.Now()
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-tick.C:
-		case <-u.done:
+		case <-r.userDone:
 		}
-		now := clk.Now()
+		now := r.clk.Now()
 		if now != lastNow {
 			lastNow, lastMove = now, time.Now()
 		} else if time.Since(lastMove) > stuckAfter {
 			return fmt.Errorf("reference: virtual time stuck at %s for %s: %d watch events unhandled, %d syncs queued, %d running",
-				now.Sub(start), stuckAfter, act.events.Load(), act.queued.Load(), act.running.Load())
+				now.Sub(r.sc.Start), stuckAfter, r.act.events.Load(), r.act.queued.Load(), r.act.running.Load())
 		}
-		el := now.Sub(start)
-		if opts.Until > 0 {
-			if el >= opts.Until {
+		el := now.Sub(r.sc.Start)
+		if r.opts.Until > 0 {
+			if el >= r.opts.Until {
 				return nil
 			}
 			continue
 		}
-		if opts.StopAt > 0 && el >= opts.StopAt {
+		if r.opts.StopAt > 0 && el >= r.opts.StopAt {
 			return nil
 		}
-		if u.busy() || !settled(api) {
+		if r.userBusy() || !settled(r.api) {
 			quietSince = time.Time{}
 			continue
 		}
 		if quietSince.IsZero() {
 			quietSince = now
 		}
-		if now.Sub(quietSince) >= settle {
+		if now.Sub(quietSince) >= r.settle {
 			return nil
 		}
 	}
 }
 
-// collect reads the result of the run, ended at end, from the API server,
-// with the errors of the user's submissions and actions.
-func (u *user) collect(api *apiServer, sc Scenario, end time.Duration) (*Result, error) {
-	jobs, pods, counts, rejected := api.snapshot()
-	u.behMu.Lock()
-	uids := slices.Clone(u.uids)
-	u.behMu.Unlock()
+// result collects the state at the end, with the user's errors.
+func (r *run) result() (*Result, error) {
+	end := r.clk.Now().Sub(r.sc.Start)
+	jobs, pods, counts, rejected := r.api.snapshot()
+	r.behMu.Lock()
+	uids := slices.Clone(r.uids)
+	r.behMu.Unlock()
 	res := &Result{End: end, Rejected: rejected}
-	for i, j := range sc.Jobs {
+	for i, j := range r.sc.Jobs {
 		ns := j.Object.Namespace
 		if ns == "" {
 			ns = metav1.NamespaceDefault
 		}
 		jr := JobResult{Object: jobs[ns+"/"+j.Object.Name], PodsCreated: counts[uids[i]]}
-		jr.Deleted = jr.Object != nil && !api.jobExists(ns, j.Object.Name)
+		jr.Deleted = jr.Object != nil && !r.api.jobExists(ns, j.Object.Name)
 		for _, p := range pods {
 			if ref := metav1.GetControllerOf(p); ref != nil && ref.UID == uids[i] && uids[i] != "" {
 				jr.Pods = append(jr.Pods, p)
@@ -389,11 +422,12 @@ func (u *user) collect(api *apiServer, sc Scenario, end time.Duration) (*Result,
 		}
 		res.Jobs = append(res.Jobs, jr)
 	}
-	u.mu.Lock()
-	defer u.mu.Unlock()
-	return res, errors.Join(u.errs...)
+	r.userMu.Lock()
+	defer r.userMu.Unlock()
+	return res, errors.Join(r.userErrs...)
 }
 
+// jobBehavior is how a created job's containers run, and which job it is.
 type jobBehavior struct {
 	beh      jobsim.Behavior
 	ns, name string

@@ -1,0 +1,111 @@
+package conformance
+
+import "time"
+
+// Draft is a scenario in a form the explorer can generate, shrink and
+// write: the subset of the scenario format that Generate draws from.
+type Draft struct {
+	// StartTenths puts the start that many tenths of a second past a
+	// whole second: the API's timestamps keep whole seconds of the wall
+	// clock, not of the scenario's time.
+	StartTenths int
+	// Until stops both sides; 0 means run to the end.
+	Until time.Duration
+	// Jobs are submitted in order, each at its At.
+	Jobs []DraftJob
+}
+
+// DraftJob is one job of a Draft. Nil pointers leave a field unset.
+type DraftJob struct {
+	// Name is metadata.name.
+	Name string
+	// At is when it is submitted, in seconds after the start.
+	At int
+	// External sets managedBy to a controller other than the built-in
+	// one, which then leaves the job alone.
+	External bool
+	// Indexed selects completionMode Indexed.
+	Indexed bool
+	// Completions is spec.completions; nil is work-queue mode (NonIndexed
+	// only).
+	Completions *int
+	// Parallelism is spec.parallelism.
+	Parallelism *int
+	// BackoffLimit, BackoffLimitPerIndex and MaxFailedIndexes are the
+	// spec fields of those names.
+	BackoffLimit, BackoffLimitPerIndex, MaxFailedIndexes *int
+	// ActiveDeadline is activeDeadlineSeconds.
+	ActiveDeadline *int
+	// Suspend creates the job suspended.
+	Suspend bool
+	// OnFailure selects restartPolicy OnFailure rather than Never.
+	OnFailure bool
+	// PodReplacementPolicy is spec.podReplacementPolicy; "" leaves it unset.
+	PodReplacementPolicy string
+	// Grace is the template's terminationGracePeriodSeconds.
+	Grace *int
+	// FailureRules are the podFailurePolicy's rules, SuccessRules the
+	// successPolicy's.
+	FailureRules []DraftRule
+	SuccessRules []DraftSuccessRule
+	// Default is the run of container starts nothing else decides.
+	Default DraftRun
+	// Runs are scripted per key.
+	Runs map[int][]DraftRun
+	// Actions are done in order.
+	Actions []DraftAction
+}
+
+// DraftRule is a podFailurePolicy rule: on exit codes (Operator In or
+// NotIn Codes) or on a pod condition (Operator "").
+type DraftRule struct {
+	// Action is FailJob, FailIndex, Ignore or Count.
+	Action string
+	// Operator is In, NotIn, or "" for a pod condition.
+	Operator string
+	// Codes are the exit codes, increasing.
+	Codes []int
+	// Condition is the pod condition's type when Operator is "";
+	// "" means DisruptionTarget.
+	Condition string
+	// Status is the condition's status; "" leaves it to its default, True.
+	Status string
+}
+
+// DraftSuccessRule is a successPolicy rule; nil fields are unset.
+type DraftSuccessRule struct {
+	// Indexes is succeededIndexes.
+	Indexes *string
+	// Count is succeededCount.
+	Count *int
+}
+
+// DraftRun is one container run, as the scenario format's runs.
+type DraftRun struct {
+	// Run is how many seconds it runs, plus Quarters quarter seconds.
+	Run      int
+	Quarters int
+	// Exit is its exit code.
+	Exit int
+	// Term is how many seconds it takes to exit after SIGTERM.
+	Term int
+	// Disrupt, if not empty, disrupts the pod at Run with this reason.
+	Disrupt string
+	// Forever makes it never exit; Run and Exit are ignored.
+	Forever bool
+}
+
+// DraftAction is an edit or the deletion of a job at a time (seconds).
+type DraftAction struct {
+	At               int
+	Suspend          *bool
+	Parallelism      *int
+	Completions      *int // Indexed only, always with the same Parallelism
+	ActiveDeadline   *int
+	BackoffLimit     *int
+	MaxFailedIndexes *int
+	Replacement      string // podReplacementPolicy; "" leaves it
+	Delete           bool
+}
+
+func pint(n int) *int { return &n }

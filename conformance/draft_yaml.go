@@ -1,0 +1,235 @@
+package conformance
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// YAML renders the draft as a scenario file, with header as its leading
+// comment lines.
+func (d Draft) YAML(header ...string) []byte {
+	var b strings.Builder
+	for _, h := range header {
+		for _, line := range strings.Split(h, "\n") {
+			fmt.Fprintf(&b, "# %s\n", line)
+		}
+	}
+	b.WriteString("apiVersion: jobsim/v1alpha1\nkind: Scenario\n")
+	if d.StartTenths > 0 {
+		fmt.Fprintf(&b, "start: 2026-01-01T00:00:00.%dZ\n", d.StartTenths)
+	}
+	if d.Until > 0 {
+		fmt.Fprintf(&b, "until: %s\n", d.Until)
+	}
+	b.WriteString("jobs:\n")
+	for _, j := range d.Jobs {
+		j.write(yamlWriter{&b})
+	}
+	return []byte(b.String())
+}
+
+// yamlWriter writes a scenario file line by line.
+type yamlWriter struct{ b *strings.Builder }
+
+// line writes one line, indented by indent spaces.
+func (w yamlWriter) line(indent int, format string, args ...any) {
+	w.b.WriteString(strings.Repeat(" ", indent))
+	fmt.Fprintf(w.b, format, args...)
+	w.b.WriteByte('\n')
+}
+
+// write renders the job as an entry of the scenario's jobs: the Job
+// object, then its pods' runs and its actions.
+func (j DraftJob) write(w yamlWriter) {
+	if j.At > 0 {
+		w.line(2, "- at: %ds", j.At)
+		w.line(4, "job:")
+	} else {
+		w.line(2, "- job:")
+	}
+	w.line(6, "apiVersion: batch/v1")
+	w.line(6, "kind: Job")
+	w.line(6, "metadata: {name: %s}", j.Name)
+	w.line(6, "spec:")
+	j.writeSpecFields(w)
+	j.writeFailurePolicy(w)
+	j.writeSuccessPolicy(w)
+	j.writeTemplate(w)
+	j.writePods(w)
+	j.writeActions(w)
+}
+
+// writeSpecFields writes the job spec's scalar fields that are set.
+func (j DraftJob) writeSpecFields(w yamlWriter) {
+	if j.External {
+		w.line(8, "managedBy: example.com/other-controller")
+	}
+	if j.Indexed {
+		w.line(8, "completionMode: Indexed")
+	}
+	opt := func(name string, p *int) {
+		if p != nil {
+			w.line(8, "%s: %d", name, *p)
+		}
+	}
+	opt("completions", j.Completions)
+	opt("parallelism", j.Parallelism)
+	opt("backoffLimit", j.BackoffLimit)
+	opt("backoffLimitPerIndex", j.BackoffLimitPerIndex)
+	opt("maxFailedIndexes", j.MaxFailedIndexes)
+	opt("activeDeadlineSeconds", j.ActiveDeadline)
+	if j.Suspend {
+		w.line(8, "suspend: true")
+	}
+	if j.PodReplacementPolicy != "" {
+		w.line(8, "podReplacementPolicy: %s", j.PodReplacementPolicy)
+	}
+}
+
+// writeFailurePolicy writes the podFailurePolicy, if the job has rules.
+func (j DraftJob) writeFailurePolicy(w yamlWriter) {
+	if len(j.FailureRules) == 0 {
+		return
+	}
+	w.line(8, "podFailurePolicy:")
+	w.line(10, "rules:")
+	for _, r := range j.FailureRules {
+		w.line(12, "- %s", r.yaml())
+	}
+}
+
+// yaml renders the rule as a flow mapping.
+func (r DraftRule) yaml() string {
+	if r.Operator == "" {
+		cond := "type: " + cmp.Or(r.Condition, "DisruptionTarget")
+		if r.Status != "" {
+			cond += ", status: " + strconv.Quote(r.Status)
+		}
+		return fmt.Sprintf("{action: %s, onPodConditions: [{%s}]}", r.Action, cond)
+	}
+	codes := make([]string, len(r.Codes))
+	for i, c := range r.Codes {
+		codes[i] = fmt.Sprint(c)
+	}
+	return fmt.Sprintf("{action: %s, onExitCodes: {operator: %s, values: [%s]}}", r.Action, r.Operator, strings.Join(codes, ", "))
+}
+
+// writeSuccessPolicy writes the successPolicy, if the job has rules.
+func (j DraftJob) writeSuccessPolicy(w yamlWriter) {
+	if len(j.SuccessRules) == 0 {
+		return
+	}
+	w.line(8, "successPolicy:")
+	w.line(10, "rules:")
+	for _, r := range j.SuccessRules {
+		var parts []string
+		if r.Indexes != nil {
+			parts = append(parts, fmt.Sprintf("succeededIndexes: %q", *r.Indexes))
+		}
+		if r.Count != nil {
+			parts = append(parts, fmt.Sprintf("succeededCount: %d", *r.Count))
+		}
+		w.line(12, "- {%s}", strings.Join(parts, ", "))
+	}
+}
+
+// writeTemplate writes the pod template.
+func (j DraftJob) writeTemplate(w yamlWriter) {
+	w.line(8, "template:")
+	w.line(10, "spec:")
+	policy := "Never"
+	if j.OnFailure {
+		policy = "OnFailure"
+	}
+	w.line(12, "restartPolicy: %s", policy)
+	if j.Grace != nil {
+		w.line(12, "terminationGracePeriodSeconds: %d", *j.Grace)
+	}
+	w.line(12, "containers: [{name: main, image: busybox}]")
+}
+
+// writePods writes the job's runs: the default, then the scripted runs by
+// increasing key.
+func (j DraftJob) writePods(w yamlWriter) {
+	w.line(4, "pods:")
+	w.line(6, "default: %s", j.Default)
+	if len(j.Runs) == 0 {
+		return
+	}
+	w.line(6, "runs:")
+	for _, k := range sortedKeys(j.Runs) {
+		runs := make([]string, len(j.Runs[k]))
+		for i, r := range j.Runs[k] {
+			runs[i] = r.String()
+		}
+		w.line(8, "%q: [%s]", fmt.Sprint(k), strings.Join(runs, ", "))
+	}
+}
+
+// writeActions writes the job's actions, if it has any.
+func (j DraftJob) writeActions(w yamlWriter) {
+	if len(j.Actions) == 0 {
+		return
+	}
+	w.line(4, "actions:")
+	for _, a := range j.Actions {
+		w.line(6, "- %s", a.yaml())
+	}
+}
+
+// yaml renders the action as a flow mapping.
+func (a DraftAction) yaml() string {
+	parts := []string{fmt.Sprintf("at: %d.5s", a.At)}
+	if a.Suspend != nil {
+		parts = append(parts, fmt.Sprintf("suspend: %t", *a.Suspend))
+	}
+	field := func(name string, p *int) {
+		if p != nil {
+			parts = append(parts, fmt.Sprintf("%s: %d", name, *p))
+		}
+	}
+	field("parallelism", a.Parallelism)
+	field("completions", a.Completions)
+	field("activeDeadlineSeconds", a.ActiveDeadline)
+	field("backoffLimit", a.BackoffLimit)
+	field("maxFailedIndexes", a.MaxFailedIndexes)
+	if a.Replacement != "" {
+		parts = append(parts, "podReplacementPolicy: "+a.Replacement)
+	}
+	if a.Delete {
+		parts = append(parts, "delete: true")
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// String formats the run as the scenario format writes it.
+func (r DraftRun) String() string {
+	parts := []string{"run: " + (time.Duration(r.Run)*time.Second + time.Duration(r.Quarters)*250*time.Millisecond).String()}
+	if r.Forever {
+		parts = []string{"forever: true"}
+	}
+	if r.Exit != 0 {
+		parts = append(parts, fmt.Sprintf("exit: %d", r.Exit))
+	}
+	if r.Term != 0 {
+		parts = append(parts, fmt.Sprintf("term: %ds", r.Term))
+	}
+	if r.Disrupt != "" {
+		parts = append(parts, "disrupt: "+r.Disrupt)
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// sortedKeys returns the keys of a job's scripted runs, increasing.
+func sortedKeys(runs map[int][]DraftRun) []int {
+	keys := make([]int, 0, len(runs))
+	for k := range runs {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,330 @@
+package conformance
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Generate draws a random scenario from r. Runs last whole or quarter
+// seconds, actions fall on half seconds, and the scenarios are kept short
+// (most end within a few virtual minutes).
+//
+// The draws from r are made in a fixed order, which TestGeneratorPinned
+// holds: a seed always gives the same draft.
+func Generate(r *rand.Rand) Draft {
+	var d Draft
+	n := 1
+	if r.IntN(8) == 0 {
+		n = 2
+	}
+	needUntil := false
+	for i := range n {
+		j, forever := generateJob(r, fmt.Sprintf("job%d", i))
+		if i > 0 || r.IntN(10) == 0 {
+			j.At = r.IntN(30)
+			for k := range j.Actions {
+				j.Actions[k].At += j.At
+			}
+		}
+		needUntil = needUntil || forever
+		d.Jobs = append(d.Jobs, j)
+	}
+	if r.IntN(100) < 15 {
+		d.StartTenths = 1 + r.IntN(9)
+	}
+	d.Until = generateUntil(r, needUntil)
+	return d
+}
+
+// generateUntil draws when the scenario stops: always, after a few
+// minutes, when a pod may run for ever (needed); otherwise, now and then,
+// in the middle of the run; else 0, at the end.
+func generateUntil(r *rand.Rand, needed bool) time.Duration {
+	switch {
+	case needed:
+		return time.Duration(120+10*r.IntN(19)) * time.Second
+	case r.IntN(10) < 3:
+		// Stop in the middle, to compare the state in flight. Events fall
+		// on multiples of 50 ms (quarter-second runs, half-second actions,
+		// and the API's whole seconds, which a start tenths past a second
+		// shifts); 30 ms past one never ties with them.
+		return time.Duration(3+r.IntN(90))*time.Second + 30*time.Millisecond
+	}
+	return 0
+}
+
+// chance reports true with probability n percent.
+func chance(r *rand.Rand, n int) bool { return r.IntN(100) < n }
+
+// generateJob draws one job named name; forever reports whether one of
+// its pods may run for ever, so that the scenario needs an end.
+func generateJob(r *rand.Rand, name string) (j DraftJob, forever bool) {
+	j = DraftJob{Name: name, Indexed: r.IntN(2) == 0, Runs: map[int][]DraftRun{}}
+	generateShape(r, &j)
+	generateLimits(r, &j)
+	generatePolicies(r, &j)
+	generateOptions(r, &j)
+	forever = generateJobRuns(r, &j)
+	generateJobActions(r, &j)
+	if j.ActiveDeadline != nil {
+		forever = false
+	}
+	return j, forever
+}
+
+// generateShape draws completions and parallelism: a work queue for some
+// NonIndexed jobs, else a number of completions, now and then zero
+// completions or zero parallelism.
+func generateShape(r *rand.Rand, j *DraftJob) {
+	c := 1 + r.IntN(5)
+	if chance(r, 10) {
+		c = 6 + r.IntN(11) // enough pods for the orderings of many
+	}
+	if !j.Indexed && chance(r, 12) {
+		j.Parallelism = pint(1 + r.IntN(3)) // work queue
+		return
+	}
+	j.Completions = pint(c)
+	if chance(r, 85) {
+		j.Parallelism = pint(1 + r.IntN(c+1))
+	}
+	switch {
+	case chance(r, 3):
+		j.Completions = pint(0) // done at once
+	case chance(r, 3):
+		j.Parallelism = pint(0) // nothing runs until an edit
+	}
+}
+
+// generateLimits draws the restart policy and the failure limits:
+// backoffLimit, and for Indexed jobs backoffLimitPerIndex and
+// maxFailedIndexes.
+func generateLimits(r *rand.Rand, j *DraftJob) {
+	j.OnFailure = chance(r, 25)
+	if chance(r, 75) {
+		j.BackoffLimit = pint(r.IntN(5))
+	}
+	if j.Indexed && chance(r, 35) {
+		j.BackoffLimitPerIndex = pint(r.IntN(3))
+		if chance(r, 50) {
+			j.MaxFailedIndexes = pint(r.IntN(*j.Completions + 1))
+		}
+		if chance(r, 50) {
+			j.BackoffLimit = nil
+		}
+	}
+}
+
+// generatePolicies draws the podFailurePolicy, the successPolicy and the
+// podReplacementPolicy, which a podFailurePolicy restricts to Failed.
+func generatePolicies(r *rand.Rand, j *DraftJob) {
+	if !j.OnFailure && chance(r, 30) {
+		j.FailureRules = generateRules(r, j.BackoffLimitPerIndex != nil)
+	}
+	if j.Indexed && *j.Completions > 0 && chance(r, 25) {
+		j.SuccessRules = generateSuccess(r, *j.Completions)
+	}
+	switch {
+	case len(j.FailureRules) > 0:
+		if chance(r, 30) {
+			j.PodReplacementPolicy = "Failed"
+		}
+	case chance(r, 35):
+		j.PodReplacementPolicy = []string{"Failed", "TerminatingOrFailed"}[r.IntN(2)]
+	}
+}
+
+// generateOptions draws activeDeadlineSeconds, the grace period, whether
+// the job is created suspended and whether another controller manages it.
+func generateOptions(r *rand.Rand, j *DraftJob) {
+	if chance(r, 20) {
+		j.ActiveDeadline = pint(15 + 5*r.IntN(24))
+	}
+	if chance(r, 30) {
+		j.Grace = pint(r.IntN(21))
+	}
+	j.Suspend = chance(r, 8)
+	j.External = chance(r, 2)
+}
+
+// generateJobRuns draws the job's default run and the scripted runs of
+// some keys (the completion count and two more); it reports whether a
+// scripted run lasts for ever.
+func generateJobRuns(r *rand.Rand, j *DraftJob) (forever bool) {
+	failP := []int{0, 10, 30, 60, 100}[r.IntN(5)]
+	// Runs between whole seconds, for a job in five: the API keeps
+	// timestamps to the second, and the controller measures from those.
+	quarters := chance(r, 20)
+	j.Default = generateRun(r, failP, false, quarters)
+	keys := *orDefault(j.Completions, 3) + 2
+	for k := range keys {
+		if !chance(r, 35) {
+			continue
+		}
+		runs := make([]DraftRun, 1+r.IntN(3))
+		for i := range runs {
+			runs[i] = generateRun(r, 40, true, quarters)
+			forever = forever || runs[i].Forever
+		}
+		j.Runs[k] = runs
+	}
+	return forever
+}
+
+// generateJobActions draws the job's actions, and resumes a job created
+// suspended if none of them does.
+func generateJobActions(r *rand.Rand, j *DraftJob) {
+	if chance(r, 30) {
+		j.Actions = generateActions(r, *j)
+	}
+	if j.Suspend && !slices.ContainsFunc(j.Actions, func(a DraftAction) bool { return a.Suspend != nil && !*a.Suspend }) {
+		j.Actions = append(j.Actions, DraftAction{At: 5 + r.IntN(60), Suspend: new(bool)})
+	}
+}
+
+// orDefault returns p, or a pointer to n when p is nil.
+func orDefault(p *int, n int) *int {
+	if p == nil {
+		return &n
+	}
+	return p
+}
+
+// generateRun draws one run, failing with probability failPercent
+// percent; special runs may be disruptions or last for ever, and quarters
+// adds quarter seconds.
+func generateRun(r *rand.Rand, failPercent int, special, quarters bool) DraftRun {
+	run := DraftRun{Run: 1 + r.IntN(30)}
+	if quarters {
+		run.Quarters = r.IntN(4)
+	}
+	if r.IntN(100) < failPercent {
+		run.Exit = []int{1, 1, 2, 3, 5, 42}[r.IntN(6)]
+	}
+	if special {
+		switch r.IntN(12) {
+		case 0:
+			run.Disrupt = []string{"EvictionByEvictionAPI", "PreemptionByScheduler", "DeletionByTaintManager"}[r.IntN(3)]
+			run.Exit = 0
+		case 1:
+			run.Forever = true
+			run.Exit = 0
+		}
+	}
+	if r.IntN(4) == 0 {
+		run.Term = r.IntN(40)
+	}
+	return run
+}
+
+// generateRules draws one or two podFailurePolicy rules, FailIndex among
+// their actions when perIndex (backoffLimitPerIndex is set).
+func generateRules(r *rand.Rand, perIndex bool) []DraftRule {
+	actions := []string{"FailJob", "Ignore", "Count"}
+	if perIndex {
+		actions = append(actions, "FailIndex")
+	}
+	rules := make([]DraftRule, 1+r.IntN(2))
+	for i := range rules {
+		rule := DraftRule{Action: actions[r.IntN(len(actions))]}
+		if r.IntN(3) == 0 {
+			rule.Operator = "" // a pod condition
+			switch r.IntN(6) {
+			case 0:
+				// Every failed pod has Ready=False: the rule matches
+				// them all.
+				rule.Condition, rule.Status = "Ready", "False"
+			case 1:
+				rule.Condition, rule.Status = "ContainersReady", []string{"False", "Unknown"}[r.IntN(2)]
+			case 2:
+				rule.Status = "False" // DisruptionTarget=False: never set
+			}
+		} else {
+			rule.Operator = []string{"In", "In", "NotIn"}[r.IntN(3)]
+			pool := []int{1, 2, 3, 5, 42}
+			r.Shuffle(len(pool), func(a, b int) { pool[a], pool[b] = pool[b], pool[a] })
+			rule.Codes = slices.Clone(pool[:1+r.IntN(2)])
+			slices.Sort(rule.Codes)
+		}
+		rules[i] = rule
+	}
+	return rules
+}
+
+// generateSuccess draws one successPolicy rule for completions indexes.
+func generateSuccess(r *rand.Rand, completions int) []DraftSuccessRule {
+	var rule DraftSuccessRule
+	if r.IntN(3) > 0 {
+		// A list of some indexes.
+		var idx []string
+		for i := range completions {
+			if r.IntN(2) == 0 {
+				idx = append(idx, fmt.Sprint(i))
+			}
+		}
+		if len(idx) == 0 {
+			idx = []string{fmt.Sprint(r.IntN(completions))}
+		}
+		s := strings.Join(idx, ",")
+		rule.Indexes = &s
+		if r.IntN(2) == 0 {
+			rule.Count = pint(1 + r.IntN(len(idx)))
+		}
+	} else {
+		rule.Count = pint(1 + r.IntN(completions))
+	}
+	return []DraftSuccessRule{rule}
+}
+
+// generateActions draws one or two actions on j (a suspension comes with
+// its resumption), at increasing times; a deletion is the last.
+func generateActions(r *rand.Rand, j DraftJob) []DraftAction {
+	var as []DraftAction
+	at := 0
+	for range 1 + r.IntN(2) {
+		at += 3 + r.IntN(40)
+		switch r.IntN(12) {
+		case 0, 1:
+			as = append(as, DraftAction{At: at, Suspend: new(bool)})
+			*as[len(as)-1].Suspend = true
+			at += 5 + r.IntN(60)
+			as = append(as, DraftAction{At: at, Suspend: new(bool)})
+		case 2, 3, 4:
+			p := r.IntN(5)
+			if j.Indexed && j.Completions != nil {
+				p = min(p, 5)
+			}
+			as = append(as, DraftAction{At: at, Parallelism: &p})
+		case 5:
+			as = append(as, DraftAction{At: at, ActiveDeadline: pint(at + 5 + 5*r.IntN(12))})
+		case 6:
+			as = append(as, DraftAction{At: at, BackoffLimit: pint(r.IntN(4))})
+		case 7:
+			as = append(as, DraftAction{At: at, Delete: true})
+			return as
+		case 8:
+			as = append(as, DraftAction{At: at, Suspend: new(bool)})
+			*as[len(as)-1].Suspend = true
+		case 9:
+			if j.Indexed {
+				// Elastic Indexed: completions and parallelism in tandem.
+				n := r.IntN(*j.Completions + 3)
+				as = append(as, DraftAction{At: at, Completions: pint(n), Parallelism: pint(n)})
+			}
+		case 10:
+			if j.BackoffLimitPerIndex != nil {
+				as = append(as, DraftAction{At: at, MaxFailedIndexes: pint(r.IntN(*j.Completions + 1))})
+			}
+		case 11:
+			p := []string{"Failed", "TerminatingOrFailed"}[r.IntN(2)]
+			if len(j.FailureRules) > 0 {
+				p = "Failed" // the only policy a podFailurePolicy allows
+			}
+			as = append(as, DraftAction{At: at, Replacement: p})
+		}
+	}
+	return as
+}
