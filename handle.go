@@ -337,8 +337,12 @@ func (c *Cluster) appendPodConditions(dst []PodCondition, p *pod) []PodCondition
 type JobMetrics struct {
 	// PodsBound counts the job's pods the scheduler bound to a node.
 	PodsBound int
+	// PodsWaiting counts the job's pods that wait, now, to be bound:
+	// created, not bound, neither finished nor being deleted.
+	PodsWaiting int
 	// MeanQueueWait and MaxQueueWait are the time its pods waited from
-	// creation to binding.
+	// creation to binding; the pods still waiting count with their wait
+	// so far.
 	MeanQueueWait, MaxQueueWait time.Duration
 	// RunTime sums the time its containers ran (each run once, whatever
 	// the number of containers), the runs in progress included, the time
@@ -353,20 +357,28 @@ type JobMetrics struct {
 func (h *JobHandle) Metrics() JobMetrics {
 	j := h.j
 	st := &j.stats
+	now := j.c.eng.Elapsed()
 	m := JobMetrics{PodsBound: st.nBound, MaxQueueWait: st.waitMax, RunTime: st.runSum}
+	waitSum := st.waitSum
 	for _, p := range j.pods {
-		if p.cstate == containerRunning {
-			end := j.c.eng.Elapsed()
+		switch {
+		case p.cstate == containerRunning:
+			end := now
 			if p.node != nil && p.node.down {
 				end = p.node.downAt
 			}
 			m.RunTime += end - p.cStarted
+		case !p.bound && !p.deleting && !p.terminal():
+			wait := now - p.created
+			m.PodsWaiting++
+			waitSum += wait
+			m.MaxQueueWait = max(m.MaxQueueWait, wait)
 		}
 	}
-	if st.nBound > 0 {
-		m.MeanQueueWait = st.waitSum / time.Duration(st.nBound)
+	if n := st.nBound + m.PodsWaiting; n > 0 {
+		m.MeanQueueWait = waitSum / time.Duration(n)
 	}
-	end := j.c.eng.Elapsed()
+	end := now
 	for _, cond := range j.status.conditions {
 		if (cond.Type == JobComplete || cond.Type == JobFailed) && cond.Status == ConditionTrue {
 			end = cond.LastTransitionTime.Sub(j.c.eng.Epoch())

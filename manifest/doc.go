@@ -103,7 +103,8 @@
 //
 // A scenario's times are virtual, relative to its start: `at` of jobs and
 // actions, and `until`. A simulation without until runs until nothing is
-// left to happen, or DefaultHorizon (720h) after its start. Times in the
+// left to happen, or DefaultHorizon (720h) after its start. With until, it
+// runs to the until while a job is unfinished, even when nothing is due. Times in the
 // output objects are RFC 3339 in UTC, to the second, as the API server
 // writes them.
 package manifest

@@ -326,7 +326,9 @@ func (sim *Simulation) End() time.Time {
 
 // Step simulates the next event, if there is one before the limit, and
 // reports whether it did. Events are reported to the observer as they
-// happen.
+// happen. With an until, when nothing is left to happen while a job
+// still runs (its pods never exit, or wait for room on a node), the
+// clock runs on to the until: the simulation stops there.
 func (sim *Simulation) Step() (bool, error) {
 	if sim.done {
 		return false, nil
@@ -347,6 +349,14 @@ func (sim *Simulation) Step() (bool, error) {
 	}
 	if !ok {
 		sim.done = true
+		if sim.until && sim.running() {
+			// Nothing is due, yet jobs still run (pods that never exit,
+			// or wait for room): the clock runs on to the until.
+			sim.cut = true
+			if err := sim.cluster.RunUntil(sim.limit); err != nil {
+				return false, err
+			}
+		}
 		sim.account(sim.End())
 		return false, nil
 	}
@@ -354,6 +364,17 @@ func (sim *Simulation) Step() (bool, error) {
 		sim.sample()
 	}
 	return true, nil
+}
+
+// running reports whether a submitted job has neither finished nor been
+// deleted.
+func (sim *Simulation) running() bool {
+	for _, h := range sim.handles {
+		if h != nil && !h.Finished() && !h.Deleted() {
+			return true
+		}
+	}
+	return false
 }
 
 // Run simulates up to the end. Its only error is the event limit's (see

@@ -284,7 +284,9 @@ func TestNodesUntil(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Stopped at 45s (until)",
-		"  scheduling: 8 pods bound; pending 15s on average, 30s at most\n",
+		// 4 pods bound at 0s, 4 at 30s when the first wave ends, 2 still
+		// waiting at 45s: (4×0s + 4×30s + 2×45s) / 10 = 21s.
+		"  scheduling: 8 pods bound, 2 still pending; pending 21s on average, 45s at most\n",
 		"node/worker-0: Ready\n  capacity:   cpu 2, memory 8Gi, pods 110\n  requested:  cpu 2, memory 2Gi, pods 2 at the end, by",
 		"  use:        cpu 100%, memory 25%, pods 1.8%\n",
 		"cluster: cpu 100%, memory 25%, pods 1.8%\n",
@@ -383,5 +385,36 @@ func TestSpeed(t *testing.T) {
 	defer clk.mu.Unlock()
 	if fmt.Sprint(clk.sleeps) != fmt.Sprint(want) {
 		t.Errorf("sleeps %v, want %v", clk.sleeps, want)
+	}
+}
+
+// TestUntilWithPodsThatNeverExit is the scenario contract's until ("stop
+// the clock here even if jobs still run") with nothing due: the clock,
+// the chart and the running times go on to 2h.
+func TestUntilWithPodsThatNeverExit(t *testing.T) {
+	t.Chdir("../..")
+	manifest, err := filepath.Abs("examples/manifests/parallel.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scenario := filepath.Join(t.TempDir(), "forever.scenario.yaml")
+	text := "apiVersion: jobsim/v1alpha1\nkind: Scenario\njobs:\n  - file: " + manifest + "\n    pods: {default: {forever: true}}\n"
+	if err := os.WriteFile(scenario, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := runCmd(t, "", "run", "--until", "2h", scenario)
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{
+		"Stopped at 2h (until), with jobs still running.\n",
+		"job/parallel: still running when the simulation stopped\n",
+		// parallel.yaml runs 2 pods at once; both run from 0s to 2h.
+		"2 pods created; 0 succeeded, 0 failed, 2 active\n",
+		"                0s        30m       1h        1h30m     2h\n",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
 	}
 }

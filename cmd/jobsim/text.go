@@ -371,8 +371,12 @@ func (r *textRenderer) summary(w io.Writer, sj *manifest.ScenarioJob, h *jobsim.
 	}
 	if r.scheduling() {
 		m := h.Metrics()
-		fmt.Fprintf(w, "  scheduling: %s bound; pending %s on average, %s at most\n",
-			plural(m.PodsBound, "pod"), fmtDur(m.MeanQueueWait), fmtDur(m.MaxQueueWait))
+		bound := plural(m.PodsBound, "pod") + " bound"
+		if m.PodsWaiting > 0 {
+			bound += fmt.Sprintf(", %d still pending", m.PodsWaiting)
+		}
+		fmt.Fprintf(w, "  scheduling: %s; pending %s on average, %s at most\n",
+			bound, fmtDur(m.MeanQueueWait), fmtDur(m.MaxQueueWait))
 		fmt.Fprintf(w, "  run time:   %s of container runs in all; makespan %s\n", fmtDur(m.RunTime), fmtDur(m.Makespan))
 	}
 	for i, c := range st.Conditions {
