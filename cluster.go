@@ -105,6 +105,10 @@ func (c *Cluster) stamp(d time.Duration) time.Duration {
 	return d - (d+c.startFrac)%time.Second
 }
 
+// Fired returns how many engine events the cluster has fired so far: the
+// count Config.MaxEvents bounds.
+func (c *Cluster) Fired() uint64 { return c.eng.Fired() }
+
 // Seed returns the cluster's seed.
 func (c *Cluster) Seed() uint64 { return c.cfg.Seed }
 

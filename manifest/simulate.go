@@ -54,6 +54,8 @@ type Simulation struct {
 	podNode map[string]string     // pod name → the node it was bound to
 	dirty   bool                  // a pod was bound or ended since the last sample
 	sampled time.Time             // when the nodes' use was last sampled
+
+	nextCheck uint64 // the events fired at the next check of the limit
 }
 
 // Simulate loads the scenario into a new cluster, ready to run. Its only
@@ -82,6 +84,7 @@ func (s *Scenario) Simulate(opts SimOptions) (*Simulation, error) {
 		sim.podNode = map[string]string{}
 	}
 	sim.cluster, sim.handles = sim.build()
+	sim.nextCheck = nextLimitCheck(0, sim.eventLimit())
 	sim.sample()
 	return sim, nil
 }
@@ -328,7 +331,8 @@ func (sim *Simulation) End() time.Time {
 // reports whether it did. Events are reported to the observer as they
 // happen. With an until, when nothing is left to happen while a job
 // still runs (its pods never exit, or wait for room on a node), the
-// clock runs on to the until: the simulation stops there.
+// clock runs on to the until: the simulation stops there. Its only error
+// is the event limit's, as Run's.
 func (sim *Simulation) Step() (bool, error) {
 	if sim.done {
 		return false, nil
@@ -363,6 +367,13 @@ func (sim *Simulation) Step() (bool, error) {
 	if sim.dirty {
 		sim.sample()
 	}
+	if sim.cluster.Fired() >= sim.nextCheck {
+		sim.nextCheck = nextLimitCheck(sim.cluster.Fired(), sim.eventLimit())
+		if err := sim.checkLimit(); err != nil {
+			sim.done = true
+			return false, err
+		}
+	}
 	return true, nil
 }
 
@@ -378,7 +389,8 @@ func (sim *Simulation) running() bool {
 }
 
 // Run simulates up to the end. Its only error is the event limit's (see
-// jobsim.Config.MaxEvents).
+// jobsim.Config.MaxEvents): a *LimitError when the run is seen early to
+// need more events than the limit.
 func (sim *Simulation) Run() error {
 	for {
 		ok, err := sim.Step()

@@ -1,12 +1,14 @@
 package manifest
 
 import (
+	"errors"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/jobsim/jobsim"
+	engine "github.com/jobsim/jobsim/sim"
 )
 
 // TestUntilRunsTheClockWhileJobsRun checks the scenario contract's
@@ -72,5 +74,64 @@ func TestUntilAfterTheJobsFinish(t *testing.T) {
 	}
 	if got, want := sim.End().Sub(s.Start), 30*time.Second; got != want {
 		t.Errorf("End %s, want %s: the pod's one run of 30s", got, want)
+	}
+}
+
+// TestLimitStopsEarly checks that a run which would need more engine
+// events than its limit stops within its first checks: a job of 10⁹
+// completions needs at least one event for each (its pods' exits),
+// far beyond the limit of 10⁶.
+func TestLimitStopsEarly(t *testing.T) {
+	s := parseScenario(t, "apiVersion: jobsim/v1alpha1\nkind: Scenario\njobs:\n"+
+		inlineJob("big", "      completions: 1000000000\n      parallelism: 100\n", "          containers: [{name: c, image: i}]\n"))
+	sim, err := s.Simulate(SimOptions{MaxEvents: 1_000_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = sim.Run()
+	var le *LimitError
+	if !errors.As(err, &le) || !errors.Is(err, engine.ErrEventLimit) {
+		t.Fatalf("Run: %v, want a *LimitError wrapping sim.ErrEventLimit", err)
+	}
+	if le.Fired > 2048 {
+		t.Errorf("stopped after %d events, want at one of the first checks (1024, 2048)", le.Fired)
+	}
+	if le.Job != "job/big" || le.Need != le.Fired+le.Lacking || le.Lacking > 1_000_000_000 || le.Lacking < 1_000_000_000-le.Fired {
+		t.Errorf("estimate %+v: want job/big lacking about 10⁹ completions", le)
+	}
+}
+
+// TestLimitLeavesFeasibleRunsAlone checks that the early stop only
+// refuses what the limit cannot hold: 2000 completions at 100 at a time
+// take about 3000 events, under a limit of 10000.
+func TestLimitLeavesFeasibleRunsAlone(t *testing.T) {
+	s := parseScenario(t, "apiVersion: jobsim/v1alpha1\nkind: Scenario\njobs:\n"+
+		inlineJob("fits", "      completions: 2000\n      parallelism: 100\n", "          containers: [{name: c, image: i}]\n"))
+	sim := run(t, s, SimOptions{MaxEvents: 10_000})
+	if st := sim.Jobs()[0].Status(); st.Succeeded != 2000 {
+		t.Errorf("%d succeeded, want 2000", st.Succeeded)
+	}
+}
+
+// TestLimitWithUntilUsesThePace checks that with an until, a job too big
+// to complete is refused only when the pace so far would also exceed the
+// limit by the until: 10⁹ completions, 100 pods of 10s at a time, are 10
+// pods a second, each an exit and a share of a sync (about 1.5 events):
+// 1h takes about 54000 events, under 100000, and 24h far more.
+func TestLimitWithUntilUsesThePace(t *testing.T) {
+	s := parseScenario(t, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nuntil: 1h\njobs:\n"+
+		inlineJob("big", "      completions: 1000000000\n      parallelism: 100\n", "          containers: [{name: c, image: i}]\n"))
+	sim := run(t, s, SimOptions{MaxEvents: 100_000})
+	if !sim.Stopped() {
+		t.Errorf("want the run stopped at its until")
+	}
+	s.Until = 24 * time.Hour
+	sim, err := s.Simulate(SimOptions{MaxEvents: 100_000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var le *LimitError
+	if err := sim.Run(); !errors.As(err, &le) || le.Paced < 100_000 {
+		t.Fatalf("Run: %v, want a *LimitError with the pace beyond the limit", err)
 	}
 }

@@ -84,6 +84,8 @@ Flags:
                         to pod changes (default 0s; 1s is Kubernetes')
   --speed N             play the timeline back as it happens, N times
                         faster than real time (text and events output)
+  --max-events N        the most engine events a run may take (default
+                        100000000); a run seen to need more stops early
   --events FILE         also write every event as JSON lines to FILE
   --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
 `
@@ -155,6 +157,7 @@ type runFlags struct {
 	until      time.Duration
 	syncDelay  time.Duration
 	speed      float64
+	maxEvents  uint64
 	events     string
 	setRelease string
 }
@@ -332,6 +335,7 @@ func cmdRun(args []string, e env) int {
 	fs.Var(durationFlag{&f.until}, "until", "")
 	fs.Var(durationFlag{&f.syncDelay}, "sync-delay", "")
 	fs.Float64Var(&f.speed, "speed", 0, "")
+	fs.Uint64Var(&f.maxEvents, "max-events", 0, "")
 	fs.StringVar(&f.events, "events", "", "")
 	fs.StringVar(&f.setRelease, "set-release", "", "")
 	files, err := parseInterspersed(fs, args)

@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/jobsim/jobsim"
 	"github.com/jobsim/jobsim/manifest"
+	engine "github.com/jobsim/jobsim/sim"
 )
 
 // runAll simulates each scenario in turn and prints its output. Every
@@ -22,7 +24,7 @@ func runAll(scenarios []*manifest.Scenario, f runFlags, e env) int {
 		if f.output == "text" {
 			r.text = newTextRenderer(s)
 		}
-		sim, err := s.Simulate(manifest.SimOptions{Until: f.until, SyncDelay: f.syncDelay, Observer: r, NodeUse: r.text != nil && s.HasNodes()})
+		sim, err := s.Simulate(manifest.SimOptions{Until: f.until, SyncDelay: f.syncDelay, MaxEvents: f.maxEvents, Observer: r, NodeUse: r.text != nil && s.HasNodes()})
 		if err != nil {
 			bad = true
 			for _, p := range manifest.Problems(err) {
@@ -61,7 +63,7 @@ func runAll(scenarios []*manifest.Scenario, f runFlags, e env) int {
 			}
 		}
 		if err := r.run(); err != nil {
-			fmt.Fprintf(e.stderr, "%s: the simulation stopped: %v\n", r.s.File, err)
+			fmt.Fprintf(e.stderr, "%s: the simulation stopped: %s\n", r.s.File, stopReason(err, r.sim))
 			status = exitInvalid
 		}
 	}
@@ -160,6 +162,21 @@ func (r *runner) flush(out io.Writer) {
 		io.WriteString(out, l.text)
 	}
 	r.pending = r.pending[:0]
+}
+
+// stopReason says why a simulation stopped with err, and how to bound
+// the run: an until, or a larger event limit.
+func stopReason(err error, sim *manifest.Simulation) string {
+	const hint = "; bound the run with --until DURATION, or raise --max-events N"
+	var le *manifest.LimitError
+	switch {
+	case errors.As(err, &le):
+		return le.Error() + hint
+	case errors.Is(err, engine.ErrEventLimit):
+		c := sim.Cluster()
+		return fmt.Sprintf("it reached the event limit, %d events, at %s of virtual time%s", c.Fired(), fmtDur(c.Now().Sub(sim.Scenario().Start)), hint)
+	}
+	return err.Error()
 }
 
 // eventJSON is one line of the events output. The field order is the
