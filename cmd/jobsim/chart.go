@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,7 +28,8 @@ const (
 	cellTerminating = 'x' // deleted: SIGTERM sent (if its kubelet runs), waiting for the process
 	cellFailedExit  = '!' // the container exited non-zero and is restarted
 	cellUnknown     = '?' // on a failed node: its kubelet does not report
-	chartWidth      = 80
+	cellBackoff     = '_' // the pod-failure backoff before a replacement
+	cellCount       = '#' // in the chart of nodes: a count of pods (1-9, + for more)
 )
 
 // segment is a span of a pod's life drawn with one cell kind.
@@ -56,22 +58,63 @@ type podRow struct {
 	ended    bool
 	endAt    time.Time
 	outcome  string
+
+	index       int    // completion index, -1 if none
+	node        string // the node it was bound to
+	ctrlDeleted bool   // the Job controller deleted it (SuccessfulDelete)
+	pendingWhy  string // the scheduler's last reason while it pends
+	charted     bool   // kept for the chart
+	told        bool   // its end was told to the job's reasons
 }
 
-// chart collects the rows from the events.
+// chart collects the rows from the events. It keeps the rows of the pods
+// that live, and of the first maxKept pods for the chart: its memory is
+// bounded by what it prints, not by the length of the run.
 type chart struct {
-	order  []*podRow
-	rows   map[string]*podRow
-	policy map[string]jobsim.RestartPolicy // job key → restartPolicy
+	order   []*podRow            // the charted rows, in creation order
+	rows    map[string]*podRow   // the rows of live pods and charted ones
+	jobs    map[string]*chartJob // by job key
+	dropped int                  // pods created past maxKept: not charted
+	maxKept int
 }
 
-func (c *chart) row(name, job string, t time.Time) *podRow {
-	if r := c.rows[name]; r != nil {
-		return r
+// chartJob is what the chart and the timeline know of a job.
+type chartJob struct {
+	rank    int // its place in the scenario
+	policy  jobsim.RestartPolicy
+	indexed bool
+	reasons *jobReasons
+}
+
+// maxCharted is how many pods the chart keeps.
+const maxCharted = 1000
+
+func newChart(s *manifest.Scenario) chart {
+	c := chart{rows: map[string]*podRow{}, jobs: map[string]*chartJob{}, maxKept: maxCharted}
+	for i, sj := range s.Jobs {
+		j := sj.Manifest.Job
+		key := jobKey(j.Namespace, j.Name)
+		if c.jobs[key] == nil {
+			c.jobs[key] = &chartJob{rank: i, policy: j.Spec.Template.Spec.RestartPolicy,
+				indexed: j.Spec.CompletionMode == jobsim.Indexed, reasons: newJobReasons(j.Spec)}
+		}
 	}
-	r := &podRow{name: name, job: job, created: t, open: -1}
+	return c
+}
+
+// create starts the row of a pod created at t.
+func (c *chart) create(name, job string, t time.Time) *podRow {
+	r := &podRow{name: name, job: job, created: t, open: -1, index: -1}
+	if cj := c.jobs[job]; cj != nil && cj.indexed {
+		r.index = podIndex(name)
+	}
 	c.rows[name] = r
-	c.order = append(c.order, r)
+	if len(c.order) < c.maxKept {
+		r.charted = true
+		c.order = append(c.order, r)
+	} else {
+		c.dropped++
+	}
 	return r
 }
 
@@ -99,35 +142,68 @@ func (r *podRow) end(t time.Time, outcome string) {
 	r.ended, r.endAt, r.outcome = true, t, outcome
 }
 
-// observe updates the rows from one event.
-func (c *chart) observe(ev jobsim.Event, job string) {
+// observe updates the rows from one event, and returns the clause the
+// timeline adds to it, if any.
+func (c *chart) observe(ev jobsim.Event, job string) string {
+	var r *podRow
+	var clause string
 	switch ev.Object.Kind {
 	case jobsim.KindNode:
 		// Nodes are drawn from manifest's NodeHistory.
 	case jobsim.KindJob:
-		c.jobEvent(ev, job)
+		r, clause = c.jobEvent(ev, job)
 	default:
-		if r := c.row(ev.Object.Name, job, ev.Time); !r.ended {
-			r.podEvent(ev, c.policy[job])
+		if r = c.rows[ev.Object.Name]; r != nil && !r.ended {
+			var policy jobsim.RestartPolicy
+			if cj := c.jobs[job]; cj != nil {
+				policy = cj.policy
+			}
+			r.podEvent(ev, policy)
+			if cj := c.jobs[job]; cj != nil && ev.Reason == jobsim.ReasonStarted && r.restarts > 0 {
+				cj.reasons.restarts[r.name] = r.restarts
+			}
 		}
 	}
+	if r != nil && r.ended && !r.told {
+		r.told = true
+		if cj := c.jobs[r.job]; cj != nil {
+			cj.reasons.ended(r)
+		}
+		if !r.charted {
+			delete(c.rows, r.name)
+		}
+	}
+	return clause
 }
 
-// jobEvent updates the rows from a Job's event: a pod created or deleted.
-func (c *chart) jobEvent(ev jobsim.Event, job string) {
+// jobEvent updates the rows from a Job's event: a pod created or
+// deleted. It returns the row it touched and the timeline's clause.
+func (c *chart) jobEvent(ev jobsim.Event, job string) (*podRow, string) {
 	t := ev.Time
 	switch {
 	case ev.Related == "":
 	case ev.Reason == jobsim.ReasonSuccessfulCreate:
-		c.row(ev.Related, job, t).begin(t, cellPending)
+		r := c.create(ev.Related, job, t)
+		r.begin(t, cellPending)
+		cj := c.jobs[job]
+		if cj == nil {
+			return r, ""
+		}
+		clause, failedAt := cj.reasons.created(ev.Related, r.index, t)
+		if !failedAt.IsZero() && t.After(failedAt) {
+			r.marks = append(r.marks, segment{from: failedAt, to: t, cell: cellBackoff})
+		}
+		return r, clause
 	case ev.Reason == jobsim.ReasonSuccessfulDelete:
 		if r := c.rows[ev.Related]; r != nil && !r.ended {
-			r.deleting = true
+			r.deleting, r.ctrlDeleted = true, true
 			if r.open >= 0 && r.segs[r.open].cell == cellWaiting {
 				r.end(t, "Failed (deleted while waiting to restart)")
 			}
+			return r, ""
 		}
 	}
+	return nil, ""
 }
 
 // podEvent updates a row from its pod's event; policy is the restartPolicy
@@ -136,11 +212,12 @@ func (r *podRow) podEvent(ev jobsim.Event, policy jobsim.RestartPolicy) {
 	t := ev.Time
 	switch {
 	case ev.Reason == jobsim.ReasonScheduled:
-		r.boundAt = t
+		r.boundAt, r.node, r.pendingWhy = t, ev.Related, ""
 		if r.open >= 0 && r.segs[r.open].cell == cellPending {
 			r.close(t)
 		}
 	case ev.Reason == jobsim.ReasonFailedScheduling:
+		r.pendingWhy = pendingReason(ev.Message)
 	case ev.Reason == jobsim.ReasonStarted:
 		if r.exited {
 			r.restarts++
@@ -210,6 +287,9 @@ func (c *chart) finish(sim *manifest.Simulation, end time.Time) {
 		case r.open >= 0 && r.segs[r.open].cell == cellWaiting:
 			r.close(end)
 			r.outcome = "CrashLoopBackOff"
+		case p.Status.Phase == jobsim.PodPending && r.pendingWhy != "":
+			r.close(end)
+			r.outcome = "Pending: " + r.pendingWhy
 		default:
 			r.close(end)
 			r.outcome = string(p.Status.Phase)
@@ -222,29 +302,212 @@ func (c *chart) finish(sim *manifest.Simulation, end time.Time) {
 	}
 }
 
-// render prints the chart, or says there were no pods. With nodes, each
-// row names its pod's node (from sim's record of the nodes' use).
-func (c *chart) render(w io.Writer, sim *manifest.Simulation, start, end time.Time, nodes bool) {
+// Chart modes: one row per pod, per completion index, or per node.
+const (
+	chartAuto  = "auto"
+	chartPod   = "pod"
+	chartIndex = "index"
+	chartNode  = "node"
+)
+
+// autoRows is how many rows the auto mode shows before it groups.
+const autoRows = 40
+
+// drawRow is one row of the chart: a pod, an index's pods, or a node's.
+type drawRow struct {
+	name, node string
+	segs       []segment
+	pod        *podRow // in pod mode
+	pods       int     // in index mode: the index's pods
+	outcome    string
+	counts     []int // in node mode: the pods running in each column
+}
+
+// chartTitles head the chart in each mode.
+var chartTitles = map[string]string{
+	chartPod:   "Pods (one row per pod",
+	chartIndex: "Indexes (one row per completion index, its pods in turn",
+	chartNode:  "Nodes (one row per node: how many pods run there",
+}
+
+// render prints the chart in o.width columns, or says there were no
+// pods. With nodes, each row names its pod's node.
+func (c *chart) render(w io.Writer, sim *manifest.Simulation, start, end time.Time, nodes bool, o outOpts) {
 	c.finish(sim, end)
 	if len(c.order) == 0 {
 		fmt.Fprintln(w, "No pods were created.")
 		return
 	}
-	g := c.grid(sim, start, end, nodes)
-	fmt.Fprintf(w, "Pods (one row per pod; each column is %s):\n\n", fmtDur(g.cell))
-	g.axis(w)
+	mode, rows, note := c.layout(sim, o.chart, nodes)
+	head := map[string]string{chartPod: "POD", chartIndex: "INDEX", chartNode: "NODE"}[mode]
+	g := grid{start: start, end: end, nameW: len(head)}
+	outW := 0
+	for _, r := range rows {
+		g.nameW = max(g.nameW, len(r.name))
+		outW = max(outW, len(r.outcome))
+		g.nodeW = max(g.nodeW, len(r.node))
+	}
+	g.nameW = min(g.nameW, 40)
+	if nodes && mode != chartNode {
+		g.nodeW = min(max(g.nodeW, len("NODE")), 24) + 2
+	} else {
+		g.nodeW = 0
+	}
+	axisW := max(o.width-g.nameW-g.nodeW-min(outW, 30)-4, 20)
+	span := end.Sub(start)
+	g.cell = cellDuration(span, axisW)
+	g.cols = min(int(span/g.cell)+1, axisW)
+	if mode == chartNode {
+		c.countNodes(g, rows)
+	}
+	fmt.Fprintf(w, "%s; each column is %s):\n\n", chartTitles[mode], fmtDur(g.cell))
+	g.axis(w, head)
 	used := map[byte]bool{}
-	for _, r := range c.order {
-		node := g.nodeOf(r)
+	for _, r := range rows {
 		bar := g.bar(r, used)
-		if node != "" && !r.boundAt.IsZero() {
-			g.paintDown(bar, r, sim.NodeHistory(node).Down, used)
+		if r.pod != nil && r.node != "" && !r.pod.boundAt.IsZero() {
+			g.paintDown(bar, r.pod, sim.NodeHistory(r.node).Down, used)
 		}
-		fmt.Fprintf(w, "%s%s  %s\n", g.label(r.name, node), string(bar), r.outcome)
+		fmt.Fprintf(w, "%s%s  %s\n", g.label(r.name, r.node), o.paintBar(bar), o.paintOutcome(r.outcome))
+	}
+	if note != "" {
+		fmt.Fprintln(w, note)
 	}
 	fmt.Fprintln(w)
-	for _, l := range legend(used) {
+	for _, l := range legend(used, o.width) {
 		fmt.Fprintln(w, l)
+	}
+}
+
+// layout chooses the chart's mode (auto: pods if they fit, else indexes,
+// else nodes, else the first pods) and returns its rows and a note on
+// what it leaves out.
+func (c *chart) layout(sim *manifest.Simulation, mode string, nodes bool) (string, []drawRow, string) {
+	var note string
+	if c.dropped > 0 {
+		note = fmt.Sprintf("(%d later pods are not charted: the chart keeps the first %d)", c.dropped, c.maxKept)
+	}
+	switch mode {
+	case chartPod:
+		return chartPod, c.podRows(), note
+	case chartIndex:
+		return chartIndex, c.indexRows(), note
+	case chartNode:
+		return chartNode, c.nodeRows(sim), note
+	}
+	pods := c.podRows()
+	if len(pods) <= autoRows && c.dropped == 0 {
+		return chartPod, pods, note
+	}
+	indexed := false
+	for _, cj := range c.jobs {
+		indexed = indexed || cj.indexed
+	}
+	if idx := c.indexRows(); indexed && len(idx) <= autoRows {
+		return chartIndex, idx, note
+	}
+	if nr := c.nodeRows(sim); nodes && len(nr) <= autoRows {
+		return chartNode, nr, note
+	}
+	return chartPod, pods[:autoRows], fmt.Sprintf("(the first %d of %d pods; --chart=pod shows up to %d, --chart=index or --chart=node groups them)",
+		autoRows, len(pods)+c.dropped, c.maxKept)
+}
+
+// podRows returns a row per charted pod: the jobs in the scenario's
+// order, an Indexed job's pods by index (retries under their index),
+// the others' in creation order.
+func (c *chart) podRows() []drawRow {
+	order := slices.Clone(c.order)
+	rank := func(r *podRow) int {
+		if cj := c.jobs[r.job]; cj != nil {
+			return cj.rank
+		}
+		return len(c.jobs)
+	}
+	slices.SortStableFunc(order, func(a, b *podRow) int {
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra - rb
+		}
+		return a.index - b.index
+	})
+	rows := make([]drawRow, len(order))
+	for i, r := range order {
+		rows[i] = drawRow{name: r.name, node: r.node, segs: slices.Concat(r.segs, r.marks), pod: r, outcome: r.outcome}
+	}
+	return rows
+}
+
+// indexRows returns a row per completion index of the Indexed jobs, its
+// pods one after the other (with the backoff between them), and a row
+// per pod of the other jobs.
+func (c *chart) indexRows() []drawRow {
+	var rows []drawRow
+	at := map[string]int{} // job key and index → row
+	for _, pr := range c.podRows() {
+		r := pr.pod
+		if r.index < 0 {
+			rows = append(rows, pr)
+			continue
+		}
+		key := r.job + "#" + strconv.Itoa(r.index)
+		i, ok := at[key]
+		if !ok {
+			_, name, _ := strings.Cut(r.job, "/")
+			i = len(rows)
+			at[key] = i
+			rows = append(rows, drawRow{name: name + "-" + strconv.Itoa(r.index)})
+		}
+		row := &rows[i]
+		row.segs = append(row.segs, pr.segs...)
+		row.node, row.outcome = "", r.outcome
+		row.pods++
+	}
+	for i := range rows {
+		if rows[i].pods > 1 {
+			rows[i].outcome = fmt.Sprintf("%s (%d pods)", rows[i].outcome, rows[i].pods)
+		}
+	}
+	return rows
+}
+
+// nodeRows returns a row per node, in the cluster's order; countNodes
+// fills in how many charted pods run there in each column.
+func (c *chart) nodeRows(sim *manifest.Simulation) []drawRow {
+	var rows []drawRow
+	for _, n := range sim.Cluster().Nodes() {
+		bound := 0
+		for _, r := range c.order {
+			if r.node == n.Name {
+				bound++
+			}
+		}
+		rows = append(rows, drawRow{name: n.Name, outcome: plural(bound, "pod") + " bound"})
+	}
+	return rows
+}
+
+// countNodes counts, for each node row, the charted pods running on the
+// node in each column of g.
+func (c *chart) countNodes(g grid, rows []drawRow) {
+	at := map[string]int{}
+	for i := range rows {
+		rows[i].counts = make([]int, g.cols)
+		at[rows[i].name] = i
+	}
+	for _, r := range c.order {
+		i, ok := at[r.node]
+		if !ok {
+			continue
+		}
+		for _, s := range r.segs {
+			if s.cell != cellRunning {
+				continue
+			}
+			from, to := g.columns(s)
+			for col := from; col <= to; col++ {
+				rows[i].counts[col]++
+			}
+		}
 	}
 }
 
@@ -255,36 +518,10 @@ type grid struct {
 	cell         time.Duration // the time a column stands for
 	cols         int           // the columns of a bar
 	nameW, nodeW int           // 0 nodeW: no column of nodes
-	nodeOf       func(*podRow) string
-}
-
-// grid lays the chart out in chartWidth columns, rows named up to 40
-// characters and nodes up to 24.
-func (c *chart) grid(sim *manifest.Simulation, start, end time.Time, nodes bool) grid {
-	g := grid{start: start, end: end, nameW: len("POD"), nodeOf: func(*podRow) string { return "" }}
-	outW := 0
-	for _, r := range c.order {
-		g.nameW = max(g.nameW, len(r.name))
-		outW = max(outW, len(r.outcome))
-	}
-	g.nameW = min(g.nameW, 40)
-	if nodes {
-		g.nodeOf = func(r *podRow) string { return sim.PodNode(r.name) }
-		g.nodeW = len("NODE")
-		for _, r := range c.order {
-			g.nodeW = max(g.nodeW, len(g.nodeOf(r)))
-		}
-		g.nodeW = min(g.nodeW, 24) + 2
-	}
-	axisW := max(chartWidth-g.nameW-g.nodeW-outW-4, 40)
-	span := end.Sub(start)
-	g.cell = cellDuration(span, axisW)
-	g.cols = min(int(span/g.cell)+1, axisW)
-	return g
 }
 
 // axis prints the heading and the time axis: a label every ten columns.
-func (g grid) axis(w io.Writer) {
+func (g grid) axis(w io.Writer, name string) {
 	var labels, ticks strings.Builder
 	for col := 0; col < g.cols; col += 10 {
 		l := fmtDur(time.Duration(col) * g.cell)
@@ -301,7 +538,7 @@ func (g grid) axis(w io.Writer) {
 			ticks.WriteByte('.')
 		}
 	}
-	head := fmt.Sprintf("%-*s  ", g.nameW, "POD")
+	head := fmt.Sprintf("%-*s  ", g.nameW, name)
 	if g.nodeW > 0 {
 		head += fmt.Sprintf("%-*s", g.nodeW, "NODE")
 	}
@@ -319,14 +556,34 @@ func (g grid) columns(s segment) (int, int) {
 	return max(from, 0), min(to, g.cols-1)
 }
 
-// bar draws a row's segments and marks, noting in used the cells drawn.
-func (g grid) bar(r *podRow, used map[byte]bool) []byte {
+// bar draws a row's segments (the backoff first, under the rest), or its
+// counts, noting in used the cells drawn.
+func (g grid) bar(r drawRow, used map[byte]bool) []byte {
 	bar := []byte(strings.Repeat(" ", g.cols))
-	for _, s := range slices.Concat(r.segs, r.marks) {
-		from, to := g.columns(s)
-		for i := from; i <= to; i++ {
-			bar[i] = s.cell
-			used[s.cell] = true
+	if r.counts != nil {
+		for i, n := range r.counts {
+			switch {
+			case n == 0:
+			case n < 10:
+				bar[i] = byte('0' + n)
+				used[cellCount] = true
+			default:
+				bar[i] = '+'
+				used[cellCount] = true
+			}
+		}
+		return bar
+	}
+	for _, pass := range []bool{true, false} {
+		for _, s := range r.segs {
+			if (s.cell == cellBackoff) != pass {
+				continue
+			}
+			from, to := g.columns(s)
+			for i := from; i <= to; i++ {
+				bar[i] = s.cell
+				used[s.cell] = true
+			}
 		}
 	}
 	return bar
@@ -363,23 +620,33 @@ func (g grid) paintDown(bar []byte, r *podRow, down []manifest.Span, used map[by
 }
 
 // label is the start of a row: the pod's name, and its node's when the
-// chart has a column of nodes, each cut to its column.
+// chart has a column of nodes, each cut to its column. A long pod name
+// keeps its end (the index and the random suffix tell pods apart) and
+// loses its middle.
 func (g grid) label(name, node string) string {
-	if len(name) > g.nameW {
-		name = name[:g.nameW-3] + "..."
-	}
-	line := fmt.Sprintf("%-*s  ", g.nameW, name)
+	line := fmt.Sprintf("%-*s  ", g.nameW, cutMiddle(name, g.nameW))
 	if g.nodeW > 0 {
-		if len(node) > g.nodeW-2 {
-			node = node[:g.nodeW-5] + "..."
-		}
-		line += fmt.Sprintf("%-*s", g.nodeW, node)
+		line += fmt.Sprintf("%-*s", g.nodeW, cutMiddle(node, g.nodeW-2))
 	}
 	return line
 }
 
-// legend explains the cells the chart uses, two to a line.
-func legend(used map[byte]bool) []string {
+// cutMiddle shortens s to at most n bytes, replacing its middle with
+// "..." and keeping up to 12 bytes of its end.
+func cutMiddle(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	if n < 8 {
+		return s[:n]
+	}
+	tail := min(12, (n-3)/2)
+	return s[:n-3-tail] + "..." + s[len(s)-tail:]
+}
+
+// legend explains the cells the chart uses, as many to a line as fit in
+// width.
+func legend(used map[byte]bool, width int) []string {
 	all := []struct {
 		cell byte
 		text string
@@ -388,23 +655,36 @@ func legend(used map[byte]bool) []string {
 		{cellRunning, "running"},
 		{cellFailedExit, "a run that exited non-zero; the container is restarted"},
 		{cellWaiting, "waiting to restart (CrashLoopBackOff)"},
+		{cellBackoff, "the pod-failure backoff before the replacement"},
 		{cellTerminating, "terminating: deleted, its containers not yet stopped"},
 		{cellUnknown, "on a failed node: its kubelet does not report"},
+		{cellCount, "1-9 pods running on the node, + 10 or more"},
 	}
 	var items []string
 	for _, it := range all {
-		if used[it.cell] {
-			items = append(items, fmt.Sprintf("%c %s", it.cell, it.text))
+		if !used[it.cell] {
+			continue
 		}
+		if it.cell == cellCount {
+			items = append(items, it.text)
+			continue
+		}
+		items = append(items, fmt.Sprintf("%c %s", it.cell, it.text))
 	}
 	var lines []string
-	for len(items) > 0 {
-		n := min(2, len(items))
-		if n == 2 && len(items[0])+len(items[1])+3 > chartWidth {
-			n = 1
+	line := ""
+	for _, it := range items {
+		if line != "" && len(line)+3+len(it) > width {
+			lines = append(lines, line)
+			line = ""
 		}
-		lines = append(lines, strings.Join(items[:n], "   "))
-		items = items[n:]
+		if line != "" {
+			line += "   "
+		}
+		line += it
+	}
+	if line != "" {
+		lines = append(lines, line)
 	}
 	return lines
 }

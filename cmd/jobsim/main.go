@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/benbjohnson/clock"
+	"golang.org/x/term"
 
 	"github.com/jobsim/jobsim/manifest"
 )
@@ -34,7 +35,22 @@ func main() {
 		clock:    clock.New(),
 		readFile: os.ReadFile,
 		create:   func(name string) (io.WriteCloser, error) { return os.Create(name) },
+		terminal: terminalWidth,
+		getenv:   os.Getenv,
 	}))
+}
+
+// terminalWidth returns the width of w if it is a terminal.
+func terminalWidth(w io.Writer) (int, bool) {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0, false
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil || width <= 0 {
+		return 80, true
+	}
+	return width, true
 }
 
 // env is the command's view of the outside world, so that tests can
@@ -46,6 +62,10 @@ type env struct {
 	clock    clock.Clock
 	readFile func(name string) ([]byte, error)
 	create   func(name string) (io.WriteCloser, error)
+	// terminal reports whether w is a terminal, and its width; nil: none
+	// is.
+	terminal func(w io.Writer) (int, bool)
+	getenv   func(string) string
 }
 
 const usage = `jobsim simulates Kubernetes batch/v1 Jobs and their Pods on virtual time.
@@ -82,6 +102,13 @@ Flags:
                         happen, at most 720h)
   --sync-delay DURATION how long the Job controller waits before reacting
                         to pod changes (default 0s; 1s is Kubernetes')
+  --width N             the text output's width: messages wrap and the chart
+                        fits within it (default: the terminal's, else 100)
+  --chart MODE          the chart's rows: pod, index (one per completion
+                        index, its retries in turn), node, or auto (the
+                        default: pods if they fit, else grouped)
+  --color WHEN          colour the text output: auto (on a terminal, unless
+                        NO_COLOR is set; the default), always or never
   --speed N             play the timeline back as it happens, N times
                         faster than real time (text and events output)
   --max-events N        the most engine events a run may take (default
@@ -158,6 +185,10 @@ type runFlags struct {
 	syncDelay  time.Duration
 	speed      float64
 	maxEvents  uint64
+	width      int
+	chart      string
+	color      string
+	out        outOpts // from width, chart and color
 	events     string
 	setRelease string
 }
@@ -336,6 +367,9 @@ func cmdRun(args []string, e env) int {
 	fs.Var(durationFlag{&f.syncDelay}, "sync-delay", "")
 	fs.Float64Var(&f.speed, "speed", 0, "")
 	fs.Uint64Var(&f.maxEvents, "max-events", 0, "")
+	fs.IntVar(&f.width, "width", 0, "")
+	fs.StringVar(&f.chart, "chart", chartAuto, "")
+	fs.StringVar(&f.color, "color", "auto", "")
 	fs.StringVar(&f.events, "events", "", "")
 	fs.StringVar(&f.setRelease, "set-release", "", "")
 	files, err := parseInterspersed(fs, args)
@@ -357,6 +391,11 @@ func cmdRun(args []string, e env) int {
 	if f.until == 0 && flagSet(fs, "until") {
 		return usageError(e, "run", "invalid value for flag --until: must be greater than 0", runUsage)
 	}
+	out, msg := outputOptions(f, fs, e)
+	if msg != "" {
+		return usageError(e, "run", msg, runUsage)
+	}
+	f.out = out
 	if len(files) == 0 {
 		return usageError(e, "run", "no FILE given", runUsage)
 	}
@@ -365,6 +404,40 @@ func cmdRun(args []string, e env) int {
 		return exitInvalid
 	}
 	return runAll(scenarios, f, e)
+}
+
+// outputOptions reads --width, --chart and --color, or says what is wrong
+// with them.
+func outputOptions(f runFlags, fs *flag.FlagSet, e env) (outOpts, string) {
+	o := outOpts{width: 100, chart: f.chart}
+	width, tty := 0, false
+	if e.terminal != nil {
+		width, tty = e.terminal(e.stdout)
+	}
+	switch {
+	case flagSet(fs, "width"):
+		if f.width < 40 || f.width > 1000 {
+			return o, "invalid value for flag --width: must be from 40 to 1000"
+		}
+		o.width = f.width
+	case tty:
+		o.width = min(max(width, 40), 1000)
+	}
+	switch f.chart {
+	case chartAuto, chartPod, chartIndex, chartNode:
+	default:
+		return o, fmt.Sprintf("invalid value %q for flag --chart: must be auto, pod, index or node", f.chart)
+	}
+	switch f.color {
+	case "always":
+		o.colour = true
+	case "never":
+	case "auto":
+		o.colour = tty && (e.getenv == nil || e.getenv("NO_COLOR") == "")
+	default:
+		return o, fmt.Sprintf("invalid value %q for flag --color: must be auto, always or never", f.color)
+	}
+	return o, ""
 }
 
 // flagSet reports whether the flag name was given.

@@ -203,7 +203,7 @@ func TestExitStatus(t *testing.T) {
 		{"validate helm release", []string{"validate", "--set-release", "todo", "examples/manifests/helm/todo-db-test-job.yaml"}, "", exitOK, "valid manifest", ""},
 		{"notice", []string{"run", "-o", "json", "-"}, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n---\n" + piJob, exitOK, `"kind": "List"`,
 			"<stdin>:1: skipped Secret s (v1): jobsim simulates batch/v1 Jobs only"},
-		{"nodes", []string{"run", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK,
+		{"nodes", []string{"run", "--width", "200", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK,
 			"Successfully assigned default/pi-job-m87v2 to pool-0", ""},
 		{"nodes validate", []string{"validate", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK, "valid scenario", ""},
 		{"request not whole", []string{"validate", "-"}, "apiVersion: batch/v1\nkind: Job\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n      restartPolicy: Never\n      containers:\n      - name: a\n        image: b\n        resources: {requests: {memory: 512m}}\n", exitInvalid, "",
@@ -290,7 +290,9 @@ func TestNodesUntil(t *testing.T) {
 		"node/worker-0: Ready\n  capacity:   cpu 2, memory 8Gi, pods 110\n  requested:  cpu 2, memory 2Gi, pods 2 at the end, by",
 		"  use:        cpu 100%, memory 25%, pods 1.8%\n",
 		"cluster: cpu 100%, memory 25%, pods 1.8%\n",
-		"---------------  Pending\n",
+		// The two pods that never got room: the scheduler's reason (two
+		// nodes of 2 CPUs, each full) on their rows.
+		"---------------   Pending: 2 Insufficient cpu\n",
 		"- pending: waiting for a node",
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -402,7 +404,7 @@ func TestUntilWithPodsThatNeverExit(t *testing.T) {
 	if err := os.WriteFile(scenario, []byte(text), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	r := runCmd(t, "", "run", "--until", "2h", scenario)
+	r := runCmd(t, "", "run", "--width", "80", "--until", "2h", scenario)
 	if r.code != exitOK {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}

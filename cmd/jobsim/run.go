@@ -22,7 +22,7 @@ func runAll(scenarios []*manifest.Scenario, f runFlags, e env) int {
 	for _, s := range scenarios {
 		r := &runner{s: s, f: f, e: e}
 		if f.output == "text" {
-			r.text = newTextRenderer(s)
+			r.text = newTextRenderer(s, f.out)
 		}
 		sim, err := s.Simulate(manifest.SimOptions{Until: f.until, SyncDelay: f.syncDelay, MaxEvents: f.maxEvents, Observer: r, NodeUse: r.text != nil && s.HasNodes()})
 		if err != nil {

@@ -15,11 +15,11 @@ import (
 
 // The text output: a header, the timeline (one line per event, printed as
 // the simulation reaches it), then a summary of each job and a chart of
-// its pods. ASCII only, about 80 columns wide, and the same bytes for the
-// same input and seed.
+// its pods. ASCII only (colours aside, on a terminal), as wide as
+// --width, and the same bytes for the same input and seed.
 
 const (
-	timeWidth   = 7  // the TIME column, right-aligned
+	timeWidth   = 8  // the TIME column, right-aligned, at least
 	reasonWidth = 20 // the REASON column; longer reasons push the message
 )
 
@@ -30,32 +30,34 @@ type textRenderer struct {
 	sim   *manifest.Simulation
 	start time.Time
 
+	o        outOpts
+	timeW    int // the TIME column's width: timeWidth, or more for long times
 	objWidth int
 	conds    map[string][]jobsim.JobCondition // job key → conditions seen
 	deleted  map[string]time.Time             // job key → when it was deleted
 	chart    chart
 }
 
-func newTextRenderer(s *manifest.Scenario) *textRenderer {
+func newTextRenderer(s *manifest.Scenario, o outOpts) *textRenderer {
 	r := &textRenderer{
 		s:        s,
+		o:        o,
 		start:    s.Start,
+		timeW:    timeWidth,
 		conds:    map[string][]jobsim.JobCondition{},
 		deleted:  map[string]time.Time{},
 		objWidth: len("OBJECT"),
+		chart:    newChart(s),
 	}
-	r.chart.rows = map[string]*podRow{}
 	for _, n := range s.Config().Nodes {
 		r.objWidth = max(r.objWidth, len("node/"+n.Name))
 	}
 	for _, f := range s.Faults {
 		r.objWidth = max(r.objWidth, len("node/"+f.Node))
 	}
-	r.chart.policy = map[string]jobsim.RestartPolicy{}
 	for _, sj := range s.Jobs {
 		j := sj.Manifest.Job
 		r.objWidth = max(r.objWidth, len("job/"+j.Name), len("pod/")+podNameLen(sj))
-		r.chart.policy[jobKey(j.Namespace, j.Name)] = j.Spec.Template.Spec.RestartPolicy
 	}
 	return r
 }
@@ -92,15 +94,57 @@ func (r *textRenderer) header(w io.Writer) {
 	}
 	fmt.Fprintf(w, "%s: %s, %s, seed %d, start %s\n", r.s.File, what, jobs,
 		r.s.Seed, r.start.UTC().Format(time.RFC3339))
-	fmt.Fprintln(w, "Times are virtual, since the start. Reasons in (parentheses) are changes to")
-	fmt.Fprintln(w, "objects; the others are Kubernetes Events.")
+	fmt.Fprint(w, wrapWords("Times are virtual, since the start. Reasons in (parentheses) are changes to objects; the others are Kubernetes Events. [Brackets] say why, as jobsim sees it.", r.o.width, ""))
 	fmt.Fprintln(w)
-	fmt.Fprint(w, r.row("TIME", "OBJECT", "REASON", "MESSAGE"))
+	if r.sim != nil && r.sim.HasUntil() {
+		r.timeW = max(r.timeW, len(fmtDur(r.sim.Limit().Sub(r.start))))
+	}
+	fmt.Fprint(w, r.row("TIME", "OBJECT", "REASON", "MESSAGE", ""))
 }
 
-func (r *textRenderer) row(t, obj, reason, msg string) string {
-	s := fmt.Sprintf("%*s  %-*s  %-*s  %s", timeWidth, t, r.objWidth, obj, reasonWidth, reason, msg)
-	return strings.TrimRight(s, " ") + "\n"
+// row formats a timeline line, its message wrapped within the width
+// under the MESSAGE column, and its reason in colour.
+func (r *textRenderer) row(t, obj, reason, msg, colour string) string {
+	r.timeW = max(r.timeW, len(t))
+	head := fmt.Sprintf("%*s  %-*s  ", r.timeW, t, r.objWidth, obj)
+	reasonCol := fmt.Sprintf("%-*s  ", reasonWidth, reason)
+	indent := len(head) + len(reasonCol)
+	if len(reason) > reasonWidth {
+		indent = len(head) + reasonWidth + 2
+	}
+	line := head + r.o.paint(reason, colour) + reasonCol[len(reason):]
+	if msg == "" {
+		return strings.TrimRight(line, " ") + "\n"
+	}
+	if indent > r.o.width-20 {
+		// Too narrow for a column of messages: the message goes under the
+		// line, indented past the TIME column.
+		const under = timeWidth + 2
+		pad := strings.Repeat(" ", under)
+		return strings.TrimRight(line, " ") + "\n" + pad + wrapWords(msg, r.o.width-under, pad)
+	}
+	body := wrapWords(msg, r.o.width-indent, strings.Repeat(" ", indent))
+	return line + body
+}
+
+// wrapWords breaks text into lines of at most width bytes at spaces,
+// the lines after the first indented by indent (which the first line's
+// own prefix stands for); a word longer than width stands alone.
+func wrapWords(text string, width int, indent string) string {
+	var b strings.Builder
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(word) > width {
+			b.WriteString(line + "\n" + indent)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	b.WriteString(line + "\n")
+	return b.String()
 }
 
 // observe returns the timeline lines of an event, and records what the
@@ -109,9 +153,16 @@ func (r *textRenderer) observe(ev jobsim.Event) []string {
 	at := fmtDur(ev.Time.Sub(r.start))
 	obj := ev.Object.String()
 	key := jobKey(ev.Object.Namespace, ev.Job)
-	r.chart.observe(ev, key)
+	clause := r.chart.observe(ev, key)
+	if ev.Reason == jobsim.ReasonPreempted && ev.Related != "" {
+		clause = "by pod/" + ev.Related
+	}
 	if ev.Type != jobsim.EventChange {
-		return []string{r.row(at, obj, ev.Reason, ev.Message)}
+		colour := ""
+		if ev.Type == jobsim.EventWarning {
+			colour = ansiYellow
+		}
+		return []string{r.row(at, obj, ev.Reason, bracket(ev.Message, clause), colour)}
 	}
 	switch ev.Reason {
 	case jobsim.ReasonStatusUpdated:
@@ -123,7 +174,15 @@ func (r *textRenderer) observe(ev jobsim.Event) []string {
 		delete(r.conds, key)
 		delete(r.deleted, key)
 	}
-	return []string{r.row(at, obj, "("+ev.Reason+")", ev.Message)}
+	return []string{r.row(at, obj, "("+ev.Reason+")", ev.Message, "")}
+}
+
+// bracket adds jobsim's clause to a message, in [brackets].
+func bracket(msg, clause string) string {
+	if clause == "" {
+		return msg
+	}
+	return msg + " [" + clause + "]"
 }
 
 // conditionLines shows the job's conditions that changed with a status
@@ -138,8 +197,16 @@ func (r *textRenderer) conditionLines(at, obj string, ev jobsim.Event) []string 
 	}
 	key := jobKey(ev.Object.Namespace, ev.Object.Name)
 	old := r.conds[key]
-	cur := h.Status().Conditions
+	st := h.Status()
+	cur := st.Conditions
 	var out []string
+	cj := r.chart.jobs[key]
+	if cj != nil {
+		if failed, clauses := cj.reasons.indexesFailed(st); len(clauses) > 0 {
+			out = append(out, r.row(at, obj, "(FailedIndexes)", bracket(failed, strings.Join(clauses, "; ")), ansiRed))
+		}
+	}
+
 	for _, c := range cur {
 		i := slices.IndexFunc(old, func(o jobsim.JobCondition) bool { return o.Type == c.Type })
 		if i >= 0 && old[i].Status == c.Status && old[i].Reason == c.Reason {
@@ -149,7 +216,22 @@ func (r *textRenderer) conditionLines(at, obj string, ev jobsim.Event) []string 
 		if c.Reason != "" {
 			msg += " (" + c.Reason + ")"
 		}
-		out = append(out, r.row(at, obj, "("+string(c.Type)+")", msg))
+		colour := ""
+		switch {
+		case c.Status != jobsim.ConditionTrue:
+		case c.Type == jobsim.JobComplete || c.Type == jobsim.JobSuccessCriteriaMet:
+			colour = ansiGreen
+		case c.Type == jobsim.JobFailed || c.Type == jobsim.JobFailureTarget:
+			colour = ansiRed
+			if cj != nil && !cj.reasons.decidedShown {
+				cj.reasons.decidedShown = true
+				msg = bracket(msg, cj.reasons.decided(c.Reason, st, r.start))
+			}
+		}
+		if cj != nil && c.Status == jobsim.ConditionTrue && (c.Type == jobsim.JobComplete || c.Type == jobsim.JobFailed) {
+			cj.reasons.finished = true
+		}
+		out = append(out, r.row(at, obj, "("+string(c.Type)+")", msg, colour))
 	}
 	r.conds[key] = cur
 	return out
@@ -176,7 +258,7 @@ func (r *textRenderer) footer(w io.Writer) {
 		r.nodeSummaries(w, end)
 	}
 	fmt.Fprintln(w)
-	r.chart.render(w, r.sim, r.start, end, r.s.HasNodes())
+	r.chart.render(w, r.sim, r.start, end, r.s.HasNodes(), r.o)
 }
 
 // scheduling reports whether the scenario says anything of scheduling:
@@ -198,13 +280,13 @@ func (r *textRenderer) nodeSummaries(w io.Writer, end time.Time) {
 		if len(n.Requested) == 0 {
 			fmt.Fprintf(w, "  requested:  nothing at the end\n")
 		} else {
-			fmt.Fprint(w, wrap("  requested:  ", resources(n.Requested)+" at the end, by", n.Pods, maxListed))
+			fmt.Fprint(w, r.wrap("  requested:  ", resources(n.Requested)+" at the end, by", n.Pods, maxListed))
 		}
 		use, _ := r.sim.NodeUse(n.Name)
 		if len(use.Bound) == 0 {
 			fmt.Fprintf(w, "  pods:       none bound\n")
 		} else {
-			fmt.Fprint(w, wrap("  pods:       ", fmt.Sprintf("%d bound:", len(use.Bound)), use.Bound, maxListed))
+			fmt.Fprint(w, r.wrap("  pods:       ", fmt.Sprintf("%d bound:", len(use.Bound)), use.Bound, maxListed))
 		}
 		if len(n.Capacity) > 0 {
 			fmt.Fprintf(w, "  use:        %s\n", percentages(use.Utilisation))
@@ -298,9 +380,9 @@ func percent(f float64) string {
 const maxListed = 12
 
 // wrap prints head, text and the items after it, separated by commas,
-// on lines of at most 80 columns indented as head is; past limit items
+// on lines of at most the width, indented as head is; past limit items
 // it says how many more there are.
-func wrap(head, text string, list []string, limit int) string {
+func (r *textRenderer) wrap(head, text string, list []string, limit int) string {
 	items := list
 	more := ""
 	if len(items) > limit {
@@ -313,7 +395,7 @@ func wrap(head, text string, list []string, limit int) string {
 		if i < len(items)-1 || more != "" {
 			item += ","
 		}
-		if len(line)+1+len(item) > chartWidth {
+		if len(line)+1+len(item) > r.o.width {
 			b.WriteString(line + "\n")
 			line = indent + item
 			continue
@@ -321,7 +403,7 @@ func wrap(head, text string, list []string, limit int) string {
 		line += " " + item
 	}
 	if more != "" {
-		if len(line)+1+len(more) > chartWidth {
+		if len(line)+1+len(more) > r.o.width {
 			b.WriteString(line + "\n")
 			line = indent + more
 		} else {
@@ -341,10 +423,13 @@ func (r *textRenderer) summary(w io.Writer, sj *manifest.ScenarioJob, h *jobsim.
 	}
 	st := h.Status()
 	spec := h.Spec()
-	fmt.Fprintf(w, "%s: %s\n", name, r.outcome(h, st))
+	fmt.Fprint(w, wrapWords(name+": "+r.outcome(h, st), r.o.width, "  "))
 	parts := specParts(spec)
-	fmt.Fprint(w, wrap("  spec:       ", parts[0]+",", parts[1:], len(parts)))
+	fmt.Fprint(w, r.wrap("  spec:       ", parts[0]+",", parts[1:], len(parts)))
 	counts := fmt.Sprintf("%s created; %d succeeded, %d failed", plural(h.PodsCreated(), "pod"), st.Succeeded, st.Failed)
+	if cj := r.chart.jobs[jobKey(j.Namespace, j.Name)]; cj != nil {
+		counts += cj.reasons.uncounted(st)
+	}
 	if st.Active > 0 {
 		counts += fmt.Sprintf(", %d active", st.Active)
 	}
@@ -357,7 +442,15 @@ func (r *textRenderer) summary(w io.Writer, sj *manifest.ScenarioJob, h *jobsim.
 		if ci == "" {
 			ci = "none"
 		}
-		fmt.Fprintf(w, "  indexes:    completed %s\n", ci)
+		line := "completed " + ci
+		if st.FailedIndexes != nil {
+			fi := *st.FailedIndexes
+			if fi == "" {
+				fi = "none"
+			}
+			line += "; failed " + fi
+		}
+		fmt.Fprintf(w, "  indexes:    %s\n", line)
 	}
 	var times []string
 	if !st.StartTime.IsZero() {
@@ -482,8 +575,11 @@ func fmtDur(d time.Duration) string {
 		fmt.Fprintf(&b, "%dm", m)
 	}
 	if d > 0 || b.Len() == 0 {
-		s := strconv.FormatFloat(d.Seconds(), 'f', -1, 64)
-		b.WriteString(s + "s")
+		b.WriteString(strconv.FormatInt(int64(d/time.Second), 10))
+		if ms := d % time.Second / time.Millisecond; ms > 0 {
+			b.WriteString(strings.TrimRight(fmt.Sprintf(".%03d", ms), "0"))
+		}
+		b.WriteString("s")
 	}
 	return b.String()
 }
