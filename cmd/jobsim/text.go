@@ -131,6 +131,9 @@ func (r *textRenderer) row(t, obj, reason, msg, colour string) string {
 // the lines after the first indented by indent (which the first line's
 // own prefix stands for); a word longer than width stands alone.
 func wrapWords(text string, width int, indent string) string {
+	if len(text) <= width && !strings.Contains(text, "\n") {
+		return text + "\n"
+	}
 	var b strings.Builder
 	line := ""
 	for _, word := range strings.Fields(text) {
