@@ -16,6 +16,10 @@
 //	--seed N              the seed of every random draw (default: the scenario's, else 1)
 //	--until DURATION      stop the clock this long after the start
 //	--sync-delay DURATION the Job controller's delay before reacting to pod changes (default 0s)
+//	--width N             the text's width (default: the terminal's, else 100)
+//	--chart MODE          the chart's rows: pod, index, node or auto (the default)
+//	--color WHEN          auto (on a terminal, unless NO_COLOR is set), always or never
+//	--max-events N        the most engine events a run may take (default 100000000)
 //	--speed N             play the timeline back N times faster than real time
 //	--events FILE         also write every event as JSON lines to FILE
 //	--set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
@@ -27,14 +31,20 @@
 //
 // The default text output is a timeline, one line per event with its
 // virtual time since the start, the object, the reason and the message
-// (reasons in parentheses are changes to objects, not Kubernetes Events);
-// then a summary of each job (its outcome, spec, counters, times and
+// (reasons in parentheses are changes to objects, not Kubernetes Events;
+// jobsim's reasons why, such as the failed pod a new one replaces after
+// its backoff or the count that failed a job, follow a message in
+// brackets); then a summary of each job (its outcome, spec, counters, times and
 // conditions, and with nodes its scheduling figures: pods bound, time
 // pending, run time, makespan), a summary of each node (state, capacity,
 // requests, pods, average use) when the scenario has nodes, and a chart
-// of its pods, one row per pod, showing when each waited for a node, ran,
-// waited to restart or terminated, on which node, and how it ended. The
-// frame and the chart are ASCII, about 80 columns wide.
+// of its pods, one row per pod (or per completion index, or per node,
+// when they are too many to fit), showing when each waited for a node,
+// ran, waited to restart, waited out the pod-failure backoff or
+// terminated, on which node, and how it ended. The text is ASCII, as wide
+// as --width, and coloured only on a terminal. It is printed as the
+// simulation goes, and the command's memory is bounded by what it keeps
+// to print: the live pods and the first 1000 of the chart.
 //
 // -o json and -o yaml print the jobs and pods that exist at the end as a
 // v1 List, as `kubectl get jobs,pods -o json|yaml` would, with the nodes
@@ -58,7 +68,8 @@
 // The exit status is 0 when the simulation ran, whatever happened to the
 // jobs; 1 on invalid input, after listing every problem on standard error
 // as FILE:LINE: field.path: message (nothing is simulated then), and when
-// a simulation cannot finish (jobsim's event limit); 2 on usage errors:
+// a simulation cannot finish (the event limit, which a run seen early to
+// need more events than it stops at, with the estimate); 2 on usage errors:
 // an unknown command or flag, a bad flag value, no FILE.
 //
 // # Determinism
