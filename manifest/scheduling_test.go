@@ -201,14 +201,18 @@ func TestCapacity(t *testing.T) {
 	// The nodes' use adds up to the cluster's.
 	cluster := sim.Cluster().Utilisation()
 	var sum float64
+	nodeOf := map[string]string{}
+	for _, p := range sim.Cluster().Pods() {
+		nodeOf[p.Name] = p.Spec.NodeName
+	}
 	for _, n := range sim.Cluster().Nodes() {
 		u, ok := sim.NodeUse(n.Name)
-		if !ok || len(u.Bound) != 5 {
+		if !ok || len(u.Bound) != 5 || u.Pods != 5 {
 			t.Errorf("%s: use %+v, %t", n.Name, u, ok)
 		}
 		for _, p := range u.Bound {
-			if sim.PodNode(p) != n.Name {
-				t.Errorf("PodNode(%s) = %q, want %s", p, sim.PodNode(p), n.Name)
+			if nodeOf[p] != n.Name {
+				t.Errorf("%s is bound to %q, want %s", p, nodeOf[p], n.Name)
 			}
 		}
 		sum += u.Utilisation["cpu"]

@@ -51,7 +51,6 @@ type Simulation struct {
 	last     time.Time
 
 	nodes   map[string]*nodeTrack // by node name
-	podNode map[string]string     // pod name → the node it was bound to
 	dirty   bool                  // a pod was bound or ended since the last sample
 	sampled time.Time             // when the nodes' use was last sampled
 
@@ -80,9 +79,6 @@ func (s *Scenario) Simulate(opts SimOptions) (*Simulation, error) {
 	sim.limit = s.Start.Add(until)
 	sim.last = s.Start
 	sim.sampled = s.Start
-	if opts.NodeUse {
-		sim.podNode = map[string]string{}
-	}
 	sim.cluster, sim.handles = sim.build()
 	sim.nextCheck = nextLimitCheck(0, sim.eventLimit())
 	sim.sample()
@@ -203,7 +199,8 @@ func (sim *Simulation) NodeHistory(name string) NodeHistory {
 type nodeTrack struct {
 	NodeHistory
 
-	bound     []string            // the pods bound to it, in order (NodeUse)
+	bound     []string            // the first pods bound to it, in order (NodeUse)
+	boundN    int                 // how many pods were bound to it
 	requested jobsim.ResourceList // what its pods requested at the last sample
 	area      map[string]float64  // requested × seconds, per resource
 }
@@ -224,7 +221,16 @@ func (sim *Simulation) observe(e jobsim.Event) {
 	switch {
 	case e.Object.Kind == jobsim.KindNode:
 		sim.track(e.Object.Name).observe(e)
-	case e.Reason == jobsim.ReasonScheduled || e.Exited:
+	case e.Reason == jobsim.ReasonScheduled:
+		sim.dirty = true
+		if sim.opts.NodeUse && e.Related != "" {
+			t := sim.track(e.Related)
+			t.boundN++
+			if len(t.bound) < MaxBoundListed {
+				t.bound = append(t.bound, e.Object.Name)
+			}
+		}
+	case e.Exited:
 		sim.dirty = true
 	}
 	if sim.opts.Observer != nil {
@@ -412,14 +418,7 @@ func (sim *Simulation) sample() {
 	now := sim.cluster.Now()
 	sim.account(now)
 	for _, n := range sim.cluster.Nodes() {
-		t := sim.track(n.Name)
-		t.requested = n.Requested
-		for _, p := range n.Pods {
-			if _, seen := sim.podNode[p]; !seen {
-				sim.podNode[p] = n.Name
-				t.bound = append(t.bound, p)
-			}
-		}
+		sim.track(n.Name).requested = n.Requested
 	}
 }
 
@@ -438,9 +437,14 @@ func (sim *Simulation) account(t time.Time) {
 	sim.sampled = t
 }
 
+// MaxBoundListed is how many of the pods bound to a node NodeUse names.
+const MaxBoundListed = 100
+
 // NodeUse is what a simulation saw of one node (with SimOptions.NodeUse).
 type NodeUse struct {
-	// Bound names the pods bound to the node since the start, in order.
+	// Pods counts the pods bound to the node since the start.
+	Pods int
+	// Bound names the first of them (MaxBoundListed at most), in order.
 	Bound []string
 	// Utilisation is, for each resource of the node's capacity, the share
 	// of it that pods requested on average since the start:
@@ -461,7 +465,7 @@ func (sim *Simulation) NodeUse(name string) (NodeUse, bool) {
 		u := NodeUse{Utilisation: map[string]float64{}}
 		elapsed := sim.sampled.Sub(sim.scenario.Start).Seconds()
 		if t := sim.nodes[name]; t != nil {
-			u.Bound = slices.Clone(t.bound)
+			u.Pods, u.Bound = t.boundN, slices.Clone(t.bound)
 			for r, c := range n.Capacity {
 				if c > 0 && elapsed > 0 {
 					u.Utilisation[r] = t.area[r] / (float64(c) * elapsed)
@@ -472,7 +476,3 @@ func (sim *Simulation) NodeUse(name string) (NodeUse, bool) {
 	}
 	return NodeUse{}, false
 }
-
-// PodNode returns the node the named pod was bound to, with
-// SimOptions.NodeUse, or "".
-func (sim *Simulation) PodNode(pod string) string { return sim.podNode[pod] }

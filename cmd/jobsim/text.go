@@ -289,7 +289,7 @@ func (r *textRenderer) nodeSummaries(w io.Writer, end time.Time) {
 		if len(use.Bound) == 0 {
 			fmt.Fprintf(w, "  pods:       none bound\n")
 		} else {
-			fmt.Fprint(w, r.wrap("  pods:       ", fmt.Sprintf("%d bound:", len(use.Bound)), use.Bound, maxListed))
+			fmt.Fprint(w, r.wrapCount("  pods:       ", fmt.Sprintf("%d bound:", use.Pods), use.Bound, use.Pods, maxListed))
 		}
 		if len(n.Capacity) > 0 {
 			fmt.Fprintf(w, "  use:        %s\n", percentages(use.Utilisation))
@@ -386,10 +386,19 @@ const maxListed = 12
 // on lines of at most the width, indented as head is; past limit items
 // it says how many more there are.
 func (r *textRenderer) wrap(head, text string, list []string, limit int) string {
+	return r.wrapCount(head, text, list, len(list), limit)
+}
+
+// wrapCount is wrap for a list of total items of which list names the
+// first.
+func (r *textRenderer) wrapCount(head, text string, list []string, total, limit int) string {
 	items := list
-	more := ""
 	if len(items) > limit {
-		items, more = items[:limit], fmt.Sprintf("and %d more", len(list)-limit)
+		items = items[:limit]
+	}
+	more := ""
+	if total > len(items) {
+		more = fmt.Sprintf("and %d more", total-len(items))
 	}
 	var b strings.Builder
 	line := head + text
