@@ -420,3 +420,31 @@ func TestUntilWithPodsThatNeverExit(t *testing.T) {
 		}
 	}
 }
+
+// TestEventLimitStopsEarly checks the command on a run far beyond the
+// event limit: a Job of 10⁹ completions needs at least one event each,
+// so the command stops at its first check (1024 events), says why and
+// how to bound the run, and still prints the summary as it was then.
+func TestEventLimitStopsEarly(t *testing.T) {
+	job := "apiVersion: batch/v1\nkind: Job\nmetadata: {name: big}\nspec:\n  completions: 1000000000\n  parallelism: 100\n" +
+		"  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: busybox}]\n"
+	r := runCmd(t, job, "run", "-")
+	if r.code != exitInvalid {
+		t.Fatalf("exit %d, want %d", r.code, exitInvalid)
+	}
+	for _, want := range []string{
+		"<stdin>: the simulation stopped: the run would take at least ",
+		"more than the limit of 100000000: job/big still lacks ",
+		"after 1024 events in ",
+		"; bound the run with --until DURATION, or raise --max-events N\n",
+	} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	for _, want := range []string{"by the event limit", "job/big: still running when the simulation stopped\n"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q", want)
+		}
+	}
+}

@@ -125,6 +125,9 @@ func (r *runner) run() error {
 		ok, err := r.sim.Step()
 		r.flush(out)
 		if err != nil {
+			if r.text != nil {
+				r.text.footer(out, err)
+			}
 			return err
 		}
 		if !ok {
@@ -133,7 +136,7 @@ func (r *runner) run() error {
 	}
 	switch r.f.output {
 	case "text":
-		r.text.footer(out)
+		r.text.footer(out, nil)
 	case "json":
 		data, err := r.sim.ListJSON()
 		if err != nil {

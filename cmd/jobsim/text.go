@@ -36,6 +36,7 @@ type textRenderer struct {
 	conds    map[string][]jobsim.JobCondition // job key → conditions seen
 	deleted  map[string]time.Time             // job key → when it was deleted
 	chart    chart
+	stopped  bool // the simulation stopped with an error
 }
 
 func newTextRenderer(s *manifest.Scenario, o outOpts) *textRenderer {
@@ -241,10 +242,16 @@ func (r *textRenderer) conditionLines(at, obj string, ev jobsim.Event) []string 
 }
 
 // footer prints the summary of each job and the chart of the pods.
-func (r *textRenderer) footer(w io.Writer) {
+// A simulation that stopped with an error (the event limit) gets its
+// summary and chart as they were then.
+func (r *textRenderer) footer(w io.Writer, stopped error) {
 	end := r.sim.End()
 	fmt.Fprintln(w)
 	switch {
+	case stopped != nil:
+		r.stopped = true
+		end = r.sim.Cluster().Now()
+		fmt.Fprintf(w, "Stopped at %s by the event limit, with things still to happen (see the error).\n", fmtDur(end.Sub(r.start)))
 	case r.sim.Stopped() && r.sim.HasUntil():
 		fmt.Fprintf(w, "Stopped at %s (until), with jobs still running.\n", fmtDur(end.Sub(r.start)))
 	case r.sim.Stopped():
@@ -520,7 +527,7 @@ func (r *textRenderer) outcome(h *jobsim.JobHandle, st jobsim.JobStatus) string 
 	if st.IsTrue(jobsim.JobSuspended) {
 		return "suspended"
 	}
-	if r.sim.Stopped() {
+	if r.sim.Stopped() || r.stopped {
 		return "still running when the simulation stopped"
 	}
 	return "still running, with nothing left to happen (pods that never exit?)"
