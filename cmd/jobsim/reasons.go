@@ -35,11 +35,13 @@ type jobReasons struct {
 	failedShown string
 	// uncountedDeleted counts the pods that ended Failed after the Job
 	// controller deleted them while the job ran (suspension, scale-down):
-	// it removes their finalizers first, so they are never counted.
+	// it removes their finalizers first, so they are never counted. Those
+	// it deletes once the job's end is decided (FailureTarget,
+	// SuccessCriteriaMet) end after that status write, and count.
 	uncountedDeleted int
 	// failedRows counts the pods that ended Failed.
 	failedRows int
-	finished   bool
+	finished   bool // the job's end is decided
 	// decidedShown: the clause of the deciding count was shown, with the
 	// first of FailureTarget and Failed.
 	decidedShown bool

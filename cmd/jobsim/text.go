@@ -232,7 +232,9 @@ func (r *textRenderer) conditionLines(at, obj string, ev jobsim.Event) []string 
 				msg = bracket(msg, cj.reasons.decided(c.Reason, st, r.start))
 			}
 		}
-		if cj != nil && c.Status == jobsim.ConditionTrue && (c.Type == jobsim.JobComplete || c.Type == jobsim.JobFailed) {
+		if cj != nil && colour != "" {
+			// The job's end is decided: the pods the controller deletes
+			// now are counted, unlike those of a suspension.
 			cj.reasons.finished = true
 		}
 		out = append(out, r.row(at, obj, "("+string(c.Type)+")", msg, colour))

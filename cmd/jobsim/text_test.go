@@ -145,11 +145,16 @@ func TestReasonsInTheTimeline(t *testing.T) {
 // finalizers of the pods it deletes for a suspension before deleting
 // them, so they are never counted; preempted pods matching a
 // podFailurePolicy Ignore rule (DisruptionTarget) are not counted either.
+// The pods the controller deletes once the job's failure is decided
+// (FailureTarget) are counted: train's pod deleted when another exits 42
+// (a FailJob rule) is one of its 2 failed, its evicted pod is not.
 func TestUncountedFailures(t *testing.T) {
 	t.Chdir("../..")
 	suspend := runWith(t, 0, nil, "run", "examples/manifests/parallel.suspend.scenario.yaml")
 	preempt := runWith(t, 0, nil, "run", "--width", "200", "examples/manifests/preemption.scenario.yaml")
+	train := runWith(t, 0, nil, "run", "--width", "200", "examples/manifests/train.failfast.scenario.yaml")
 	for _, tt := range []struct{ out, want string }{
+		{train, "1 succeeded, 2 failed (1 more ended Failed: 1 ignored by the podFailurePolicy)\n"},
 		{suspend, "0 failed (2 more ended Failed: 2 deleted by the Job controller, which does not count them)\n"},
 		{preempt, "0 failed (2 more ended Failed: 2 ignored by the podFailurePolicy)\n"},
 		{preempt, "Preempted by pod"},
