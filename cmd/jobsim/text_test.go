@@ -185,3 +185,21 @@ func TestChartModes(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputFlagErrors checks that bad values of the output flags are
+// usage errors that name the flag and what it takes.
+func TestOutputFlagErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--width", "10"}, "invalid value for flag --width: must be from 40 to 1000"},
+		{[]string{"--chart", "job"}, `invalid value "job" for flag --chart: must be auto, pod, index or node`},
+		{[]string{"--color", "yes"}, `invalid value "yes" for flag --color: must be auto, always or never`},
+	} {
+		r := runCmd(t, "", append(append([]string{"run"}, tt.args...), "x.yaml")...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tt.args, r.code, r.stderr, exitUsage, tt.want)
+		}
+	}
+}
