@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 	batchv1 "k8s.io/api/batch/v1"
@@ -99,8 +100,8 @@ func renderHelm(file string, data []byte, release string, ps *problems) ([]byte,
 	found := findHelm(data)
 	for _, m := range found {
 		text := m.text
-		if len(text) > 60 {
-			text = text[:57] + "..."
+		if c, cut := clipRunes(text, 57); cut {
+			text = c + "..."
 		}
 		switch {
 		case release != "":
@@ -250,15 +251,35 @@ func decodeJSON(val any, out any) error {
 }
 
 // jsonErrorText words a decoding error without Go's type names where it
-// can.
+// can. It quotes no more of the input than quoteClip does.
 func jsonErrorText(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Sprintf("expected %s, got a %s", goTypeWords(te.Type), te.Value)
+		return fmt.Sprintf("expected %s, got %s", goTypeWords(te.Type), jsonValueWords(te.Value))
+	}
+	var pe *time.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("Invalid value: %s: must be an RFC 3339 time such as 2026-01-01T00:00:00Z", quoteClip(pe.Value))
 	}
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "json: ")
 	return msg
+}
+
+// jsonValueWords names the kind of JSON value of a json.UnmarshalTypeError.
+func jsonValueWords(v string) string {
+	switch v {
+	case "array":
+		return "a list"
+	case "object":
+		return "an object"
+	case "bool":
+		return "a boolean"
+	}
+	if strings.HasPrefix(v, "number") {
+		return "a number"
+	}
+	return "a " + v
 }
 
 func goTypeWords(t reflect.Type) string {
