@@ -84,11 +84,14 @@ func DecodeJobs(file string, data []byte, opts Options) ([]*Job, []Notice, error
 }
 
 func decodeJobs(file string, data []byte, opts Options, ps *problems) ([]*Job, []Notice) {
+	if !checkText(file, data, ps) {
+		return nil, nil
+	}
 	data, ok := renderHelm(file, data, opts.ReleaseName, ps)
 	if !ok {
 		return nil, nil
 	}
-	return decodeDocuments(file, data, ps)
+	return decodeDocuments(file, data, ps, ps)
 }
 
 // renderHelm replaces {{ .Release.Name }} when a release name is given,

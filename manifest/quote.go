@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"bytes"
 	"strconv"
 	"strings"
 	"unicode"
@@ -120,4 +121,20 @@ func quoteKey(s string) string {
 		q += "..."
 	}
 	return q
+}
+
+// lineText returns line n (1-based) of data, without its line break, or
+// "" when data has no such line.
+func lineText(data []byte, n int) string {
+	for i := 1; i < n; i++ {
+		k := bytes.IndexByte(data, '\n')
+		if k < 0 {
+			return ""
+		}
+		data = data[k+1:]
+	}
+	if k := bytes.IndexByte(data, '\n'); k >= 0 {
+		data = data[:k]
+	}
+	return string(bytes.TrimSuffix(data, []byte("\r")))
 }

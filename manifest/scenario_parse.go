@@ -481,11 +481,34 @@ func (p *scenarioParser) fileJob(v *yaml.Node, path, name string) *Job {
 		return nil
 	}
 	before := len(p.ps.list)
-	data, ok := renderHelm(full, data, p.opts.ReleaseName, p.ps)
-	if !ok {
+	var unread problems
+	var jobs []*Job
+	var notices []Notice
+	if checkText(full, data, &unread) {
+		var ok bool
+		if data, ok = renderHelm(full, data, p.opts.ReleaseName, p.ps); !ok {
+			return nil
+		}
+		jobs, notices = decodeDocuments(full, data, p.ps, &unread)
+	}
+	if list := Problems(unread.err()); len(list) > 0 {
+		// Not a manifest, or not one YAML can read: say so at the
+		// scenario's line, and quote the file's first problem.
+		first := list[0]
+		msg := first.Message
+		if first.Line > 0 {
+			msg = fmt.Sprintf("line %d: %s", first.Line, msg)
+		}
+		switch len(list) {
+		case 1:
+		case 2:
+			msg += " (and 1 more problem)"
+		default:
+			msg += fmt.Sprintf(" (and %d more problems)", len(list)-1)
+		}
+		p.problem(v, path, "Invalid value: %s: %s", quoteKey(name), msg)
 		return nil
 	}
-	jobs, notices := decodeDocuments(full, data, p.ps)
 	p.s.Notices = append(p.s.Notices, notices...)
 	if len(p.ps.list) > before {
 		return nil

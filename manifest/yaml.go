@@ -111,6 +111,16 @@ func mappingPairs(n *yaml.Node) [][2]*yaml.Node {
 	return out
 }
 
+// kindWord names what kind of node n is, without its value: "a string",
+// "a list".
+func kindWord(n *yaml.Node) string {
+	name := kindName(n)
+	if i := strings.Index(name, " ("); i >= 0 {
+		return name[:i]
+	}
+	return name
+}
+
 // kindName names what a node is, for messages.
 func kindName(n *yaml.Node) string {
 	n = resolve(n)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/benbjohnson/clock"
+	"github.com/google/go-cmp/cmp"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -229,6 +230,33 @@ func TestExitStatus(t *testing.T) {
 				t.Errorf("invalid input printed output:\n%s", r.stdout)
 			}
 		})
+	}
+}
+
+// TestNotAManifest names a binary and a password file in a scenario:
+// each is one line of stderr, at the scenario's file: entry, quoting at
+// most 40 characters of the file.
+func TestNotAManifest(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	write("app", "\x7fELF\x02\x01\x01\x00"+strings.Repeat("\x00\xff", 2000))
+	write("passwd", "root:x:0:0:root:/root:/bin/bash\n"+strings.Repeat("daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n", 100))
+	s := write("s.yaml", "apiVersion: jobsim/v1alpha1\nkind: Scenario\njobs:\n- file: app\n- file: passwd\n")
+	r := runCmd(t, "", "validate", s)
+	if r.code != exitInvalid {
+		t.Errorf("exit status %d, want %d", r.code, exitInvalid)
+	}
+	want := s + `:4: jobs[0].file: Invalid value: "app": line 1: binary data (a NUL byte), not YAML or JSON: "\x7fELF\x02\x01\x01\x00` + strings.Repeat(`\x00\xff`, 16) + `"...` + "\n" +
+		s + `:5: jobs[1].file: Invalid value: "passwd": line 1: expected a Kubernetes object (apiVersion, kind, metadata, spec), got a string: "root:x:0:0:root:/root:/bin/bash"` + "\n"
+	if diff := cmp.Diff(want, r.stderr); diff != "" {
+		t.Errorf("stderr (-want +got):\n%s", diff)
 	}
 }
 
