@@ -118,8 +118,10 @@ func renderHelm(file string, data []byte, release string, ps *problems) ([]byte,
 	return data, len(found) == 0
 }
 
-// typeMeta reads apiVersion and kind of an object node.
-func typeMeta(n *yaml.Node) (apiVersion, kind string, kindNode *yaml.Node) {
+// typeMeta reads apiVersion and kind of an object node, and the lines
+// of their keys.
+func typeMeta(n *yaml.Node) (apiVersion, kind string, lines map[string]int) {
+	lines = map[string]int{}
 	for _, kv := range mappingPairs(n) {
 		k, v := resolve(kv[0]), resolve(kv[1])
 		if k == nil || v == nil || v.Kind != yaml.ScalarNode {
@@ -129,10 +131,13 @@ func typeMeta(n *yaml.Node) (apiVersion, kind string, kindNode *yaml.Node) {
 		case "apiVersion":
 			apiVersion = v.Value
 		case "kind":
-			kind, kindNode = v.Value, k
+			kind = v.Value
+		default:
+			continue
 		}
+		lines[k.Value] = k.Line
 	}
-	return apiVersion, kind, kindNode
+	return apiVersion, kind, lines
 }
 
 // objectName reads metadata.name of an object node, for notices.
@@ -158,7 +163,7 @@ func decodeObject(file string, n *yaml.Node, offset int, prefix string, ps *prob
 		ps.add(file, line, strings.TrimSuffix(prefix, "."), "expected a Kubernetes object (apiVersion, kind, metadata, spec), got %s", kindName(n))
 		return nil, nil
 	}
-	apiVersion, kind, kindNode := typeMeta(n)
+	apiVersion, kind, lines := typeMeta(n)
 	switch {
 	case kind == "":
 		ps.add(file, line, prefix+"kind", "Required value: the object has no kind (a Job says apiVersion: batch/v1 and kind: Job)")
@@ -170,11 +175,13 @@ func decodeObject(file string, n *yaml.Node, offset int, prefix string, ps *prob
 		if j := decodeJob(file, n, offset, prefix, ps); j != nil {
 			return []*Job{j}, nil
 		}
-	case kind == "Job" && strings.HasPrefix(apiVersion, "batch/"):
-		ps.add(file, kindNode.Line+offset, prefix+"apiVersion", "Unsupported value: %q: jobsim reads batch/v1 Jobs", apiVersion)
-	case kind == "Scenario":
+	case kind == ScenarioKind:
 		ps.add(file, line, "", "a Scenario must be the first and only document of its file")
 	default:
+		if field, msg := kindMistake(apiVersion, kind); msg != "" {
+			ps.add(file, lines[field]+offset, prefix+field, "%s", msg)
+			return nil, nil
+		}
 		what := kind
 		if name := objectName(n); name != "" {
 			what += " " + name
