@@ -91,7 +91,8 @@ func decodeJobs(file string, data []byte, opts Options, ps *problems) ([]*Job, [
 	if !ok {
 		return nil, nil
 	}
-	return decodeDocuments(file, data, ps, ps)
+	jobs, others := decodeDocuments(file, data, ps, ps)
+	return jobs, notices(others)
 }
 
 // renderHelm replaces {{ .Release.Name }} when a release name is given,
@@ -155,9 +156,9 @@ func objectName(n *yaml.Node) string {
 }
 
 // decodeObject decodes one object node: a Job, a List of objects, or
-// anything else (skipped with a notice). offset turns the node's lines
+// anything else (skipped, and returned as such). offset turns the node's lines
 // into lines of file, and prefix goes before its field paths.
-func decodeObject(file string, n *yaml.Node, offset int, prefix string, ps *problems) ([]*Job, []Notice) {
+func decodeObject(file string, n *yaml.Node, offset int, prefix string, ps *problems) ([]*Job, []skipped) {
 	line := n.Line + offset
 	if n.Kind != yaml.MappingNode {
 		ps.add(file, line, strings.TrimSuffix(prefix, "."), "expected a Kubernetes object (apiVersion, kind, metadata, spec), got %s", kindName(n))
@@ -182,18 +183,14 @@ func decodeObject(file string, n *yaml.Node, offset int, prefix string, ps *prob
 			ps.add(file, lines[field]+offset, prefix+field, "%s", msg)
 			return nil, nil
 		}
-		what := kind
-		if name := objectName(n); name != "" {
-			what += " " + name
-		}
-		return nil, []Notice{{File: file, Line: line, Message: fmt.Sprintf("skipped %s (%s): jobsim simulates batch/v1 Jobs only", what, apiVersion)}}
+		return nil, []skipped{newSkipped(file, n, offset, apiVersion, kind)}
 	}
 	return nil, nil
 }
 
-func decodeList(file string, n *yaml.Node, offset int, prefix string, ps *problems) ([]*Job, []Notice) {
+func decodeList(file string, n *yaml.Node, offset int, prefix string, ps *problems) ([]*Job, []skipped) {
 	var jobs []*Job
-	var notices []Notice
+	var others []skipped
 	for _, kv := range mappingPairs(n) {
 		k, v := resolve(kv[0]), resolve(kv[1])
 		if k == nil || k.Value != "items" || v == nil {
@@ -208,12 +205,12 @@ func decodeList(file string, n *yaml.Node, offset int, prefix string, ps *proble
 			if item == nil {
 				continue
 			}
-			js, ns := decodeObject(file, item, offset, fmt.Sprintf("%sitems[%d].", prefix, i), ps)
+			js, sk := decodeObject(file, item, offset, fmt.Sprintf("%sitems[%d].", prefix, i), ps)
 			jobs = append(jobs, js...)
-			notices = append(notices, ns...)
+			others = append(others, sk...)
 		}
 	}
-	return jobs, notices
+	return jobs, others
 }
 
 // decodeJob decodes, defaults and validates one batch/v1 Job node. A

@@ -212,7 +212,8 @@ func TestDecodeProblems(t *testing.T) {
 		{"yaml flow style", "{apiVersion: batch/v1, kind: Job, metadata: {name: x},\n spec: {parallelism: -1, template: {spec: {containers: [{name: a, image: b}], restartPolicy: Never}}}}\n",
 			[]want{{2, "spec.parallelism", "must be greater than or equal to 0"}}},
 		{"json syntax", "{\"apiVersion\": \"batch/v1\",\n\"kind\": \"Job\"\n", []want{{3, "", "did not find expected"}}},
-		{"no job", "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n", []want{{0, "", "no batch/v1 Job found"}}},
+		{"no job", "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n", []want{{1, "", "found Secret s (v1), not a Job"}}},
+		{"nothing", "# only a comment\n---\n", []want{{0, "", "no batch/v1 Job found"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

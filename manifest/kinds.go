@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // What kubectl says of a kind no API server serves. kubectl finds the
@@ -148,4 +150,113 @@ func kindMistake(apiVersion, kind string) (field, msg string) {
 	default:
 		return "kind", msg + fmt.Sprintf(" (did you mean apiVersion: %s and kind: %s?)", versions[0], meant)
 	}
+}
+
+// skipped is a document of another kind than Job: skipped with a notice
+// among Jobs, and the reason for a problem when a file holds no Job.
+type skipped struct {
+	file             string
+	line             int // where the object starts
+	apiVersion, kind string
+	name             string // metadata.name, or ""
+	// templateLine is the line of a CronJob's spec.jobTemplate, or 0.
+	templateLine int
+}
+
+// newSkipped describes the object n of file, whose lines are offset.
+func newSkipped(file string, n *yaml.Node, offset int, apiVersion, kind string) skipped {
+	s := skipped{file: file, line: n.Line + offset, apiVersion: apiVersion, kind: kind, name: objectName(n)}
+	if s.cronJob() {
+		if t := childKey(childValue(n, "spec"), "jobTemplate"); t != nil {
+			s.templateLine = t.Line + offset
+		}
+	}
+	return s
+}
+
+// childKey returns the key node of field name in a mapping, or nil.
+func childKey(n *yaml.Node, name string) *yaml.Node {
+	for _, kv := range mappingPairs(n) {
+		if k := resolve(kv[0]); k != nil && k.Kind == yaml.ScalarNode && k.Value == name {
+			return k
+		}
+	}
+	return nil
+}
+
+// childValue returns the value node of field name in a mapping, or nil.
+func childValue(n *yaml.Node, name string) *yaml.Node {
+	for _, kv := range mappingPairs(n) {
+		if k := resolve(kv[0]); k != nil && k.Kind == yaml.ScalarNode && k.Value == name {
+			return resolve(kv[1])
+		}
+	}
+	return nil
+}
+
+func (s skipped) cronJob() bool { return s.kind == "CronJob" && s.apiVersion == "batch/v1" }
+
+// what names the object: "Secret s (v1)", "CronJob nightly (batch/v1)".
+func (s skipped) what() string {
+	w := clip(s.kind)
+	if s.name != "" {
+		w += " " + clip(s.name)
+	}
+	return w + " (" + clip(s.apiVersion) + ")"
+}
+
+// jobTemplate points at a CronJob's spec.jobTemplate, with its line.
+func (s skipped) jobTemplate() string {
+	if s.templateLine > 0 {
+		return fmt.Sprintf("spec.jobTemplate (line %d)", s.templateLine)
+	}
+	return "spec.jobTemplate"
+}
+
+// notice is what is said of the object when the file has Jobs.
+func (s skipped) notice() Notice {
+	msg := "skipped " + s.what() + ": jobsim simulates batch/v1 Jobs only"
+	if s.cronJob() {
+		msg = "skipped " + s.what() + ": jobsim does not run CronJobs yet; the Job it would create is its " + s.jobTemplate()
+	}
+	return Notice{File: s.file, Line: s.line, Message: escape(msg)}
+}
+
+// notices returns the notices of skipped objects.
+func notices(sk []skipped) []Notice {
+	var out []Notice
+	for _, s := range sk {
+		out = append(out, s.notice())
+	}
+	return out
+}
+
+// noJob reports why a file (or an inline job) that holds objects gives
+// no Job: each CronJob, pointing at the Job it would create, or else the
+// kinds found, the first three named.
+func noJob(sk []skipped, ps *problems, field string) {
+	cron := false
+	for _, s := range sk {
+		if s.cronJob() {
+			cron = true
+			ps.add(s.file, s.line, field, "jobsim does not run CronJobs yet: %s would create the Job of its %s; to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job",
+				s.what(), s.jobTemplate())
+		}
+	}
+	if cron || len(sk) == 0 {
+		return
+	}
+	if len(sk) == 1 {
+		ps.add(sk[0].file, sk[0].line, field, "found %s, not a Job: jobsim simulates batch/v1 Jobs only", sk[0].what())
+		return
+	}
+	names := []string{sk[0].what()}
+	for _, s := range sk[1:min(len(sk), 3)] {
+		names = append(names, fmt.Sprintf("%s at line %d", s.what(), s.line))
+	}
+	list := strings.Join(names, ", ")
+	if len(sk) > 3 {
+		list += fmt.Sprintf(" and %d more", len(sk)-3)
+	}
+	ps.add(sk[0].file, sk[0].line, field, "found %s, none a Job: jobsim simulates batch/v1 Jobs only", list)
 }

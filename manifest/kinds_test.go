@@ -118,3 +118,123 @@ func TestInlineJobKindIsChecked(t *testing.T) {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 }
+
+const cronJob = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: nightly
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers: [{name: a, image: b}]
+          restartPolicy: Never
+`
+
+// TestFileWithoutJobNamesWhatItHolds: a file whose objects are of other
+// kinds is a problem that names them and their lines; a CronJob's points
+// at spec.jobTemplate, the Job it would create.
+func TestFileWithoutJobNamesWhatItHolds(t *testing.T) {
+	deployment := "# Source: web/templates/deployment.yaml\n" + doc("apps/v1", "Deployment", "web")
+	tests := []struct {
+		name  string
+		input string
+		want  []Problem
+	}{
+		{"one Deployment", "---\n" + deployment, []Problem{
+			{File: "f.yaml", Line: 3, Message: "found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs only"},
+		}},
+		{"several kinds", doc("v1", "Secret", "s") + "---\n" + deployment + "---\n" + doc("v1", "Service", "web") + "---\n" + doc("v1", "ConfigMap", "c") + "---\n" + doc("v1", "ServiceAccount", "sa"), []Problem{
+			{File: "f.yaml", Line: 1, Message: "found Secret s (v1), Deployment web (apps/v1) at line 7, Service web (v1) at line 12 and 2 more, none a Job: jobsim simulates batch/v1 Jobs only"},
+		}},
+		{"no name", "apiVersion: v1\nkind: Namespace\n", []Problem{
+			{File: "f.yaml", Line: 1, Message: "found Namespace (v1), not a Job: jobsim simulates batch/v1 Jobs only"},
+		}},
+		{"CronJob", cronJob, []Problem{
+			{File: "f.yaml", Line: 1, Message: "jobsim does not run CronJobs yet: CronJob nightly (batch/v1) would create the Job of its spec.jobTemplate (line 7); to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job"},
+		}},
+		// The CronJob is what the file is about; the Secret says nothing.
+		{"CronJob and Secret", doc("v1", "Secret", "s") + "---\n" + cronJob, []Problem{
+			{File: "f.yaml", Line: 6, Message: "jobsim does not run CronJobs yet: CronJob nightly (batch/v1) would create the Job of its spec.jobTemplate (line 12); to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job"},
+		}},
+		{"CronJob without jobTemplate", doc("batch/v1", "CronJob", "c"), []Problem{
+			{File: "f.yaml", Line: 1, Message: "jobsim does not run CronJobs yet: CronJob c (batch/v1) would create the Job of its spec.jobTemplate; to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job"},
+		}},
+		{"empty", "# nothing here\n", []Problem{{File: "f.yaml", Message: "no batch/v1 Job found"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("f.yaml", []byte(tt.input), Options{})
+			if diff := cmp.Diff(tt.want, Problems(err)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestCronJobNoticePointsAtJobTemplate: among Jobs, a CronJob is skipped
+// like any other kind (SCENARIO.md), and its notice says where the Job
+// it would create is.
+func TestCronJobNoticePointsAtJobTemplate(t *testing.T) {
+	s, err := Parse("f.yaml", []byte(cronJob+"---\n"+manifestWith()), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Notice{{File: "f.yaml", Line: 1, Message: "skipped CronJob nightly (batch/v1): jobsim does not run CronJobs yet; the Job it would create is its spec.jobTemplate (line 7)"}}
+	if diff := cmp.Diff(want, s.Notices); diff != "" {
+		t.Errorf("notices (-want +got):\n%s", diff)
+	}
+	if len(s.Jobs) != 1 {
+		t.Errorf("%d jobs, want 1", len(s.Jobs))
+	}
+}
+
+// TestScenarioFileWithoutJobNamesWhatItHolds: the same problems, for a
+// file a scenario names and for an inline job, at the scenario's line.
+func TestScenarioFileWithoutJobNamesWhatItHolds(t *testing.T) {
+	files := map[string]string{
+		"web.yaml":  "# web\n" + doc("apps/v1", "Deployment", "web"),
+		"cron.yaml": cronJob,
+		"mixed.yaml": doc("v1", "Secret", "s") + "---\n" + cronJob + "---\n" +
+			strings.Replace(cronJob, "nightly", "weekly", 1),
+	}
+	const head = "apiVersion: jobsim/v1alpha1\nkind: Scenario\njobs:\n"
+	tests := []struct {
+		name, jobs string
+		want       []Problem
+	}{
+		{"Deployment", "- file: web.yaml\n", []Problem{
+			{File: "s.yaml", Line: 4, Field: "jobs[0].file", Message: `Invalid value: "web.yaml": line 2: found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs only`},
+		}},
+		{"CronJob", "- file: cron.yaml\n", []Problem{
+			{File: "s.yaml", Line: 4, Field: "jobs[0].file", Message: `Invalid value: "cron.yaml": line 1: jobsim does not run CronJobs yet: CronJob nightly (batch/v1) would create the Job of its spec.jobTemplate (line 7); to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job`},
+		}},
+		{"two CronJobs", "- file: mixed.yaml\n", []Problem{
+			{File: "s.yaml", Line: 4, Field: "jobs[0].file", Message: `Invalid value: "mixed.yaml": line 6: jobsim does not run CronJobs yet: CronJob nightly (batch/v1) would create the Job of its spec.jobTemplate (line 12); to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job (and 1 more problem)`},
+		}},
+		{"inline CronJob", "- job:\n" + indent(cronJob, "    "), []Problem{
+			{File: "s.yaml", Line: 5, Field: "jobs[0].job", Message: "jobsim does not run CronJobs yet: CronJob nightly (batch/v1) would create the Job of its spec.jobTemplate (line 11); to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job"},
+		}},
+		{"inline Secret", "- job: {apiVersion: v1, kind: Secret, metadata: {name: s}}\n", []Problem{
+			{File: "s.yaml", Line: 4, Field: "jobs[0].job", Message: "found Secret s (v1), not a Job: jobsim simulates batch/v1 Jobs only"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse("s.yaml", []byte(head+tt.jobs), Options{ReadFile: mapFiles(files)})
+			if diff := cmp.Diff(tt.want, Problems(err)); diff != "" {
+				t.Errorf("problems (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func indent(s, by string) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	for i := range lines {
+		lines[i] = by + lines[i]
+	}
+	return strings.Join(lines, "\n") + "\n"
+}

@@ -45,12 +45,16 @@ func Parse(path string, data []byte, opts Options) (*Scenario, error) {
 			p := &scenarioParser{file: path, opts: opts, ps: &ps, s: s}
 			p.parse(node, line, data)
 		} else {
-			jobs, notices := decodeDocuments(path, data, &ps, &ps)
-			s.Notices = notices
+			jobs, others := decodeDocuments(path, data, &ps, &ps)
+			s.Notices = notices(others)
 			for _, j := range jobs {
 				s.Jobs = append(s.Jobs, &ScenarioJob{Manifest: j, line: j.Line})
 			}
-			if len(jobs) == 0 && len(ps.list) == 0 {
+			switch {
+			case len(jobs) > 0 || len(ps.list) > 0:
+			case len(others) > 0:
+				noJob(others, &ps, "")
+			default:
 				ps.add(path, 0, "", "no batch/v1 Job found")
 			}
 		}
@@ -68,10 +72,11 @@ func Parse(path string, data []byte, opts Options) (*Scenario, error) {
 // decodeDocuments decodes the Jobs of an already rendered manifest. The
 // problems that keep the file from being read as Kubernetes objects at
 // all (YAML syntax, a document that is not an object) go to unread, the
-// others to ps: a scenario reports the former at its file: entry.
-func decodeDocuments(file string, data []byte, ps, unread *problems) ([]*Job, []Notice) {
+// others to ps: a scenario reports the former at its file: entry. It
+// returns the Jobs, and the objects of other kinds, skipped.
+func decodeDocuments(file string, data []byte, ps, unread *problems) ([]*Job, []skipped) {
 	var jobs []*Job
-	var notices []Notice
+	var others []skipped
 	for _, doc := range splitDocuments(file, data, unread) {
 		node, ok := parseYAML(file, doc, unread)
 		if !ok || node == nil {
@@ -84,11 +89,11 @@ func decodeDocuments(file string, data []byte, ps, unread *problems) ([]*Job, []
 				kindWord(node), quoteClip(lineText(doc.data, node.Line)))
 			continue
 		}
-		js, ns := decodeObject(file, node, doc.line-1, "", ps)
+		js, sk := decodeObject(file, node, doc.line-1, "", ps)
 		jobs = append(jobs, js...)
-		notices = append(notices, ns...)
+		others = append(others, sk...)
 	}
-	return jobs, notices
+	return jobs, others
 }
 
 // firstDocument tells whether data's first document is a Scenario, and

@@ -483,36 +483,30 @@ func (p *scenarioParser) fileJob(v *yaml.Node, path, name string) *Job {
 	before := len(p.ps.list)
 	var unread problems
 	var jobs []*Job
-	var notices []Notice
+	var others []skipped
 	if checkText(full, data, &unread) {
 		var ok bool
 		if data, ok = renderHelm(full, data, p.opts.ReleaseName, p.ps); !ok {
 			return nil
 		}
-		jobs, notices = decodeDocuments(full, data, p.ps, &unread)
+		jobs, others = decodeDocuments(full, data, p.ps, &unread)
 	}
-	if list := Problems(unread.err()); len(list) > 0 {
+	if len(unread.list) > 0 {
 		// Not a manifest, or not one YAML can read: say so at the
 		// scenario's line, and quote the file's first problem.
-		first := list[0]
-		msg := first.Message
-		if first.Line > 0 {
-			msg = fmt.Sprintf("line %d: %s", first.Line, msg)
-		}
-		switch len(list) {
-		case 1:
-		case 2:
-			msg += " (and 1 more problem)"
-		default:
-			msg += fmt.Sprintf(" (and %d more problems)", len(list)-1)
-		}
-		p.problem(v, path, "Invalid value: %s: %s", quoteKey(name), msg)
+		p.problem(v, path, "Invalid value: %s: %s", quoteKey(name), nested(unread))
 		return nil
 	}
-	p.s.Notices = append(p.s.Notices, notices...)
 	if len(p.ps.list) > before {
 		return nil
 	}
+	if len(jobs) == 0 && len(others) > 0 {
+		var why problems
+		noJob(others, &why, "")
+		p.problem(v, path, "Invalid value: %s: %s", quoteKey(name), nested(why))
+		return nil
+	}
+	p.s.Notices = append(p.s.Notices, notices(others)...)
 	if len(jobs) != 1 {
 		p.problem(v, path, "Invalid value: %q: the file holds %d batch/v1 Jobs; a scenario job needs exactly one", name, len(jobs))
 		return nil
@@ -528,19 +522,38 @@ func (p *scenarioParser) inlineJob(v *yaml.Node, path string) *Job {
 		return nil
 	}
 	before := len(p.ps.list)
-	jobs, notices := decodeObject(p.file, v, p.offset, path+".", p.ps)
+	jobs, others := decodeObject(p.file, v, p.offset, path+".", p.ps)
 	if len(p.ps.list) > before {
 		return nil
 	}
 	if len(jobs) != 1 {
-		msg := "expected a batch/v1 Job"
-		if len(notices) > 0 {
-			msg = notices[0].Message
+		if len(others) > 0 {
+			noJob(others, p.ps, path)
+		} else {
+			p.problem(v, path, "Invalid value: expected a batch/v1 Job")
 		}
-		p.problem(v, path, "Invalid value: %s", msg)
 		return nil
 	}
 	return jobs[0]
+}
+
+// nested words the problems of a file a scenario names, for a problem of
+// the scenario: the first, with its line, and how many more there are.
+func nested(ps problems) string {
+	list := Problems(ps.err())
+	first := list[0]
+	msg := first.Message
+	if first.Line > 0 {
+		msg = fmt.Sprintf("line %d: %s", first.Line, msg)
+	}
+	switch len(list) {
+	case 1:
+	case 2:
+		msg += " (and 1 more problem)"
+	default:
+		msg += fmt.Sprintf(" (and %d more problems)", len(list)-1)
+	}
+	return msg
 }
 
 func (p *scenarioParser) pods(v *yaml.Node, path string, sj *ScenarioJob) {

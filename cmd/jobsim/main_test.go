@@ -208,6 +208,12 @@ func TestExitStatus(t *testing.T) {
 			"<stdin>:6: kind: no matches for kind \"job\" in version \"batch/v1\" (did you mean kind: Job?)\n"},
 		{"old Job apiVersion", []string{"validate", "-"}, strings.Replace(piJob, "batch/v1", "batch/v1beta1", 1), exitInvalid, "",
 			"<stdin>:1: apiVersion: no matches for kind \"Job\" in version \"batch/v1beta1\" (did you mean apiVersion: batch/v1?)\n"},
+		{"no Job", []string{"run", "-"}, "---\n# Source: web/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n", exitInvalid, "",
+			"<stdin>:3: found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs only\n"},
+		{"CronJob", []string{"run", "-"}, cronJob, exitInvalid, "",
+			"<stdin>:1: jobsim does not run CronJobs yet: CronJob nightly (batch/v1) would create the Job of its spec.jobTemplate (line 6); to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job\n"},
+		{"CronJob among Jobs", []string{"run", "-o", "json", "-"}, cronJob + "---\n" + piJob, exitOK, `"kind": "List"`,
+			"<stdin>:1: skipped CronJob nightly (batch/v1): jobsim does not run CronJobs yet; the Job it would create is its spec.jobTemplate (line 6)\n"},
 		{"nodes", []string{"run", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK,
 			"Successfully assigned default/pi-job-m87v2 to pool-0", ""},
 		{"nodes validate", []string{"validate", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK, "valid scenario", ""},
@@ -263,6 +269,19 @@ func TestNotAManifest(t *testing.T) {
 		t.Errorf("stderr (-want +got):\n%s", diff)
 	}
 }
+
+const cronJob = `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers: [{name: pi, image: kiamol/ch05-pi}]
+          restartPolicy: Never
+`
 
 const piJob = `apiVersion: batch/v1
 kind: Job
