@@ -61,7 +61,10 @@ func (j *Job) lineOf(path string) int {
 
 // DecodeJobs reads the batch/v1 Jobs of a manifest file: one or more YAML
 // documents (or a stream of JSON objects), each a batch/v1 Job or a v1
-// List of objects. Documents of other kinds are skipped with a Notice.
+// List of objects. Documents of other kinds are skipped with a Notice,
+// but for a kind kubectl would refuse (kind: job, or a Job outside
+// batch/v1), which is a problem. A file of other kinds only is not a
+// problem here: it has no Jobs (Parse and Load make it one).
 // Each Job is decoded strictly (an unknown field is a problem naming it),
 // defaulted and validated as the API server would on create. file names
 // the input in problems and notices.
