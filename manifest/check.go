@@ -28,7 +28,7 @@ func (s *Scenario) check(ps *problems) {
 	for _, sj := range s.Jobs {
 		j := sj.Manifest
 		for _, fe := range selectorErrors(j.Object, sj.UID) {
-			j.problem(ps, fe.Field, "%s", fe.ErrorBody())
+			j.problem(ps, fe.Field, "%s", apiErrorBody(fe))
 		}
 	}
 	s.checkNames(ps)
@@ -160,7 +160,7 @@ func (s *Scenario) checkActions(sj *ScenarioJob, ps *problems) {
 				if _, ok := a.lines[key]; ok {
 					ps.add(s.File, a.lines[key], a.path+"."+key, "%s", fieldErrorMessage(fe))
 				} else {
-					ps.add(s.File, a.line, a.path, "%s", fe.Error())
+					ps.add(s.File, a.line, a.path, "%s", fe.Field+": "+fieldErrorMessage(fe))
 				}
 			}
 			continue

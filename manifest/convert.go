@@ -35,7 +35,7 @@ func (j *Job) admit(ps *problems) {
 		}
 	}
 	for _, fe := range selectorErrors(obj, "") {
-		j.problem(ps, fe.Field, "%s", fe.ErrorBody())
+		j.problem(ps, fe.Field, "%s", apiErrorBody(fe))
 	}
 	if len(ps.list) > before {
 		return

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 	batchv1 "k8s.io/api/batch/v1"
@@ -60,7 +61,10 @@ func (j *Job) lineOf(path string) int {
 
 // DecodeJobs reads the batch/v1 Jobs of a manifest file: one or more YAML
 // documents (or a stream of JSON objects), each a batch/v1 Job or a v1
-// List of objects. Documents of other kinds are skipped with a Notice.
+// List of objects. Documents of other kinds are skipped with a Notice,
+// but for a kind kubectl would refuse (kind: job, or a Job outside
+// batch/v1), which is a problem. A file of other kinds only is not a
+// problem here: it has no Jobs (Parse and Load make it one).
 // Each Job is decoded strictly (an unknown field is a problem naming it),
 // defaulted and validated as the API server would on create. file names
 // the input in problems and notices.
@@ -83,11 +87,15 @@ func DecodeJobs(file string, data []byte, opts Options) ([]*Job, []Notice, error
 }
 
 func decodeJobs(file string, data []byte, opts Options, ps *problems) ([]*Job, []Notice) {
+	if !checkText(file, data, ps) {
+		return nil, nil
+	}
 	data, ok := renderHelm(file, data, opts.ReleaseName, ps)
 	if !ok {
 		return nil, nil
 	}
-	return decodeDocuments(file, data, ps)
+	jobs, others := decodeDocuments(file, data, ps, ps)
+	return jobs, notices(others)
 }
 
 // renderHelm replaces {{ .Release.Name }} when a release name is given,
@@ -99,8 +107,8 @@ func renderHelm(file string, data []byte, release string, ps *problems) ([]byte,
 	found := findHelm(data)
 	for _, m := range found {
 		text := m.text
-		if len(text) > 60 {
-			text = text[:57] + "..."
+		if c, cut := clipRunes(text, 57); cut {
+			text = c + "..."
 		}
 		switch {
 		case release != "":
@@ -114,8 +122,10 @@ func renderHelm(file string, data []byte, release string, ps *problems) ([]byte,
 	return data, len(found) == 0
 }
 
-// typeMeta reads apiVersion and kind of an object node.
-func typeMeta(n *yaml.Node) (apiVersion, kind string, kindNode *yaml.Node) {
+// typeMeta reads apiVersion and kind of an object node, and the lines
+// of their keys.
+func typeMeta(n *yaml.Node) (apiVersion, kind string, lines map[string]int) {
+	lines = map[string]int{}
 	for _, kv := range mappingPairs(n) {
 		k, v := resolve(kv[0]), resolve(kv[1])
 		if k == nil || v == nil || v.Kind != yaml.ScalarNode {
@@ -125,10 +135,13 @@ func typeMeta(n *yaml.Node) (apiVersion, kind string, kindNode *yaml.Node) {
 		case "apiVersion":
 			apiVersion = v.Value
 		case "kind":
-			kind, kindNode = v.Value, k
+			kind = v.Value
+		default:
+			continue
 		}
+		lines[k.Value] = k.Line
 	}
-	return apiVersion, kind, kindNode
+	return apiVersion, kind, lines
 }
 
 // objectName reads metadata.name of an object node, for notices.
@@ -146,15 +159,15 @@ func objectName(n *yaml.Node) string {
 }
 
 // decodeObject decodes one object node: a Job, a List of objects, or
-// anything else (skipped with a notice). offset turns the node's lines
+// anything else (skipped, and returned as such). offset turns the node's lines
 // into lines of file, and prefix goes before its field paths.
-func decodeObject(file string, n *yaml.Node, offset int, prefix string, ps *problems) ([]*Job, []Notice) {
+func decodeObject(file string, n *yaml.Node, offset int, prefix string, ps *problems) ([]*Job, []skipped) {
 	line := n.Line + offset
 	if n.Kind != yaml.MappingNode {
 		ps.add(file, line, strings.TrimSuffix(prefix, "."), "expected a Kubernetes object (apiVersion, kind, metadata, spec), got %s", kindName(n))
 		return nil, nil
 	}
-	apiVersion, kind, kindNode := typeMeta(n)
+	apiVersion, kind, lines := typeMeta(n)
 	switch {
 	case kind == "":
 		ps.add(file, line, prefix+"kind", "Required value: the object has no kind (a Job says apiVersion: batch/v1 and kind: Job)")
@@ -166,23 +179,21 @@ func decodeObject(file string, n *yaml.Node, offset int, prefix string, ps *prob
 		if j := decodeJob(file, n, offset, prefix, ps); j != nil {
 			return []*Job{j}, nil
 		}
-	case kind == "Job" && strings.HasPrefix(apiVersion, "batch/"):
-		ps.add(file, kindNode.Line+offset, prefix+"apiVersion", "Unsupported value: %q: jobsim reads batch/v1 Jobs", apiVersion)
-	case kind == "Scenario":
+	case kind == ScenarioKind:
 		ps.add(file, line, "", "a Scenario must be the first and only document of its file")
 	default:
-		what := kind
-		if name := objectName(n); name != "" {
-			what += " " + name
+		if field, msg := kindMistake(apiVersion, kind); msg != "" {
+			ps.add(file, lines[field]+offset, prefix+field, "%s", msg)
+			return nil, nil
 		}
-		return nil, []Notice{{File: file, Line: line, Message: fmt.Sprintf("skipped %s (%s): jobsim simulates batch/v1 Jobs only", what, apiVersion)}}
+		return nil, []skipped{newSkipped(file, n, offset, apiVersion, kind)}
 	}
 	return nil, nil
 }
 
-func decodeList(file string, n *yaml.Node, offset int, prefix string, ps *problems) ([]*Job, []Notice) {
+func decodeList(file string, n *yaml.Node, offset int, prefix string, ps *problems) ([]*Job, []skipped) {
 	var jobs []*Job
-	var notices []Notice
+	var others []skipped
 	for _, kv := range mappingPairs(n) {
 		k, v := resolve(kv[0]), resolve(kv[1])
 		if k == nil || k.Value != "items" || v == nil {
@@ -197,12 +208,12 @@ func decodeList(file string, n *yaml.Node, offset int, prefix string, ps *proble
 			if item == nil {
 				continue
 			}
-			js, ns := decodeObject(file, item, offset, fmt.Sprintf("%sitems[%d].", prefix, i), ps)
+			js, sk := decodeObject(file, item, offset, fmt.Sprintf("%sitems[%d].", prefix, i), ps)
 			jobs = append(jobs, js...)
-			notices = append(notices, ns...)
+			others = append(others, sk...)
 		}
 	}
-	return jobs, notices
+	return jobs, others
 }
 
 // decodeJob decodes, defaults and validates one batch/v1 Job node. A
@@ -250,15 +261,35 @@ func decodeJSON(val any, out any) error {
 }
 
 // jsonErrorText words a decoding error without Go's type names where it
-// can.
+// can. It quotes no more of the input than quoteClip does.
 func jsonErrorText(err error) string {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return fmt.Sprintf("expected %s, got a %s", goTypeWords(te.Type), te.Value)
+		return fmt.Sprintf("expected %s, got %s", goTypeWords(te.Type), jsonValueWords(te.Value))
+	}
+	var pe *time.ParseError
+	if errors.As(err, &pe) {
+		return fmt.Sprintf("Invalid value: %s: must be an RFC 3339 time such as 2026-01-01T00:00:00Z", quoteClip(pe.Value))
 	}
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "json: ")
 	return msg
+}
+
+// jsonValueWords names the kind of JSON value of a json.UnmarshalTypeError.
+func jsonValueWords(v string) string {
+	switch v {
+	case "array":
+		return "a list"
+	case "object":
+		return "an object"
+	case "bool":
+		return "a boolean"
+	}
+	if strings.HasPrefix(v, "number") {
+		return "a number"
+	}
+	return "a " + v
 }
 
 func goTypeWords(t reflect.Type) string {

@@ -117,7 +117,7 @@ func TestDecodeProblems(t *testing.T) {
 		{"helm values", manifestWith("CTR", "          args: [{{ .Values.arg }}]"), []want{{12, "", "Helm template markup {{ .Values.arg }}"}}},
 		{"go template is data", manifestWith("CTR", `          args: ["-o", "go-template={{.metadata.name}}"]`), nil},
 		{"separator junk", manifestWith() + "\n--- x: y\n", []want{{14, "", "document separator"}}},
-		{"old apiVersion", strings.Replace(manifestWith(), "batch/v1", "batch/v1beta1", 1), []want{{2, "apiVersion", `"batch/v1beta1"`}}},
+		{"old apiVersion", strings.Replace(manifestWith(), "batch/v1", "batch/v1beta1", 1), []want{{1, "apiVersion", `no matches for kind "Job" in version "batch/v1beta1"`}}},
 		{"no kind", strings.Replace(manifestWith(), "kind: Job\n", "", 1), []want{{1, "kind", "Required value"}}},
 		{"not an object", "- a\n- b\n", []want{{1, "", "expected a Kubernetes object"}}},
 		{"negative counts", manifestWith("SPEC", "  parallelism: -1\n  backoffLimit: -2\n  activeDeadlineSeconds: -3\n  ttlSecondsAfterFinished: -4"), []want{
@@ -212,7 +212,8 @@ func TestDecodeProblems(t *testing.T) {
 		{"yaml flow style", "{apiVersion: batch/v1, kind: Job, metadata: {name: x},\n spec: {parallelism: -1, template: {spec: {containers: [{name: a, image: b}], restartPolicy: Never}}}}\n",
 			[]want{{2, "spec.parallelism", "must be greater than or equal to 0"}}},
 		{"json syntax", "{\"apiVersion\": \"batch/v1\",\n\"kind\": \"Job\"\n", []want{{3, "", "did not find expected"}}},
-		{"no job", "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n", []want{{0, "", "no batch/v1 Job found"}}},
+		{"no job", "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n", []want{{1, "", "found Secret s (v1), not a Job"}}},
+		{"nothing", "# only a comment\n---\n", []want{{0, "", "no batch/v1 Job found"}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

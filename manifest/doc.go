@@ -27,7 +27,14 @@
 //
 // A manifest is one or more YAML documents separated by "---" lines, or a
 // stream of JSON objects. Each document is a batch/v1 Job, a v1 List of
-// objects, or another kind, which is skipped with a [Notice]. Jobs are
+// objects, or another kind, which is skipped with a [Notice] (a CronJob's
+// points at its spec.jobTemplate, the Job it would create). A kind that
+// kubectl would refuse is a problem in its words (no matches for kind
+// "job" in version "batch/v1"), with a hint: a kind of Kubernetes spelt in
+// another case, a Job or CronJob outside batch/v1, or a kind batch/v1
+// does not serve; kinds of other groups (custom resources) are skipped.
+// A file with no Job is a problem naming what it holds; a binary, or a
+// document that is not an object, is one quoting its line. Jobs are
 // decoded strictly, as the API server's strict field validation does: an
 // unknown or misspelt field is a problem that names it (and suggests the
 // field meant), a value of the wrong type is one too, and so is a number
@@ -79,6 +86,14 @@
 //
 //	parallel.yaml:7: spec.parallelism: Invalid value: -1: must be greater than or equal to 0
 //	run.scenario.yaml:12: jobs[0].actions[1].completions: Invalid value: 8: field is immutable
+//
+// Problems quote at most 40 characters of what the input holds (a value,
+// an unknown field name, a line), with "..." when cut, and escape what
+// is not printable. A problem of a file a scenario names that keeps it
+// from being read at all (not YAML, not objects, no Job) is reported at
+// the scenario's jobs[i].file line, with the file's line:
+//
+//	run.scenario.yaml:4: jobs[0].file: Invalid value: "/etc/passwd": line 1: expected a Kubernetes object (apiVersion, kind, metadata, spec), got a string: "root:x:0:0:root:/root:/bin/bash"
 //
 // A problem under a value already reported as malformed is left out, as
 // an echo of it. Problems are grouped by file and sorted by line. A

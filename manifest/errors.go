@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
 	"github.com/jobsim/jobsim"
 )
 
@@ -88,12 +90,15 @@ type problems struct {
 	list []Problem
 }
 
+// add records a problem. The messages quote what they can bound (see
+// quoteClip); whatever is left that is not printable is escaped here, so
+// that a problem is always one line of plain text.
 func (ps *problems) add(file string, line int, field, format string, args ...any) {
 	msg := format
 	if len(args) > 0 {
 		msg = fmt.Sprintf(format, args...)
 	}
-	ps.list = append(ps.list, Problem{File: file, Line: line, Field: field, Message: msg})
+	ps.list = append(ps.list, Problem{File: file, Line: line, Field: clipPath(field), Message: escape(msg)})
 }
 
 // err returns the problems as an *Error, or nil. They are grouped by
@@ -120,7 +125,33 @@ func (ps *problems) err() error {
 }
 
 // fieldErrorMessage is a jobsim.FieldError without its field path:
-// "Invalid value: -1: must be greater than or equal to 0".
+// "Invalid value: -1: must be greater than or equal to 0". A string value
+// is bounded to maxSegment characters: longer than any valid name, key or
+// label, and short enough not to flood the screen.
 func fieldErrorMessage(fe jobsim.FieldError) string {
+	fe = boundValue(fe)
 	return strings.TrimPrefix(fe.Error(), fe.Field+": ")
+}
+
+// boundValue cuts the string value of a FieldError to maxSegment
+// characters, with "..." when cut.
+func boundValue(fe jobsim.FieldError) jobsim.FieldError {
+	if v, ok := fe.BadValue.(string); ok {
+		if c, cut := clipRunes(v, maxSegment); cut {
+			fe.BadValue = c + "..."
+		}
+	}
+	return fe
+}
+
+// apiErrorBody is an apimachinery field error without its field path,
+// its string value bounded as by boundValue.
+func apiErrorBody(fe *field.Error) string {
+	e := *fe
+	if v, ok := e.BadValue.(string); ok {
+		if c, cut := clipRunes(v, maxSegment); cut {
+			e.BadValue = c + "..."
+		}
+	}
+	return e.ErrorBody()
 }

@@ -14,6 +14,8 @@ var fuzzFiles = map[string]string{
 	"job.yaml":     manifestWith(),
 	"indexed.yaml": strings.Replace(manifestWith("SPEC", "  completionMode: Indexed\n  completions: 3\n  parallelism: 2"), "job1", "indexed", 1),
 	"bad.yaml":     manifestWith("SPEC", "  parallelism: -1"),
+	"passwd":       "root:x:0:0:root:/root:/bin/bash\n\x00\xff",
+	"cron.yaml":    "apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: c}\nspec: {jobTemplate: {spec: {}}}\n",
 }
 
 func init() {
@@ -55,6 +57,14 @@ func exercise(t *testing.T, s *Scenario, err error) {
 		for _, p := range e.Problems {
 			if p.File == "" || p.Message == "" || p.Line < 0 {
 				t.Fatalf("malformed problem %#v", p)
+			}
+			// A problem is one line of printable text, and quotes a
+			// bounded part of the input.
+			if escape(p.Message) != p.Message || escape(p.Field) != p.Field {
+				t.Fatalf("a problem with characters that are not printable: %q", p.String())
+			}
+			if len(p.Message) > 4000 || len(p.Field) > 4000 {
+				t.Fatalf("a problem of %d bytes: %.200q...", len(p.String()), p.String())
 			}
 		}
 		return
@@ -114,6 +124,8 @@ func FuzzManifest(f *testing.F) {
 	f.Add([]byte("{\"apiVersion\": \"batch/v1\", \"kind\": \"Job\"}\n{}"))
 	f.Add([]byte("a: &a [*a]\n"))
 	f.Add([]byte("apiVersion: v1\nkind: List\nitems: [{kind: Job, apiVersion: batch/v1, <<: {metadata: {name: x}}}]\n"))
+	f.Add([]byte("apiVersion: batch/v1\nkind: job\n---\napiVersion: batch/v1\nkind: CronJob\nspec: {jobTemplate: {}}\n---\napiVersion: Batch/v1beta1\nkind: JOB\n"))
+	f.Add([]byte("root:x:0:0:root:/root:/bin/bash\n\x7fELF\x00\xff{{ x }}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("fuzz.yaml", data, Options{ReleaseName: "rel"})
 		exercise(t, s, err)
@@ -127,6 +139,7 @@ func FuzzScenario(f *testing.F) {
 	addExamples(f, true)
 	f.Add([]byte("apiVersion: jobsim/v1alpha1\nkind: Scenario\nuntil: 1h\njobs:\n- file: indexed.yaml\n  pods:\n    runs: {\"1\": [{run: 5s, exit: 1}]}\n    random: {run: {mean: 10s}, fail: 0.3}\n  actions:\n  - {at: 10s, parallelism: 3}\n  - {at: 20s, completions: 4, parallelism: 4}\n  - {at: 30s, delete: true}\n"))
 	f.Add([]byte("apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: a, count: 2, capacity: {cpu: \"2\", memory: 1Gi, pods: 10}}]\nfaults: [{at: 1m, node: a-1, action: drain}]\njobs: [{file: job.yaml, at: 1m}, {file: job.yaml, at: 2m}]\n"))
+	f.Add([]byte("apiVersion: jobsim/v1alpha1\nkind: Scenario\njobs: [{file: passwd}, {file: cron.yaml}, {job: {apiVersion: v1, kind: job}}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("fuzz.scenario.yaml", data, Options{ReadFile: mapFiles(fuzzFiles)})
 		exercise(t, s, err)

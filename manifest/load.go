@@ -35,19 +35,26 @@ func readError(err error) string {
 func Parse(path string, data []byte, opts Options) (*Scenario, error) {
 	var ps problems
 	s := &Scenario{File: path, Seed: DefaultSeed, Start: time.Unix(0, 0).UTC()}
-	data, ok := renderHelm(path, data, opts.ReleaseName, &ps)
+	ok := checkText(path, data, &ps)
+	if ok {
+		data, ok = renderHelm(path, data, opts.ReleaseName, &ps)
+	}
 	if ok {
 		if node, line, isScenario := firstDocument(path, data); isScenario {
 			s.IsScenario = true
 			p := &scenarioParser{file: path, opts: opts, ps: &ps, s: s}
 			p.parse(node, line, data)
 		} else {
-			jobs, notices := decodeDocuments(path, data, &ps)
-			s.Notices = notices
+			jobs, others := decodeDocuments(path, data, &ps, &ps)
+			s.Notices = notices(others)
 			for _, j := range jobs {
 				s.Jobs = append(s.Jobs, &ScenarioJob{Manifest: j, line: j.Line})
 			}
-			if len(jobs) == 0 && len(ps.list) == 0 {
+			switch {
+			case len(jobs) > 0 || len(ps.list) > 0:
+			case len(others) > 0:
+				noJob(others, &ps, "")
+			default:
 				ps.add(path, 0, "", "no batch/v1 Job found")
 			}
 		}
@@ -62,20 +69,31 @@ func Parse(path string, data []byte, opts Options) (*Scenario, error) {
 	return s, nil
 }
 
-// decodeDocuments decodes the Jobs of an already rendered manifest.
-func decodeDocuments(file string, data []byte, ps *problems) ([]*Job, []Notice) {
+// decodeDocuments decodes the Jobs of an already rendered manifest. The
+// problems that keep the file from being read as Kubernetes objects at
+// all (YAML syntax, a document that is not an object) go to unread, the
+// others to ps: a scenario reports the former at its file: entry. It
+// returns the Jobs, and the objects of other kinds, skipped.
+func decodeDocuments(file string, data []byte, ps, unread *problems) ([]*Job, []skipped) {
 	var jobs []*Job
-	var notices []Notice
-	for _, doc := range splitDocuments(file, data, ps) {
-		node, ok := parseYAML(file, doc, ps)
+	var others []skipped
+	for _, doc := range splitDocuments(file, data, unread) {
+		node, ok := parseYAML(file, doc, unread)
 		if !ok || node == nil {
 			continue
 		}
-		js, ns := decodeObject(file, node, doc.line-1, "", ps)
+		if node.Kind != yaml.MappingNode {
+			// Quote the line as written: a plain scalar folds the lines
+			// of a text into one value.
+			unread.add(file, node.Line+doc.line-1, "", "expected a Kubernetes object (apiVersion, kind, metadata, spec), got %s: %s",
+				kindWord(node), quoteClip(lineText(doc.data, node.Line)))
+			continue
+		}
+		js, sk := decodeObject(file, node, doc.line-1, "", ps)
 		jobs = append(jobs, js...)
-		notices = append(notices, ns...)
+		others = append(others, sk...)
 	}
-	return jobs, notices
+	return jobs, others
 }
 
 // firstDocument tells whether data's first document is a Scenario, and

@@ -36,7 +36,7 @@ func (p *scenarioParser) parse(root *yaml.Node, offset int, data []byte) {
 	p.fields(root, "", map[string]func(k, v *yaml.Node, path string){
 		"apiVersion": func(_, v *yaml.Node, path string) {
 			if s, ok := p.str(v, path); ok && s != ScenarioAPIVersion {
-				p.problem(v, path, "Unsupported value: %q: supported values: %q", s, ScenarioAPIVersion)
+				p.problem(v, path, "Unsupported value: %s: supported values: %q", quoteClip(s), ScenarioAPIVersion)
 			}
 		},
 		"kind": func(*yaml.Node, *yaml.Node, string) {},
@@ -53,7 +53,7 @@ func (p *scenarioParser) parse(root *yaml.Node, offset int, data []byte) {
 		"until": func(_, v *yaml.Node, path string) {
 			if d, ok := p.duration(v, path); ok {
 				if d == 0 {
-					p.problem(v, path, "Invalid value: %q: must be greater than 0", v.Value)
+					p.problem(v, path, "Invalid value: %s: must be greater than 0", quoteClip(v.Value))
 				}
 				p.s.Until = d
 			}
@@ -96,17 +96,17 @@ func (p *scenarioParser) fields(n *yaml.Node, path string, handlers map[string]f
 		}
 		fp := joinPath(path, k.Value)
 		if first, dup := seen[k.Value]; dup {
-			p.problem(k, fp, "duplicate field %q (first at line %d)", k.Value, first)
+			p.problem(k, fp, "duplicate field %s (first at line %d)", quoteKey(k.Value), first)
 			continue
 		}
 		seen[k.Value] = p.line(k)
 		h, ok := handlers[k.Value]
 		if !ok {
-			msg := fmt.Sprintf("unknown field %q", k.Value)
+			msg := "unknown field " + quoteClip(k.Value)
 			if s := suggest(k.Value, names); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
-			p.problem(k, fp, "%s", msg)
+			p.problem(k, joinPath(path, clip(k.Value)), "%s", msg)
 			continue
 		}
 		h(k, kv[1], fp)
@@ -197,7 +197,7 @@ func (p *scenarioParser) labels(v *yaml.Node, path string) map[string]string {
 		}
 		kp := path + "[" + k.Value + "]"
 		if _, dup := out[k.Value]; dup {
-			p.problem(k, kp, "duplicate label %q", k.Value)
+			p.problem(k, kp, "duplicate label %s", quoteKey(k.Value))
 			continue
 		}
 		val, ok := p.labelValue(kv[1], kp)
@@ -245,11 +245,11 @@ func (p *scenarioParser) capacity(v *yaml.Node, path string) jobsim.ResourceList
 		}
 		kp := joinPath(path, k.Value)
 		if _, dup := out[k.Value]; dup {
-			p.problem(k, kp, "duplicate field %q", k.Value)
+			p.problem(k, kp, "duplicate field %s", quoteKey(k.Value))
 			continue
 		}
 		if errs := nodeResourceNameErrors(k.Value); len(errs) > 0 {
-			p.problem(k, kp, "Invalid value: %q: %s", k.Value, errs[0])
+			p.problem(k, kp, "Invalid value: %s: %s", quoteKey(k.Value), errs[0])
 			continue
 		}
 		q, ok := p.quantity(kv[1], kp)
@@ -264,7 +264,7 @@ func (p *scenarioParser) capacity(v *yaml.Node, path string) jobsim.ResourceList
 			n, why = toUnits(k.Value, q)
 		}
 		if why != "" {
-			p.problem(resolve(kv[1]), kp, "Invalid value: %q: %s", resolve(kv[1]).Value, why)
+			p.problem(resolve(kv[1]), kp, "Invalid value: %s: %s", quoteClip(resolve(kv[1]).Value), why)
 			continue
 		}
 		out[k.Value] = n
@@ -282,7 +282,7 @@ func (p *scenarioParser) scheduler(_, v *yaml.Node, path string) {
 				case ScoringLeastAllocated, ScoringMostAllocated:
 					sc.Scoring = s
 				default:
-					p.problem(v, path, "Unsupported value: %q: supported values: %q, %q", s, ScoringLeastAllocated, ScoringMostAllocated)
+					p.problem(v, path, "Unsupported value: %s: supported values: %q, %q", quoteClip(s), ScoringLeastAllocated, ScoringMostAllocated)
 				}
 			}
 		},
@@ -323,7 +323,7 @@ func (p *scenarioParser) priorityClasses(_, v *yaml.Node, path string) {
 			"preemptionPolicy": func(_, v *yaml.Node, path string) {
 				if s, ok := p.str(v, path); ok {
 					if s != "PreemptLowerPriority" && s != "Never" {
-						p.problem(v, path, "Unsupported value: %q: supported values: \"Never\", \"PreemptLowerPriority\"", s)
+						p.problem(v, path, "Unsupported value: %s: supported values: \"Never\", \"PreemptLowerPriority\"", quoteClip(s))
 					}
 					pc.PreemptionPolicy = s
 				}
@@ -372,7 +372,7 @@ func (p *scenarioParser) faults(_, v *yaml.Node, path string) {
 					case FaultFail, FaultDrain, FaultRecover:
 						f.Action = FaultAction(s)
 					default:
-						p.problem(v, path, "Unsupported value: %q: supported values: \"fail\", \"drain\", \"recover\"", s)
+						p.problem(v, path, "Unsupported value: %s: supported values: \"fail\", \"drain\", \"recover\"", quoteClip(s))
 					}
 				}
 			},
@@ -481,15 +481,32 @@ func (p *scenarioParser) fileJob(v *yaml.Node, path, name string) *Job {
 		return nil
 	}
 	before := len(p.ps.list)
-	data, ok := renderHelm(full, data, p.opts.ReleaseName, p.ps)
-	if !ok {
+	var unread problems
+	var jobs []*Job
+	var others []skipped
+	if checkText(full, data, &unread) {
+		var ok bool
+		if data, ok = renderHelm(full, data, p.opts.ReleaseName, p.ps); !ok {
+			return nil
+		}
+		jobs, others = decodeDocuments(full, data, p.ps, &unread)
+	}
+	if len(unread.list) > 0 {
+		// Not a manifest, or not one YAML can read: say so at the
+		// scenario's line, and quote the file's first problem.
+		p.problem(v, path, "Invalid value: %s: %s", quoteKey(name), nested(unread))
 		return nil
 	}
-	jobs, notices := decodeDocuments(full, data, p.ps)
-	p.s.Notices = append(p.s.Notices, notices...)
 	if len(p.ps.list) > before {
 		return nil
 	}
+	if len(jobs) == 0 && len(others) > 0 {
+		var why problems
+		noJob(others, &why, "")
+		p.problem(v, path, "Invalid value: %s: %s", quoteKey(name), nested(why))
+		return nil
+	}
+	p.s.Notices = append(p.s.Notices, notices(others)...)
 	if len(jobs) != 1 {
 		p.problem(v, path, "Invalid value: %q: the file holds %d batch/v1 Jobs; a scenario job needs exactly one", name, len(jobs))
 		return nil
@@ -505,19 +522,38 @@ func (p *scenarioParser) inlineJob(v *yaml.Node, path string) *Job {
 		return nil
 	}
 	before := len(p.ps.list)
-	jobs, notices := decodeObject(p.file, v, p.offset, path+".", p.ps)
+	jobs, others := decodeObject(p.file, v, p.offset, path+".", p.ps)
 	if len(p.ps.list) > before {
 		return nil
 	}
 	if len(jobs) != 1 {
-		msg := "expected a batch/v1 Job"
-		if len(notices) > 0 {
-			msg = notices[0].Message
+		if len(others) > 0 {
+			noJob(others, p.ps, path)
+		} else {
+			p.problem(v, path, "Invalid value: expected a batch/v1 Job")
 		}
-		p.problem(v, path, "Invalid value: %s", msg)
 		return nil
 	}
 	return jobs[0]
+}
+
+// nested words the problems of a file a scenario names, for a problem of
+// the scenario: the first, with its line, and how many more there are.
+func nested(ps problems) string {
+	list := Problems(ps.err())
+	first := list[0]
+	msg := first.Message
+	if first.Line > 0 {
+		msg = fmt.Sprintf("line %d: %s", first.Line, msg)
+	}
+	switch len(list) {
+	case 1:
+	case 2:
+		msg += " (and 1 more problem)"
+	default:
+		msg += fmt.Sprintf(" (and %d more problems)", len(list)-1)
+	}
+	return msg
 }
 
 func (p *scenarioParser) pods(v *yaml.Node, path string, sj *ScenarioJob) {
@@ -578,11 +614,11 @@ func parseKey(k *yaml.Node) (int, string) {
 	}
 	n := 0
 	if k.Value == "" || len(k.Value) > 9 {
-		return 0, fmt.Sprintf("Invalid value: %q: must be a completion index or pod ordinal (0, 1, 2 ...)", k.Value)
+		return 0, fmt.Sprintf("Invalid value: %s: must be a completion index or pod ordinal (0, 1, 2 ...)", quoteClip(k.Value))
 	}
 	for _, c := range k.Value {
 		if c < '0' || c > '9' {
-			return 0, fmt.Sprintf("Invalid value: %q: must be a completion index or pod ordinal (0, 1, 2 ...)", k.Value)
+			return 0, fmt.Sprintf("Invalid value: %s: must be a completion index or pod ordinal (0, 1, 2 ...)", quoteClip(k.Value))
 		}
 		n = n*10 + int(c-'0')
 	}
@@ -607,7 +643,7 @@ func (p *scenarioParser) run(v *yaml.Node, path string) (jobsim.Run, bool) {
 		"disrupt": func(_, v *yaml.Node, path string) {
 			if s, ok := p.str(v, path); ok {
 				if !conditionReasonRE.MatchString(s) {
-					p.problem(v, path, "Invalid value: %q: a reason is CamelCase, such as EvictionByEvictionAPI, PreemptionByScheduler or DeletionByTaintManager", s)
+					p.problem(v, path, "Invalid value: %s: a reason is CamelCase, such as EvictionByEvictionAPI, PreemptionByScheduler or DeletionByTaintManager", quoteClip(s))
 				}
 				r.Disrupt = s
 			}
@@ -647,7 +683,7 @@ func (p *scenarioParser) random(v *yaml.Node, path string) jobsim.Random {
 					meanN = v
 					if d, ok := p.duration(v, path); ok {
 						if d == 0 {
-							p.problem(v, path, "Invalid value: %q: must be greater than 0", v.Value)
+							p.problem(v, path, "Invalid value: %s: must be greater than 0", quoteClip(v.Value))
 						}
 						r.Mean = d
 					}
@@ -661,7 +697,7 @@ func (p *scenarioParser) random(v *yaml.Node, path string) jobsim.Random {
 			case meanN == nil && maxN == nil:
 				r.Max = r.Min
 			case meanN == nil && minN != nil && r.Max < r.Min:
-				p.problem(maxN, path+".max", "Invalid value: %q: must be at least min (%v)", maxN.Value, r.Min)
+				p.problem(maxN, path+".max", "Invalid value: %s: must be at least min (%v)", quoteClip(maxN.Value), r.Min)
 			}
 		},
 		"fail": func(_, v *yaml.Node, path string) {

@@ -125,11 +125,11 @@ func (p *scenarioParser) duration(v *yaml.Node, path string) (time.Duration, boo
 	}
 	d, err := time.ParseDuration(n.Value)
 	if err != nil {
-		p.problem(n, path, "Invalid value: %q: must be a duration such as \"45s\", \"2m\" or \"1h30m\"", n.Value)
+		p.problem(n, path, "Invalid value: %s: must be a duration such as \"45s\", \"2m\" or \"1h30m\"", quoteClip(n.Value))
 		return 0, false
 	}
 	if d < 0 {
-		p.problem(n, path, "Invalid value: %q: must not be negative", n.Value)
+		p.problem(n, path, "Invalid value: %s: must not be negative", quoteClip(n.Value))
 		return 0, false
 	}
 	return d, true
@@ -143,11 +143,11 @@ func (p *scenarioParser) time(v *yaml.Node, path string) (time.Time, bool) {
 	}
 	t, err := time.Parse(time.RFC3339Nano, n.Value)
 	if err != nil {
-		p.problem(n, path, "Invalid value: %q: must be an RFC 3339 time such as 2026-01-01T00:00:00Z", n.Value)
+		p.problem(n, path, "Invalid value: %s: must be an RFC 3339 time such as 2026-01-01T00:00:00Z", quoteClip(n.Value))
 		return time.Time{}, false
 	}
 	if t.Year() < 1 || t.Year() > 9000 {
-		p.problem(n, path, "Invalid value: %q: must be between the years 1 and 9000", n.Value)
+		p.problem(n, path, "Invalid value: %s: must be between the years 1 and 9000", quoteClip(n.Value))
 		return time.Time{}, false
 	}
 	return t, true
@@ -161,11 +161,11 @@ func (p *scenarioParser) quantity(v *yaml.Node, path string) (resource.Quantity,
 	}
 	q, err := resource.ParseQuantity(n.Value)
 	if err != nil {
-		p.problem(n, path, "Invalid value: %q: must be a quantity such as \"4\", \"500m\" or \"16Gi\"", n.Value)
+		p.problem(n, path, "Invalid value: %s: must be a quantity such as \"4\", \"500m\" or \"16Gi\"", quoteClip(n.Value))
 		return resource.Quantity{}, false
 	}
 	if q.Sign() < 0 {
-		p.problem(n, path, "Invalid value: %q: must be greater than or equal to 0", n.Value)
+		p.problem(n, path, "Invalid value: %s: must be greater than or equal to 0", quoteClip(n.Value))
 		return resource.Quantity{}, false
 	}
 	return q, true

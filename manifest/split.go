@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"strings"
+	"unicode/utf8"
 )
 
 // document is one YAML (or JSON) document of a file.
@@ -13,6 +14,35 @@ type document struct {
 	// line is the 1-based line of the file where the document starts.
 	line int
 	data []byte
+}
+
+// checkText reports a file that is not text: one with a NUL byte, or
+// bytes that are not UTF-8, as binaries and archives have. YAML would
+// only say "control characters are not allowed"; and the Helm markup a
+// binary seems to hold by chance would each be a problem of their own.
+// A file that starts with a UTF-16 byte order mark is text (YAML reads
+// it).
+func checkText(file string, data []byte, ps *problems) bool {
+	if bytes.HasPrefix(data, []byte{0xfe, 0xff}) || bytes.HasPrefix(data, []byte{0xff, 0xfe}) {
+		return true
+	}
+	bad, what := bytes.IndexByte(data, 0), "binary data (a NUL byte), not YAML or JSON"
+	if !utf8.Valid(data) {
+		for off := 0; off < len(data) && (bad < 0 || off < bad); {
+			r, n := utf8.DecodeRune(data[off:])
+			if r == utf8.RuneError && n == 1 {
+				bad, what = off, "not UTF-8 text, as YAML and JSON must be"
+				break
+			}
+			off += n
+		}
+	}
+	if bad < 0 {
+		return true
+	}
+	line := lineAt(data, bad)
+	ps.add(file, line, "", "%s: %s", what, quoteClip(lineText(data, line)))
+	return false
 }
 
 // splitDocuments cuts a file into its documents, as kubectl's YAML reader

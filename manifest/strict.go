@@ -106,7 +106,7 @@ func (c *checker) conv(n *yaml.Node, t reflect.Type, path string) any {
 			}
 			p := path + "[" + k.Value + "]"
 			if _, dup := m[k.Value]; dup {
-				c.report(k, p, "duplicate key %q (first at line %d)", k.Value, c.lines[p])
+				c.report(k, p, "duplicate key %s (first at line %d)", quoteKey(k.Value), c.lines[p])
 				continue
 			}
 			c.lines[p] = c.line(k)
@@ -166,7 +166,7 @@ func (c *checker) scalar(n *yaml.Node, path, want string) any {
 	}
 	switch yamlValue(n).(type) {
 	case bool, json.Number, float64:
-		c.report(n, path, "expected %s, got %s: put it in quotes (\"%s\")", want, kindName(n), n.Value)
+		c.report(n, path, "expected %s, got %s: put it in quotes (\"%s\")", want, kindName(n), clip(n.Value))
 		return nil
 	}
 	return n.Value
@@ -290,16 +290,16 @@ func (c *checker) convStruct(n *yaml.Node, t reflect.Type, path string) any {
 		}
 		p := joinPath(path, k.Value)
 		if _, dup := m[k.Value]; dup {
-			c.report(k, p, "duplicate field %q (first at line %d)", k.Value, c.lines[p])
+			c.report(k, p, "duplicate field %s (first at line %d)", quoteKey(k.Value), c.lines[p])
 			continue
 		}
 		f, ok := fields.byName[k.Value]
 		if !ok {
-			msg := fmt.Sprintf("unknown field %q", k.Value)
+			msg := "unknown field " + quoteClip(k.Value)
 			if s := suggest(k.Value, fields.names); s != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", s)
 			}
-			c.ps.add(c.file, c.line(k), c.prefix+p, "%s", msg)
+			c.ps.add(c.file, c.line(k), c.prefix+joinPath(path, clip(k.Value)), "%s", msg)
 			continue
 		}
 		c.lines[p] = c.line(k)
@@ -347,7 +347,7 @@ func (c *checker) checkInt(n *yaml.Node, t reflect.Type, path string) any {
 		return nil
 	}
 	if f < lo || f > hi {
-		c.report(n, path, "%s is out of range for %s", n.Value, intTypeName(t))
+		c.report(n, path, "%s is out of range for %s", clip(n.Value), intTypeName(t))
 		return nil
 	}
 	return out

@@ -20,7 +20,7 @@ func parseYAML(file string, doc document, ps *problems) (*yaml.Node, bool) {
 		} else {
 			line = doc.line
 		}
-		ps.add(file, line, "", "invalid YAML: %s", msg)
+		ps.add(file, line, "", "invalid YAML: %s", clipQuoted(msg))
 		return nil, false
 	}
 	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
@@ -48,6 +48,22 @@ func yamlErrorLine(msg string) (int, string) {
 		return n, text
 	}
 	return 0, strings.TrimPrefix(msg, "yaml: ")
+}
+
+// yamlQuotedRE matches what yaml.v3 quotes from the input in its errors:
+// the name of an anchor ('name').
+var yamlQuotedRE = regexp.MustCompile(`'[^']*'`)
+
+// clipQuoted bounds the parts of a YAML error message quoted from the
+// input.
+func clipQuoted(msg string) string {
+	return yamlQuotedRE.ReplaceAllStringFunc(msg, func(q string) string {
+		inner := q[1 : len(q)-1]
+		if c, cut := clipRunes(inner, maxQuoted); cut {
+			return "'" + c + "'..."
+		}
+		return q
+	})
 }
 
 // resolve follows an alias node to its anchor. It returns nil only for
@@ -95,6 +111,16 @@ func mappingPairs(n *yaml.Node) [][2]*yaml.Node {
 	return out
 }
 
+// kindWord names what kind of node n is, without its value: "a string",
+// "a list".
+func kindWord(n *yaml.Node) string {
+	name := kindName(n)
+	if i := strings.Index(name, " ("); i >= 0 {
+		return name[:i]
+	}
+	return name
+}
+
 // kindName names what a node is, for messages.
 func kindName(n *yaml.Node) string {
 	n = resolve(n)
@@ -109,9 +135,9 @@ func kindName(n *yaml.Node) string {
 	case yaml.ScalarNode:
 		switch n.Tag {
 		case "!!int":
-			return "an integer (" + n.Value + ")"
+			return "an integer (" + clip(n.Value) + ")"
 		case "!!float":
-			return "a number (" + n.Value + ")"
+			return "a number (" + clip(n.Value) + ")"
 		case "!!bool":
 			return "a boolean (" + n.Value + ")"
 		case "!!str", "":
@@ -121,7 +147,7 @@ func kindName(n *yaml.Node) string {
 		case "!!null":
 			return "null"
 		}
-		return "a string (" + strconv.Quote(n.Value) + ")"
+		return "a string (" + quoteClip(n.Value) + ")"
 	}
 	return "an unknown node"
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/benbjohnson/clock"
+	"github.com/google/go-cmp/cmp"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -203,6 +204,16 @@ func TestExitStatus(t *testing.T) {
 		{"validate helm release", []string{"validate", "--set-release", "todo", "examples/manifests/helm/todo-db-test-job.yaml"}, "", exitOK, "valid manifest", ""},
 		{"notice", []string{"run", "-o", "json", "-"}, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n---\n" + piJob, exitOK, `"kind": "List"`,
 			"<stdin>:1: skipped Secret s (v1): jobsim simulates batch/v1 Jobs only"},
+		{"lower-case kind", []string{"run", "-"}, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n---\n" + strings.Replace(piJob, "kind: Job", "kind: job", 1), exitInvalid, "",
+			"<stdin>:6: kind: no matches for kind \"job\" in version \"batch/v1\" (did you mean kind: Job?)\n"},
+		{"old Job apiVersion", []string{"validate", "-"}, strings.Replace(piJob, "batch/v1", "batch/v1beta1", 1), exitInvalid, "",
+			"<stdin>:1: apiVersion: no matches for kind \"Job\" in version \"batch/v1beta1\" (did you mean apiVersion: batch/v1?)\n"},
+		{"no Job", []string{"run", "-"}, "---\n# Source: web/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n", exitInvalid, "",
+			"<stdin>:3: found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs only\n"},
+		{"CronJob", []string{"run", "-"}, cronJob, exitInvalid, "",
+			"<stdin>:1: jobsim does not run CronJobs yet: CronJob nightly (batch/v1) would create the Job of its spec.jobTemplate (line 6); to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job\n"},
+		{"CronJob among Jobs", []string{"run", "-o", "json", "-"}, cronJob + "---\n" + piJob, exitOK, `"kind": "List"`,
+			"<stdin>:1: skipped CronJob nightly (batch/v1): jobsim does not run CronJobs yet; the Job it would create is its spec.jobTemplate (line 6)\n"},
 		{"nodes", []string{"run", "--width", "200", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK,
 			"Successfully assigned default/pi-job-m87v2 to pool-0", ""},
 		{"nodes validate", []string{"validate", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK, "valid scenario", ""},
@@ -231,6 +242,46 @@ func TestExitStatus(t *testing.T) {
 		})
 	}
 }
+
+// TestNotAManifest names a binary and a password file in a scenario:
+// each is one line of stderr, at the scenario's file: entry, quoting at
+// most 40 characters of the file.
+func TestNotAManifest(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, data string) string {
+		t.Helper()
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	write("app", "\x7fELF\x02\x01\x01\x00"+strings.Repeat("\x00\xff", 2000))
+	write("passwd", "root:x:0:0:root:/root:/bin/bash\n"+strings.Repeat("daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\n", 100))
+	s := write("s.yaml", "apiVersion: jobsim/v1alpha1\nkind: Scenario\njobs:\n- file: app\n- file: passwd\n")
+	r := runCmd(t, "", "validate", s)
+	if r.code != exitInvalid {
+		t.Errorf("exit status %d, want %d", r.code, exitInvalid)
+	}
+	want := s + `:4: jobs[0].file: Invalid value: "app": line 1: binary data (a NUL byte), not YAML or JSON: "\x7fELF\x02\x01\x01\x00` + strings.Repeat(`\x00\xff`, 16) + `"...` + "\n" +
+		s + `:5: jobs[1].file: Invalid value: "passwd": line 1: expected a Kubernetes object (apiVersion, kind, metadata, spec), got a string: "root:x:0:0:root:/root:/bin/bash"` + "\n"
+	if diff := cmp.Diff(want, r.stderr); diff != "" {
+		t.Errorf("stderr (-want +got):\n%s", diff)
+	}
+}
+
+const cronJob = `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly}
+spec:
+  schedule: "0 3 * * *"
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          containers: [{name: pi, image: kiamol/ch05-pi}]
+          restartPolicy: Never
+`
 
 const piJob = `apiVersion: batch/v1
 kind: Job
