@@ -58,6 +58,7 @@ func (l *fieldErrors) podSpec(s *PodSpec, path string) {
 		l.notSupported(path+".restartPolicy", s.RestartPolicy,
 			string(RestartAlways), string(RestartOnFailure), string(RestartNever))
 	}
+	l.labels(path+".nodeSelector", s.NodeSelector)
 	if s.Hostname != "" {
 		for _, msg := range dns1123LabelMsgs(s.Hostname) {
 			l.invalid(path+".hostname", s.Hostname, msg)

@@ -31,6 +31,9 @@ func (j *Job) admit(ps *problems) {
 			if fe.Field == "metadata.name" && fe.Type == jobsim.ErrorTypeRequired && obj.GenerateName != "" {
 				continue // refused above, as not supported
 			}
+			if fe.Field == "spec.template.spec.nodeSelector" {
+				continue // reported by convert, at the line of each key
+			}
 			ps.add(j.File, j.lineOf(linePath(fe.Field)), j.prefix+fe.Field, "%s", fieldErrorMessage(fe))
 		}
 	}
