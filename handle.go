@@ -263,6 +263,7 @@ func cloneSpec(s JobSpec) JobSpec {
 	t.Annotations = maps.Clone(s.Template.Annotations)
 	t.Spec.TerminationGracePeriod = clonePtr(s.Template.Spec.TerminationGracePeriod)
 	t.Spec.NodeSelector = maps.Clone(s.Template.Spec.NodeSelector)
+	t.Spec.Affinity = cloneAffinity(s.Template.Spec.Affinity)
 	t.Spec.InitContainers = cloneContainers(s.Template.Spec.InitContainers)
 	t.Spec.Containers = cloneContainers(s.Template.Spec.Containers)
 	return out
