@@ -105,7 +105,7 @@ func (j *Job) refuseUnsupported(ps *problems) {
 		j.notSupported(ps, spec+".resources", "pod-level resources; give each container its resources.requests")
 	}
 	if ps1.NodeName != "" {
-		j.notSupported(ps, spec+".nodeName", "a pod template bound to a node by name bypasses the scheduler; use nodeSelector")
+		j.notSupported(ps, spec+".nodeName", "a pod template bound to a node by name bypasses the scheduler; use nodeSelector, or a required node affinity with matchFields on metadata.name")
 	}
 	if len(ps1.SchedulingGates) > 0 {
 		j.notSupported(ps, spec+".schedulingGates", "scheduling gates would keep the pods pending")
