@@ -17,6 +17,7 @@ import (
 // containers run; nil means TemplateBehavior(job.Spec.Template).
 func (c *Cluster) Submit(job Job, b Behavior) (*JobHandle, error) {
 	spec := job
+	spec.Spec = cloneSpec(job.Spec) // the cluster keeps nothing the caller can change
 	SetDefaults(&spec)
 	if err := Validate(spec); err != nil {
 		return nil, err

@@ -39,7 +39,9 @@ type Config struct {
 	DiscardEvents bool
 
 	// Nodes are the cluster's machines. None means one node, "node-0", of
-	// unlimited capacity, on which every pod is bound at once.
+	// unlimited capacity and no labels, on which every pod is bound at
+	// once, unless its nodeSelector or required node affinity needs a
+	// label (then it stays pending, as on any node without that label).
 	Nodes []Node
 	// PriorityClasses define the priorityClassName values pods may use.
 	PriorityClasses []PriorityClass

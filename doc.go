@@ -129,8 +129,9 @@
 // Ignore, Count on exit codes and pod conditions), backoffLimitPerIndex and
 // maxFailedIndexes with the per-index backoff and the failure-count
 // annotations, successPolicy, and disruptions (the DisruptionTarget
-// condition, [Cluster.EvictPod]), scheduling onto [Node]s with priority
-// and preemption, and node faults ([Cluster.FailNode]: the node lifecycle
+// condition, [Cluster.EvictPod]), scheduling onto [Node]s by requests,
+// nodeSelector and required node affinity ([PodSpec.Affinity]), with
+// priority and preemption, and node faults ([Cluster.FailNode]: the node lifecycle
 // controller notices after 50 s and the taint manager evicts 300 s later;
 // [Cluster.DrainNode]; [Cluster.RecoverNode]).
 //

@@ -125,6 +125,10 @@ func (l *fieldErrors) required(path, detail string) {
 	*l = append(*l, FieldError{Type: ErrorTypeRequired, Field: path, BadValue: "", Detail: detail})
 }
 
+func (l *fieldErrors) forbidden(path, detail string) {
+	*l = append(*l, FieldError{Type: ErrorTypeForbidden, Field: path, BadValue: "", Detail: detail})
+}
+
 func (l *fieldErrors) duplicate(path string, v any) {
 	*l = append(*l, FieldError{Type: ErrorTypeDuplicate, Field: path, BadValue: v})
 }

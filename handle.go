@@ -262,6 +262,8 @@ func cloneSpec(s JobSpec) JobSpec {
 	t.Labels = maps.Clone(s.Template.Labels)
 	t.Annotations = maps.Clone(s.Template.Annotations)
 	t.Spec.TerminationGracePeriod = clonePtr(s.Template.Spec.TerminationGracePeriod)
+	t.Spec.NodeSelector = maps.Clone(s.Template.Spec.NodeSelector)
+	t.Spec.Affinity = cloneAffinity(s.Template.Spec.Affinity)
 	t.Spec.InitContainers = cloneContainers(s.Template.Spec.InitContainers)
 	t.Spec.Containers = cloneContainers(s.Template.Spec.Containers)
 	return out

@@ -59,7 +59,9 @@ type job struct {
 	priority           int32
 	preemptNever       bool         // its priority class's preemptionPolicy is Never
 	lazyPreempt        bool         // its preemption message is computed when asked
-	classes            []*nodeClass // node classes its nodeSelector matches
+	classes            []*nodeClass // node classes whose every node its nodeSelector and node affinity admit
+	partial            []classPart  // classes only some of whose nodes they admit (matchFields)
+	filter             *nodeFilter  // its required node affinity, nil if none
 	unknownRes         string       // a resource no node has
 	queue              []podRef     // pods waiting to be bound, oldest first
 	qHead              int

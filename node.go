@@ -9,8 +9,10 @@ import (
 	"time"
 )
 
-// Node is a machine of the cluster: its name, labels (for nodeSelector)
-// and allocatable capacity.
+// Node is a machine of the cluster: its name, labels (for nodeSelector
+// and node affinity) and allocatable capacity. jobsim adds no labels of
+// its own: a node has no kubernetes.io/hostname, os or arch label unless
+// Labels gives it.
 type Node struct {
 	Name   string
 	Labels map[string]string

@@ -31,6 +31,9 @@ type PodSpec struct {
 	TerminationGracePeriod *time.Duration
 	// NodeSelector restricts the pod to nodes with all these labels.
 	NodeSelector map[string]string
+	// Affinity restricts the pod further: its required node affinity must
+	// match the node too (see PodSpec.MatchesNode).
+	Affinity *Affinity
 	// PriorityClassName names one of the cluster's PriorityClasses; ""
 	// means the global default class, or priority 0.
 	PriorityClassName string

@@ -177,6 +177,24 @@ func (m *schedulingMachine) Submit(t *rapid.T) {
 	if rapid.IntRange(0, 3).Draw(t, "selector") == 0 {
 		tmpl.NodeSelector = map[string]string{"pool": rapid.SampledFrom([]string{"a", "b"}).Draw(t, "pool")}
 	}
+	// Required node affinity on labels or on names (which splits a class
+	// of identical nodes), sometimes matching nothing.
+	var terms []jobsim.NodeSelectorTerm
+	for range rapid.IntRange(0, 2).Draw(t, "terms") {
+		var tm jobsim.NodeSelectorTerm
+		if rapid.Bool().Draw(t, "byLabel") {
+			op := rapid.SampledFrom([]jobsim.NodeSelectorOperator{jobsim.NodeSelectorOpIn, jobsim.NodeSelectorOpNotIn}).Draw(t, "labelOp")
+			tm.MatchExpressions = append(tm.MatchExpressions, jobsim.NodeSelectorRequirement{Key: "pool", Operator: op, Values: []string{rapid.SampledFrom([]string{"a", "b"}).Draw(t, "poolValue")}})
+		}
+		if rapid.Bool().Draw(t, "byName") {
+			op := rapid.SampledFrom([]jobsim.NodeSelectorOperator{jobsim.NodeSelectorOpIn, jobsim.NodeSelectorOpNotIn}).Draw(t, "nameOp")
+			tm.MatchFields = append(tm.MatchFields, jobsim.NodeSelectorRequirement{Key: jobsim.NodeNameField, Operator: op, Values: []string{rapid.SampledFrom(m.nodes).Draw(t, "nodeName")}})
+		}
+		terms = append(terms, tm)
+	}
+	if len(terms) > 0 {
+		tmpl.Affinity = &jobsim.Affinity{NodeAffinity: &jobsim.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &jobsim.NodeSelector{NodeSelectorTerms: terms}}}
+	}
 	if _, err := m.c.Submit(job, jobsimtest.Behaviors().Draw(t, "behavior")); err != nil {
 		t.Fatalf("generated job is invalid: %v", err)
 	}

@@ -9,17 +9,25 @@ import (
 // The scheduler's messages: why a pod fits on no node, in kube-scheduler's
 // words (the Unschedulable condition and the FailedScheduling event).
 
-// nodeReasons returns why j's pod does not fit n, in the order of
-// kube-scheduler's filter plugins (NodeUnschedulable, TaintToleration,
-// NodeAffinity, NodeResourcesFit), the first failing plugin deciding; and
-// whether preemption could help (only for a lack of resources).
+// nodeReasons returns why j's pod does not fit n: a node the NodeAffinity
+// PreFilter leaves out (its node names) fails before any filter; the
+// others fail the first of kube-scheduler's filter plugins, in their
+// order (NodeUnschedulable, TaintToleration, NodeAffinity,
+// NodeResourcesFit). It also reports whether preemption could help (only
+// for a lack of resources).
 func (s *scheduler) nodeReasons(j *job, n *nodeState) (reasons []string, resolvable bool) {
+	f := j.filter
 	switch {
+	case f != nil && f.conflict:
+		return []string{reasonAffinityConflict}, false
+	case f != nil && !f.admits(&n.spec):
+		return []string{reasonPreFilterNodes}, false
 	case n.cordoned:
 		return []string{reasonUnschedulableNode}, false
 	case !n.ready:
 		return []string{reasonTaint}, false
-	case !matchesSelector(n.spec.Labels, j.spec.Template.Spec.NodeSelector):
+	case f == nil && !matchesSelector(n.spec.Labels, j.spec.Template.Spec.NodeSelector),
+		f != nil && !f.matches(&n.spec):
 		return []string{reasonSelector}, false
 	}
 	if n.unlimit {
@@ -40,8 +48,12 @@ func (s *scheduler) nodeReasons(j *job, n *nodeState) (reasons []string, resolva
 }
 
 // fitError is kube-scheduler's message for a pod that fits nowhere
-// (FitError.Error), with the preemption attempt's message after it.
+// (FitError.Error), with the preemption attempt's message after it. When
+// a PreFilter refused the pod, its message replaces the nodes' reasons.
 func (s *scheduler) fitError(j *job, preempted string) string {
+	if f := j.filter; f != nil && f.conflict {
+		return fmt.Sprintf("0/%d nodes are available: %s.%s", len(s.nodes), reasonAffinityConflict, preempted)
+	}
 	hist := map[string]int{}
 	for _, n := range s.nodes {
 		reasons, _ := s.nodeReasons(j, n)

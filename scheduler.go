@@ -8,15 +8,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jobsim/jobsim/internal/bitset"
 	"github.com/jobsim/jobsim/sim"
 )
 
 // The scheduler binds pending pods to nodes as kube-scheduler does,
 // simplified but not falsified: an active queue ordered by priority then
-// creation; filtering by resources, nodeSelector and the node's state;
-// scoring by a ScoringPolicy; an Unschedulable condition with the
-// scheduler's message for pods that fit nowhere, retried when capacity
-// frees; and preemption of lower-priority pods.
+// creation; filtering by resources, nodeSelector, required node affinity
+// and the node's state; scoring by a ScoringPolicy; an Unschedulable
+// condition with the scheduler's message for pods that fit nowhere,
+// retried when capacity frees; and preemption of lower-priority pods.
 //
 // Nodes with the same capacity and labels form a class. Each class keeps a
 // segment tree of its nodes' scores and free room per resource, searched
@@ -24,7 +25,10 @@ import (
 // placement costs O(C·R·log N) for C classes, R resources and N nodes in
 // the common case (every node either fits the pod or lacks room in some
 // resource on its own); it grows toward O(N) only when many nodes have
-// enough of each resource separately but not of all at once.
+// enough of each resource separately but not of all at once. A node
+// affinity that names nodes (matchFields) splits a class: the scheduler
+// then looks at the nodes admitted or skips those refused, whichever are
+// fewer.
 
 // ScoringPolicy ranks the nodes a pod fits on: the scheduler binds the pod
 // to the node with the highest score (ties go to the node listed first).
@@ -362,10 +366,10 @@ func (cl *nodeClass) mayFit(i int, req resVec) bool {
 }
 
 // best returns the class's best-scored schedulable node with room for req
-// (ties: the node listed first), or nil. It searches the segment tree best
-// first, skipping every subtree that lacks some resource, so the common
-// case costs O(log N).
-func (cl *nodeClass) best(req resVec) *nodeState {
+// (ties: the node listed first), or nil, leaving out the nodes whose slots
+// are in skip. It searches the segment tree best first, skipping every
+// subtree that lacks some resource, so the common case costs O(log N).
+func (cl *nodeClass) best(req resVec, skip bitset.Set) *nodeState {
 	if !cl.mayFit(1, req) {
 		return nil
 	}
@@ -374,7 +378,7 @@ func (cl *nodeClass) best(req resVec) *nodeState {
 	for len(q) > 0 {
 		i := cl.popBest(&q)
 		if i >= cl.size {
-			if n := cl.nodes[i-cl.size]; fits(n, req) {
+			if n := cl.nodes[i-cl.size]; !skip.Has(n.slot) && fits(n, req) {
 				return n
 			}
 			continue

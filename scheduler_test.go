@@ -487,3 +487,29 @@ func TestNodeOperationsOnAnUnknownNodeReturnNodeNotFoundError(t *testing.T) {
 		}
 	}
 }
+
+func TestNodeSelectorIsNotShared(t *testing.T) {
+	// The cluster keeps its own copy of a submitted template: changing the
+	// caller's job or a pod snapshot afterwards changes nothing.
+	ns := []jobsim.Node{
+		{Name: "a", Labels: map[string]string{"zone": "a"}, Capacity: jobsim.ResourceList{"pods": 1}},
+		{Name: "b", Labels: map[string]string{"zone": "b"}, Capacity: jobsim.ResourceList{"pods": 1}},
+	}
+	c := jobsim.NewCluster(jobsim.Config{Nodes: ns})
+	job := newJob("mine", 2, 2)
+	job.Spec.Template.Spec.NodeSelector = map[string]string{"zone": "b"}
+	h := submit(t, c, job, jobsim.Forever())
+	job.Spec.Template.Spec.NodeSelector["zone"] = "a"
+	if err := c.Advance(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	pods := h.Pods()
+	pods[0].Spec.NodeSelector["zone"] = "a"
+	var bound []string
+	for _, p := range h.Pods() {
+		bound = append(bound, p.Spec.NodeName)
+		diff(t, "nodeSelector of "+p.Name, map[string]string{"zone": "b"}, p.Spec.NodeSelector)
+	}
+	diff(t, "nodes", []string{"b", ""}, bound)
+	diff(t, "job's nodeSelector", map[string]string{"zone": "b"}, h.Spec().Template.Spec.NodeSelector)
+}

@@ -6,11 +6,13 @@ import (
 	"slices"
 	"time"
 
+	"github.com/jobsim/jobsim/internal/bitset"
 	"github.com/jobsim/jobsim/internal/heap"
 )
 
 // The scheduling queue and passes. Pending pods wait in a FIFO per job:
-// the pods of a job share their requests, node selector and priority, so
+// the pods of a job share their requests, node selector, node affinity and
+// priority, so
 // when one fits nowhere the others would not either, and the job is parked
 // until capacity frees. The jobs whose next pod waits are ordered by that
 // pod's priority, then its creation, which is kube-scheduler's queue order.
@@ -78,12 +80,76 @@ func (s *scheduler) schedulingInfo(j *job) {
 	if name := tmpl.PriorityClassName; name != "" {
 		j.priority, j.preemptNever = s.classesOf[name], s.neverPre[name]
 	}
-	j.classes = j.classes[:0]
+	j.classes, j.partial = j.classes[:0], nil
+	j.filter = newNodeFilter(tmpl)
 	for _, cl := range s.classes {
-		if matchesSelector(cl.nodes[0].spec.Labels, tmpl.NodeSelector) {
-			j.classes = append(j.classes, cl)
+		switch f := j.filter; {
+		case f == nil:
+			if matchesSelector(cl.nodes[0].spec.Labels, tmpl.NodeSelector) {
+				j.classes = append(j.classes, cl)
+			}
+		case !f.byName:
+			if f.matches(&cl.nodes[0].spec) {
+				j.classes = append(j.classes, cl)
+			}
+		default:
+			if cp, all := f.classPart(cl); all {
+				j.classes = append(j.classes, cl)
+			} else if cp.only != nil || cp.refused != nil {
+				j.partial = append(j.partial, cp)
+			}
 		}
 	}
+}
+
+// classPart is the part of a node class that a node affinity naming
+// nodes (matchFields) admits: the nodes admitted, when they are fewer
+// than those refused, else the slots of those refused.
+type classPart struct {
+	cl      *nodeClass
+	only    []*nodeState
+	refused bitset.Set
+}
+
+// classPart returns the part of cl that f admits, and whether it is all of
+// it. A part with neither only nor refused set is empty.
+func (f *nodeFilter) classPart(cl *nodeClass) (classPart, bool) {
+	var in, out []*nodeState
+	for _, n := range cl.nodes {
+		if f.matches(&n.spec) {
+			in = append(in, n)
+		} else {
+			out = append(out, n)
+		}
+	}
+	cp := classPart{cl: cl}
+	switch {
+	case len(out) == 0:
+		return cp, true
+	case len(in) == 0:
+	case len(in) <= len(out):
+		cp.only = in
+	default:
+		for _, n := range out {
+			cp.refused.Add(n.slot)
+		}
+	}
+	return cp, false
+}
+
+// best returns the best-scored schedulable node of the part with room for
+// req, as nodeClass.best does for the whole class.
+func (cp *classPart) best(req resVec) *nodeState {
+	if cp.only == nil {
+		return cp.cl.best(req, cp.refused)
+	}
+	var best *nodeState
+	for _, n := range cp.only {
+		if n.schedulable() && fits(n, req) && (best == nil || n.key > best.key) {
+			best = n
+		}
+	}
+	return best
 }
 
 // queueForScheduling adds a new pod to its job's queue and makes sure a
@@ -162,15 +228,20 @@ func (s *scheduler) place(j *job) *nodeState {
 	}
 	var best *nodeState
 	var bestScore float64
-	for _, cl := range j.classes {
-		n := cl.best(j.req)
+	consider := func(n *nodeState) {
 		if n == nil {
-			continue
+			return
 		}
 		score := s.policy.Score(s.load(n, j.scoreCPU, j.scoreMem))
 		if best == nil || score > bestScore || score == bestScore && n.idx < best.idx {
 			best, bestScore = n, score
 		}
+	}
+	for _, cl := range j.classes {
+		consider(cl.best(j.req, nil))
+	}
+	for i := range j.partial {
+		consider(j.partial[i].best(j.req))
 	}
 	return best
 }

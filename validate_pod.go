@@ -58,6 +58,8 @@ func (l *fieldErrors) podSpec(s *PodSpec, path string) {
 		l.notSupported(path+".restartPolicy", s.RestartPolicy,
 			string(RestartAlways), string(RestartOnFailure), string(RestartNever))
 	}
+	l.labels(path+".nodeSelector", s.NodeSelector)
+	l.affinity(s.Affinity, path+".affinity")
 	if s.Hostname != "" {
 		for _, msg := range dns1123LabelMsgs(s.Hostname) {
 			l.invalid(path+".hostname", s.Hostname, msg)
@@ -138,4 +140,97 @@ func isRelaxedEnvVarName(name string) bool {
 	return !strings.ContainsFunc(name, func(r rune) bool {
 		return r > unicode.MaxASCII || !unicode.IsPrint(r) || r == '='
 	})
+}
+
+// affinity checks node affinity as upstream validateNodeAffinity does, on
+// create: the values of required terms must be label values, those of
+// preferred terms need not be.
+func (l *fieldErrors) affinity(a *Affinity, path string) {
+	if a == nil || a.NodeAffinity == nil {
+		return
+	}
+	na, path := a.NodeAffinity, path+".nodeAffinity"
+	if r := na.RequiredDuringSchedulingIgnoredDuringExecution; r != nil {
+		p := path + ".requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms"
+		if len(r.NodeSelectorTerms) == 0 {
+			l.required(p, "must have at least one node selector term")
+		}
+		for i := range r.NodeSelectorTerms {
+			l.nodeSelectorTerm(&r.NodeSelectorTerms[i], false, fieldIndex(p, i))
+		}
+	}
+	for i := range na.PreferredDuringSchedulingIgnoredDuringExecution {
+		t := &na.PreferredDuringSchedulingIgnoredDuringExecution[i]
+		p := fieldIndex(path+".preferredDuringSchedulingIgnoredDuringExecution", i)
+		if t.Weight <= 0 || t.Weight > 100 {
+			l.invalid(p+".weight", t.Weight, "must be in the range 1-100")
+		}
+		l.nodeSelectorTerm(&t.Preference, true, p+".preference")
+	}
+}
+
+// nodeSelectorTerm is upstream ValidateNodeSelectorTerm.
+func (l *fieldErrors) nodeSelectorTerm(t *NodeSelectorTerm, anyValue bool, path string) {
+	for i := range t.MatchExpressions {
+		l.nodeSelectorRequirement(&t.MatchExpressions[i], anyValue, fieldIndex(path+".matchExpressions", i))
+	}
+	for i := range t.MatchFields {
+		l.nodeFieldSelectorRequirement(&t.MatchFields[i], fieldIndex(path+".matchFields", i))
+	}
+}
+
+// nodeSelectorRequirement is upstream ValidateNodeSelectorRequirement:
+// the values the operator takes, a label key, and (unless anyValue)
+// label values.
+func (l *fieldErrors) nodeSelectorRequirement(r *NodeSelectorRequirement, anyValue bool, path string) {
+	switch r.Operator {
+	case NodeSelectorOpIn, NodeSelectorOpNotIn:
+		if len(r.Values) == 0 {
+			l.required(path+".values", "must be specified when `operator` is 'In' or 'NotIn'")
+		}
+	case NodeSelectorOpExists, NodeSelectorOpDoesNotExist:
+		if len(r.Values) > 0 {
+			l.forbidden(path+".values", "may not be specified when `operator` is 'Exists' or 'DoesNotExist'")
+		}
+	case NodeSelectorOpGt, NodeSelectorOpLt:
+		if len(r.Values) != 1 {
+			l.required(path+".values", "must be specified single value when `operator` is 'Lt' or 'Gt'")
+		}
+	default:
+		l.invalid(path+".operator", r.Operator, "not a valid selector operator")
+	}
+	for _, msg := range qualifiedNameMsgs(r.Key) {
+		l.invalid(path+".key", r.Key, msg)
+	}
+	if anyValue {
+		return
+	}
+	for i, v := range r.Values {
+		for _, msg := range labelValueMsgs(v) {
+			l.invalid(fieldIndex(path+".values", i), v, msg)
+		}
+	}
+}
+
+// nodeFieldSelectorRequirement is upstream
+// ValidateNodeFieldSelectorRequirement: metadata.name In or NotIn one
+// node name.
+func (l *fieldErrors) nodeFieldSelectorRequirement(r *NodeSelectorRequirement, path string) {
+	switch r.Operator {
+	case NodeSelectorOpIn, NodeSelectorOpNotIn:
+		if len(r.Values) != 1 {
+			l.required(path+".values", "must be only one value when `operator` is 'In' or 'NotIn' for node field selector")
+		}
+	default:
+		l.invalid(path+".operator", r.Operator, "not a valid selector operator")
+	}
+	if r.Key != NodeNameField {
+		l.invalid(path+".key", r.Key, "not a valid field selector key")
+		return
+	}
+	for i, v := range r.Values {
+		for _, msg := range dns1123SubdomainMsgs(v, "characters") {
+			l.invalid(fieldIndex(path+".values", i), v, msg)
+		}
+	}
 }

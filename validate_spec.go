@@ -312,9 +312,8 @@ func (l *fieldErrors) successPolicyRule(s *JobSpec, r *SuccessPolicyRule, path s
 // The template is compared whole. Upstream lets a suspended job that has
 // never started change its scheduling directives (node affinity,
 // nodeSelector, tolerations, schedulingGates) and template labels and
-// annotations; jobsim's template has no scheduling directives and this
-// function does not see the job's status, so that exception is not
-// modelled.
+// annotations; this function does not see the job's status, so that
+// exception is not modelled: nodeSelector and affinity are immutable here.
 func validateSpecUpdate(old, new *JobSpec) fieldErrors {
 	var l fieldErrors
 	l.completionsUpdate(old, new)

@@ -553,6 +553,11 @@ func TestValidatePodTemplate(t *testing.T) {
 			[]wantErr{{ErrorTypeInvalid, "spec.template.spec.hostname", "must not contain dots"}}},
 		{"nodeName must be a DNS subdomain", spec(func(s *PodSpec) { s.NodeName = "Node_1" }),
 			[]wantErr{{ErrorTypeInvalid, "spec.template.spec.nodeName", ""}}},
+		{"nodeSelector is checked as labels, at the map's path", spec(func(s *PodSpec) { s.NodeSelector = map[string]string{"disk": "-ssd", "a b": "x"} }),
+			[]wantErr{
+				{ErrorTypeInvalid, "spec.template.spec.nodeSelector", "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"},
+				{ErrorTypeInvalid, "spec.template.spec.nodeSelector", "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"},
+			}},
 	})
 }
 

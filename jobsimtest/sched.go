@@ -62,10 +62,11 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 		}
 		switch e.Reason {
 		case jobsim.ReasonScheduled:
-			// Bound only to a Ready, schedulable node its selector matches.
+			// Bound only to a Ready, schedulable node its selector and
+			// required node affinity match.
 			n := byName[p.Spec.NodeName]
-			if !n.Ready || n.Unschedulable || !matches(n.Labels, p.Spec.NodeSelector) {
-				k.fail(e, "pod bound to node %s (ready %v, unschedulable %v, labels %v) against selector %v", n.Name, n.Ready, n.Unschedulable, n.Labels, p.Spec.NodeSelector)
+			if !n.Ready || n.Unschedulable || !p.Spec.MatchesNode(n.Node) {
+				k.fail(e, "pod bound to node %s (ready %v, unschedulable %v, labels %v) against selector %v and affinity %+v", n.Name, n.Ready, n.Unschedulable, n.Labels, p.Spec.NodeSelector, p.Spec.Affinity)
 			}
 		case jobsim.ReasonStarted:
 			if n := byName[p.Spec.NodeName]; !n.Ready {
@@ -114,7 +115,7 @@ func (k *Checker) pod(e jobsim.Event) (jobsim.Pod, bool) {
 }
 
 // roomFor returns a Ready, schedulable node, not in skip, that matches p's
-// selector and has room for p's requests.
+// selector and required node affinity and has room for p's requests.
 func roomFor(nodes []jobsim.NodeView, p jobsim.Pod, skip map[string]bool) (string, bool) {
 	req := jobsim.ResourceList{jobsim.ResourcePods: 1}
 	for _, ct := range p.Spec.Containers {
@@ -128,7 +129,7 @@ func roomFor(nodes []jobsim.NodeView, p jobsim.Pod, skip map[string]bool) (strin
 		}
 	}
 	for _, n := range nodes {
-		if skip[n.Name] || !n.Ready || n.Unschedulable || !matches(n.Labels, p.Spec.NodeSelector) {
+		if skip[n.Name] || !n.Ready || n.Unschedulable || !p.Spec.MatchesNode(n.Node) {
 			continue
 		}
 		if n.Capacity == nil {
@@ -149,15 +150,6 @@ func roomFor(nodes []jobsim.NodeView, p jobsim.Pod, skip map[string]bool) (strin
 		}
 	}
 	return "", false
-}
-
-func matches(labels, selector map[string]string) bool {
-	for k, v := range selector {
-		if labels[k] != v {
-			return false
-		}
-	}
-	return true
 }
 
 // checkPreemption: no pod is preempted by one of equal or lower priority.

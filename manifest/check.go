@@ -225,10 +225,11 @@ func (s *Scenario) checkPriorityClass(sj *ScenarioJob, ps *problems) {
 
 // checkScheduling refuses, in a scenario with nodes or faults, the pod
 // template fields that would change where pods go or when they are
-// evicted in ways jobsim's scheduler does not simulate: required node
-// and pod affinities, topology spread constraints that forbid
-// scheduling, and tolerations of the taints of failed nodes. Without
-// nodes, the cluster's one node takes every pod, and they change nothing.
+// evicted in ways jobsim's scheduler does not simulate: required pod
+// affinities, topology spread constraints that forbid scheduling, and
+// tolerations of the taints of failed nodes. Without nodes, the
+// cluster's one node takes every pod, and they change nothing. (Required
+// node affinity is simulated, with or without nodes, as nodeSelector is.)
 func (s *Scenario) checkScheduling(sj *ScenarioJob, ps *problems) {
 	if len(s.Nodes) == 0 && len(s.Faults) == 0 {
 		return
@@ -237,9 +238,6 @@ func (s *Scenario) checkScheduling(sj *ScenarioJob, ps *problems) {
 	spec := &j.Object.Spec.Template.Spec
 	const path = "spec.template.spec"
 	if a := spec.Affinity; a != nil {
-		if a.NodeAffinity != nil && a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution != nil {
-			j.notSupported(ps, path+".affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution", "required node affinity (the scheduler filters nodes by nodeSelector and resources); use nodeSelector")
-		}
 		if a.PodAffinity != nil && len(a.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution) > 0 {
 			j.notSupported(ps, path+".affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution", "required pod affinity")
 		}

@@ -31,6 +31,9 @@ func (j *Job) admit(ps *problems) {
 			if fe.Field == "metadata.name" && fe.Type == jobsim.ErrorTypeRequired && obj.GenerateName != "" {
 				continue // refused above, as not supported
 			}
+			if fe.Field == "spec.template.spec.nodeSelector" {
+				continue // reported by convert, at the line of each key
+			}
 			ps.add(j.File, j.lineOf(linePath(fe.Field)), j.prefix+fe.Field, "%s", fieldErrorMessage(fe))
 		}
 	}
@@ -102,7 +105,7 @@ func (j *Job) refuseUnsupported(ps *problems) {
 		j.notSupported(ps, spec+".resources", "pod-level resources; give each container its resources.requests")
 	}
 	if ps1.NodeName != "" {
-		j.notSupported(ps, spec+".nodeName", "a pod template bound to a node by name bypasses the scheduler; use nodeSelector")
+		j.notSupported(ps, spec+".nodeName", "a pod template bound to a node by name bypasses the scheduler; use nodeSelector, or a required node affinity with matchFields on metadata.name")
 	}
 	if len(ps1.SchedulingGates) > 0 {
 		j.notSupported(ps, spec+".schedulingGates", "scheduling gates would keep the pods pending")
@@ -265,6 +268,7 @@ func (j *Job) convertTemplate(ps *problems, t *corev1.PodTemplateSpec) jobsim.Po
 	labelProblems(s.NodeSelector, func(key, msg string) {
 		ps.add(j.File, j.lineOf("spec.template.spec.nodeSelector["+key+"]"), j.prefix+"spec.template.spec.nodeSelector", "%s", msg)
 	})
+	out.Spec.Affinity = convertAffinity(s.Affinity)
 	out.Spec.PriorityClassName = s.PriorityClassName
 	if s.PriorityClassName != "" {
 		for _, msg := range dnsSubdomainErrors(s.PriorityClassName) {
@@ -273,6 +277,42 @@ func (j *Job) convertTemplate(ps *problems, t *corev1.PodTemplateSpec) jobsim.Po
 	}
 	out.Spec.InitContainers = j.convertContainers(ps, "spec.template.spec.initContainers", s.InitContainers)
 	out.Spec.Containers = j.convertContainers(ps, "spec.template.spec.containers", s.Containers)
+	return out
+}
+
+// convertAffinity keeps the node affinity of a pod template, required and
+// preferred; pod affinity and anti-affinity are no part of jobsim's model.
+func convertAffinity(a *corev1.Affinity) *jobsim.Affinity {
+	if a == nil || a.NodeAffinity == nil {
+		return nil
+	}
+	na := &jobsim.NodeAffinity{}
+	if r := a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution; r != nil {
+		ns := &jobsim.NodeSelector{}
+		for _, t := range r.NodeSelectorTerms {
+			ns.NodeSelectorTerms = append(ns.NodeSelectorTerms, convertTerm(t))
+		}
+		na.RequiredDuringSchedulingIgnoredDuringExecution = ns
+	}
+	for _, p := range a.NodeAffinity.PreferredDuringSchedulingIgnoredDuringExecution {
+		na.PreferredDuringSchedulingIgnoredDuringExecution = append(na.PreferredDuringSchedulingIgnoredDuringExecution,
+			jobsim.PreferredSchedulingTerm{Weight: p.Weight, Preference: convertTerm(p.Preference)})
+	}
+	return &jobsim.Affinity{NodeAffinity: na}
+}
+
+func convertTerm(t corev1.NodeSelectorTerm) jobsim.NodeSelectorTerm {
+	return jobsim.NodeSelectorTerm{MatchExpressions: convertRequirements(t.MatchExpressions), MatchFields: convertRequirements(t.MatchFields)}
+}
+
+func convertRequirements(rs []corev1.NodeSelectorRequirement) []jobsim.NodeSelectorRequirement {
+	if rs == nil {
+		return nil
+	}
+	out := make([]jobsim.NodeSelectorRequirement, len(rs))
+	for i, r := range rs {
+		out[i] = jobsim.NodeSelectorRequirement{Key: r.Key, Operator: jobsim.NodeSelectorOperator(r.Operator), Values: cloneStrings(r.Values)}
+	}
 	return out
 }
 

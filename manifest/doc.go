@@ -60,20 +60,22 @@
 // and by the selector rules, which jobsim's own model leaves out.
 //
 // The scheduler reads the pod template's resources.requests (limits for
-// a resource not requested), nodeSelector and priorityClassName. Requests
-// are checked as the API server checks them, and must be whole numbers of
-// jobsim's units (millicores of cpu, bytes of memory, units of the
-// others): a problem names the field otherwise. The pod template fields
-// jobsim does not model (volumes, probes, env from secrets, preferred
-// affinities ...) are kept for the output and change nothing. Fields that
-// would change what happens in ways jobsim does not simulate are refused
-// rather than ignored: a pod-level activeDeadlineSeconds or resources,
-// nodeName, sidecar containers (init containers with restartPolicy
-// Always), container restart policies and rules, scheduling gates,
-// finalizers on the Job, and a generateName without a name; and, in a
-// scenario with nodes or faults, required affinities, topology spread
-// constraints that keep pods pending, and tolerations of the taints of
-// failed and cordoned nodes.
+// a resource not requested), nodeSelector, required node affinity
+// (affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution,
+// with or without nodes) and priorityClassName. Requests are checked as
+// the API server checks them, and must be whole numbers of jobsim's units
+// (millicores of cpu, bytes of memory, units of the others): a problem
+// names the field otherwise. The pod template fields jobsim does not
+// model (volumes, probes, env from secrets, preferred affinities, which
+// are validated but not scored ...) are kept for the output and change
+// nothing. Fields that would change what happens in ways jobsim does not
+// simulate are refused rather than ignored: a pod-level
+// activeDeadlineSeconds or resources, nodeName, sidecar containers (init
+// containers with restartPolicy Always), container restart policies and
+// rules, scheduling gates, finalizers on the Job, and a generateName
+// without a name; and, in a scenario with nodes or faults, required pod
+// (anti-)affinity, topology spread constraints that keep pods pending,
+// and tolerations of the taints of failed and cordoned nodes.
 //
 // The pod template's annotations jobsim.dev/run (a Go duration) and
 // jobsim.dev/exit-code say how long each container run lasts and how it
