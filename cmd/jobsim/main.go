@@ -54,6 +54,7 @@ Usage:
 
   jobsim run [flags] FILE...       simulate each FILE and print what happens
   jobsim validate [flags] FILE...  check each FILE without running it
+  jobsim get RESOURCE FILE         list pods or jobs at an instant, as kubectl get does
   jobsim version                   print jobsim's version and the Kubernetes version it models
   jobsim help [COMMAND]            print this help, or a command's
 
@@ -110,6 +111,8 @@ func Main(args []string, e env) int {
 		return cmdRun(rest, e)
 	case "validate":
 		return cmdValidate(rest, e)
+	case "get":
+		return cmdGet(rest, e)
 	case "version", "--version", "-version":
 		fmt.Fprintf(e.stdout, "jobsim %s\nmodels Kubernetes %s\n", version(), kubernetesVersion)
 		return exitOK
@@ -131,6 +134,8 @@ func cmdHelp(args []string, e env) int {
 		fmt.Fprint(e.stdout, runUsage)
 	case "validate":
 		fmt.Fprint(e.stdout, validateUsage)
+	case "get":
+		fmt.Fprint(e.stdout, getUsage)
 	case "version", "help":
 		fmt.Fprint(e.stdout, usage)
 	default:
