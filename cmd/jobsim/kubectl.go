@@ -41,6 +41,24 @@ Flags:
   --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
 `
 
+const describeUsage = `Usage: jobsim describe RESOURCE NAME FILE [flags]
+
+Simulates FILE up to an instant and prints the named job or pod as
+kubectl describe shows it then, with its events up to that instant.
+
+RESOURCE is job (jobs) or pod (pods, po).
+
+Flags:
+  --at DURATION         the instant, as a virtual time since the start (default:
+                        the end of the run, where jobsim run ends it)
+  -n, --namespace NS    the object's namespace (default "default")
+  --seed N              the seed of every random draw (default: the
+                        scenario's, else 1)
+  --sync-delay DURATION how long the Job controller waits before reacting
+                        to pod changes (default 0s; 1s is Kubernetes')
+  --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
+`
+
 // kubeResource is a kind of object the views show.
 type kubeResource int
 
