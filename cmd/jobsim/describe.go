@@ -17,12 +17,10 @@ package main
 //     IPs are empty, Container ID and Image ID are empty, and there is no
 //     Service Account line nor kube-api-access volume. Its events have no
 //     Pulling, Pulled or Created.
-//   - The Events are what jobsim reports (see kubeEvents for how they are
-//     counted and merged as Kubernetes' event recorders do), with the
-//     component that records each as From. jobsim also reports a
-//     container's exit (Completed, Error) and a pod's DisruptionTarget
-//     reason as events of the pod, which Kubernetes does not record; they
-//     are shown, From the component that would act.
+//   - The Events are those jobsim reports that Kubernetes records, counted
+//     and merged as its event recorders do (see kubeEvents); jobsim's
+//     events of a container's exit (Completed, Error) are left out, as
+//     Kubernetes records none.
 //   - The jobsim.dev/ metrics annotations that jobsim run -o yaml adds to
 //     Jobs are left out: a real Job has none.
 

@@ -1,8 +1,9 @@
 package main
 
 // The Events kubectl describe lists for an object: jobsim's events of the
-// object, turned into the Event objects the API server would hold by the
-// rules of the components that record them.
+// object that Kubernetes records (see recorded), turned into the Event
+// objects the API server would hold by the rules of the components that
+// record them.
 //
 // The Job controller, the kubelet and the taint-eviction controller record
 // through client-go's legacy recorder (tools/record, events_cache.go):
@@ -55,6 +56,7 @@ const (
 	fromJobController = "job-controller"
 	fromScheduler     = "default-scheduler"
 	fromKubelet       = "kubelet"
+	fromTaintEviction = "taint-eviction-controller"
 )
 
 // The event recorders' constants (client-go tools/record and tools/events,
@@ -74,16 +76,40 @@ func eventSource(ev jobsim.Event) string {
 		return fromJobController
 	}
 	switch ev.Reason {
-	case jobsim.ReasonScheduled, jobsim.ReasonFailedScheduling, jobsim.ReasonPreempted, jobsim.DisruptionPreemption:
+	case jobsim.ReasonScheduled, jobsim.ReasonFailedScheduling, jobsim.ReasonPreempted:
 		return fromScheduler
-	case jobsim.DisruptionTaintManager:
-		return "taint-eviction-controller"
-	case jobsim.DisruptionPodGC:
-		return "pod-garbage-collector"
-	case jobsim.DisruptionEvictionAPI:
-		return "kube-apiserver"
+	case reasonTaintManagerEviction:
+		return fromTaintEviction
 	}
 	return fromKubelet
+}
+
+// reasonTaintManagerEviction is the reason of the event the
+// taint-eviction controller records when it deletes a pod
+// (pkg/controller/tainteviction).
+const reasonTaintManagerEviction = "TaintManagerEviction"
+
+// recorded turns a jobsim event into the Event Kubernetes records for
+// it, if any. jobsim reports a container's exit, and the reason of a
+// pod's DisruptionTarget condition, as events of the pod: Kubernetes
+// records none for an exit, and for a disruption only the taint-eviction
+// controller's "Marking for deletion" (the scheduler's Preempted event is
+// reported apart, as Kubernetes records it).
+func recorded(ev jobsim.Event) (jobsim.Event, bool) {
+	if ev.Object.Kind != jobsim.KindPod {
+		return ev, true
+	}
+	if ev.Exited {
+		return ev, false
+	}
+	switch ev.Reason {
+	case jobsim.DisruptionTaintManager:
+		ev.Type, ev.Reason = jobsim.EventNormal, reasonTaintManagerEviction
+		ev.Message = "Marking for deletion Pod " + ev.Object.Namespace + "/" + ev.Object.Name
+	case jobsim.DisruptionEvictionAPI, jobsim.DisruptionPreemption, jobsim.DisruptionPodGC, jobsim.DisruptionKubelet:
+		return ev, false
+	}
+	return ev, true
 }
 
 // containerFieldPath is the field path the kubelet gives an event about
@@ -145,6 +171,10 @@ func kubeEvents(v *kubeView, kind, ns, name string, since time.Time, containers,
 
 	for _, ev := range v.events {
 		if ev.Object.Kind != kind || ev.Object.Namespace != ns || ev.Object.Name != name || ev.Time.Before(since) {
+			continue
+		}
+		ev, ok := recorded(ev)
+		if !ok {
 			continue
 		}
 		from := eventSource(ev)
