@@ -7,6 +7,9 @@
 //
 //	jobsim run [flags] FILE...       simulate each FILE and print what happens
 //	jobsim validate [flags] FILE...  check each FILE without running it
+//	jobsim get RESOURCE FILE         list pods or jobs at an instant, as kubectl get does
+//	jobsim describe RESOURCE NAME FILE
+//	                                 describe a job or pod then, as kubectl describe does
 //	jobsim version                   print the version and the Kubernetes version modelled
 //	jobsim help [COMMAND]            print the help
 //
@@ -26,6 +29,22 @@
 //
 // validate takes --seed and --set-release. Flags may come before or after
 // the files; "-" reads standard input.
+//
+// # kubectl views
+//
+// get and describe simulate one FILE as run does (with its --seed,
+// --set-release and --sync-delay) up to an instant, --at DURATION since
+// the start (default: where run ends), and print what kubectl would show
+// then:
+//
+//	jobsim get pods|jobs [NAME...] FILE [--at T] [-o wide] [-n NS | -A]
+//	jobsim describe job|pod NAME FILE [--at T] [-n NS]
+//
+// get prints the API server's table of pods or jobs (kubectl's columns and
+// STATUS words, ages counted back from the instant); describe prints
+// kubectl describe's text, with the events Kubernetes would hold then,
+// counted and merged as its event recorders do. The comments of get.go,
+// describe.go and events.go say where they differ from kubectl, and why.
 //
 // # Outputs
 //
