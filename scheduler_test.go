@@ -194,6 +194,40 @@ func TestNodeSelectorAndExtendedResources(t *testing.T) {
 	}
 }
 
+// Without declared nodes, the one default node has room for every
+// resource, extended ones included: a GPU request binds there. With
+// declared nodes of which none has the resource, NodeResourcesFit reports
+// it on each node.
+func TestExtendedResourceOnTheDefaultNodeAndOnNodesWithoutIt(t *testing.T) {
+	gpu := jobsim.ResourceList{"nvidia.com/gpu": 1}
+
+	c := jobsim.NewCluster(jobsim.Config{})
+	h := submit(t, c, requesting(newJob("train", 1, 1), gpu), jobsim.Forever())
+	if err := c.Advance(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range h.Pods() {
+		if p.Spec.NodeName == "" {
+			t.Errorf("pod %s pending on the default node: %q", p.Name, podScheduled(p).Message)
+		}
+	}
+
+	c = jobsim.NewCluster(jobsim.Config{Nodes: []jobsim.Node{{Name: "cpu-0", Capacity: jobsim.ResourceList{"cpu": 4000}}, {Name: "cpu-1", Capacity: jobsim.ResourceList{"cpu": 4000}}}})
+	h = submit(t, c, requesting(newJob("train", 1, 1), gpu), jobsim.Forever())
+	if err := c.Advance(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	want := "0/2 nodes are available: 2 Insufficient nvidia.com/gpu. "
+	for _, p := range h.Pods() {
+		if p.Spec.NodeName != "" {
+			t.Errorf("pod %s bound to %s, which has no nvidia.com/gpu", p.Name, p.Spec.NodeName)
+		}
+		if msg := podScheduled(p).Message; !strings.HasPrefix(msg, want) {
+			t.Errorf("message %q, want it to start with %q", msg, want)
+		}
+	}
+}
+
 func TestUnknownPriorityClassIsRefused(t *testing.T) {
 	c := jobsim.NewCluster(jobsim.Config{PriorityClasses: []jobsim.PriorityClass{{Name: "high", Value: 1000}}})
 	job := newJob("nope", 1, 1)

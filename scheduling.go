@@ -61,8 +61,10 @@ func (s *scheduler) schedulingInfo(j *job) {
 	for _, r := range slices.Sorted(maps.Keys(sum)) {
 		i, ok := s.resIdx[r]
 		if !ok {
-			if sum[r] > 0 && j.unknownRes == "" {
-				j.unknownRes = r // no node has any: the pod fits nowhere
+			// No node has any: the pod fits nowhere, unless the node is
+			// the default one, which has room for everything.
+			if sum[r] > 0 && j.unknownRes == "" && !s.nodes[0].unlimit {
+				j.unknownRes = r
 			}
 			continue
 		}
