@@ -44,25 +44,11 @@ import (
 )
 
 func cmdDescribe(args []string, e env) int {
-	f, pos, code, ok := parseViewFlags("describe", describeUsage, args, e, false)
+	req, code, ok := parseView("describe", describeUsage, args, e, false)
 	if !ok {
 		return code
 	}
-	switch len(pos) {
-	case 0:
-		return usageError(e, "describe", "no RESOURCE given", describeUsage)
-	case 1:
-		return usageError(e, "describe", "no FILE given", describeUsage)
-	}
-	res, ok := parseKubeResource(pos[0])
-	if !ok {
-		return usageError(e, "describe", fmt.Sprintf("the server doesn't have a resource type %q (jobsim knows pods and jobs)", pos[0]), describeUsage)
-	}
-	names, file := pos[1:len(pos)-1], pos[len(pos)-1]
-	v, code := simulateView(file, f, e)
-	if v == nil {
-		return code
-	}
+	f, res, names, v := req.flags, req.res, req.names, req.view
 	var texts []string
 	var missing []string
 	switch res {

@@ -30,25 +30,11 @@ import (
 )
 
 func cmdGet(args []string, e env) int {
-	f, pos, code, ok := parseViewFlags("get", getUsage, args, e, true)
+	req, code, ok := parseView("get", getUsage, args, e, true)
 	if !ok {
 		return code
 	}
-	switch len(pos) {
-	case 0:
-		return usageError(e, "get", "no RESOURCE given", getUsage)
-	case 1:
-		return usageError(e, "get", "no FILE given", getUsage)
-	}
-	res, ok := parseKubeResource(pos[0])
-	if !ok {
-		return usageError(e, "get", fmt.Sprintf("the server doesn't have a resource type %q (jobsim knows pods and jobs)", pos[0]), getUsage)
-	}
-	names, file := pos[1:len(pos)-1], pos[len(pos)-1]
-	v, code := simulateView(file, f, e)
-	if v == nil {
-		return code
-	}
+	f, res, names, v := req.flags, req.res, req.names, req.view
 	ns := f.namespace
 	if f.allNamespaces {
 		ns = ""

@@ -136,6 +136,40 @@ func parseViewFlags(cmd, help string, args []string, e env, wide bool) (viewFlag
 	return f, pos, exitOK, true
 }
 
+// viewRequest is what get and describe were asked for: the flags, the
+// resource, the names (none for all) and the simulated view.
+type viewRequest struct {
+	flags viewFlags
+	res   kubeResource
+	names []string
+	view  *kubeView
+}
+
+// parseView parses the arguments of get or describe (RESOURCE [NAME...]
+// FILE and the flags) and simulates FILE. A problem is printed, and its
+// exit status returned with ok false.
+func parseView(cmd, help string, args []string, e env, wide bool) (r viewRequest, code int, ok bool) {
+	f, pos, code, ok := parseViewFlags(cmd, help, args, e, wide)
+	if !ok {
+		return r, code, false
+	}
+	switch len(pos) {
+	case 0:
+		return r, usageError(e, cmd, "no RESOURCE given", help), false
+	case 1:
+		return r, usageError(e, cmd, "no FILE given", help), false
+	}
+	res, ok := parseKubeResource(pos[0])
+	if !ok {
+		return r, usageError(e, cmd, fmt.Sprintf("the server doesn't have a resource type %q (jobsim knows pods and jobs)", pos[0]), help), false
+	}
+	v, code := simulateView(pos[len(pos)-1], f, e)
+	if v == nil {
+		return r, code, false
+	}
+	return viewRequest{flags: f, res: res, names: pos[1 : len(pos)-1], view: v}, exitOK, true
+}
+
 // kubeView is a cluster's state at one instant, as the API server would
 // serve it then.
 type kubeView struct {
