@@ -108,6 +108,7 @@ func parseViewFlags(cmd, help string, args []string, e env, wide bool) (viewFlag
 	fs.Var(&f.run.seed, "seed", "")
 	fs.Var(durationFlag{&f.run.syncDelay}, "sync-delay", "")
 	fs.StringVar(&f.run.setRelease, "set-release", "", "")
+	f.run.versionFlags(fs)
 	fs.StringVar(&f.namespace, "n", "default", "")
 	fs.StringVar(&f.namespace, "namespace", "default", "")
 	if wide {

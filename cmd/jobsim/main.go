@@ -13,6 +13,7 @@ import (
 	"github.com/benbjohnson/clock"
 	"golang.org/x/term"
 
+	"github.com/jobsim/jobsim"
 	"github.com/jobsim/jobsim/manifest"
 )
 
@@ -202,6 +203,9 @@ type runFlags struct {
 	out        outOpts // from width, chart and color
 	events     string
 	setRelease string
+	version    jobsim.Version   // --kubernetes-version
+	gates      map[string]bool  // --feature-gates
+	compare    []jobsim.Version // --compare-versions
 }
 
 // optUint is a uint64 flag that knows whether it was set.
@@ -297,6 +301,7 @@ func cmdValidate(args []string, e env) int {
 	fs := newFlagSet("validate")
 	fs.Var(&f.seed, "seed", "")
 	fs.StringVar(&f.setRelease, "set-release", "", "")
+	f.versionFlags(fs)
 	files, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(e.stdout, validateUsage)
@@ -325,7 +330,8 @@ func cmdValidate(args []string, e env) int {
 // load reads every file and prints every problem and notice; it reports
 // whether all files are valid.
 func load(files []string, f runFlags, e env) ([]*manifest.Scenario, bool) {
-	opts := manifest.Options{ReleaseName: f.setRelease, Seed: f.seed.ptr(), ReadFile: e.readFile}
+	opts := manifest.Options{ReleaseName: f.setRelease, Seed: f.seed.ptr(), ReadFile: e.readFile,
+		Version: f.version, FeatureGates: f.gates}
 	var scenarios []*manifest.Scenario
 	ok := true
 	for _, file := range files {
@@ -383,6 +389,8 @@ func cmdRun(args []string, e env) int {
 	fs.StringVar(&f.color, "color", "auto", "")
 	fs.StringVar(&f.events, "events", "", "")
 	fs.StringVar(&f.setRelease, "set-release", "", "")
+	f.versionFlags(fs)
+	fs.Var(versionsFlag{&f.compare}, "compare-versions", "")
 	files, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(e.stdout, runUsage)
