@@ -67,7 +67,7 @@ func (p *scenarioParser) parse(root *yaml.Node, offset int, data []byte) {
 				p.s.KubernetesVersion = ver
 			}
 		},
-		"featureGates": p.featureGates,
+		"featureGates":    p.featureGates,
 		"nodes":           p.nodes,
 		"priorityClasses": p.priorityClasses,
 		"faults":          p.faults,
