@@ -24,10 +24,6 @@ const (
 	exitUsage   = 2 // a usage error: unknown command or flag, no FILE
 )
 
-// kubernetesVersion is the Kubernetes release whose behaviour jobsim
-// models.
-const kubernetesVersion = manifest.KubernetesVersion
-
 func main() {
 	os.Exit(Main(os.Args[1:], env{
 		stdin:    os.Stdin,
@@ -78,7 +74,7 @@ Usage:
   jobsim get RESOURCE FILE         list pods or jobs at an instant, as kubectl get does
   jobsim describe RESOURCE NAME FILE
                                    describe a job or pod then, as kubectl describe does
-  jobsim version                   print jobsim's version and the Kubernetes version it models
+  jobsim version                   print jobsim's version and the Kubernetes versions it simulates
   jobsim help [COMMAND]            print this help, or a command's
 
 A FILE is a Job manifest (YAML or JSON, one or more documents; other kinds
@@ -148,7 +144,14 @@ func Main(args []string, e env) int {
 	case "describe":
 		return cmdDescribe(rest, e)
 	case "version", "--version", "-version":
-		fmt.Fprintf(e.stdout, "jobsim %s\nmodels Kubernetes %s\n", version(), kubernetesVersion)
+		fmt.Fprintf(e.stdout, "jobsim %s\n", version())
+		for _, v := range jobsim.Versions() {
+			def := ""
+			if v == jobsim.Latest {
+				def = " (the default)"
+			}
+			fmt.Fprintf(e.stdout, "simulates Kubernetes %s, from the sources of %s%s\n", v, v.Release(), def)
+		}
 		return exitOK
 	case "help", "-h", "-help", "--help":
 		return cmdHelp(rest, e)
