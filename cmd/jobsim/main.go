@@ -115,6 +115,17 @@ Flags:
                         100000000); a run seen to need more stops early
   --events FILE         also write every event as JSON lines to FILE
   --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
+  --kubernetes-version VERSION
+                        the Kubernetes release simulated: 1.34, 1.35, 1.36
+                        or 1.37 (default: the scenario's, else 1.37)
+  --feature-gates A=true,B=false
+                        set feature gates, as kube-controller-manager's flag
+                        does; only the gates a version does not lock
+  --compare-versions 1.35,1.37
+                        run each FILE on each version, with the same seed,
+                        and print what differs side by side: the outcome,
+                        the status over time, conditions, each pod's
+                        creation and why (text output only)
 `
 
 const validateUsage = `Usage: jobsim validate [flags] FILE...
@@ -125,6 +136,12 @@ running it, and lists every problem as FILE:LINE: field.path: message.
 Flags:
   --seed N              the seed (it decides the jobs' UIDs)
   --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
+  --kubernetes-version VERSION
+                        the Kubernetes release simulated: 1.34, 1.35, 1.36
+                        or 1.37 (default: the scenario's, else 1.37)
+  --feature-gates A=true,B=false
+                        set feature gates, as kube-controller-manager's flag
+                        does; only the gates a version does not lock
 `
 
 // Main runs the command with args (without the program name) and returns
@@ -420,6 +437,12 @@ func cmdRun(args []string, e env) int {
 	f.out = out
 	if len(files) == 0 {
 		return usageError(e, "run", "no FILE given", runUsage)
+	}
+	if len(f.compare) > 0 {
+		if msg := compareConflicts(f, fs); msg != "" {
+			return usageError(e, "run", msg, runUsage)
+		}
+		return runCompare(files, f, e)
 	}
 	scenarios, ok := load(files, f, e)
 	if !ok {
