@@ -255,7 +255,11 @@ func (s *scheduler) bind(p *pod, n *nodeState) {
 	p.bound, p.node, p.holding, p.boundAt = true, n, true, c.eng.Elapsed()
 	p.nodePos = len(n.pods)
 	n.pods = append(n.pods, p)
-	for r, q := range j.req {
+	// A suspended job's template may change its requests (1.36+) while
+	// pods bound under the old ones terminate: each pod gives back what it
+	// took. j.req is replaced, never changed in place, when that happens.
+	p.held, p.heldScore = j.req, [2]int64{j.scoreCPU, j.scoreMem}
+	for r, q := range p.held {
 		n.used[r] += q
 		s.total[r] += q
 	}
@@ -290,13 +294,14 @@ func (s *scheduler) release(p *pod) {
 	n.pods[p.nodePos].nodePos = p.nodePos
 	n.pods[last] = nil
 	n.pods = n.pods[:last]
-	for r, q := range j.req {
+	for r, q := range p.held {
 		n.used[r] -= q
 		s.total[r] -= q
 	}
 	s.sample()
-	n.scoreCPU -= j.scoreCPU
-	n.scoreMem -= j.scoreMem
+	n.scoreCPU -= p.heldScore[0]
+	n.scoreMem -= p.heldScore[1]
+	p.held = nil
 	s.refresh(n)
 	if s.running[j.priority]--; s.running[j.priority] == 0 {
 		delete(s.running, j.priority)
