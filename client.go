@@ -19,6 +19,9 @@ import (
 func (c *Cluster) Submit(job Job, b Behavior) (*JobHandle, error) {
 	spec := job
 	spec.Spec = cloneSpec(job.Spec) // the cluster keeps nothing the caller can change
+	if !c.prof.managedBy {
+		spec.Spec.ManagedBy = "" // dropped while JobManagedBy is off (1.34)
+	}
 	SetDefaults(&spec)
 	if err := Validate(spec); err != nil {
 		return nil, err

@@ -35,6 +35,9 @@ var releases = map[Version]string{V1_34: "v1.34.4", V1_35: "v1.35.4", V1_36: "v1
 func Versions() []Version { return []Version{V1_34, V1_35, V1_36, V1_37} }
 
 // resolve returns v, or Latest for the zero value.
+// Resolve returns the version, or Latest for the zero value.
+func (v Version) Resolve() Version { return v.resolve() }
+
 func (v Version) resolve() Version {
 	if v == 0 {
 		return Latest
@@ -210,13 +213,7 @@ type profile struct {
 // newProfile resolves a validated version and gates.
 func newProfile(v Version, gates map[string]bool) profile {
 	v = v.resolve()
-	table := gateTables()[v]
-	on := func(name string) bool {
-		if val, ok := gates[name]; ok {
-			return val
-		}
-		return table[name].def // false for a gate the version lacks
-	}
+	on := func(name string) bool { return FeatureGateEnabled(v, gates, name) }
 	return profile{
 		version:              v,
 		managedBy:            on(gateJobManagedBy),
@@ -228,4 +225,15 @@ func newProfile(v Version, gates map[string]bool) profile {
 		restartRules:         on(gateContainerRestartRules),
 		schedulingField:      v >= V1_37,
 	}
+}
+
+// FeatureGateEnabled reports whether the feature gate name is on in
+// version v with gates set (as Config.FeatureGates): the gate's value in
+// gates, else the version's default. A gate the version does not have is
+// off.
+func FeatureGateEnabled(v Version, gates map[string]bool, name string) bool {
+	if val, ok := gates[name]; ok {
+		return val
+	}
+	return gateTables()[v.resolve()][name].def
 }

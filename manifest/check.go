@@ -32,6 +32,11 @@ func (s *Scenario) check(ps *problems) {
 		}
 	}
 	s.checkGates(ps)
+	for _, sj := range s.Jobs {
+		if dropped := sj.Manifest.versionFields(s.KubernetesVersion, s.FeatureGates, ps); len(dropped) > 0 {
+			s.Notices = append(s.Notices, Notice{File: sj.Manifest.File, Line: sj.Manifest.Line, Message: dropNotice(s.KubernetesVersion, dropped)})
+		}
+	}
 	s.checkNames(ps)
 	for _, sj := range s.Jobs {
 		s.checkActions(sj, ps)
