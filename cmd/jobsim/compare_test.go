@@ -166,3 +166,27 @@ func TestCompareVersionsInvalidOnOne(t *testing.T) {
 		t.Errorf("exit %d, stderr:\n%s\nwant exit %d naming JobManagedBy and 1.37", r.code, r.stderr, exitInvalid)
 	}
 }
+
+// TestReadmeCompareOutput checks that README.md shows what
+// --compare-versions prints for its example.
+func TestReadmeCompareOutput(t *testing.T) {
+	t.Chdir("../..")
+	const cmdLine = "go run ./cmd/jobsim run --compare-versions 1.35,1.37 examples/manifests/upgrade.scenario.yaml"
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, after, ok := strings.Cut(string(readme), cmdLine+"\n")
+	if !ok {
+		t.Fatalf("README.md does not show %q", cmdLine)
+	}
+	_, block, ok := strings.Cut(after, "```text\n")
+	if !ok {
+		t.Fatalf("README.md: no ```text block after %q", cmdLine)
+	}
+	want, _, _ := strings.Cut(block, "```\n")
+	r := runCmd(t, "", strings.Fields(cmdLine)[3:]...)
+	if r.stdout != want {
+		t.Errorf("README.md's output differs from the command's:\n%s", firstDiff(want, r.stdout))
+	}
+}
