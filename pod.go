@@ -268,11 +268,10 @@ type pod struct {
 	frozen    bool          // the timer waits for the node to recover
 
 	// Scheduling.
-	node          *nodeState // the node it is bound to
-	holding       bool       // its requests still count on the node
-	held          resVec     // the requests it holds: its job's when it was bound
-	heldScore     [2]int64   // and its job's CPU and memory for scoring then
-	nodePos       int        // position in node.pods while holding
+	node          *nodeState    // the node it is bound to
+	holding       bool          // its requests still count on the node
+	held          *heldRequests // what it takes on the node while holding
+	nodePos       int           // position in node.pods while holding
 	queuedAt      time.Duration
 	boundAt       time.Duration
 	unschedulable bool // PodScheduled=False

@@ -78,6 +78,7 @@ func (s *scheduler) schedulingInfo(j *job) {
 	if j.scoreMem == 0 {
 		j.scoreMem = nonZeroMemory
 	}
+	j.held = &heldRequests{j.req, j.scoreCPU, j.scoreMem}
 	j.priority, j.preemptNever = s.defPrio, s.defNever
 	if name := tmpl.PriorityClassName; name != "" {
 		j.priority, j.preemptNever = s.classesOf[name], s.neverPre[name]
@@ -248,6 +249,16 @@ func (s *scheduler) place(j *job) *nodeState {
 	return best
 }
 
+// heldRequests is what a pod bound to a node takes there: its job's
+// requests and its CPU and memory for scoring, when it was bound. A
+// suspended job's template may change its requests (1.36+) while pods
+// bound under the old ones still terminate, so each pod gives back what
+// it took; a template change makes a new heldRequests.
+type heldRequests struct {
+	req                resVec
+	scoreCPU, scoreMem int64
+}
+
 // bind binds p to n, and n's kubelet starts it.
 func (s *scheduler) bind(p *pod, n *nodeState) {
 	c, j := s.c, p.job
@@ -255,11 +266,8 @@ func (s *scheduler) bind(p *pod, n *nodeState) {
 	p.bound, p.node, p.holding, p.boundAt = true, n, true, c.eng.Elapsed()
 	p.nodePos = len(n.pods)
 	n.pods = append(n.pods, p)
-	// A suspended job's template may change its requests (1.36+) while
-	// pods bound under the old ones terminate: each pod gives back what it
-	// took. j.req is replaced, never changed in place, when that happens.
-	p.held, p.heldScore = j.req, [2]int64{j.scoreCPU, j.scoreMem}
-	for r, q := range p.held {
+	p.held = j.held
+	for r, q := range p.held.req {
 		n.used[r] += q
 		s.total[r] += q
 	}
@@ -294,13 +302,13 @@ func (s *scheduler) release(p *pod) {
 	n.pods[p.nodePos].nodePos = p.nodePos
 	n.pods[last] = nil
 	n.pods = n.pods[:last]
-	for r, q := range p.held {
+	for r, q := range p.held.req {
 		n.used[r] -= q
 		s.total[r] -= q
 	}
 	s.sample()
-	n.scoreCPU -= p.heldScore[0]
-	n.scoreMem -= p.heldScore[1]
+	n.scoreCPU -= p.held.scoreCPU
+	n.scoreMem -= p.held.scoreMem
 	p.held = nil
 	s.refresh(n)
 	if s.running[j.priority]--; s.running[j.priority] == 0 {
