@@ -269,8 +269,7 @@ type pod struct {
 
 	// Scheduling.
 	node          *nodeState    // the node it is bound to
-	holding       bool          // its requests still count on the node
-	held          *heldRequests // what it takes on the node while holding
+	held          *heldRequests // what it takes on the node; nil once given back
 	nodePos       int           // position in node.pods while holding
 	queuedAt      time.Duration
 	boundAt       time.Duration

@@ -263,7 +263,7 @@ type heldRequests struct {
 func (s *scheduler) bind(p *pod, n *nodeState) {
 	c, j := s.c, p.job
 	s.account(n)
-	p.bound, p.node, p.holding, p.boundAt = true, n, true, c.eng.Elapsed()
+	p.bound, p.node, p.boundAt = true, n, c.eng.Elapsed()
 	p.nodePos = len(n.pods)
 	n.pods = append(n.pods, p)
 	p.held = j.held
@@ -291,11 +291,10 @@ func (s *scheduler) bind(p *pod, n *nodeState) {
 // release gives back the room of a bound pod that finished or went away.
 func (s *scheduler) release(p *pod) {
 	n := p.node
-	if !p.holding {
+	if p.held == nil {
 		return
 	}
 	j := p.job
-	p.holding = false
 	s.account(n)
 	last := len(n.pods) - 1
 	n.pods[p.nodePos] = n.pods[last]
