@@ -143,6 +143,10 @@ func (p *scenarioParser) featureGates(_, v *yaml.Node, path string) {
 			continue
 		}
 		fp := joinPath(path, k.Value)
+		if first, dup := p.s.gateLines[k.Value]; dup {
+			p.problem(k, fp, "duplicate field %s (first at line %d)", quoteKey(k.Value), first)
+			continue
+		}
 		if b, ok := p.bool(kv[1], fp); ok {
 			p.s.FeatureGates[k.Value] = b
 			p.s.gateLines[k.Value] = p.line(k)

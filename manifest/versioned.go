@@ -87,46 +87,40 @@ func (j *Job) versionFields(v jobsim.Version, gates map[string]bool, ps *problem
 	rules, all := on("ContainerRestartRules"), on("RestartAllContainersOnContainerExits")
 	for i := range ps1.InitContainers {
 		c := &ps1.InitContainers[i]
-		p := field.NewPath("spec", "template", "spec", "initContainers").Index(i)
 		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
 			continue // a sidecar: refused by refuseUnsupported
 		}
-		if !rules {
-			if c.RestartPolicy != nil || len(c.RestartPolicyRules) > 0 {
-				c.RestartPolicy, c.RestartPolicyRules = nil, nil
-				dropped = append(dropped, p.String()+".restartPolicy and restartPolicyRules (ContainerRestartRules is off)")
-			}
-			continue
-		}
-		if j.checkActions(ps, p, c.RestartPolicyRules, all) {
-			continue
-		}
-		if c.RestartPolicy != nil {
-			j.notSupported(ps, p.Child("restartPolicy").String(), "container restart policies other than Always (sidecars)")
-		}
-		if len(c.RestartPolicyRules) > 0 {
-			j.notSupported(ps, p.Child("restartPolicyRules").String(), "container restart rules")
-		}
+		p := field.NewPath("spec", "template", "spec", "initContainers").Index(i)
+		dropped = j.restartFields(ps, p, c, rules, all, "container restart policies other than Always (sidecars)", dropped)
 	}
 	for i := range ps1.Containers {
-		c := &ps1.Containers[i]
 		p := field.NewPath("spec", "template", "spec", "containers").Index(i)
-		if !rules {
-			if c.RestartPolicy != nil || len(c.RestartPolicyRules) > 0 {
-				c.RestartPolicy, c.RestartPolicyRules = nil, nil
-				dropped = append(dropped, p.String()+".restartPolicy and restartPolicyRules (ContainerRestartRules is off)")
-			}
-			continue
+		dropped = j.restartFields(ps, p, &ps1.Containers[i], rules, all, "per-container restart policies", dropped)
+	}
+	return dropped
+}
+
+// restartFields applies the version's rules to a container's
+// restartPolicy and restartPolicyRules at p: dropped without
+// ContainerRestartRules (added to dropped), else their actions checked,
+// and what remains refused as not simulated (policyWhy says which
+// policies).
+func (j *Job) restartFields(ps *problems, p *field.Path, c *corev1.Container, rules, all bool, policyWhy string, dropped []string) []string {
+	if !rules {
+		if c.RestartPolicy != nil || len(c.RestartPolicyRules) > 0 {
+			c.RestartPolicy, c.RestartPolicyRules = nil, nil
+			dropped = append(dropped, p.String()+".restartPolicy and restartPolicyRules (ContainerRestartRules is off)")
 		}
-		if j.checkActions(ps, p, c.RestartPolicyRules, all) {
-			continue
-		}
-		if c.RestartPolicy != nil {
-			j.notSupported(ps, p.Child("restartPolicy").String(), "per-container restart policies")
-		}
-		if len(c.RestartPolicyRules) > 0 {
-			j.notSupported(ps, p.Child("restartPolicyRules").String(), "container restart rules")
-		}
+		return dropped
+	}
+	if j.checkActions(ps, p, c.RestartPolicyRules, all) {
+		return dropped
+	}
+	if c.RestartPolicy != nil {
+		j.notSupported(ps, p.Child("restartPolicy").String(), policyWhy)
+	}
+	if len(c.RestartPolicyRules) > 0 {
+		j.notSupported(ps, p.Child("restartPolicyRules").String(), "container restart rules")
 	}
 	return dropped
 }

@@ -133,3 +133,22 @@ featureGates:
 		t.Errorf("status %+v: want Complete, managed by the Job controller", st)
 	}
 }
+
+// TestFeatureGatesInScenario checks featureGates as a scenario gives
+// them: a gate named twice is a duplicate field, as any other key, and
+// a value that is not a boolean is a problem at its line.
+func TestFeatureGatesInScenario(t *testing.T) {
+	data := "apiVersion: jobsim/v1alpha1\nkind: Scenario\nkubernetesVersion: \"1.37\"\nfeatureGates:\n  JobManagedBy: true\n  JobManagedBy: false\n  ContainerRestartRules: maybe\njobs:\n  - job: {apiVersion: batch/v1, kind: Job, metadata: {name: j}, spec: {template: {spec: {restartPolicy: Never, containers: [{name: c, image: i}]}}}}\n"
+	_, err := manifest.Parse("s.yaml", []byte(data), manifest.Options{})
+	var got []string
+	for _, p := range manifest.Problems(err) {
+		got = append(got, p.String())
+	}
+	want := []string{
+		`s.yaml:6: featureGates.JobManagedBy: duplicate field "JobManagedBy" (first at line 5)`,
+		`s.yaml:7: featureGates.ContainerRestartRules: expected a boolean (true or false), got a string ("maybe")`,
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+}

@@ -39,13 +39,7 @@ Flags:
   --sync-delay DURATION how long the Job controller waits before reacting
                         to pod changes (default 0s; 1s is Kubernetes')
   --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
-  --kubernetes-version VERSION
-                        the Kubernetes release simulated: 1.34, 1.35, 1.36
-                        or 1.37 (default: the scenario's, else 1.37)
-  --feature-gates A=true,B=false
-                        set feature gates, as kube-controller-manager's flag
-                        does; only the gates a version does not lock
-`
+` + versionFlagsUsage
 
 const describeUsage = `Usage: jobsim describe RESOURCE NAME FILE [flags]
 
@@ -63,13 +57,7 @@ Flags:
   --sync-delay DURATION how long the Job controller waits before reacting
                         to pod changes (default 0s; 1s is Kubernetes')
   --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
-  --kubernetes-version VERSION
-                        the Kubernetes release simulated: 1.34, 1.35, 1.36
-                        or 1.37 (default: the scenario's, else 1.37)
-  --feature-gates A=true,B=false
-                        set feature gates, as kube-controller-manager's flag
-                        does; only the gates a version does not lock
-`
+` + versionFlagsUsage
 
 // kubeResource is a kind of object the views show.
 type kubeResource int

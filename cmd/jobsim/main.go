@@ -115,13 +115,7 @@ Flags:
                         100000000); a run seen to need more stops early
   --events FILE         also write every event as JSON lines to FILE
   --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
-  --kubernetes-version VERSION
-                        the Kubernetes release simulated: 1.34, 1.35, 1.36
-                        or 1.37 (default: the scenario's, else 1.37)
-  --feature-gates A=true,B=false
-                        set feature gates, as kube-controller-manager's flag
-                        does; only the gates a version does not lock
-  --compare-versions 1.35,1.37
+` + versionFlagsUsage + `  --compare-versions 1.35,1.37
                         run each FILE on each version, with the same seed,
                         and print what differs side by side: the outcome,
                         the status over time, conditions, each pod's
@@ -136,13 +130,7 @@ running it, and lists every problem as FILE:LINE: field.path: message.
 Flags:
   --seed N              the seed (it decides the jobs' UIDs)
   --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
-  --kubernetes-version VERSION
-                        the Kubernetes release simulated: 1.34, 1.35, 1.36
-                        or 1.37 (default: the scenario's, else 1.37)
-  --feature-gates A=true,B=false
-                        set feature gates, as kube-controller-manager's flag
-                        does; only the gates a version does not lock
-`
+` + versionFlagsUsage
 
 // Main runs the command with args (without the program name) and returns
 // its exit status.

@@ -14,6 +14,15 @@ import (
 // The flags that choose the Kubernetes version simulated and its feature
 // gates, as kube-controller-manager's --feature-gates takes them.
 
+// versionFlagsUsage is the help of the flags versionFlags registers.
+const versionFlagsUsage = `  --kubernetes-version VERSION
+                        the Kubernetes release simulated: 1.34, 1.35, 1.36
+                        or 1.37 (default: the scenario's, else 1.37)
+  --feature-gates A=true,B=false
+                        set feature gates, as kube-controller-manager's flag
+                        does; only the gates a version does not lock
+`
+
 // versionFlags registers --kubernetes-version and --feature-gates.
 func (f *runFlags) versionFlags(fs *flag.FlagSet) {
 	fs.Var(versionFlag{&f.version}, "kubernetes-version", "")
