@@ -434,6 +434,6 @@ func ExampleParseVersion() {
 	// 1.36 v1.36.3
 	// true
 	// false
-	// Kubernetes 1.33 is not simulated: jobsim simulates 1.34, 1.35, 1.36, 1.37
+	// version 1.33 is not simulated: jobsim simulates Kubernetes 1.34, 1.35, 1.36, 1.37
 	// Config "cluster" is invalid: featureGates.JobSuccessPolicy: Invalid value: true: unrecognized feature gate: JobSuccessPolicy (Kubernetes v1.37.2)
 }

@@ -70,14 +70,14 @@ func ParseVersion(s string) (Version, error) {
 		case t == v.String() || t == rel:
 			return v, nil
 		case strings.HasPrefix(t, v.String()+"."):
-			return 0, fmt.Errorf("Kubernetes %s is not simulated: jobsim follows %s for %s; write %q", s, rel, v, v.String())
+			return 0, fmt.Errorf("version %s is not simulated: for Kubernetes %s jobsim follows %s; write %q", s, v, rel, v.String())
 		}
 	}
 	var known []string
 	for _, v := range Versions() {
 		known = append(known, v.String())
 	}
-	return 0, fmt.Errorf("Kubernetes %s is not simulated: jobsim simulates %s", s, strings.Join(known, ", "))
+	return 0, fmt.Errorf("version %s is not simulated: jobsim simulates Kubernetes %s", s, strings.Join(known, ", "))
 }
 
 // A gate is a feature gate as one version's kube-controller-manager
