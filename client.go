@@ -3,6 +3,7 @@ package jobsim
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -18,6 +19,9 @@ import (
 func (c *Cluster) Submit(job Job, b Behavior) (*JobHandle, error) {
 	spec := job
 	spec.Spec = cloneSpec(job.Spec) // the cluster keeps nothing the caller can change
+	if !c.prof.managedBy {
+		spec.Spec.ManagedBy = "" // dropped while JobManagedBy is off (1.34)
+	}
 	SetDefaults(&spec)
 	if err := Validate(spec); err != nil {
 		return nil, err
@@ -147,7 +151,7 @@ func (c *Cluster) Update(ns, name string, edit func(spec *JobSpec)) error {
 	next.Spec = cloneSpec(old.Spec)
 	edit(&next.Spec)
 	SetDefaults(&next)
-	if err := ValidateUpdate(old, next); err != nil {
+	if err := validateUpdate(old, next, c.templateUpdateOf(j)); err != nil {
 		return err
 	}
 	c.applyUpdate(j, old.Spec, next.Spec)
@@ -224,6 +228,9 @@ func (c *Cluster) applyUpdate(j *job, old, next JobSpec) {
 	}
 	*j.spec = next
 	j.gen++
+	if !semanticEqual(old.Template, next.Template) {
+		c.sched.schedulingInfo(j) // new pods ask for the new requests
+	}
 	c.jobEvent(j, EventChange, ReasonSpecUpdated, strings.Join(changes, ", "))
 	if j.status.finished() {
 		// The controller ignores finished jobs: their status, completed
@@ -239,6 +246,40 @@ func (c *Cluster) applyUpdate(j *job, old, next JobSpec) {
 		(old.ActiveDeadline == nil || *old.ActiveDeadline != *next.ActiveDeadline) {
 		c.enqueue(j, *next.ActiveDeadline-(c.eng.Elapsed()-c.stamp(j.status.startTime)))
 	}
+}
+
+// templateUpdateOf says what of j's pod template an update may change
+// now, as upstream's validationOptionsForJob decides from the stored job:
+//   - a suspended job that never started may change its scheduling
+//     directives, in every version;
+//   - with MutableSchedulingDirectivesForSuspendedJobs (on from 1.36) and
+//     MutablePodResourcesForSuspendedJobs (on from 1.36), the directives
+//     and the resources may change while the job is suspended with no
+//     active pods and either never started or marked Suspended=True.
+//     1.35, where both gates are alpha, asks for Suspended=True (and for
+//     the resources, not for spec.suspend).
+func (c *Cluster) templateUpdateOf(j *job) templateUpdate {
+	st := &j.status
+	suspended, notStarted := j.spec.Suspend, !st.started
+	marked, idle := st.isTrue(JobSuspended), st.active == 0
+	tu := templateUpdate{directives: suspended && notStarted}
+	if c.prof.version <= V1_35 {
+		if c.prof.mutableResources {
+			tu.resources = marked && idle
+		}
+		if c.prof.mutableDirectives {
+			tu.directives = suspended && marked && idle
+		}
+		return tu
+	}
+	allow := suspended && (notStarted || marked) && idle
+	if c.prof.mutableResources {
+		tu.resources = allow
+	}
+	if c.prof.mutableDirectives {
+		tu.directives = allow
+	}
+	return tu
 }
 
 // specChanges describes what changed between two specs, for the event.
@@ -269,7 +310,48 @@ func specChanges(old, next JobSpec) []string {
 	if old.PodReplacementPolicy != next.PodReplacementPolicy {
 		add("podReplacementPolicy", old.PodReplacementPolicy, next.PodReplacementPolicy)
 	}
+	ot, nt := &old.Template, &next.Template
+	if !semanticEqual(ot.Spec.NodeSelector, nt.Spec.NodeSelector) {
+		add("template.nodeSelector", fmtMap(ot.Spec.NodeSelector), fmtMap(nt.Spec.NodeSelector))
+	}
+	if !semanticEqual(ot.Spec.Affinity, nt.Spec.Affinity) {
+		out = append(out, "template.affinity changed")
+	}
+	if !semanticEqual(ot.Labels, nt.Labels) {
+		add("template.labels", fmtMap(ot.Labels), fmtMap(nt.Labels))
+	}
+	if !semanticEqual(ot.Annotations, nt.Annotations) {
+		add("template.annotations", fmtMap(ot.Annotations), fmtMap(nt.Annotations))
+	}
+	for _, cs := range []struct {
+		kind      string
+		old, next []Container
+	}{{"containers", ot.Spec.Containers, nt.Spec.Containers}, {"initContainers", ot.Spec.InitContainers, nt.Spec.InitContainers}} {
+		for i := range min(len(cs.old), len(cs.next)) {
+			if a, b := cs.old[i].Requests, cs.next[i].Requests; !semanticEqual(a, b) {
+				add(fmt.Sprintf("%s[%s].requests", cs.kind, cs.next[i].Name), fmtRequests(a), fmtRequests(b))
+			}
+		}
+	}
 	return out
+}
+
+// fmtMap formats labels and the like as {a=1,b=2}, sorted.
+func fmtMap(m map[string]string) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, k+"="+m[k])
+	}
+	return "{" + strings.Join(parts, ",") + "}"
+}
+
+// fmtRequests formats requests as {cpu=500m,memory=1Gi}.
+func fmtRequests(l ResourceList) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(l)) {
+		parts = append(parts, k+"="+FormatQuantity(k, l[k]))
+	}
+	return "{" + strings.Join(parts, ",") + "}"
 }
 
 func fmtPtr[T any](p *T) string {

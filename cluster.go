@@ -25,6 +25,8 @@ const (
 // separate goroutines to parallelise.
 type Cluster struct {
 	cfg Config
+	// prof is what cfg's version and feature gates decide.
+	prof profile
 	// startFrac is how far into its second of the wall clock the cluster
 	// starts: stamp's offset.
 	startFrac time.Duration
@@ -76,6 +78,7 @@ func NewCluster(cfg Config) *Cluster {
 	}
 	c := &Cluster{
 		cfg:     cfg,
+		prof:    newProfile(cfg.Version, cfg.FeatureGates),
 		eng:     sim.New(sim.Config{Epoch: cfg.Start, Seed: cfg.Seed, MaxEvents: cfg.MaxEvents}),
 		jobKeys: map[string]*job{},
 	}

@@ -13,6 +13,20 @@ import (
 // Config configures a Cluster. The zero value is a cluster that behaves
 // like Kubernetes with the defaults below.
 type Config struct {
+	// Version is the Kubernetes release whose controllers, kubelet,
+	// scheduler and API validation the cluster follows; the zero value
+	// means Latest. Versions lists them; docs/fidelity.md says what
+	// differs between them.
+	Version Version
+	// FeatureGates sets feature gates as kube-controller-manager's
+	// --feature-gates does, over the version's defaults. Naming a gate
+	// the version does not have, or setting a locked one to other than
+	// its default, is an error, as it is for kube-controller-manager.
+	// Of the others, only the gates SimulatedFeatureGates names may be
+	// set to other than their default: jobsim does not model what the
+	// rest change.
+	FeatureGates map[string]bool
+
 	// Seed is the root of every random draw (pod name suffixes, random
 	// behaviours). The same seed and inputs give the same history. Zero is
 	// a valid seed.
@@ -56,9 +70,10 @@ type Config struct {
 // --terminated-pod-gc-threshold.
 const defaultMaxFinishedPods = 12500
 
-// validateNodes checks the cluster's nodes and priority classes.
+// validateConfig checks the cluster's version and feature gates, nodes
+// and priority classes.
 func validateConfig(cfg Config) []FieldError {
-	var errs []FieldError
+	errs := validateGates(cfg.Version, cfg.FeatureGates)
 	seen := map[string]bool{}
 	for i, n := range cfg.Nodes {
 		path := fmt.Sprintf("nodes[%d]", i)
@@ -103,9 +118,9 @@ func validateConfig(cfg Config) []FieldError {
 	return errs
 }
 
-// ValidateConfig checks a Config's nodes and priority classes and returns
-// nil or a *ValidationError listing every problem. NewCluster panics on a
-// Config that fails it.
+// ValidateConfig checks a Config's version and feature gates, nodes and
+// priority classes, and returns nil or a *ValidationError listing every
+// problem. NewCluster panics on a Config that fails it.
 func ValidateConfig(cfg Config) error {
 	if errs := validateConfig(cfg); len(errs) > 0 {
 		return &ValidationError{Kind: "Config", Name: "cluster", Errors: errs}

@@ -7,7 +7,8 @@ import (
 	"time"
 )
 
-// The Job controller (pkg/controller/job/job_controller.go, v1.35.4). One
+// The Job controller (pkg/controller/job/job_controller.go, v1.34.4 to
+// v1.37.2; where they differ, the cluster's profile decides). One
 // sync follows syncJob step by step; where the real controller rescans
 // every pod, this one keeps counts as pods change and looks only at the
 // pods that changed (job.cands), so a sync costs what happened since the
@@ -76,22 +77,23 @@ func (c *Cluster) decide(j *job) *plan {
 		manageJobCalled = true
 	}
 	if pl.finish == nil {
-		if heldBack && pl.ready > 0 {
-			// v1.35.4 writes status.active = 0 while the pod-failure
-			// backoff holds creations back; with a Ready pod the API
-			// server refuses that write (docs/fidelity.md).
-			pl.refused = true
-			return pl
-		}
-		if heldBack {
-			// With no Ready pod the write is accepted: status.active reads
-			// 0 until the backoff ends, whatever runs meanwhile.
+		if heldBack && c.prof.zeroActiveInBackoff {
+			// Up to 1.35, manageJob returns 0 active while the pod-failure
+			// backoff holds creations back. With a Ready pod the API
+			// server, which validates the controller's status writes
+			// (JobManagedBy), refuses that write (docs/fidelity.md).
+			if pl.ready > 0 && c.prof.managedBy {
+				pl.refused = true
+				return pl
+			}
+			// Otherwise the write is accepted: status.active reads 0
+			// until the backoff ends, whatever runs meanwhile.
 			pl.active = 0
 		}
 		if completionsReached(j.spec.Completions, succeeded, pl.active) {
 			pl.finish = newCondition(JobSuccessCriteriaMet, JobReasonCompletionsReached, "Reached expected number of succeeded pods", pl.at)
 		} else if manageJobCalled {
-			pl.suspend = suspendOf(j, st)
+			pl.suspend = suspendOf(j, st, c.prof.clearStartOnSuspend)
 		}
 	}
 	if pl.suspend != nil || pl.active != st.active || pl.ready != st.ready || pl.terminating != st.terminating {
@@ -155,8 +157,11 @@ func (c *Cluster) writeStatus(pl *plan) {
 	if sc := pl.suspend; sc != nil {
 		ensureCondition(st, JobSuspended, sc.status, sc.reason, sc.msg, pl.at)
 		c.jobEvent(j, EventNormal, sc.event, sc.msg)
-		if sc.restartClock {
+		switch {
+		case sc.restartClock:
 			st.started, st.startTime = true, pl.now
+		case sc.clearClock:
+			st.started, st.startTime = false, 0
 		}
 	}
 	st.active, st.ready, st.terminating = pl.active, pl.ready, pl.terminating
@@ -347,13 +352,16 @@ func (c *Cluster) deleteJobPod(j *job, p *pod, dropFinalizer bool) {
 }
 
 // suspendOf returns the change of the Suspended condition that keeps it in
-// step with spec.suspend, or nil. Resuming sets startTime again.
-func suspendOf(j *job, st *jobStatus) *suspendChange {
+// step with spec.suspend, or nil. Resuming sets startTime again; with
+// clearStart (MutableSchedulingDirectivesForSuspendedJobs, on from 1.36),
+// suspending clears it, so that the active deadline starts over on
+// resume however long the suspension lasted.
+func suspendOf(j *job, st *jobStatus, clearStart bool) *suspendChange {
 	if j.spec.Suspend {
 		if !conditionChanges(st, JobSuspended, ConditionTrue, JobReasonSuspended, "Job suspended") {
 			return nil
 		}
-		return &suspendChange{status: ConditionTrue, reason: JobReasonSuspended, msg: "Job suspended", event: ReasonSuspended}
+		return &suspendChange{status: ConditionTrue, reason: JobReasonSuspended, msg: "Job suspended", event: ReasonSuspended, clearClock: clearStart}
 	}
 	if !conditionChanges(st, JobSuspended, ConditionFalse, JobReasonResumed, "Job resumed") {
 		return nil

@@ -87,12 +87,13 @@ func TestDecideNewlySucceededIndexIsPlannedNotWritten(t *testing.T) {
 	}
 }
 
-// manageJob during the pod-failure backoff (v1.35.4): creations are held
+// manageJob during the pod-failure backoff (up to v1.35.4): creations are held
 // back and status.active is written as 0; with a Ready pod the API server
 // refuses that write ("cannot set more ready pods than active"). The plan
 // is refused: only its requeue (the backoff's end) is kept.
 func TestDecideBackoffWithAReadyPodPlansARefusedWrite(t *testing.T) {
 	f := newFixture(t, spec(2, Ptr(4)))
+	f.c.prof = newProfile(V1_35, nil)
 	f.add(ready, -1)
 	f.at(fixtureNow - 2*time.Second)
 	f.add(failed, -1) // failed 2 s before the sync: 8 s of the 10 s backoff left
@@ -118,6 +119,7 @@ func TestDecideBackoffWithAReadyPodPlansARefusedWrite(t *testing.T) {
 // The same backoff with no Ready pod: the write of active = 0 is accepted.
 func TestDecideBackoffWithoutAReadyPodWritesActiveZero(t *testing.T) {
 	f := newFixture(t, spec(2, Ptr(4)))
+	f.c.prof = newProfile(V1_35, nil)
 	f.add(running, -1)
 	f.at(fixtureNow - 2*time.Second)
 	f.add(failed, -1)
@@ -243,5 +245,21 @@ func fillEvery(t *testing.T, v reflect.Value, j *job) {
 		default:
 			t.Fatalf("fillEvery: no value for field %s of kind %s", v.Type().Field(i).Name, f.Kind())
 		}
+	}
+}
+
+// From 1.36 (kubernetes#139457) manageJob keeps the active count during
+// the backoff: the same plan writes active 1 and counts the failure.
+func TestDecideBackoffFrom1_36KeepsActive(t *testing.T) {
+	f := newFixture(t, spec(2, Ptr(4)))
+	f.c.prof = newProfile(V1_36, nil)
+	f.add(ready, -1)
+	f.at(fixtureNow - 2*time.Second)
+	f.add(failed, -1)
+	pl, before, after := f.decideAt(fixtureNow)
+	unchanged(t, before, after)
+	if pl.refused || pl.active != 1 || pl.ready != 1 || pl.countFailed != 1 || pl.createCount != 0 {
+		t.Errorf("refused=%v active=%d ready=%d countFailed=%d creates=%d, want an accepted write of active 1, ready 1, 1 failure and no creation",
+			pl.refused, pl.active, pl.ready, pl.countFailed, pl.createCount)
 	}
 }

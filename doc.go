@@ -2,7 +2,7 @@
 // memory, on virtual time, deterministically. It runs the Job controller,
 // the kubelet's handling of container runs, restarts and graceful
 // termination, the scheduler, the garbage collector and the
-// TTL-after-finished controller as Kubernetes v1.35.4 does, so that a Go
+// TTL-after-finished controller as Kubernetes 1.34 to 1.37 do, so that a Go
 // program can learn what a Job spec will really do (how retries, backoff,
 // deadlines, suspension and completion indexes play out) without a
 // cluster. A Job that would run for a day is simulated in microseconds, and
@@ -114,10 +114,26 @@
 // otherwise never end: they then return an error wrapping
 // [sim.ErrEventLimit].
 //
+// # Kubernetes versions
+//
+// A Cluster simulates the version its [Config.Version] names: [V1_34],
+// [V1_35], [V1_36] or [V1_37], each from the sources of one patch
+// release ([Version.Release]); the zero value is [Latest], 1.37.
+// [Config.FeatureGates] sets the feature gates the version does not lock,
+// as kube-controller-manager's --feature-gates does; [ValidateConfig]
+// refuses a locked or unknown gate with its message. The version is
+// resolved once, in [NewCluster], into the switches the controller, the
+// kubelet and the validation read. What differs: from 1.36 a suspended
+// Job's startTime is cleared (so activeDeadlineSeconds starts over on
+// resume), the pod-failure backoff keeps status.active instead of writing
+// 0, and a suspended Job's pod template may change its scheduling
+// directives and resources ([Cluster.Update]); 1.34 lets JobManagedBy be
+// turned off. [FeatureGateEnabled] tells whether a gate is on.
+//
 // # Fidelity
 //
 // jobsim follows the Job controller, kubelet and API validation of
-// Kubernetes v1.35.4 with its default feature gates: pod creation and
+// each version with its default feature gates: pod creation and
 // deletion (deletions first, controller.ActivePods order), counting
 // finished pods through the tracking finalizer, the two-step terminal
 // conditions (FailureTarget then Failed, SuccessCriteriaMet then
@@ -137,10 +153,10 @@
 //
 // docs/fidelity.md in the repository
 // (https://github.com/jobsim/jobsim/blob/main/docs/fidelity.md) says how
-// this is checked against the real controller, describes the quirk of
-// v1.35.4 that jobsim reproduces (status.active = 0 while the pod-failure
-// backoff holds creations back, and the status write the API server then
-// refuses), and lists the known differences and the simplifications of
+// this is checked against the real controller of each version, describes
+// the quirk of 1.34 and 1.35 that jobsim reproduces (status.active = 0
+// while the pod-failure backoff holds creations back, and the status write
+// the API server then refuses), and lists the known differences and the simplifications of
 // the model, each with the scenario that shows it.
 //
 // # Concurrency

@@ -368,3 +368,72 @@ func ExampleRandom() {
 	// seed 11 again, same events: true
 	// seed 12: succeeded 4, failed 0, complete at 45.652s
 }
+
+// Config.Version picks the Kubernetes release simulated. The same Job,
+// with a one-minute deadline, suspended at 20 s and resumed at 3 min: up
+// to 1.35 the suspension keeps startTime, so the deadline has passed at
+// the resume; from 1.36 the suspension clears it and the deadline starts
+// over.
+func ExampleConfig_version() {
+	for _, v := range []jobsim.Version{jobsim.V1_35, jobsim.V1_37} {
+		c := jobsim.NewCluster(jobsim.Config{Version: v})
+		start := c.Now()
+		h, err := c.Submit(jobsim.Job{
+			Name: "report",
+			Spec: jobsim.JobSpec{
+				ActiveDeadline: jobsim.Ptr(time.Minute),
+				Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+					RestartPolicy: jobsim.RestartNever,
+					Containers:    []jobsim.Container{{Name: "report", Image: "busybox"}},
+				}},
+			},
+		}, jobsim.Fixed(50*time.Second, 0))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for at, suspend := range map[time.Duration]bool{20 * time.Second: true, 3 * time.Minute: false} {
+			c.At(start.Add(at), func() {
+				if err := c.Update("", "report", func(s *jobsim.JobSpec) { s.Suspend = suspend }); err != nil {
+					fmt.Println(err)
+				}
+			})
+		}
+		if err := c.Run(); err != nil {
+			fmt.Println(err)
+			return
+		}
+		st := h.Status()
+		for _, t := range []jobsim.JobConditionType{jobsim.JobComplete, jobsim.JobFailed} {
+			if cond, ok := st.Condition(t); ok {
+				fmt.Printf("Kubernetes %s (%s): %s %s at %v, startTime %v\n", v, v.Release(), t, cond.Reason, cond.LastTransitionTime.Sub(start), st.StartTime.Sub(start))
+			}
+		}
+	}
+	// Output:
+	// Kubernetes 1.35 (v1.35.4): Failed DeadlineExceeded at 3m0s, startTime 0s
+	// Kubernetes 1.37 (v1.37.2): Complete CompletionsReached at 3m50s, startTime 3m0s
+}
+
+// ParseVersion reads a version as users write it; a feature gate's value
+// in a version is its default unless set.
+func ExampleParseVersion() {
+	v, err := jobsim.ParseVersion("v1.36")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(v, v.Release())
+	fmt.Println(jobsim.FeatureGateEnabled(v, nil, "MutablePodResourcesForSuspendedJobs"))
+	fmt.Println(jobsim.FeatureGateEnabled(jobsim.V1_35, nil, "MutablePodResourcesForSuspendedJobs"))
+	_, err = jobsim.ParseVersion("1.33")
+	fmt.Println(err)
+	err = jobsim.ValidateConfig(jobsim.Config{Version: jobsim.V1_37, FeatureGates: map[string]bool{"JobSuccessPolicy": true}})
+	fmt.Println(err)
+	// Output:
+	// 1.36 v1.36.3
+	// true
+	// false
+	// version 1.33 is not simulated: jobsim simulates Kubernetes 1.34, 1.35, 1.36, 1.37
+	// Config "cluster" is invalid: featureGates.JobSuccessPolicy: Invalid value: true: unrecognized feature gate: JobSuccessPolicy (Kubernetes v1.37.2)
+}

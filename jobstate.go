@@ -56,6 +56,7 @@ type job struct {
 	// pending pods wait.
 	req                resVec
 	scoreCPU, scoreMem int64
+	held               *heldRequests // what a pod bound now takes
 	priority           int32
 	preemptNever       bool         // its priority class's preemptionPolicy is Never
 	lazyPreempt        bool         // its preemption message is computed when asked

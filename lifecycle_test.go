@@ -1,6 +1,7 @@
 package jobsim_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -269,28 +270,49 @@ func deleteFirstPodAt(t *testing.T, c *jobsim.Cluster, h *jobsim.JobHandle, d ti
 }
 
 func TestLifecycle71_SuspendResumeWithDeadline(t *testing.T) {
-	// ADS 60 s, suspended at 40 s. Resumed at 500 s: the deadline is
-	// checked against the old startTime first, so the job fails at once,
-	// creates nothing and stays Suspended. Resumed at 50 s instead:
-	// startTime becomes 50 s and the deadline falls at 110 s.
+	// ADS 60 s, suspended at 40 s. Up to 1.35 the suspension keeps
+	// startTime: resumed at 500 s, the deadline is checked against the old
+	// startTime first, so the job fails at once, creates nothing and stays
+	// Suspended. From 1.36 (MutableSchedulingDirectivesForSuspendedJobs,
+	// Beta) the suspension clears startTime: the resume at 500 s starts
+	// the job over, with a new pod and the deadline at 560 s. Resumed at
+	// 50 s instead, every version sets startTime to 50 s and the deadline
+	// falls at 110 s.
+	keeps := []string{
+		"Suspended/JobSuspended/True@40s",
+		"FailureTarget/DeadlineExceeded/True@8m20s",
+		"Failed/DeadlineExceeded/True@8m20s",
+	}
+	startsOver := []string{
+		"Suspended/JobResumed/False@8m20s",
+		"FailureTarget/DeadlineExceeded/True@9m20s",
+		"Failed/DeadlineExceeded/True@9m20s",
+	}
+	early := []string{
+		"Suspended/JobResumed/False@50s",
+		"FailureTarget/DeadlineExceeded/True@1m50s",
+		"Failed/DeadlineExceeded/True@1m50s",
+	}
 	for _, tc := range []struct {
-		resume time.Duration
-		want   []string
-		pods   int
-		start  time.Duration
+		version jobsim.Version
+		gates   map[string]bool
+		resume  time.Duration
+		cleared bool // startTime is cleared while suspended
+		want    []string
+		pods    int
+		start   time.Duration
 	}{
-		{500 * time.Second, []string{
-			"Suspended/JobSuspended/True@40s",
-			"FailureTarget/DeadlineExceeded/True@8m20s",
-			"Failed/DeadlineExceeded/True@8m20s",
-		}, 1, 0},
-		{50 * time.Second, []string{
-			"Suspended/JobResumed/False@50s",
-			"FailureTarget/DeadlineExceeded/True@1m50s",
-			"Failed/DeadlineExceeded/True@1m50s",
-		}, 2, 50 * time.Second},
+		{jobsim.V1_34, nil, 500 * time.Second, false, keeps, 1, 0},
+		{jobsim.V1_35, nil, 500 * time.Second, false, keeps, 1, 0},
+		{jobsim.V1_36, nil, 500 * time.Second, true, startsOver, 2, 500 * time.Second},
+		{jobsim.V1_37, nil, 500 * time.Second, true, startsOver, 2, 500 * time.Second},
+		{jobsim.V1_37, map[string]bool{"MutableSchedulingDirectivesForSuspendedJobs": false}, 500 * time.Second, false, keeps, 1, 0},
+		{jobsim.V1_35, map[string]bool{"MutableSchedulingDirectivesForSuspendedJobs": true}, 500 * time.Second, true, startsOver, 2, 500 * time.Second},
+		{jobsim.V1_35, nil, 50 * time.Second, false, early, 2, 50 * time.Second},
+		{jobsim.V1_37, nil, 50 * time.Second, true, early, 2, 50 * time.Second},
 	} {
-		c := jobsim.NewCluster(jobsim.Config{})
+		name := fmt.Sprintf("%v %v resume %v", tc.version, tc.gates, tc.resume)
+		c := jobsim.NewCluster(jobsim.Config{Version: tc.version, FeatureGates: tc.gates})
 		job := newJob("deadline", 1, 1)
 		job.Spec.ActiveDeadline = jobsim.Ptr(60 * time.Second)
 		h := submit(t, c, job, jobsim.Forever())
@@ -299,14 +321,18 @@ func TestLifecycle71_SuspendResumeWithDeadline(t *testing.T) {
 		if err := c.RunUntil(at(41 * time.Second)); err != nil {
 			t.Fatal(err)
 		}
-		if st := h.Status(); st.Failed != 0 || st.StartTime != epoch {
-			t.Errorf("resume %v: after suspending, status %+v: want failed 0 (suspension deletes without counting) and startTime kept", tc.resume, st)
+		wantStart := epoch
+		if tc.cleared {
+			wantStart = time.Time{}
+		}
+		if st := h.Status(); st.Failed != 0 || !st.StartTime.Equal(wantStart) {
+			t.Errorf("%s: after suspending, failed %d, startTime %v: want failed 0 (suspension deletes without counting) and startTime %v", name, st.Failed, st.StartTime, wantStart)
 		}
 		run(t, c)
 		st := h.Status()
-		diff(t, "conditions", tc.want, conditions(st))
+		diff(t, name+": conditions", tc.want, conditions(st))
 		if h.PodsCreated() != tc.pods || st.StartTime != at(tc.start) {
-			t.Errorf("resume %v: %d pods, startTime %v; want %d pods, startTime %v", tc.resume, h.PodsCreated(), st.StartTime.Sub(epoch), tc.pods, tc.start)
+			t.Errorf("%s: %d pods, startTime %v; want %d pods, startTime %v", name, h.PodsCreated(), st.StartTime.Sub(epoch), tc.pods, tc.start)
 		}
 	}
 }
@@ -381,8 +407,10 @@ func TestStatusWriteRefusedWhileBackoffHoldsAndAPodIsReady(t *testing.T) {
 	// server refuses the write (ready > active) and nothing of the sync is
 	// saved. Pod 0 fails at 5 s while pod 1 runs Ready: failed stays 0 and
 	// active 2 (the last accepted write) until the sync that creates the
-	// replacement, 10 s after the failure, is accepted.
-	c := jobsim.NewCluster(jobsim.Config{})
+	// replacement, 10 s after the failure, is accepted. (1.34 does the
+	// same; from 1.36 the write keeps active, see
+	// TestStatusDuringBackoffFrom1_36.)
+	c := jobsim.NewCluster(jobsim.Config{Version: jobsim.V1_35})
 	h := submit(t, c, newJob("refused", 2, 3), jobsim.Script(map[int][]jobsim.Run{
 		0: {{Duration: 5 * time.Second, ExitCode: 1}},
 		1: {{Duration: time.Minute}},
@@ -401,6 +429,47 @@ func TestStatusWriteRefusedWhileBackoffHoldsAndAPodIsReady(t *testing.T) {
 	}
 }
 
+func TestStatusDuringBackoffFrom1_36(t *testing.T) {
+	// VERSIONS.md 3 (kubernetes#139457, first in v1.36.3): manageJob
+	// returns the active pods while the pod-failure backoff holds the
+	// replacement back, so the write is valid and saved at once. The
+	// scenario of TestStatusWriteRefusedWhileBackoffHoldsAndAPodIsReady:
+	// pod 0 fails at 5 s while pod 1 runs Ready; during the backoff the
+	// status reads active 1, ready 1, failed 1, and the replacement comes
+	// at 15 s as before. On 1.34 with JobManagedBy off the API server does
+	// not validate the controller's status writes: the write of active 0
+	// is accepted, failed 1 counted at once.
+	for _, tc := range []struct {
+		version               jobsim.Version
+		gates                 map[string]bool
+		active, ready, failed int
+	}{
+		{jobsim.V1_36, nil, 1, 1, 1},
+		{jobsim.V1_37, nil, 1, 1, 1},
+		{jobsim.V1_34, map[string]bool{"JobManagedBy": false}, 0, 1, 1},
+		{jobsim.V1_34, nil, 2, 2, 0}, // refused, as on 1.35
+	} {
+		c := jobsim.NewCluster(jobsim.Config{Version: tc.version, FeatureGates: tc.gates})
+		h := submit(t, c, newJob("backoff", 2, 3), jobsim.Script(map[int][]jobsim.Run{
+			0: {{Duration: 5 * time.Second, ExitCode: 1}},
+			1: {{Duration: time.Minute}},
+		}, jobsim.Fixed(time.Minute, 0)))
+		if err := c.RunUntil(at(15*time.Second - time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		if st := h.Status(); st.Active != tc.active || st.Ready != tc.ready || st.Failed != tc.failed {
+			t.Errorf("%v %v: during the backoff active %d, ready %d, failed %d; want %d, %d, %d",
+				tc.version, tc.gates, st.Active, st.Ready, st.Failed, tc.active, tc.ready, tc.failed)
+		}
+		if err := c.RunUntil(at(15 * time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if st := h.Status(); st.Failed != 1 || st.Active != 2 || h.PodsCreated() != 3 {
+			t.Errorf("%v: at 15s: %+v, %d pods; want the replacement created and the failure counted", tc.version, st, h.PodsCreated())
+		}
+	}
+}
+
 func TestStatusActiveZeroWhileBackoffHoldsAndNoPodIsReady(t *testing.T) {
 	// docs/fidelity.md, "status.active during the pod-failure backoff": the
 	// same write, active = 0, is accepted
@@ -409,7 +478,7 @@ func TestStatusActiveZeroWhileBackoffHoldsAndNoPodIsReady(t *testing.T) {
 	// back-off (not Ready until 14 s); pod 1 is evicted at 5 s and fails.
 	// The sync at 5 s counts the failure and holds the replacement back
 	// until 15 s: status.active reads 0 though pod 0 is still active.
-	c := jobsim.NewCluster(jobsim.Config{})
+	c := jobsim.NewCluster(jobsim.Config{Version: jobsim.V1_35})
 	job := newJob("zero", 2, 2)
 	job.Spec.Template.Spec.RestartPolicy = jobsim.RestartOnFailure
 	h := submit(t, c, job, jobsim.Script(map[int][]jobsim.Run{
@@ -442,7 +511,7 @@ func TestRefusedStatusWriteKeepsCompletedIndexes(t *testing.T) {
 	// the sync at 6 s counts both, holds the replacement back until 16 s
 	// and is refused. Until then the status shows nothing done; at 16 s
 	// the sync that creates the replacement saves both.
-	c := jobsim.NewCluster(jobsim.Config{SyncDelay: time.Second})
+	c := jobsim.NewCluster(jobsim.Config{Version: jobsim.V1_35, SyncDelay: time.Second})
 	job := newJob("refused-indexes", 3, 3)
 	job.Spec.CompletionMode = jobsim.Indexed
 	h := submit(t, c, job, jobsim.Script(map[int][]jobsim.Run{

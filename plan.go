@@ -95,6 +95,7 @@ type suspendChange struct {
 	reason, msg  string
 	event        string // the Event's reason
 	restartClock bool   // resuming: startTime is set again
+	clearClock   bool   // suspending, from 1.36: startTime is cleared
 }
 
 // indexMarks holds the indexes one sync found newly succeeded or failed.

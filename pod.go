@@ -268,9 +268,9 @@ type pod struct {
 	frozen    bool          // the timer waits for the node to recover
 
 	// Scheduling.
-	node          *nodeState // the node it is bound to
-	holding       bool       // its requests still count on the node
-	nodePos       int        // position in node.pods while holding
+	node          *nodeState    // the node it is bound to
+	held          *heldRequests // what it takes on the node; nil once given back
+	nodePos       int           // position in node.pods while holding
 	queuedAt      time.Duration
 	boundAt       time.Duration
 	unschedulable bool // PodScheduled=False

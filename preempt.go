@@ -98,7 +98,7 @@ func (s *scheduler) victimsOn(n *nodeState, j *job) *victimSet {
 	for _, q := range n.pods {
 		if q.job.priority < j.priority && !q.deleting {
 			candidates = append(candidates, q)
-			for r, v := range q.job.req {
+			for r, v := range q.held.req {
 				free[r] += v
 			}
 		}
@@ -124,13 +124,13 @@ func (s *scheduler) victimsOn(n *nodeState, j *job) *victimSet {
 	})
 	vs := &victimSet{node: n}
 	for _, q := range candidates {
-		for r, v := range q.job.req {
+		for r, v := range q.held.req {
 			free[r] -= v
 		}
 		if fitsFree(free, j.req) {
 			continue // reprieved
 		}
-		for r, v := range q.job.req {
+		for r, v := range q.held.req {
 			free[r] += v
 		}
 		vs.victims = append(vs.victims, q)

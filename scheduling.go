@@ -78,6 +78,7 @@ func (s *scheduler) schedulingInfo(j *job) {
 	if j.scoreMem == 0 {
 		j.scoreMem = nonZeroMemory
 	}
+	j.held = &heldRequests{j.req, j.scoreCPU, j.scoreMem}
 	j.priority, j.preemptNever = s.defPrio, s.defNever
 	if name := tmpl.PriorityClassName; name != "" {
 		j.priority, j.preemptNever = s.classesOf[name], s.neverPre[name]
@@ -248,14 +249,25 @@ func (s *scheduler) place(j *job) *nodeState {
 	return best
 }
 
+// heldRequests is what a pod bound to a node takes there: its job's
+// requests and its CPU and memory for scoring, when it was bound. A
+// suspended job's template may change its requests (1.36+) while pods
+// bound under the old ones still terminate, so each pod gives back what
+// it took; a template change makes a new heldRequests.
+type heldRequests struct {
+	req                resVec
+	scoreCPU, scoreMem int64
+}
+
 // bind binds p to n, and n's kubelet starts it.
 func (s *scheduler) bind(p *pod, n *nodeState) {
 	c, j := s.c, p.job
 	s.account(n)
-	p.bound, p.node, p.holding, p.boundAt = true, n, true, c.eng.Elapsed()
+	p.bound, p.node, p.boundAt = true, n, c.eng.Elapsed()
 	p.nodePos = len(n.pods)
 	n.pods = append(n.pods, p)
-	for r, q := range j.req {
+	p.held = j.held
+	for r, q := range p.held.req {
 		n.used[r] += q
 		s.total[r] += q
 	}
@@ -279,24 +291,24 @@ func (s *scheduler) bind(p *pod, n *nodeState) {
 // release gives back the room of a bound pod that finished or went away.
 func (s *scheduler) release(p *pod) {
 	n := p.node
-	if !p.holding {
+	if p.held == nil {
 		return
 	}
 	j := p.job
-	p.holding = false
 	s.account(n)
 	last := len(n.pods) - 1
 	n.pods[p.nodePos] = n.pods[last]
 	n.pods[p.nodePos].nodePos = p.nodePos
 	n.pods[last] = nil
 	n.pods = n.pods[:last]
-	for r, q := range j.req {
+	for r, q := range p.held.req {
 		n.used[r] -= q
 		s.total[r] -= q
 	}
 	s.sample()
-	n.scoreCPU -= j.scoreCPU
-	n.scoreMem -= j.scoreMem
+	n.scoreCPU -= p.held.scoreCPU
+	n.scoreMem -= p.held.scoreMem
+	p.held = nil
 	s.refresh(n)
 	if s.running[j.priority]--; s.running[j.priority] == 0 {
 		delete(s.running, j.priority)

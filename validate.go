@@ -152,11 +152,22 @@ func Validate(j Job) error {
 // template, and completions (which an Indexed job may change only together
 // with parallelism, to the same value). Both jobs are expected to be
 // defaulted. It returns nil or a *ValidationError.
+//
+// It does not see the job's status, so it holds the whole template
+// immutable. Cluster.Update also knows the status and the version: there
+// a suspended job that never started (and, from 1.36, one suspended with
+// no active pods) may change its template's scheduling directives, and
+// from 1.36 its containers' resources.
 func ValidateUpdate(old, new Job) error {
+	return validateUpdate(old, new, templateUpdate{})
+}
+
+// validateUpdate is ValidateUpdate with what tu allows of the template.
+func validateUpdate(old, new Job, tu templateUpdate) error {
 	errs := validateJob(&new)
 	errs.immutable("metadata.name", new.Name, old.Name, new.Name)
 	errs.immutable("metadata.namespace", new.Namespace, old.Namespace, new.Namespace)
-	errs = append(errs, validateSpecUpdate(&old.Spec, &new.Spec)...)
+	errs = append(errs, validateSpecUpdate(&old.Spec, &new.Spec, tu)...)
 	return toError(new.Name, errs)
 }
 

@@ -3,6 +3,7 @@ package jobsim
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // Limits of batch/v1 Job validation (pkg/apis/batch/validation).
@@ -307,23 +308,65 @@ func (l *fieldErrors) successPolicyRule(s *JobSpec, r *SuccessPolicyRule, path s
 
 // validateSpecUpdate checks the immutable fields of a spec update (upstream
 // ValidateJobSpecUpdate; the new spec's own validity is checked by
-// validateJobSpec).
-//
-// The template is compared whole. Upstream lets a suspended job that has
-// never started change its scheduling directives (node affinity,
-// nodeSelector, tolerations, schedulingGates) and template labels and
-// annotations; this function does not see the job's status, so that
-// exception is not modelled: nodeSelector and affinity are immutable here.
-func validateSpecUpdate(old, new *JobSpec) fieldErrors {
+// validateJobSpec). tu says what of the pod template may change, which
+// depends on the job's status and the version (Cluster.templateUpdateOf).
+func validateSpecUpdate(old, new *JobSpec, tu templateUpdate) fieldErrors {
 	var l fieldErrors
 	l.completionsUpdate(old, new)
-	l.immutable("spec.template", new.Template, old.Template, new.Template)
+	l.templateUpdate(old, new, tu)
 	l.immutable("spec.completionMode", modeValue(new.CompletionMode), effectiveCompletionMode(old.CompletionMode), effectiveCompletionMode(new.CompletionMode))
 	l.immutable("spec.podFailurePolicy", new.PodFailurePolicy, old.PodFailurePolicy, new.PodFailurePolicy)
 	l.immutable("spec.backoffLimitPerIndex", new.BackoffLimitPerIndex, old.BackoffLimitPerIndex, new.BackoffLimitPerIndex)
 	l.immutable("spec.managedBy", optionalString(new.ManagedBy), old.ManagedBy, new.ManagedBy)
 	l.immutable("spec.successPolicy", new.SuccessPolicy, old.SuccessPolicy, new.SuccessPolicy)
 	return l
+}
+
+// templateUpdate is what of a job's pod template an update may change
+// (upstream JobValidationOptions, set by validationOptionsForJob): the
+// scheduling directives (node affinity, nodeSelector, the template's
+// labels and annotations), and the containers' resources.
+type templateUpdate struct {
+	directives, resources bool
+}
+
+// templateUpdate checks the pod template of a spec update (upstream
+// validatePodTemplateUpdate): immutable but for what tu allows, and for
+// a suspended job whose resources may change, immutable but for the
+// resources of the containers and init containers, matched by name.
+func (l *fieldErrors) templateUpdate(old, new *JobSpec, tu templateUpdate) {
+	was := old.Template
+	if tu.directives {
+		was.Labels, was.Annotations = new.Template.Labels, new.Template.Annotations
+		was.Spec.NodeSelector, was.Spec.Affinity = new.Template.Spec.NodeSelector, new.Template.Spec.Affinity
+	}
+	if !old.Suspend || !tu.resources {
+		l.immutable("spec.template", new.Template, was, new.Template)
+		return
+	}
+	spec := was.Spec
+	spec.Containers = withRequestsOf(spec.Containers, new.Template.Spec.Containers)
+	spec.InitContainers = withRequestsOf(spec.InitContainers, new.Template.Spec.InitContainers)
+	was.Spec = spec
+	// Upstream compares only the pod spec here, so the template's labels
+	// and annotations may change too.
+	l.immutable("spec.template.spec", new.Template.Spec, was.Spec, new.Template.Spec)
+}
+
+// withRequestsOf returns old with the requests of the containers of
+// next that have the same name at the same place, when both have as many
+// containers (upstream validatePodResourceUpdatesOnly).
+func withRequestsOf(old, next []Container) []Container {
+	if len(old) != len(next) {
+		return old
+	}
+	out := slices.Clone(old)
+	for i := range out {
+		if out[i].Name == next[i].Name {
+			out[i].Requests = next[i].Requests
+		}
+	}
+	return out
 }
 
 // completionsUpdate: completions is immutable, except that an Indexed job

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/jobsim/jobsim"
 	"github.com/jobsim/jobsim/conformance/reference"
 	"github.com/jobsim/jobsim/manifest"
 	batchv1 "k8s.io/api/batch/v1"
@@ -35,6 +37,17 @@ type Case struct {
 	// Tolerance is how far apart times may be; from a "# tolerance: 5s"
 	// comment line, else DefaultTolerance.
 	Tolerance time.Duration
+	// Versions, if not empty, are the Kubernetes versions the case is
+	// for, from a "# versions: 1.36+" or "# versions: 1.34, 1.35" line: a
+	// case that shows what one version does and another does not. The
+	// suite runs it only on a build of one of them.
+	Versions []jobsim.Version
+}
+
+// Applies reports whether the case is for the version this build of the
+// harness runs (reference.Version).
+func (c *Case) Applies() bool {
+	return len(c.Versions) == 0 || slices.Contains(c.Versions, reference.Version)
 }
 
 // LoadCase reads a scenario file (SCENARIO.md's format, kind: Scenario)
@@ -42,6 +55,7 @@ type Case struct {
 //
 //	# known: jobsim reports active 1 where v1.35.4 writes 0 (docs/fidelity.md)
 //	# tolerance: 5s
+//	# versions: 1.36+
 //
 // It refuses what the reference cannot run: random runs (their draws are
 // jobsim's own), ttlSecondsAfterFinished (no TTL controller runs), nodes
@@ -65,9 +79,14 @@ func ParseCase(path string, data []byte) (*Case, error) {
 	if err := c.readNotes(data); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	s, err := manifest.Parse(path, data, manifest.Options{})
+	// Both sides run the release this build links: jobsim with that
+	// version's profile.
+	s, err := manifest.Parse(path, data, manifest.Options{Version: reference.Version})
 	if err != nil {
 		return nil, err
+	}
+	if s.FeatureGates != nil {
+		return nil, fmt.Errorf("%s: featureGates: not supported by the conformance harness (the real controller reads the process's gates; cases run in parallel); a case runs with its version's defaults", path)
 	}
 	if !s.IsScenario {
 		return nil, fmt.Errorf("%s: not a scenario (kind: Scenario)", path)
@@ -106,9 +125,42 @@ func (c *Case) readNotes(data []byte) error {
 				return fmt.Errorf("tolerance: %q is not a duration", value)
 			}
 			c.Tolerance = d
+		case "versions":
+			vs, err := parseVersions(value)
+			if err != nil {
+				return fmt.Errorf("versions: %w", err)
+			}
+			c.Versions = vs
 		}
 	}
 	return sc.Err()
+}
+
+// parseVersions reads "1.36+" (that version and the later ones) or a
+// comma-separated list of versions.
+func parseVersions(value string) ([]jobsim.Version, error) {
+	if from, ok := strings.CutSuffix(value, "+"); ok {
+		v, err := jobsim.ParseVersion(strings.TrimSpace(from))
+		if err != nil {
+			return nil, err
+		}
+		var out []jobsim.Version
+		for _, w := range jobsim.Versions() {
+			if w >= v {
+				out = append(out, w)
+			}
+		}
+		return out, nil
+	}
+	var out []jobsim.Version
+	for _, part := range strings.Split(value, ",") {
+		v, err := jobsim.ParseVersion(strings.TrimSpace(part))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 func (c *Case) check() error {

@@ -31,6 +31,12 @@ func (s *Scenario) check(ps *problems) {
 			j.problem(ps, fe.Field, "%s", apiErrorBody(fe))
 		}
 	}
+	s.checkGates(ps)
+	for _, sj := range s.Jobs {
+		if dropped := sj.Manifest.versionFields(s.KubernetesVersion, s.FeatureGates, ps); len(dropped) > 0 {
+			s.Notices = append(s.Notices, Notice{File: sj.Manifest.File, Line: sj.Manifest.Line, Message: dropNotice(s.KubernetesVersion, dropped)})
+		}
+	}
 	s.checkNames(ps)
 	for _, sj := range s.Jobs {
 		s.checkActions(sj, ps)
@@ -264,3 +270,17 @@ func (s *Scenario) checkScheduling(sj *ScenarioJob, ps *problems) {
 // server does.
 func dnsLabelErrors(s string) []string     { return validation.IsDNS1123Label(s) }
 func dnsSubdomainErrors(s string) []string { return validation.IsDNS1123Subdomain(s) }
+
+// checkGates checks the feature gates against the version, at their
+// lines, as jobsim.ValidateConfig does.
+func (s *Scenario) checkGates(ps *problems) {
+	err := jobsim.ValidateConfig(jobsim.Config{Version: s.KubernetesVersion, FeatureGates: s.FeatureGates})
+	var verr *jobsim.ValidationError
+	if !errors.As(err, &verr) {
+		return
+	}
+	for _, fe := range verr.Errors {
+		name := strings.TrimPrefix(fe.Field, "featureGates.")
+		ps.add(s.File, s.gateLines[name], fe.Field, "%s", fieldErrorMessage(fe))
+	}
+}

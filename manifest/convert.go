@@ -117,22 +117,10 @@ func (j *Job) refuseUnsupported(ps *problems) {
 		p := field.NewPath("spec", "template", "spec", "initContainers").Index(i)
 		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
 			j.notSupported(ps, p.Child("restartPolicy").String(), "sidecar containers (init containers with restartPolicy Always)")
-		} else if c.RestartPolicy != nil {
-			j.problem(ps, p.Child("restartPolicy").String(), "Unsupported value: %q: supported values: \"Always\"", string(*c.RestartPolicy))
-		}
-		if len(c.RestartPolicyRules) > 0 {
-			j.notSupported(ps, p.Child("restartPolicyRules").String(), "container restart rules")
 		}
 	}
-	for i, c := range ps1.Containers {
-		p := field.NewPath("spec", "template", "spec", "containers").Index(i)
-		if c.RestartPolicy != nil {
-			j.notSupported(ps, p.Child("restartPolicy").String(), "per-container restart policies")
-		}
-		if len(c.RestartPolicyRules) > 0 {
-			j.notSupported(ps, p.Child("restartPolicyRules").String(), "container restart rules")
-		}
-	}
+	// The other container restart policies and the restart rules depend
+	// on the version: see versionFields.
 }
 
 // maxSeconds is the most seconds a time.Duration holds.

@@ -36,6 +36,9 @@ type Job struct {
 	// ("jobs[0].job." for a scenario's inline job).
 	lines  map[string]int
 	prefix string
+	// schedulingLine is the line of spec.scheduling, cut before decoding
+	// (cutScheduling), or 0.
+	schedulingLine int
 }
 
 // key is the Job's namespace/name.
@@ -80,6 +83,11 @@ func (j *Job) lineOf(path string) int {
 func DecodeJobs(file string, data []byte, opts Options) ([]*Job, []Notice, error) {
 	var ps problems
 	jobs, notices := decodeJobs(file, data, opts, &ps)
+	for _, j := range jobs {
+		if dropped := j.versionFields(opts.Version, opts.FeatureGates, &ps); len(dropped) > 0 {
+			notices = append(notices, Notice{File: j.File, Line: j.Line, Message: dropNotice(opts.Version, dropped)})
+		}
+	}
 	if err := ps.err(); err != nil {
 		return nil, notices, err
 	}
@@ -223,6 +231,10 @@ func decodeList(file string, n *yaml.Node, offset int, prefix string, ps *proble
 func decodeJob(file string, n *yaml.Node, offset int, prefix string, ps *problems) *Job {
 	before := len(ps.list)
 	c := newChecker(file, offset, prefix, ps)
+	schedulingLine := cutScheduling(n)
+	if schedulingLine > 0 {
+		schedulingLine += offset
+	}
 	val := c.conv(n, reflect.TypeFor[batchv1.Job](), "")
 	if c.budget <= 0 {
 		ps.add(file, n.Line+offset, strings.TrimSuffix(prefix, "."), "the object is too large (more than %d YAML nodes, aliases expanded)", maxNodes)
@@ -235,7 +247,7 @@ func decodeJob(file string, n *yaml.Node, offset int, prefix string, ps *problem
 		}
 		return nil
 	}
-	j := &Job{Object: obj, File: file, Line: n.Line + offset, lines: c.lines, prefix: prefix}
+	j := &Job{Object: obj, File: file, Line: n.Line + offset, lines: c.lines, prefix: prefix, schedulingLine: schedulingLine}
 	var admitted problems
 	j.admit(&admitted)
 	for _, p := range admitted.list {

@@ -126,6 +126,9 @@ func FuzzManifest(f *testing.F) {
 	f.Add([]byte("apiVersion: v1\nkind: List\nitems: [{kind: Job, apiVersion: batch/v1, <<: {metadata: {name: x}}}]\n"))
 	f.Add([]byte("apiVersion: batch/v1\nkind: job\n---\napiVersion: batch/v1\nkind: CronJob\nspec: {jobTemplate: {}}\n---\napiVersion: Batch/v1beta1\nkind: JOB\n"))
 	f.Add([]byte("root:x:0:0:root:/root:/bin/bash\n\x7fELF\x00\xff{{ x }}\n"))
+	// Fields that depend on the version: spec.scheduling (cut before
+	// decoding), container restart rules.
+	f.Add([]byte("apiVersion: batch/v1\nkind: Job\nmetadata: {name: s}\nspec:\n  scheduling: {schedulingPolicy: {gang: {minCount: 2}}}\n  template:\n    spec:\n      restartPolicy: Never\n      containers: [{name: c, image: i, restartPolicy: Never, restartPolicyRules: [{action: RestartAllContainers, exitCodes: {operator: In, values: [1]}}]}]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("fuzz.yaml", data, Options{ReleaseName: "rel"})
 		exercise(t, s, err)
@@ -140,6 +143,7 @@ func FuzzScenario(f *testing.F) {
 	f.Add([]byte("apiVersion: jobsim/v1alpha1\nkind: Scenario\nuntil: 1h\njobs:\n- file: indexed.yaml\n  pods:\n    runs: {\"1\": [{run: 5s, exit: 1}]}\n    random: {run: {mean: 10s}, fail: 0.3}\n  actions:\n  - {at: 10s, parallelism: 3}\n  - {at: 20s, completions: 4, parallelism: 4}\n  - {at: 30s, delete: true}\n"))
 	f.Add([]byte("apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: a, count: 2, capacity: {cpu: \"2\", memory: 1Gi, pods: 10}}]\nfaults: [{at: 1m, node: a-1, action: drain}]\njobs: [{file: job.yaml, at: 1m}, {file: job.yaml, at: 2m}]\n"))
 	f.Add([]byte("apiVersion: jobsim/v1alpha1\nkind: Scenario\njobs: [{file: passwd}, {file: cron.yaml}, {job: {apiVersion: v1, kind: job}}]\n"))
+	f.Add([]byte("apiVersion: jobsim/v1alpha1\nkind: Scenario\njobs: [{file: pi-job.yaml}]\nkubernetesVersion: \"1.34\"\nfeatureGates: {JobManagedBy: false, ContainerRestartRules: true, Bogus: 1}\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := Parse("fuzz.scenario.yaml", data, Options{ReadFile: mapFiles(fuzzFiles)})
 		exercise(t, s, err)

@@ -62,6 +62,15 @@ func Parse(path string, data []byte, opts Options) (*Scenario, error) {
 	if opts.Seed != nil {
 		s.Seed = *opts.Seed
 	}
+	if opts.Version != 0 {
+		s.KubernetesVersion = opts.Version
+	}
+	for name, on := range opts.FeatureGates {
+		if s.FeatureGates == nil {
+			s.FeatureGates = map[string]bool{}
+		}
+		s.FeatureGates[name] = on
+	}
 	s.check(&ps)
 	if err := ps.err(); err != nil {
 		return nil, err

@@ -344,10 +344,6 @@ func (sim *Simulation) Objects() ([]*batchv1.Job, []*corev1.Pod) {
 	return jobs, pods
 }
 
-// KubernetesVersion is the Kubernetes release whose behaviour jobsim
-// models; the nodes of the output run its kubelet.
-const KubernetesVersion = "v1.35.4"
-
 // HasNodes reports whether the scenario says anything of nodes (nodes or
 // faults): List then shows them.
 func (s *Scenario) HasNodes() bool { return len(s.Nodes) > 0 || len(s.Faults) > 0 }
@@ -356,8 +352,8 @@ func (s *Scenario) HasNodes() bool { return len(s.Nodes) > 0 || len(s.Faults) > 
 // Node objects, as `kubectl get nodes -o yaml` would show them: labels,
 // spec.unschedulable and the taints of a cordoned or unreachable node,
 // status.capacity and allocatable (the same: jobsim reserves nothing for
-// the system), nodeInfo (Linux on amd64, the kubelet of
-// KubernetesVersion), and the Ready condition (Unknown once the node lifecycle
+// the system), nodeInfo (Linux on amd64, the kubelet of the scenario's
+// Kubernetes release), and the Ready condition (Unknown once the node lifecycle
 // controller has noticed that the node's kubelet stopped).
 func (sim *Simulation) Nodes() []*corev1.Node {
 	var out []*corev1.Node
@@ -403,7 +399,7 @@ func (sim *Simulation) Nodes() []*corev1.Node {
 		}
 		n.Status.Conditions = []corev1.NodeCondition{ready}
 		n.Status.DaemonEndpoints.KubeletEndpoint.Port = 10250
-		n.Status.NodeInfo = corev1.NodeSystemInfo{KubeletVersion: KubernetesVersion, OperatingSystem: "linux", Architecture: "amd64"}
+		n.Status.NodeInfo = corev1.NodeSystemInfo{KubeletVersion: sim.scenario.KubernetesVersion.Release(), OperatingSystem: "linux", Architecture: "amd64"}
 		out = append(out, n)
 	}
 	return out

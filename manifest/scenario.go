@@ -39,6 +39,12 @@ type Options struct {
 	// manifests a scenario names are read through it too, at paths
 	// relative to the scenario's directory.
 	ReadFile func(name string) ([]byte, error)
+	// Version, if not zero, replaces the scenario's kubernetesVersion
+	// (jobsim.Latest for a plain manifest).
+	Version jobsim.Version
+	// FeatureGates are set over the scenario's featureGates, gate by
+	// gate.
+	FeatureGates map[string]bool
 }
 
 func (o Options) readFile(name string) ([]byte, error) {
@@ -66,6 +72,12 @@ type Scenario struct {
 	// Until stops the clock this long after Start; 0 means no limit but
 	// DefaultHorizon.
 	Until time.Duration
+	// KubernetesVersion is the release simulated (kubernetesVersion:
+	// "1.36"); zero means jobsim.Latest.
+	KubernetesVersion jobsim.Version
+	// FeatureGates are the feature gates set over the version's
+	// defaults (featureGates: {Name: true}).
+	FeatureGates map[string]bool
 	// Nodes describes the cluster's nodes, in pools of identical nodes;
 	// nil means one node, node-0, of unlimited capacity.
 	Nodes []NodePool
@@ -79,6 +91,8 @@ type Scenario struct {
 	Jobs []*ScenarioJob
 	// Notices tell about what was skipped while reading.
 	Notices []Notice
+
+	gateLines map[string]int // featureGates key → line
 }
 
 // ScenarioJob is one job of a scenario.

@@ -58,6 +58,16 @@ func (p *scenarioParser) parse(root *yaml.Node, offset int, data []byte) {
 				p.s.Until = d
 			}
 		},
+		"kubernetesVersion": func(_, v *yaml.Node, path string) {
+			if str, ok := p.str(v, path); ok {
+				ver, err := jobsim.ParseVersion(str)
+				if err != nil {
+					p.problem(v, path, "Invalid value: %s: %v", quoteClip(str), err)
+				}
+				p.s.KubernetesVersion = ver
+			}
+		},
+		"featureGates":    p.featureGates,
 		"nodes":           p.nodes,
 		"priorityClasses": p.priorityClasses,
 		"faults":          p.faults,
@@ -110,6 +120,37 @@ func (p *scenarioParser) fields(n *yaml.Node, path string, handlers map[string]f
 			continue
 		}
 		h(k, kv[1], fp)
+	}
+}
+
+// featureGates reads featureGates: a mapping of gate names to booleans.
+// Whether the version knows them is checked with the cluster's Config.
+func (p *scenarioParser) featureGates(_, v *yaml.Node, path string) {
+	v = resolve(v)
+	if isNull(v) {
+		return
+	}
+	if v.Kind != yaml.MappingNode {
+		p.problem(v, path, "expected an object, got %s", kindName(v))
+		return
+	}
+	p.s.FeatureGates = map[string]bool{}
+	p.s.gateLines = map[string]int{}
+	for _, kv := range mappingPairs(v) {
+		k := resolve(kv[0])
+		if k == nil || k.Kind != yaml.ScalarNode {
+			p.problem(kv[0], path, "field names must be strings, got %s", kindName(kv[0]))
+			continue
+		}
+		fp := joinPath(path, k.Value)
+		if first, dup := p.s.gateLines[k.Value]; dup {
+			p.problem(k, fp, "duplicate field %s (first at line %d)", quoteKey(k.Value), first)
+			continue
+		}
+		if b, ok := p.bool(kv[1], fp); ok {
+			p.s.FeatureGates[k.Value] = b
+			p.s.gateLines[k.Value] = p.line(k)
+		}
 	}
 }
 

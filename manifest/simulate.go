@@ -93,7 +93,8 @@ func (s *Scenario) Simulate(opts SimOptions) (*Simulation, error) {
 // templates name (priorityClassName) are given the value 0: the scenario
 // says nothing of priorities, and all pods are equal.
 func (s *Scenario) Config() jobsim.Config {
-	cfg := jobsim.Config{Seed: s.Seed, Start: s.Start, PriorityClasses: s.priorityClasses()}
+	cfg := jobsim.Config{Seed: s.Seed, Start: s.Start, PriorityClasses: s.priorityClasses(),
+		Version: s.KubernetesVersion, FeatureGates: maps.Clone(s.FeatureGates)}
 	for _, pool := range s.Nodes {
 		for _, name := range pool.NodeNames() {
 			cfg.Nodes = append(cfg.Nodes, jobsim.Node{Name: name, Labels: maps.Clone(pool.Labels), Capacity: maps.Clone(pool.Capacity)})

@@ -63,6 +63,7 @@ type podRow struct {
 	node        string // the node it was bound to
 	ctrlDeleted bool   // the Job controller deleted it (SuccessfulDelete)
 	pendingWhy  string // the scheduler's last reason while it pends
+	why         string // why it was created: the failed pod it replaces
 	charted     bool   // kept for the chart
 	told        bool   // its end was told to the job's reasons
 }
@@ -190,6 +191,7 @@ func (c *chart) jobEvent(ev jobsim.Event, job string) (*podRow, string) {
 			return r, ""
 		}
 		clause, failedAt := cj.reasons.created(ev.Related, r.index, t)
+		r.why = clause
 		if !failedAt.IsZero() && t.After(failedAt) {
 			r.marks = append(r.marks, segment{from: failedAt, to: t, cell: cellBackoff})
 		}

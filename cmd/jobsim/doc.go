@@ -10,7 +10,7 @@
 //	jobsim get RESOURCE FILE         list pods or jobs at an instant, as kubectl get does
 //	jobsim describe RESOURCE NAME FILE
 //	                                 describe a job or pod then, as kubectl describe does
-//	jobsim version                   print the version and the Kubernetes version modelled
+//	jobsim version                   print the version and the Kubernetes versions simulated
 //	jobsim help [COMMAND]            print the help
 //
 // The flags of run:

@@ -39,7 +39,7 @@ Flags:
   --sync-delay DURATION how long the Job controller waits before reacting
                         to pod changes (default 0s; 1s is Kubernetes')
   --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
-`
+` + versionFlagsUsage
 
 const describeUsage = `Usage: jobsim describe RESOURCE NAME FILE [flags]
 
@@ -57,7 +57,7 @@ Flags:
   --sync-delay DURATION how long the Job controller waits before reacting
                         to pod changes (default 0s; 1s is Kubernetes')
   --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
-`
+` + versionFlagsUsage
 
 // kubeResource is a kind of object the views show.
 type kubeResource int
@@ -108,6 +108,7 @@ func parseViewFlags(cmd, help string, args []string, e env, wide bool) (viewFlag
 	fs.Var(&f.run.seed, "seed", "")
 	fs.Var(durationFlag{&f.run.syncDelay}, "sync-delay", "")
 	fs.StringVar(&f.run.setRelease, "set-release", "", "")
+	f.run.versionFlags(fs)
 	fs.StringVar(&f.namespace, "n", "default", "")
 	fs.StringVar(&f.namespace, "namespace", "default", "")
 	if wide {

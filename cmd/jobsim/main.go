@@ -13,6 +13,7 @@ import (
 	"github.com/benbjohnson/clock"
 	"golang.org/x/term"
 
+	"github.com/jobsim/jobsim"
 	"github.com/jobsim/jobsim/manifest"
 )
 
@@ -22,10 +23,6 @@ const (
 	exitInvalid = 1 // invalid input, or a simulation that could not finish
 	exitUsage   = 2 // a usage error: unknown command or flag, no FILE
 )
-
-// kubernetesVersion is the Kubernetes release whose behaviour jobsim
-// models.
-const kubernetesVersion = manifest.KubernetesVersion
 
 func main() {
 	os.Exit(Main(os.Args[1:], env{
@@ -77,7 +74,7 @@ Usage:
   jobsim get RESOURCE FILE         list pods or jobs at an instant, as kubectl get does
   jobsim describe RESOURCE NAME FILE
                                    describe a job or pod then, as kubectl describe does
-  jobsim version                   print jobsim's version and the Kubernetes version it models
+  jobsim version                   print jobsim's version and the Kubernetes versions it simulates
   jobsim help [COMMAND]            print this help, or a command's
 
 A FILE is a Job manifest (YAML or JSON, one or more documents; other kinds
@@ -118,6 +115,11 @@ Flags:
                         100000000); a run seen to need more stops early
   --events FILE         also write every event as JSON lines to FILE
   --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
+` + versionFlagsUsage + `  --compare-versions 1.35,1.37
+                        run each FILE on each version, with the same seed,
+                        and print what differs side by side: the outcome,
+                        the status over time, conditions, each pod's
+                        creation and why (text output only)
 `
 
 const validateUsage = `Usage: jobsim validate [flags] FILE...
@@ -128,7 +130,7 @@ running it, and lists every problem as FILE:LINE: field.path: message.
 Flags:
   --seed N              the seed (it decides the jobs' UIDs)
   --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
-`
+` + versionFlagsUsage
 
 // Main runs the command with args (without the program name) and returns
 // its exit status.
@@ -147,7 +149,14 @@ func Main(args []string, e env) int {
 	case "describe":
 		return cmdDescribe(rest, e)
 	case "version", "--version", "-version":
-		fmt.Fprintf(e.stdout, "jobsim %s\nmodels Kubernetes %s\n", version(), kubernetesVersion)
+		fmt.Fprintf(e.stdout, "jobsim %s\n", version())
+		for _, v := range jobsim.Versions() {
+			def := ""
+			if v == jobsim.Latest {
+				def = " (the default)"
+			}
+			fmt.Fprintf(e.stdout, "simulates Kubernetes %s, from the sources of %s%s\n", v, v.Release(), def)
+		}
 		return exitOK
 	case "help", "-h", "-help", "--help":
 		return cmdHelp(rest, e)
@@ -202,6 +211,9 @@ type runFlags struct {
 	out        outOpts // from width, chart and color
 	events     string
 	setRelease string
+	version    jobsim.Version   // --kubernetes-version
+	gates      map[string]bool  // --feature-gates
+	compare    []jobsim.Version // --compare-versions
 }
 
 // optUint is a uint64 flag that knows whether it was set.
@@ -297,6 +309,7 @@ func cmdValidate(args []string, e env) int {
 	fs := newFlagSet("validate")
 	fs.Var(&f.seed, "seed", "")
 	fs.StringVar(&f.setRelease, "set-release", "", "")
+	f.versionFlags(fs)
 	files, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(e.stdout, validateUsage)
@@ -325,7 +338,8 @@ func cmdValidate(args []string, e env) int {
 // load reads every file and prints every problem and notice; it reports
 // whether all files are valid.
 func load(files []string, f runFlags, e env) ([]*manifest.Scenario, bool) {
-	opts := manifest.Options{ReleaseName: f.setRelease, Seed: f.seed.ptr(), ReadFile: e.readFile}
+	opts := manifest.Options{ReleaseName: f.setRelease, Seed: f.seed.ptr(), ReadFile: e.readFile,
+		Version: f.version, FeatureGates: f.gates}
 	var scenarios []*manifest.Scenario
 	ok := true
 	for _, file := range files {
@@ -383,6 +397,8 @@ func cmdRun(args []string, e env) int {
 	fs.StringVar(&f.color, "color", "auto", "")
 	fs.StringVar(&f.events, "events", "", "")
 	fs.StringVar(&f.setRelease, "set-release", "", "")
+	f.versionFlags(fs)
+	fs.Var(versionsFlag{&f.compare}, "compare-versions", "")
 	files, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(e.stdout, runUsage)
@@ -409,6 +425,12 @@ func cmdRun(args []string, e env) int {
 	f.out = out
 	if len(files) == 0 {
 		return usageError(e, "run", "no FILE given", runUsage)
+	}
+	if len(f.compare) > 0 {
+		if msg := compareConflicts(f, fs); msg != "" {
+			return usageError(e, "run", msg, runUsage)
+		}
+		return runCompare(files, f, e)
 	}
 	scenarios, ok := load(files, f, e)
 	if !ok {

@@ -193,7 +193,7 @@ func TestExitStatus(t *testing.T) {
 		{"help run", []string{"help", "run"}, "", exitOK, "--sync-delay", ""},
 		{"run -h", []string{"run", "-h"}, "", exitOK, "--set-release", ""},
 		{"help unknown", []string{"help", "fly"}, "", exitUsage, "", "unknown command"},
-		{"version", []string{"version"}, "", exitOK, "models Kubernetes v1.35.4", ""},
+		{"version", []string{"version"}, "", exitOK, "simulates Kubernetes 1.37, from the sources of v1.37.2 (the default)", ""},
 		{"missing file", []string{"run", "nope.yaml"}, "", exitInvalid, "", "nope.yaml: cannot read the file"},
 		{"invalid", []string{"run", "-"}, "apiVersion: batch/v1\nkind: Job\nmetadata: {name: x}\nspec:\n  parallelism: -1\n", exitInvalid, "",
 			"<stdin>:5: spec.parallelism: Invalid value: -1: must be greater than or equal to 0"},

@@ -93,8 +93,8 @@ func (r *textRenderer) header(w io.Writer) {
 	if n := len(r.s.Config().Nodes); n > 0 {
 		jobs += ", " + plural(n, "node")
 	}
-	fmt.Fprintf(w, "%s: %s, %s, seed %d, start %s\n", r.s.File, what, jobs,
-		r.s.Seed, r.start.UTC().Format(time.RFC3339))
+	fmt.Fprintf(w, "%s: %s, %s, %s, seed %d, start %s\n", r.s.File, what, jobs,
+		kubernetesOf(r.s), r.s.Seed, r.start.UTC().Format(time.RFC3339))
 	fmt.Fprint(w, wrapWords("Times are virtual, since the start. Reasons in (parentheses) are changes to objects; the others are Kubernetes Events. [Brackets] say why, as jobsim sees it.", r.o.width, ""))
 	fmt.Fprintln(w)
 	if r.sim != nil && r.sim.HasUntil() {
@@ -603,4 +603,14 @@ func fmtDur(d time.Duration) string {
 		b.WriteString("s")
 	}
 	return b.String()
+}
+
+// kubernetesOf names the version a scenario simulates, and the feature
+// gates it sets: "Kubernetes 1.34 with JobManagedBy=false".
+func kubernetesOf(s *manifest.Scenario) string {
+	out := "Kubernetes " + s.KubernetesVersion.String()
+	if len(s.FeatureGates) > 0 {
+		out += " with " + gatesFlag{&s.FeatureGates}.String()
+	}
+	return out
 }

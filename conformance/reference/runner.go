@@ -9,7 +9,6 @@ import (
 	"slices"
 	"sync"
 	"time"
-	_ "unsafe" // for go:linkname
 
 	"github.com/go-logr/logr"
 	"github.com/go-logr/logr/funcr"
@@ -20,26 +19,25 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/informers"
-	batchinformers "k8s.io/client-go/informers/batch/v1"
-	coreinformers "k8s.io/client-go/informers/core/v1"
 	clientset "k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
 	"k8s.io/klog/v2"
-	jobcontroller "k8s.io/kubernetes/pkg/controller/job"
 	"k8s.io/utils/clock"
 )
 
-// newControllerWithClock is the Job controller's own constructor with an
-// injected clock. NewController, the exported one, always passes the wall
-// clock, and the controller reads every time (the 1 s batching of syncs,
-// the pod-failure backoff, activeDeadlineSeconds, condition times) through
-// that clock; the controller's unit tests use this constructor for the
-// same reason. Reaching it with go:linkname keeps the controller's code
-// unmodified: nothing is copied or patched, and a signature change in a
-// later Kubernetes release fails the build rather than misbehaving.
-//
-//go:linkname newControllerWithClock k8s.io/kubernetes/pkg/controller/job.newControllerWithClock
-func newControllerWithClock(ctx context.Context, podInformer coreinformers.PodInformer, jobInformer batchinformers.JobInformer, kubeClient clientset.Interface, clock clock.WithTicker) (*jobcontroller.Controller, error)
+// The Job controller is built by its own constructor with an injected
+// clock, newControllerWithClock, declared per release in release_*.go
+// (its signature changed in v1.36: client and clock first, plus Workload
+// and PodGroup informers) and called through newController. NewController,
+// the exported one, always passes the wall clock, and the controller reads
+// every time (the 1 s batching of syncs, the pod-failure backoff,
+// activeDeadlineSeconds, condition times) through that clock; the
+// controller's unit tests use this constructor for the same reason.
+// Reaching it with go:linkname keeps the controller's code unmodified:
+// nothing is copied or patched, and a signature change in a later
+// Kubernetes release fails the build rather than misbehaving, as long as
+// the parameter types change with it (checkRelease guards the rest: a
+// build tag that does not match the module file).
 
 // DefaultSpeed is how many virtual seconds pass per wall-clock second
 // while the cluster is quiet: 1 virtual second is 50 ms. The clock stands
@@ -143,6 +141,9 @@ var logOnce sync.Once
 // each has its own API server, informers, controller and kubelet. Its
 // error is about the harness, never about the jobs' outcomes.
 func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
+	if err := checkRelease(); err != nil {
+		return nil, err
+	}
 	logOnce.Do(func() {
 		if os.Getenv("JOBSIM_CONFORMANCE_KLOG") == "" {
 			klog.SetLogger(logr.Discard())
@@ -251,7 +252,7 @@ func (r *run) startController(ctx context.Context, cancel context.CancelFunc) (s
 	installQueueProvider()
 	constructMu.Lock()
 	constructing = r.act
-	jm, err := newControllerWithClock(ctx,
+	jm, err := newController(ctx, factory,
 		podInformer{PodInformer: podInf, inf: countingInformer{podInf.Informer(), r.act}},
 		jobInformer{JobInformer: jobInf, inf: countingInformer{jobInf.Informer(), r.act}},
 		r.cs, r.clk)

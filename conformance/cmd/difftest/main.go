@@ -18,6 +18,11 @@
 //	-out DIR    where findings are written (default difftest-out)
 //	-v          print every scenario's verdict
 //	-only I     run only scenario I of the seed (to reproduce a finding)
+//	-version V  the Kubernetes version to explore (default: the build's,
+//	            1.37); one binary links one release, so another version
+//	            is built with -modfile=k8s/1.N.mod -tags k8s1.N:
+//
+//	go run -modfile=k8s/1.35.mod -tags k8s1.35 ./cmd/difftest -version 1.35 -n 200
 //
 // A disagreement whose real-controller outcome varies between runs (the
 // real controller's timing, or a choice it leaves to chance, decides it)
@@ -35,10 +40,13 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/jobsim/jobsim"
 	"github.com/jobsim/jobsim/conformance"
+	"github.com/jobsim/jobsim/conformance/reference"
 )
 
 func main() {
@@ -50,7 +58,16 @@ func main() {
 	out := flag.String("out", "difftest-out", "where findings are written")
 	verbose := flag.Bool("v", false, "print every scenario's verdict")
 	only := flag.Int("only", -1, "run only scenario i of the seed (to reproduce a finding)")
+	version := flag.String("version", reference.Version.String(), "the Kubernetes version to explore")
 	flag.Parse()
+	if v, err := jobsim.ParseVersion(*version); err != nil {
+		fmt.Fprintf(os.Stderr, "difftest: -version: %v\n", err)
+		os.Exit(2)
+	} else if v != reference.Version {
+		fmt.Fprintf(os.Stderr, "difftest: this binary runs Kubernetes %s; for %s run: go run %s ./cmd/difftest -version %s ...\n",
+			reference.Version, v, strings.Join(reference.BuildFlags(v), " "), v)
+		os.Exit(2)
+	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
