@@ -1,18 +1,23 @@
 // Package conformance checks jobsim against the real Kubernetes Job
 // controller. It runs a scenario (the scenario file format of jobsim run)
 // twice: on jobsim, with Config.SyncDelay 1 s like the real controller's
-// batching, and on the unmodified Job controller of Kubernetes v1.35.4
-// (package reference), then compares the outcomes: each job's final
+// batching, and on the unmodified Job controller of Kubernetes (package
+// reference), then compares the outcomes: each job's final
 // status (counters, completedIndexes, failedIndexes, the conditions with
 // their reasons and messages, startTime and completionTime within a
 // tolerance), the pods it left by phase, and how many pods it created.
+// Both sides run one release: the one the module file links (go.mod:
+// v1.37.2; k8s/1.34.mod, 1.35.mod, 1.36.mod with the build tags k8s1.34,
+// k8s1.35, k8s1.36), reference.Version, which the jobsim side simulates
+// with that version's profile (docs/fidelity.md, "Versions").
 //
 // It is a module of its own, so that jobsim's users never download
 // Kubernetes. The entry points:
 //
 //   - [LoadCase] reads a scenario file and its conformance notes (a
 //     "# known: ..." line marks a known difference, "# tolerance: 5s"
-//     widens the time tolerance).
+//     widens the time tolerance, "# versions: 1.36+" restricts it to
+//     some versions).
 //   - [Compare] runs a [Case] on both sides and returns a [Report] with a
 //     cmp.Diff of the two [Outcome]s; [RunJobsim] and [RunReference] run
 //     one side.

@@ -7,8 +7,8 @@ import (
 )
 
 // disruptionMessages is the message each writer of the DisruptionTarget
-// pod condition gives it, by the condition's reason, as Kubernetes v1.35.4
-// writes it (files under k8s.io/kubernetes).
+// pod condition gives it, by the condition's reason, as Kubernetes writes
+// it, the same from 1.34 to 1.37 (files under k8s.io/kubernetes).
 var disruptionMessages = map[string]string{
 	// pkg/registry/core/pod/storage/eviction.go, addConditionAndDeletePod
 	// (the eviction subresource's conditionAppender).

@@ -1,5 +1,7 @@
-// Package reference runs the real Job controller of Kubernetes v1.35.4,
-// unmodified, on a scenario, in memory and on a fast virtual clock.
+// Package reference runs the real Job controller of Kubernetes,
+// unmodified, on a scenario, in memory and on a fast virtual clock. The
+// release is the one the module file links (go.mod: v1.37.2; or
+// k8s/1.N.mod with the build tag k8s1.N), named by [Version].
 //
 // The pieces around the controller stand in for a cluster:
 //
