@@ -38,9 +38,11 @@ type Case struct {
 	// comment line, else DefaultTolerance.
 	Tolerance time.Duration
 	// Versions, if not empty, are the Kubernetes versions the case is
-	// for, from a "# versions: 1.36+" or "# versions: 1.34, 1.35" line: a
-	// case that shows what one version does and another does not. The
-	// suite runs it only on a build of one of them.
+	// for, from a "# versions: 1.36+" or "# versions: 1.34, 1.35" line
+	// (a case that shows what one version does and another does not), or
+	// from the scenario's own kubernetesVersion: the suite runs it only on
+	// a build of one of them. Where it does not apply, ParseCase reads
+	// only the notes and leaves Scenario nil.
 	Versions []jobsim.Version
 }
 
@@ -56,6 +58,11 @@ func (c *Case) Applies() bool {
 //	# known: jobsim reports active 1 where v1.35.4 writes 0 (docs/fidelity.md)
 //	# tolerance: 5s
 //	# versions: 1.36+
+//
+// A scenario's featureGates are set on both sides: on the reference, on
+// the process's feature gates, so that such a case runs alone (see
+// reference.Options.FeatureGates). A scenario's kubernetesVersion makes it
+// a case for that version only, like a versions note.
 //
 // It refuses what the reference cannot run: random runs (their draws are
 // jobsim's own), ttlSecondsAfterFinished (no TTL controller runs), nodes
@@ -79,14 +86,14 @@ func ParseCase(path string, data []byte) (*Case, error) {
 	if err := c.readNotes(data); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	if !c.Applies() {
+		return c, nil // parsed on the builds it is for
+	}
 	// Both sides run the release this build links: jobsim with that
 	// version's profile.
 	s, err := manifest.Parse(path, data, manifest.Options{Version: reference.Version})
 	if err != nil {
 		return nil, err
-	}
-	if s.FeatureGates != nil {
-		return nil, fmt.Errorf("%s: featureGates: not supported by the conformance harness (the real controller reads the process's gates; cases run in parallel); a case runs with its version's defaults", path)
 	}
 	if !s.IsScenario {
 		return nil, fmt.Errorf("%s: not a scenario (kind: Scenario)", path)
@@ -99,6 +106,22 @@ func ParseCase(path string, data []byte) (*Case, error) {
 }
 
 func (c *Case) readNotes(data []byte) error {
+	if err := c.readComments(data); err != nil {
+		return err
+	}
+	v, ok, err := fileVersion(data)
+	switch {
+	case err != nil:
+		return err
+	case ok && len(c.Versions) > 0 && !slices.Contains(c.Versions, v):
+		return fmt.Errorf("kubernetesVersion %s is not among the versions the notes name", v)
+	case ok:
+		c.Versions = []jobsim.Version{v}
+	}
+	return nil
+}
+
+func (c *Case) readComments(data []byte) error {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := strings.TrimSpace(sc.Text())
@@ -134,6 +157,37 @@ func (c *Case) readNotes(data []byte) error {
 		}
 	}
 	return sc.Err()
+}
+
+// fileVersion returns the scenario's own kubernetesVersion, a top-level
+// key of its first document, if it has one.
+func fileVersion(data []byte) (jobsim.Version, bool, error) {
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	content := false
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "---" || line == "..." {
+			if content {
+				break
+			}
+			continue
+		}
+		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, "#") {
+			content = true
+		}
+		value, ok := strings.CutPrefix(line, "kubernetesVersion:")
+		if !ok {
+			continue
+		}
+		value, _, _ = strings.Cut(value, "#")
+		value = strings.Trim(strings.TrimSpace(value), `"'`)
+		v, err := jobsim.ParseVersion(value)
+		if err != nil {
+			return 0, false, fmt.Errorf("kubernetesVersion: %w", err)
+		}
+		return v, true, nil
+	}
+	return 0, false, sc.Err()
 }
 
 // parseVersions reads "1.36+" (that version and the later ones) or a

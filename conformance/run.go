@@ -61,7 +61,7 @@ func RunJobsim(c *Case) (Outcome, error) {
 // RunReference runs the case on the real Job controller. stopAt bounds a
 // case without until (0: 30 s after the last job's submission).
 func RunReference(ctx context.Context, c *Case, stopAt time.Duration, opts Options) (Outcome, []string, error) {
-	ro := reference.Options{Speed: opts.Speed, Until: c.Scenario.Until, StopAt: stopAt, Log: opts.Log, Seed: c.Scenario.Seed}
+	ro := reference.Options{Speed: opts.Speed, Until: c.Scenario.Until, StopAt: stopAt, Log: opts.Log, Seed: c.Scenario.Seed, FeatureGates: c.Scenario.FeatureGates}
 	res, err := reference.Run(ctx, c.Reference(), ro)
 	if err != nil {
 		return Outcome{}, nil, err

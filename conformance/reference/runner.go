@@ -108,6 +108,11 @@ type Options struct {
 	Settle time.Duration
 	// Log, if not nil, receives the controller's log (klog) output.
 	Log io.Writer
+	// FeatureGates are set over the release's defaults for the run, on
+	// the process's feature gates, which the controller and the registry
+	// strategy read: a run with gates waits until no other run is in
+	// progress, and holds the others back while it runs (see gateMu).
+	FeatureGates map[string]bool
 }
 
 // Result is the state at the end of a reference run.
@@ -144,6 +149,11 @@ func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
 	if err := checkRelease(); err != nil {
 		return nil, err
 	}
+	release, err := holdGates(opts.FeatureGates)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
 	logOnce.Do(func() {
 		if os.Getenv("JOBSIM_CONFORMANCE_KLOG") == "" {
 			klog.SetLogger(logr.Discard())
