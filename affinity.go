@@ -9,10 +9,12 @@ import (
 // filter plugin reads it (k8s.io/component-helpers/scheduling/corev1/
 // nodeaffinity, with apimachinery's label selectors).
 
-// Affinity is a pod's affinity (v1 Affinity). jobsim models node affinity
-// only; pod affinity and anti-affinity are not part of it.
+// Affinity is a pod's affinity (v1 Affinity): to nodes by their labels,
+// and to or away from other pods by theirs.
 type Affinity struct {
-	NodeAffinity *NodeAffinity
+	NodeAffinity    *NodeAffinity
+	PodAffinity     *PodAffinity
+	PodAntiAffinity *PodAffinity
 }
 
 // NodeAffinity restricts the nodes a pod may be bound to.
@@ -314,6 +316,8 @@ func cloneAffinity(a *Affinity) *Affinity {
 		}
 		out.NodeAffinity = c
 	}
+	out.PodAffinity = clonePodAffinity(a.PodAffinity)
+	out.PodAntiAffinity = clonePodAffinity(a.PodAntiAffinity)
 	return out
 }
 

@@ -59,6 +59,10 @@ type Config struct {
 	Nodes []Node
 	// PriorityClasses define the priorityClassName values pods may use.
 	PriorityClasses []PriorityClass
+	// PodDisruptionBudgets limit the voluntary disruptions of the pods
+	// they select: evictions wait for them, and preemption prefers victims
+	// whose budgets allow it.
+	PodDisruptionBudgets []PodDisruptionBudget
 	// Scoring ranks the nodes a pod fits on; nil means LeastAllocated.
 	Scoring ScoringPolicy
 	// SchedulingLatency is how long a new pod waits before the scheduler

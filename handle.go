@@ -264,6 +264,9 @@ func cloneSpec(s JobSpec) JobSpec {
 	t.Spec.TerminationGracePeriod = clonePtr(s.Template.Spec.TerminationGracePeriod)
 	t.Spec.NodeSelector = maps.Clone(s.Template.Spec.NodeSelector)
 	t.Spec.Affinity = cloneAffinity(s.Template.Spec.Affinity)
+	t.Spec.Tolerations = cloneTolerations(s.Template.Spec.Tolerations)
+	t.Spec.TopologySpreadConstraints = cloneSpread(s.Template.Spec.TopologySpreadConstraints)
+	t.Spec.SchedulingGates = slices.Clone(s.Template.Spec.SchedulingGates)
 	t.Spec.InitContainers = cloneContainers(s.Template.Spec.InitContainers)
 	t.Spec.Containers = cloneContainers(s.Template.Spec.Containers)
 	return out

@@ -20,6 +20,8 @@ type Node struct {
 	// does not list has capacity 0, except "pods", which defaults to 110
 	// (the kubelet's default maxPods).
 	Capacity ResourceList
+	// Taints keep off (or evict) the pods that do not tolerate them.
+	Taints []Taint
 }
 
 // ResourceList maps resource names to quantities in the API's base units:

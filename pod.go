@@ -32,8 +32,17 @@ type PodSpec struct {
 	// NodeSelector restricts the pod to nodes with all these labels.
 	NodeSelector map[string]string
 	// Affinity restricts the pod further: its required node affinity must
-	// match the node too (see PodSpec.MatchesNode).
+	// match the node too (see PodSpec.MatchesNode), and its pod affinity
+	// and anti-affinity the pods already there.
 	Affinity *Affinity
+	// Tolerations let the pod be bound to, and stay on, tainted nodes.
+	Tolerations []Toleration
+	// TopologySpreadConstraints bound how unevenly the pod and its like
+	// spread across nodes, zones or other domains.
+	TopologySpreadConstraints []TopologySpreadConstraint
+	// SchedulingGates keep the pod from being scheduled (SchedulingGated)
+	// until every gate is removed (Cluster.RemoveSchedulingGate).
+	SchedulingGates []string
 	// PriorityClassName names one of the cluster's PriorityClasses; ""
 	// means the global default class, or priority 0.
 	PriorityClassName string
