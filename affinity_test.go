@@ -107,8 +107,8 @@ func TestNodeAffinityAndNodeSelectorMustBothMatch(t *testing.T) {
 }
 
 func TestNodeAffinityUnmatchedLeavesPodPendingWithUpstreamMessage(t *testing.T) {
-	// Without nodes the cluster's one node, node-0, has no labels: a pod
-	// that requires one stays Pending, with required affinity exactly as
+	// Without nodes the cluster's one node, node-0, has only the labels a
+	// kubelet gives its node: a pod that requires another stays Pending, with required affinity exactly as
 	// with the same rule as a nodeSelector. The Job counts it active.
 	const want = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector." +
 		" preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling."
@@ -119,7 +119,7 @@ func TestNodeAffinityUnmatchedLeavesPodPendingWithUpstreamMessage(t *testing.T) 
 	}{
 		{"affinity", requiredTerms(term(req("disk", jobsim.NodeSelectorOpIn, "ssd"))), nil},
 		{"nodeSelector", nil, map[string]string{"disk": "ssd"}},
-		{"well-known label", requiredTerms(term(req("kubernetes.io/os", jobsim.NodeSelectorOpIn, "linux"))), nil},
+		{"another value of a kubelet label", requiredTerms(term(req("kubernetes.io/os", jobsim.NodeSelectorOpIn, "windows"))), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			c := jobsim.NewCluster(jobsim.Config{})
@@ -151,14 +151,24 @@ func TestNodeAffinityUnmatchedLeavesPodPendingWithUpstreamMessage(t *testing.T) 
 }
 
 func TestNodeAffinityMatchesTheDefaultNodeByName(t *testing.T) {
-	// node-0 has no labels, not even kubernetes.io/hostname, but its name
-	// is a field matchFields can require.
+	// node-0's name is a field matchFields can require, and, as on every
+	// node, the value of the kubelet's kubernetes.io/hostname label.
 	got, _ := placement(t, jobsim.Config{}, 2, requiredTerms(fieldTerm(req(jobsim.NodeNameField, jobsim.NodeSelectorOpIn, "node-0"))), nil)
 	diff(t, "pods per node", map[string]int{"node-0": 2}, got)
-	got, msg := placement(t, jobsim.Config{}, 1, requiredTerms(term(req("kubernetes.io/hostname", jobsim.NodeSelectorOpIn, "node-0"))), nil)
-	diff(t, "pods per node", map[string]int{"": 1}, got)
-	diff(t, "message", "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector."+
-		" preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.", msg)
+	got, _ = placement(t, jobsim.Config{}, 1, requiredTerms(term(req("kubernetes.io/hostname", jobsim.NodeSelectorOpIn, "node-0"))), nil)
+	diff(t, "pods per node", map[string]int{"node-0": 1}, got)
+}
+
+func TestEveryNodeHasTheKubeletsLabels(t *testing.T) {
+	// The kubelet labels its node with kubernetes.io/hostname (the node's
+	// name), kubernetes.io/os and kubernetes.io/arch; labels the Node sets
+	// itself take precedence. So a chart's nodeSelector
+	// {kubernetes.io/os: linux} matches, with or without nodes.
+	got, _ := placement(t, jobsim.Config{}, 1, nil, map[string]string{"kubernetes.io/os": "linux"})
+	diff(t, "pods per node", map[string]int{"node-0": 1}, got)
+	c := jobsim.NewCluster(jobsim.Config{Nodes: []jobsim.Node{labelled("arm-0", "kubernetes.io/arch", "arm64", "zone", "a")}})
+	want := map[string]string{"kubernetes.io/hostname": "arm-0", "kubernetes.io/os": "linux", "kubernetes.io/arch": "arm64", "zone": "a"}
+	diff(t, "labels", want, c.Nodes()[0].Labels)
 }
 
 func TestNodeAffinityOperators(t *testing.T) {

@@ -120,10 +120,14 @@ const (
 	NodeInclusionPolicyIgnore NodeInclusionPolicy = "Ignore"
 )
 
-// The well-known node labels, which jobsim gives every node of a
-// scenario's pools as the kubelet and cloud providers do.
+// Well-known node labels. Every node gets the first three as a kubelet
+// gives them (the node's name, linux, amd64) unless Node.Labels sets
+// them; zones and regions come only from Node.Labels, as a cloud
+// provider's would.
 const (
 	LabelHostname = "kubernetes.io/hostname"
+	LabelOS       = "kubernetes.io/os"
+	LabelArch     = "kubernetes.io/arch"
 	LabelZone     = "topology.kubernetes.io/zone"
 	LabelRegion   = "topology.kubernetes.io/region"
 )

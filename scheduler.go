@@ -231,6 +231,7 @@ func newScheduler(c *Cluster, cfg Config) *scheduler {
 		s.resource(r)
 	}
 	for i, spec := range nodes {
+		spec = withKubeletLabels(spec)
 		n := &nodeState{idx: i, spec: spec, ready: true, unlimit: len(cfg.Nodes) == 0}
 		n.alloc = make(resVec, len(s.res))
 		n.used = make(resVec, len(s.res))
@@ -253,6 +254,17 @@ func newScheduler(c *Cluster, cfg Config) *scheduler {
 	}
 	s.buildClasses()
 	return s
+}
+
+// withKubeletLabels returns n with the labels a kubelet gives its node
+// (kubernetes.io/hostname, os and arch) added where n does not set them.
+func withKubeletLabels(n Node) Node {
+	labels := make(map[string]string, len(n.Labels)+3)
+	labels[LabelHostname], labels[LabelOS], labels[LabelArch] = n.Name, "linux", "amd64"
+	maps.Copy(labels, n.Labels)
+	n.Labels = labels
+	n.Taints = slices.Clone(n.Taints)
+	return n
 }
 
 // nodeName is the name of the default node, when Config.Nodes is empty.
