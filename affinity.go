@@ -91,6 +91,9 @@ type nodeFilter struct {
 	selector map[string]string
 	terms    []nodeTerm // the terms that can match: not empty, parsed
 	byName   bool       // some term has matchFields: the verdict depends on the node's name
+	// namesHost: some term or the nodeSelector reads kubernetes.io/hostname,
+	// which node classes leave out (every node has its own).
+	namesHost bool
 	// names is the PreFilter's result when every term requires node
 	// names (matchFields metadata.name In): the only nodes the filters
 	// see. Nil means every node.
@@ -134,6 +137,9 @@ func newNodeFilter(s *PodSpec) *nodeFilter {
 		if pt, ok := parseTerm(t); ok {
 			f.terms = append(f.terms, pt)
 			f.byName = f.byName || len(pt.fields) > 0
+			for _, e := range pt.exprs {
+				f.namesHost = f.namesHost || e.Key == LabelHostname
+			}
 		}
 	}
 	f.preFilter(terms)

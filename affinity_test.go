@@ -309,8 +309,9 @@ func TestNodeAffinityMatchFieldsWithinAPoolOfIdenticalNodes(t *testing.T) {
 }
 
 func TestNodeAffinityPlacesByScoreAmongTheNodesItAdmits(t *testing.T) {
-	// LeastAllocated spreads the pods over the admitted nodes; ties go to
-	// the node listed first. n-0 is refused by name, n-3 by its label.
+	// LeastAllocated spreads the pods over the admitted nodes: each pod
+	// goes to the one with fewer pods (between equal ones, to either). n-0
+	// is refused by name, n-3 by its label.
 	pool := make([]jobsim.Node, 4)
 	for i := range pool {
 		pool[i] = jobsim.Node{Name: "n-" + string(rune('0'+i)), Labels: map[string]string{"pool": "x"}, Capacity: jobsim.ResourceList{"cpu": 4000, "memory": 8 << 30}}
@@ -332,18 +333,26 @@ func TestNodeAffinityPlacesByScoreAmongTheNodesItAdmits(t *testing.T) {
 			order = append(order, e.Related)
 		}
 	}
-	diff(t, "binding order", []string{"n-1", "n-2", "n-1", "n-2"}, order)
+	perNode := map[string]int{}
+	for i, n := range order {
+		if i%2 == 1 && n == order[i-1] {
+			t.Errorf("pod %d went to %s, which already had one more pod than the other admitted node", i, n)
+		}
+		perNode[n]++
+	}
+	diff(t, "pods per node", map[string]int{"n-1": 2, "n-2": 2}, perNode)
 }
 
-func TestNodeAffinityPreferredIsIgnored(t *testing.T) {
-	// jobsim's scoring leaves out preferred node affinity: the pod goes
-	// where it would without it (the first of equal nodes).
+func TestNodeAffinityPreferredScoresTheNodesItMatches(t *testing.T) {
+	// NodeAffinity's score: a preferred term's weight on the nodes it
+	// matches, normalised to 100 for the best, times the plugin's weight
+	// 2. The nodes are otherwise equal, so the pod goes to b.
 	cfg := jobsim.Config{Nodes: []jobsim.Node{labelled("a", "zone", "a"), labelled("b", "zone", "b")}}
 	aff := &jobsim.Affinity{NodeAffinity: &jobsim.NodeAffinity{PreferredDuringSchedulingIgnoredDuringExecution: []jobsim.PreferredSchedulingTerm{
 		{Weight: 100, Preference: term(req("zone", jobsim.NodeSelectorOpIn, "b"))},
 	}}}
 	got, _ := placement(t, cfg, 1, aff, nil)
-	diff(t, "pods per node", map[string]int{"a": 1}, got)
+	diff(t, "pods per node", map[string]int{"b": 1}, got)
 }
 
 func TestNodeAffinityIsShownAndNotShared(t *testing.T) {

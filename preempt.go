@@ -39,8 +39,9 @@ func (s *scheduler) preempt(j *job, p *pod) string {
 	j.lazyPreempt = false
 	hist := map[string]int{}
 	var best *victimSet
+	cy := s.newCycle(j, nil)
 	for _, n := range s.nodes {
-		if _, resolvable := s.nodeReasons(j, n); !resolvable {
+		if _, resolvable := s.filter(cy, n); !resolvable {
 			hist[reasonNotHelpful]++
 			continue
 		}

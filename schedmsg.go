@@ -9,44 +9,6 @@ import (
 // The scheduler's messages: why a pod fits on no node, in kube-scheduler's
 // words (the Unschedulable condition and the FailedScheduling event).
 
-// nodeReasons returns why j's pod does not fit n: a node the NodeAffinity
-// PreFilter leaves out (its node names) fails before any filter; the
-// others fail the first of kube-scheduler's filter plugins, in their
-// order (NodeUnschedulable, TaintToleration, NodeAffinity,
-// NodeResourcesFit). It also reports whether preemption could help (only
-// for a lack of resources).
-func (s *scheduler) nodeReasons(j *job, n *nodeState) (reasons []string, resolvable bool) {
-	f := j.filter
-	switch {
-	case f != nil && f.conflict:
-		return []string{reasonAffinityConflict}, false
-	case f != nil && !f.admits(&n.spec):
-		return []string{reasonPreFilterNodes}, false
-	case n.cordoned:
-		return []string{reasonUnschedulableNode}, false
-	case !n.ready:
-		return []string{reasonTaint}, false
-	case f == nil && !matchesSelector(n.spec.Labels, j.spec.Template.Spec.NodeSelector),
-		f != nil && !f.matches(&n.spec):
-		return []string{reasonSelector}, false
-	}
-	if n.unlimit {
-		return nil, false
-	}
-	if j.unknownRes != "" {
-		return []string{"Insufficient " + j.unknownRes}, true
-	}
-	if j.req[resPods] > n.alloc[resPods]-n.used[resPods] {
-		reasons = append(reasons, "Too many pods")
-	}
-	for r, q := range j.req {
-		if r != resPods && q > 0 && q > n.alloc[r]-n.used[r] {
-			reasons = append(reasons, "Insufficient "+s.res[r])
-		}
-	}
-	return reasons, len(reasons) > 0
-}
-
 // fitError is kube-scheduler's message for a pod that fits nowhere
 // (FitError.Error), with the preemption attempt's message after it. When
 // a PreFilter refused the pod, its message replaces the nodes' reasons.
@@ -55,8 +17,9 @@ func (s *scheduler) fitError(j *job, preempted string) string {
 		return fmt.Sprintf("0/%d nodes are available: %s.%s", len(s.nodes), reasonAffinityConflict, preempted)
 	}
 	hist := map[string]int{}
+	cy := s.newCycle(j, nil)
 	for _, n := range s.nodes {
-		reasons, _ := s.nodeReasons(j, n)
+		reasons, _ := s.filter(cy, n)
 		for _, r := range reasons {
 			hist[r]++
 		}
@@ -95,8 +58,9 @@ func (s *scheduler) noVictimsMessage(j *job) string {
 		return " preemption: not eligible due to preemptionPolicy=Never."
 	}
 	hist := map[string]int{}
+	cy := s.newCycle(j, nil)
 	for _, n := range s.nodes {
-		if _, resolvable := s.nodeReasons(j, n); resolvable {
+		if _, resolvable := s.filter(cy, n); resolvable {
 			hist[reasonNoVictims]++
 		} else {
 			hist[reasonNotHelpful]++

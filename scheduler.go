@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
@@ -137,6 +138,10 @@ type nodeState struct {
 	downAt   time.Duration
 	pods     []*pod // bound pods that have not finished
 	unlimit  bool   // the default node: everything fits
+	// taints are spec.taints as the API shows them: the node's own, and
+	// those the node lifecycle controller adds to cordoned and failed
+	// nodes.
+	taints []Taint
 
 	faultTimer sim.Timer
 	// Utilisation: resource-time integrated since the start.
@@ -177,8 +182,16 @@ type scheduler struct {
 	parked  []*job   // jobs whose next pod fit nowhere
 	timer   sim.Timer
 	running map[int32]int // bound, unfinished pods per priority
-	history []usage       // the cluster's requests over time (recorded runs)
-	total   resVec        // what the bound, unfinished pods request
+	// antiPods and affinityPods count the bound, unfinished pods with
+	// required pod anti-affinity, and with any pod (anti-)affinity term.
+	antiPods, affinityPods int
+	preferTaints           bool         // some node has a PreferNoSchedule taint
+	rng                    *rand.Rand   // breaks score ties
+	feasible               []*nodeState // scratch for placeExact
+	plain                  cycle        // the cycle of a pod with nothing to count
+	total64, raw64         []int64      // scratch for scoreNodes
+	history                []usage      // the cluster's requests over time (recorded runs)
+	total                  resVec       // what the bound, unfinished pods request
 }
 
 // usage is a sample of UsageHistory.
@@ -201,7 +214,8 @@ func (s *scheduler) sample() {
 }
 
 func newScheduler(c *Cluster, cfg Config) *scheduler {
-	s := &scheduler{c: c, byName: map[string]*nodeState{}, resIdx: map[string]int{}, policy: cfg.Scoring, latency: cfg.SchedulingLatency, running: map[int32]int{}}
+	s := &scheduler{c: c, byName: map[string]*nodeState{}, resIdx: map[string]int{}, policy: cfg.Scoring, latency: cfg.SchedulingLatency, running: map[int32]int{},
+		rng: rand.New(rand.NewPCG(cfg.Seed, 0x5c4ed))}
 	defer func() { s.total = make(resVec, len(s.res)) }()
 	if s.policy == nil {
 		s.policy = LeastAllocated
@@ -251,6 +265,9 @@ func newScheduler(c *Cluster, cfg Config) *scheduler {
 		}
 		s.nodes = append(s.nodes, n)
 		s.byName[spec.Name] = n
+		for _, t := range spec.Taints {
+			s.preferTaints = s.preferTaints || t.Effect == TaintPreferNoSchedule
+		}
 	}
 	s.buildClasses()
 	return s
@@ -285,8 +302,12 @@ func (s *scheduler) buildClasses() {
 		var b strings.Builder
 		fmt.Fprint(&b, n.alloc, "|")
 		for _, k := range slices.Sorted(maps.Keys(n.spec.Labels)) {
+			if k == LabelHostname && n.spec.Labels[k] == n.spec.Name {
+				continue // every node's own: see nodeFilter.byName
+			}
 			fmt.Fprintf(&b, "%s=%s,", k, n.spec.Labels[k])
 		}
+		fmt.Fprintf(&b, "|%q", n.spec.Taints)
 		cl := byKey[b.String()]
 		if cl == nil {
 			cl = &nodeClass{r: len(s.res)}
@@ -332,6 +353,13 @@ func (s *scheduler) load(n *nodeState, cpu, mem int64) NodeLoad {
 
 // refresh updates n's place in its class after its use or state changed.
 func (s *scheduler) refresh(n *nodeState) {
+	n.taints = append(n.taints[:0], n.spec.Taints...)
+	if n.cordoned {
+		n.taints = append(n.taints, Taint{Key: TaintNodeUnschedulable, Effect: TaintNoSchedule})
+	}
+	if !n.ready {
+		n.taints = append(n.taints, Taint{Key: TaintNodeUnreachable, Effect: TaintNoSchedule}, Taint{Key: TaintNodeUnreachable, Effect: TaintNoExecute})
+	}
 	n.key = s.policy.Score(s.load(n, 0, 0))
 	n.class.update(n)
 }

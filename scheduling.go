@@ -78,14 +78,42 @@ func (s *scheduler) schedulingInfo(j *job) {
 	if j.scoreMem == 0 {
 		j.scoreMem = nonZeroMemory
 	}
-	j.held = &heldRequests{j.req, j.scoreCPU, j.scoreMem}
 	j.priority, j.preemptNever = s.defPrio, s.defNever
 	if name := tmpl.PriorityClassName; name != "" {
 		j.priority, j.preemptNever = s.classesOf[name], s.neverPre[name]
 	}
+	j.labels = s.c.podLabels(j)
+	j.dir = compileDirectives(j, j.labels)
+	j.held = &heldRequests{req: j.req, scoreCPU: j.scoreCPU, scoreMem: j.scoreMem,
+		anti: j.dir != nil && len(j.dir.anti) > 0, affinity: j.dir.interPod()}
 	j.classes, j.partial = j.classes[:0], nil
 	j.filter = newNodeFilter(tmpl)
+	_, byHost := tmpl.NodeSelector[LabelHostname]
+	if f := j.filter; f != nil && f.namesHost {
+		byHost = true
+	}
+	// The class search when it finds what evaluating every node would:
+	// in large clusters (where kube-scheduler too scores a sample), for
+	// pods whose only directives are node affinity and tolerations of
+	// the nodes' own taints, on nodes none of which has a
+	// PreferNoSchedule taint.
+	if s.nodes[0].unlimit {
+		j.exact = j.dir != nil // one node: evaluating it costs nothing
+	} else {
+		j.exact = len(s.nodes) <= exactNodes || byHost || s.preferTaints ||
+			j.dir != nil && (j.dir.lifecycle || len(j.dir.preferred) > 0 || j.dir.interPod() || len(j.dir.hard)+len(j.dir.soft) > 0)
+	}
+	if j.exact {
+		return
+	}
+	var tols []Toleration
+	if j.dir != nil {
+		tols = j.dir.tolerations
+	}
 	for _, cl := range s.classes {
+		if untolerated(cl.nodes[0].spec.Taints, tols, TaintNoSchedule, TaintNoExecute) != nil {
+			continue
+		}
 		switch f := j.filter; {
 		case f == nil:
 			if matchesSelector(cl.nodes[0].spec.Labels, tmpl.NodeSelector) {
@@ -104,6 +132,11 @@ func (s *scheduler) schedulingInfo(j *job) {
 		}
 	}
 }
+
+// exactNodes is the size up to which every pod is placed by evaluating
+// every node: kube-scheduler's minFeasibleNodesToFind, below which it
+// too looks at them all.
+const exactNodes = 100
 
 // classPart is the part of a node class that a node affinity naming
 // nodes (matchFields) admits: the nodes admitted, when they are fewer
@@ -226,6 +259,9 @@ func (c *Cluster) fireSchedule(uint64) {
 
 // place returns the node j's next pod goes to, or nil.
 func (s *scheduler) place(j *job) *nodeState {
+	if j.exact || s.antiPods > 0 {
+		return s.placeExact(j)
+	}
 	if j.unknownRes != "" {
 		return nil
 	}
@@ -257,6 +293,9 @@ func (s *scheduler) place(j *job) *nodeState {
 type heldRequests struct {
 	req                resVec
 	scoreCPU, scoreMem int64
+	// anti and affinity: the pod has required pod anti-affinity, and any
+	// pod (anti-)affinity term (see scheduler.antiPods).
+	anti, affinity bool
 }
 
 // bind binds p to n, and n's kubelet starts it.
@@ -267,6 +306,12 @@ func (s *scheduler) bind(p *pod, n *nodeState) {
 	p.nodePos = len(n.pods)
 	n.pods = append(n.pods, p)
 	p.held = j.held
+	if p.held.anti {
+		s.antiPods++
+	}
+	if p.held.affinity {
+		s.affinityPods++
+	}
 	for r, q := range p.held.req {
 		n.used[r] += q
 		s.total[r] += q
@@ -308,6 +353,12 @@ func (s *scheduler) release(p *pod) {
 	s.sample()
 	n.scoreCPU -= p.held.scoreCPU
 	n.scoreMem -= p.held.scoreMem
+	if p.held.anti {
+		s.antiPods--
+	}
+	if p.held.affinity {
+		s.affinityPods--
+	}
 	p.held = nil
 	s.refresh(n)
 	if s.running[j.priority]--; s.running[j.priority] == 0 {

@@ -208,6 +208,9 @@ type profile struct {
 	restartAllContainers, restartRules bool
 	// schedulingField: spec.scheduling exists (1.37).
 	schedulingField bool
+	// balanceChange: NodeResourcesBalancedAllocation scores the change in
+	// balance a pod makes, not the balance with it (from 1.36).
+	balanceChange bool
 }
 
 // newProfile resolves a validated version and gates.
@@ -224,6 +227,7 @@ func newProfile(v Version, gates map[string]bool) profile {
 		restartAllContainers: on(gateRestartAllContainers),
 		restartRules:         on(gateContainerRestartRules),
 		schedulingField:      v >= V1_37,
+		balanceChange:        v >= V1_36,
 	}
 }
 

@@ -448,7 +448,19 @@ var corruptions = []corruption{
 		r.node(t, i, "a").Ready = false
 	}, "pod bound to node a (ready false, unschedulable false"},
 	{"kubelet/StartsContainersOnlyOnAReadyNode", "nodes", func(t *testing.T, r *recording) {
-		i := r.find(t, 0, reason(jobsim.ReasonStarted))
+		i := r.find(t, 0, func(s step) bool {
+			if s.event.Reason != jobsim.ReasonStarted {
+				return false
+			}
+			for _, v := range s.jobs {
+				for _, q := range v.Pods {
+					if q.Name == s.event.Object.Name {
+						return q.Spec.NodeName == "a"
+					}
+				}
+			}
+			return false
+		})
 		r.node(t, i, "a").Ready = false
 	}, "pod started on node a, which is not Ready"},
 	{"schedulePod/FailedSchedulingOnlyWhenNoNodeFits", "nodes", func(t *testing.T, r *recording) {

@@ -115,9 +115,10 @@ func TestRequiredNodeAffinityByLabelWithoutNodes(t *testing.T) {
 	s := parseScenario(t, "apiVersion: jobsim/v1alpha1\nkind: Scenario\njobs:\n"+inlineJob("x", "", `          affinity:
             nodeAffinity:
               requiredDuringSchedulingIgnoredDuringExecution:
-                nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/os, operator: In, values: [linux]}]}]
+                nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/os, operator: In, values: [windows]}]}]
           containers: [{name: a, image: b}]
 `))
+	// node-0 has the kubelet's kubernetes.io/os: linux, not windows.
 	_, pods := run(t, s, SimOptions{Until: time.Minute}).Objects()
 	want := "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector." +
 		" preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling."

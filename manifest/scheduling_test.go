@@ -298,24 +298,33 @@ jobs:
 `+inlineJob("idx", "      completions: 2\n      parallelism: 2\n      completionMode: Indexed\n",
 		"          containers: [{name: a, image: b, resources: {requests: {cpu: \"1\"}}}]\n")+
 		"  pods: {default: {forever: true}}\n")
-	var got, created []string
+	var got []string
+	on := map[string]string{} // the node of each pod
 	sim := run(t, s, SimOptions{Until: 7 * time.Minute, Observer: jobsim.ObserverFunc(func(e jobsim.Event) {
 		switch e.Reason {
-		case "SuccessfulCreate":
-			created = append(created, e.Related)
+		case "Scheduled":
+			on[e.Object.Name] = e.Related
 		case "NodeFailed", "NodeNotReady", "NodeNotSchedulable", "DeletionByTaintManager", "EvictionByEvictionAPI":
 			got = append(got, e.Time.Sub(s.Start).String()+" "+e.Object.String()+" "+e.Reason)
 		}
 	})})
-	// The pods are spread: idx-0 on w-0, idx-1 on w-1. The replacement of
-	// idx-1 goes to w-0 at 6m50s, but it is cordoned then: it stays
+	// The pods are spread, one per node. The replacement of the one on
+	// w-1 goes to w-0 at 6m50s, but it is cordoned then: it stays
 	// pending.
+	var onW0, onW1 string
+	for p, n := range on {
+		if n == "w-0" {
+			onW0 = p
+		} else {
+			onW1 = p
+		}
+	}
 	want := []string{
 		"1m0s node/w-1 NodeFailed",
 		"1m50s node/w-1 NodeNotReady",
 		"3m0s node/w-0 NodeNotSchedulable",
-		"3m0s pod/" + created[0] + " EvictionByEvictionAPI",
-		"6m50s pod/" + created[1] + " DeletionByTaintManager",
+		"3m0s pod/" + onW0 + " EvictionByEvictionAPI",
+		"6m50s pod/" + onW1 + " DeletionByTaintManager",
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("events (-want +got):\n%s", diff)

@@ -42,7 +42,7 @@ var kubectlViews = []struct {
 	{"get-pods.frames-node-failure.2m", []string{"get", "pods", "examples/manifests/frames.node-failure.scenario.yaml", "--at", "2m", "-o", "wide"}},
 	{"get-pods.frames-node-failure.7m", []string{"get", "pods", "examples/manifests/frames.node-failure.scenario.yaml", "--at", "7m", "-o", "wide"}},
 	// Both pods of index 2, by prefix: the evicted one and its replacement.
-	{"describe-pod.frames-node-failure.7m", []string{"describe", "pod", "frames-2", "examples/manifests/frames.node-failure.scenario.yaml", "--at", "7m"}},
+	{"describe-pod.frames-node-failure.7m", []string{"describe", "pod", "frames-5-jfhr4", "examples/manifests/frames.node-failure.scenario.yaml", "--at", "7m"}},
 	// Preemption: the preempted pods' events. On 1.35 the failed pod is
 	// still there at 1m: the status write that would count its failure is
 	// refused during the pod-failure backoff, so its finalizer stays a

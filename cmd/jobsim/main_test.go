@@ -354,7 +354,7 @@ func TestNodesUntil(t *testing.T) {
 	for _, want := range []string{
 		"message: '0/2 nodes are available: 2 Insufficient cpu. preemption: 0/2 nodes\n        are available: 2 No preemption victims found for incoming pod.'\n      reason: Unschedulable\n      status: \"False\"\n      type: PodScheduled\n    phase: Pending\n",
 		"jobsim.dev/pods-bound: \"8\"\n",
-		"  kind: Node\n  metadata:\n    creationTimestamp: \"1970-01-01T00:00:00Z\"\n    name: worker-1\n",
+		"  kind: Node\n  metadata:\n    creationTimestamp: \"1970-01-01T00:00:00Z\"\n    labels:\n      kubernetes.io/arch: amd64\n      kubernetes.io/hostname: worker-1\n      kubernetes.io/os: linux\n    name: worker-1\n",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("-o yaml lacks %q", want)
