@@ -26,7 +26,9 @@ func (c *Cluster) createPod(j *job, index int) *pod {
 		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindJob, Namespace: j.ns, Name: j.name}, Job: j.name,
 			Type: EventNormal, Reason: ReasonSuccessfulCreate, Message: "Created pod: " + name, Related: name})
 	}
-	c.queueForScheduling(p)
+	if !j.gate(p) {
+		c.queueForScheduling(p)
+	}
 	c.podChanged(p)
 	return p
 }
@@ -35,6 +37,7 @@ func (c *Cluster) createPod(j *job, index int) *pod {
 func (c *Cluster) removePod(p *pod) {
 	j := p.job
 	p.timer.Stop()
+	delete(j.gated, p.seq)
 	// Only a job's deletion removes a pod that has not finished; it leaves
 	// the counts, and its node, with it.
 	j.account(p, p.standing(), standing{})

@@ -146,7 +146,7 @@ func (s *scheduler) counts(j *job, n *nodeState, c *spreadConstraint) bool {
 	if c.honorAffinity && !s.matchesAffinity(j, n) {
 		return false
 	}
-	if c.honorTaints && untolerated(n.taints, j.spec.Template.Spec.Tolerations, TaintNoSchedule, TaintNoExecute) != nil {
+	if c.honorTaints && untolerated(n.taints, j.tolerations, TaintNoSchedule, TaintNoExecute) != nil {
 		return false
 	}
 	return true
@@ -211,7 +211,7 @@ const reasonResources = "resources"
 // reason (reasonResources for NodeResourcesFit's) or "".
 func (s *scheduler) check(cy *cycle, n *nodeState) (reason string, resolvable bool) {
 	j := cy.j
-	tols := j.spec.Template.Spec.Tolerations
+	tols := j.tolerations
 	f := j.filter
 	switch {
 	case f != nil && f.conflict:

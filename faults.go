@@ -2,6 +2,7 @@ package jobsim
 
 import (
 	"fmt"
+	"time"
 )
 
 // Node faults and the controllers that react to them.
@@ -9,8 +10,11 @@ import (
 // A failed node stops: its kubelet no longer runs its pods nor reports on
 // them, so the API keeps showing them as they were. The node lifecycle
 // controller notices after nodeMonitorGracePeriod (50 s): the node is no
-// longer Ready, its pods are marked not Ready, and the taint manager evicts
-// them when their 300 s toleration of the unreachable taint runs out
+// longer Ready and gets the node.kubernetes.io/unreachable taints
+// (NoSchedule and NoExecute), its pods are marked not Ready, and the taint
+// manager evicts each pod when its toleration of the NoExecute taint runs
+// out: 300 s for the one the API server gives every pod without its own,
+// the pod's own tolerationSeconds otherwise, never if that has none
 // (DisruptionTarget, reason DeletionByTaintManager). Their deletion cannot
 // finish while the kubelet is away: they stay terminating until the node
 // recovers. A recovered node's kubelet carries on where it stopped, as after
@@ -61,6 +65,7 @@ func (c *Cluster) RecoverNode(name string) error {
 		return err
 	}
 	n.faultTimer.Stop()
+	n.evictions = n.evictions[:0]
 	wasDown := n.down
 	n.down, n.ready, n.cordoned = false, true, false
 	c.sched.refresh(n)
@@ -111,12 +116,76 @@ func (c *Cluster) fireFault(arg uint64) {
 			c.setReady(p, false) // MarkPodsNotReady
 			c.podChanged(p)
 		}
-		n.faultTimer = c.eng.AtElapsed(now+notReadyToleration, classWorld, c.onFault, arg)
+		for _, p := range n.pods {
+			c.scheduleEviction(n, p)
+		}
+		c.nextEviction(n)
 		return
 	}
-	for _, p := range append([]*pod(nil), n.pods...) {
-		c.disrupt(p, DisruptionTaintManager)
+	// The taint manager: evict the pods whose toleration ran out.
+	keep := n.evictions[:0]
+	for _, e := range n.evictions {
+		switch {
+		case e.p.node != n || e.p.held == nil || e.p.deleting:
+		case e.at <= now:
+			c.disrupt(e.p, DisruptionTaintManager)
+		default:
+			keep = append(keep, e)
+		}
 	}
+	n.evictions = keep
+	c.nextEviction(n)
+}
+
+// eviction is a pod the taint manager will delete from a tainted node.
+type eviction struct {
+	at time.Duration
+	p  *pod
+}
+
+// scheduleEviction plans p's eviction from n, which has NoExecute taints:
+// at once if p does not tolerate one of them, else when the shortest
+// tolerationSeconds of the tolerations it uses runs out, never if none
+// has one (getMinTolerationTime).
+func (c *Cluster) scheduleEviction(n *nodeState, p *pod) {
+	tols := p.job.tolerations
+	minSecs := time.Duration(-1)
+	for i := range n.taints {
+		t := &n.taints[i]
+		if t.Effect != TaintNoExecute {
+			continue
+		}
+		used := false
+		for k := range tols {
+			if tl := &tols[k]; tl.ToleratesTaint(t) {
+				used = true
+				if d := tl.TolerationSeconds; d != nil && (minSecs < 0 || max(*d, 0) < minSecs) {
+					minSecs = max(*d, 0)
+				}
+			}
+		}
+		if !used {
+			minSecs = 0
+			break
+		}
+	}
+	if minSecs < 0 {
+		return
+	}
+	n.evictions = append(n.evictions, eviction{at: c.eng.Elapsed() + minSecs, p: p})
+}
+
+// nextEviction sets n's timer for its next eviction.
+func (c *Cluster) nextEviction(n *nodeState) {
+	n.faultTimer.Stop()
+	if len(n.evictions) == 0 {
+		return
+	}
+	next := n.evictions[0].at
+	for _, e := range n.evictions[1:] {
+		next = min(next, e.at)
+	}
+	n.faultTimer = c.eng.AtElapsed(next, classWorld, c.onFault, uint64(n.idx))
 }
 
 // freeze stops the kubelet's work on p; thaw resumes it.

@@ -109,6 +109,7 @@ func (c *Cluster) podView(p *pod) Pod {
 		CreationTime: at(p.created),
 		Spec:         cloneSpec(JobSpec{Template: *tmpl}).Template.Spec,
 	}
+	v.Spec.SchedulingGates = slices.Clone(j.gated[p.seq])
 	if v.Labels == nil {
 		v.Labels = map[string]string{}
 	}
@@ -313,6 +314,8 @@ func (c *Cluster) appendPodConditions(dst []PodCondition, p *pod) []PodCondition
 		add(PodScheduled, true, p.boundAt, "", "")
 	case p.unschedulable:
 		add(PodScheduled, false, p.unschedAt, "Unschedulable", c.sched.unschedulableMessage(p.job))
+	case p.job.gated[p.seq] != nil:
+		add(PodScheduled, false, p.created, ReasonSchedulingGated, schedulingGatedMessage)
 	}
 	if p.started {
 		sandboxAt := p.startTime

@@ -58,16 +58,18 @@ type job struct {
 	scoreCPU, scoreMem int64
 	held               *heldRequests // what a pod bound now takes
 	priority           int32
-	preemptNever       bool              // its priority class's preemptionPolicy is Never
-	lazyPreempt        bool              // its preemption message is computed when asked
-	classes            []*nodeClass      // node classes whose every node its nodeSelector and node affinity admit
-	partial            []classPart       // classes only some of whose nodes they admit (matchFields)
-	filter             *nodeFilter       // its required node affinity, nil if none
-	labels             map[string]string // its pods' labels (but the completion index)
-	dir                *directives       // its other scheduling directives, nil if none
-	exact              bool              // placed by evaluating every node (see place)
-	unknownRes         string            // a resource no node has
-	queue              []podRef          // pods waiting to be bound, oldest first
+	preemptNever       bool                // its priority class's preemptionPolicy is Never
+	lazyPreempt        bool                // its preemption message is computed when asked
+	classes            []*nodeClass        // node classes whose every node its nodeSelector and node affinity admit
+	partial            []classPart         // classes only some of whose nodes they admit (matchFields)
+	filter             *nodeFilter         // its required node affinity, nil if none
+	labels             map[string]string   // its pods' labels (but the completion index)
+	dir                *directives         // its other scheduling directives, nil if none
+	exact              bool                // placed by evaluating every node (see place)
+	gated              map[uint64][]string // the scheduling gates left, by pod seq
+	tolerations        []Toleration        // its pods' tolerations, the API server's defaults added
+	unknownRes         string              // a resource no node has
+	queue              []podRef            // pods waiting to be bound, oldest first
 	qHead              int
 	inQueue, parked    bool
 	unschedMsg         string // why its pending pods fit nowhere

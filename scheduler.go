@@ -144,6 +144,7 @@ type nodeState struct {
 	taints []Taint
 
 	faultTimer sim.Timer
+	evictions  []eviction // the taint manager's plans for its pods
 	// Utilisation: resource-time integrated since the start.
 	usedSince time.Duration
 	usedArea  []float64

@@ -83,6 +83,7 @@ func (s *scheduler) schedulingInfo(j *job) {
 		j.priority, j.preemptNever = s.classesOf[name], s.neverPre[name]
 	}
 	j.labels = s.c.podLabels(j)
+	j.tolerations = withDefaultTolerations(tmpl.Tolerations)
 	j.dir = compileDirectives(j, j.labels)
 	j.held = &heldRequests{req: j.req, scoreCPU: j.scoreCPU, scoreMem: j.scoreMem,
 		anti: j.dir != nil && len(j.dir.anti) > 0, affinity: j.dir.interPod()}
@@ -106,12 +107,8 @@ func (s *scheduler) schedulingInfo(j *job) {
 	if j.exact {
 		return
 	}
-	var tols []Toleration
-	if j.dir != nil {
-		tols = j.dir.tolerations
-	}
 	for _, cl := range s.classes {
-		if untolerated(cl.nodes[0].spec.Taints, tols, TaintNoSchedule, TaintNoExecute) != nil {
+		if untolerated(cl.nodes[0].spec.Taints, j.tolerations, TaintNoSchedule, TaintNoExecute) != nil {
 			continue
 		}
 		switch f := j.filter; {
@@ -327,6 +324,10 @@ func (s *scheduler) bind(p *pod, n *nodeState) {
 		name := p.name()
 		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindPod, Namespace: j.ns, Name: name}, Job: j.name, Type: EventNormal,
 			Reason: ReasonScheduled, Message: fmt.Sprintf("Successfully assigned %s/%s to %s", j.ns, name, n.spec.Name), Related: n.spec.Name})
+	}
+	if !n.ready {
+		c.scheduleEviction(n, p) // it tolerates the node's NoSchedule taints
+		c.nextEviction(n)
 	}
 	if !n.down {
 		c.startPod(p)

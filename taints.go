@@ -1,6 +1,9 @@
 package jobsim
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Taints and tolerations, as the v1 API has them and as kube-scheduler's
 // TaintToleration plugin and the node lifecycle controller's taint
@@ -108,6 +111,27 @@ func cloneTolerations(ts []Toleration) []Toleration {
 	for i, t := range ts {
 		t.TolerationSeconds = clonePtr(t.TolerationSeconds)
 		out[i] = t
+	}
+	return out
+}
+
+// withDefaultTolerations returns ts with the tolerations the
+// DefaultTolerationSeconds admission plugin adds to a pod that has none
+// for the not-ready and unreachable NoExecute taints: 300 s each. A
+// toleration counts if its key is that taint's or empty and its effect
+// NoExecute or empty, whatever its operator.
+func withDefaultTolerations(ts []Toleration) []Toleration {
+	out := slices.Clone(ts)
+	for _, key := range []string{TaintNodeNotReady, TaintNodeUnreachable} {
+		covered := false
+		for _, t := range ts {
+			if (t.Key == key || t.Key == "") && (t.Effect == TaintNoExecute || t.Effect == "") {
+				covered = true
+			}
+		}
+		if !covered {
+			out = append(out, Toleration{Key: key, Operator: TolerationOpExists, Effect: TaintNoExecute, TolerationSeconds: Ptr(notReadyToleration)})
+		}
 	}
 	return out
 }

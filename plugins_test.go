@@ -1,0 +1,365 @@
+package jobsim_test
+
+import (
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jobsim/jobsim"
+)
+
+// The filter and score plugins of kube-scheduler's default profile
+// (pkg/scheduler/framework/plugins): TaintToleration, PodTopologySpread,
+// InterPodAffinity, SchedulingGates, and the taint manager's evictions
+// (pkg/controller/tainteviction). Expected values follow the plugins'
+// rules; the messages are theirs.
+
+// zoned returns n nodes named prefix-i in the zones given in turn, with
+// room for 10 pods of 1 CPU each.
+func zoned(prefix string, zones ...string) []jobsim.Node {
+	out := make([]jobsim.Node, len(zones))
+	for i, z := range zones {
+		out[i] = jobsim.Node{Name: prefix + "-" + string(rune('0'+i)), Labels: map[string]string{jobsim.LabelZone: z},
+			Capacity: jobsim.ResourceList{"cpu": 10000, "memory": 64 << 30}}
+	}
+	return out
+}
+
+// placeJob submits job to a new cluster and returns, after a second,
+// the pods per node ("" for those pending), the Unschedulable message of
+// a pending pod, and the cluster.
+func placeJob(t *testing.T, cfg jobsim.Config, job jobsim.Job) (map[string]int, string, *jobsim.Cluster) {
+	t.Helper()
+	c := jobsim.NewCluster(cfg)
+	h := submit(t, c, job, jobsim.Forever())
+	if err := c.Advance(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	perNode, msg := map[string]int{}, ""
+	for _, p := range h.Pods() {
+		perNode[p.Spec.NodeName]++
+		if p.Spec.NodeName == "" {
+			msg = podScheduled(p).Message
+		}
+	}
+	return perNode, msg, c
+}
+
+func withLabels(job jobsim.Job, kv ...string) jobsim.Job {
+	job.Spec.Template.Labels = map[string]string{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		job.Spec.Template.Labels[kv[i]] = kv[i+1]
+	}
+	return job
+}
+
+func TestTaintTolerationFilterKeepsOffPodsThatDoNotTolerate(t *testing.T) {
+	// gpu-0 has nvidia.com/gpu=present:NoSchedule. A pod without the
+	// toleration goes to cpu-0; one that requires gpu-0 by name stays
+	// pending: gpu-0 fails TaintToleration, cpu-0 NodeAffinity, both
+	// unresolvable by preemption.
+	ns := []jobsim.Node{
+		{Name: "gpu-0", Taints: []jobsim.Taint{{Key: "nvidia.com/gpu", Value: "present", Effect: jobsim.TaintNoSchedule}}, Capacity: jobsim.ResourceList{"cpu": 4000}},
+		{Name: "cpu-0", Capacity: jobsim.ResourceList{"cpu": 4000}},
+	}
+	got, _, _ := placeJob(t, jobsim.Config{Nodes: ns}, newJob("plain", 3, 3))
+	diff(t, "pods per node", map[string]int{"cpu-0": 3}, got)
+
+	pinned := newJob("pinned", 1, 1)
+	pinned.Spec.Template.Spec.NodeSelector = map[string]string{jobsim.LabelHostname: "gpu-0"}
+	got, msg, _ := placeJob(t, jobsim.Config{Nodes: ns}, pinned)
+	diff(t, "pods per node", map[string]int{"": 1}, got)
+	diff(t, "message", "0/2 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint(s)."+
+		" preemption: 0/2 nodes are available: 2 Preemption is not helpful for scheduling.", msg)
+
+	pinned.Spec.Template.Spec.Tolerations = []jobsim.Toleration{{Key: "nvidia.com/gpu", Operator: jobsim.TolerationOpExists, Effect: jobsim.TaintNoSchedule}}
+	got, _, _ = placeJob(t, jobsim.Config{Nodes: ns}, pinned)
+	diff(t, "pods per node, tolerating", map[string]int{"gpu-0": 1}, got)
+}
+
+func TestTaintTolerationScoreAvoidsPreferNoSchedule(t *testing.T) {
+	// Equal nodes but for a PreferNoSchedule taint on a-0: its score is 0
+	// after the reverse normalisation, b-0's 100, times 3. Every pod goes
+	// to b-0 while it fits; with the toleration the nodes tie again.
+	ns := []jobsim.Node{
+		{Name: "a-0", Taints: []jobsim.Taint{{Key: "spot", Effect: jobsim.TaintPreferNoSchedule}}, Capacity: jobsim.ResourceList{"cpu": 8000, "memory": 8 << 30}},
+		{Name: "b-0", Capacity: jobsim.ResourceList{"cpu": 8000, "memory": 8 << 30}},
+	}
+	got, _, _ := placeJob(t, jobsim.Config{Nodes: ns}, requesting(newJob("p", 2, 2), jobsim.ResourceList{"cpu": 1000, "memory": 1 << 30}))
+	// After one pod b-0's LeastAllocated score is 87 against 100 and its
+	// balance the same: 300+87+100 still beats 0+100+100.
+	diff(t, "pods per node", map[string]int{"b-0": 2}, got)
+}
+
+func TestTopologySpreadDoNotScheduleKeepsZonesWithinMaxSkew(t *testing.T) {
+	// Zone a has two nodes, b and c one each. LeastAllocated alone would
+	// put 4 of 8 pods in zone a; a zone constraint with maxSkew 1 keeps
+	// every zone within 1 of the least populated one.
+	job := withLabels(newJob("spread", 8, 8), "app", "spread")
+	job.Spec.Template.Spec.TopologySpreadConstraints = []jobsim.TopologySpreadConstraint{{
+		MaxSkew: 1, TopologyKey: jobsim.LabelZone, WhenUnsatisfiable: jobsim.DoNotSchedule,
+		LabelSelector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "spread"}},
+	}}
+	ns := zoned("n", "a", "a", "b", "c")
+	c := jobsim.NewCluster(jobsim.Config{Nodes: ns})
+	submit(t, c, job, jobsim.Forever())
+	if err := c.Advance(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	perZone := map[string]int{}
+	for _, n := range c.Nodes() {
+		perZone[n.Labels[jobsim.LabelZone]] += len(n.Pods)
+	}
+	counts := slices.Sorted(maps.Values(perZone))
+	diff(t, "pods per zone, sorted", []int{2, 3, 3}, counts)
+}
+
+func TestTopologySpreadMinDomainsCountsMissingDomainsAsEmpty(t *testing.T) {
+	// minDomains 3 with only two zones: the global minimum counts as 0,
+	// so each zone takes at most maxSkew (1) pod; the others are
+	// Unschedulable (preemption could help, but nothing is of lower
+	// priority).
+	job := withLabels(newJob("min", 4, 4), "app", "min")
+	job.Spec.Template.Spec.TopologySpreadConstraints = []jobsim.TopologySpreadConstraint{{
+		MaxSkew: 1, TopologyKey: jobsim.LabelZone, WhenUnsatisfiable: jobsim.DoNotSchedule, MinDomains: jobsim.Ptr(int32(3)),
+		LabelSelector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "min"}},
+	}}
+	got, msg, _ := placeJob(t, jobsim.Config{Nodes: zoned("n", "a", "b")}, job)
+	diff(t, "pods per node", map[string]int{"n-0": 1, "n-1": 1, "": 2}, got)
+	diff(t, "message", "0/2 nodes are available: 2 node(s) didn't match pod topology spread constraints."+
+		" preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.", msg)
+}
+
+func TestTopologySpreadNodeWithoutTheKeyIsUnresolvable(t *testing.T) {
+	// A node without the constraint's topology key fails the filter as
+	// UnschedulableAndUnresolvable ("missing required label").
+	job := withLabels(newJob("nokey", 1, 1), "app", "x")
+	job.Spec.Template.Spec.TopologySpreadConstraints = []jobsim.TopologySpreadConstraint{{
+		MaxSkew: 1, TopologyKey: "rack", WhenUnsatisfiable: jobsim.DoNotSchedule,
+		LabelSelector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "x"}},
+	}}
+	got, msg, _ := placeJob(t, jobsim.Config{Nodes: zoned("n", "a")}, job)
+	diff(t, "pods per node", map[string]int{"": 1}, got)
+	diff(t, "message", "0/1 nodes are available: 1 node(s) didn't match pod topology spread constraints (missing required label)."+
+		" preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.", msg)
+}
+
+func TestTopologySpreadScheduleAnywayPrefersTheEmptierZone(t *testing.T) {
+	// ScheduleAnyway scores: fewer matching pods in the node's zone is
+	// better (count × ln(3 zones + 2), normalised so the emptiest zones
+	// score 100 and the fullest 0, weight 2). The first three pods each
+	// take an empty zone: 200 points outweigh the few LeastAllocated
+	// gives. With one pod per zone the spread ties and LeastAllocated
+	// sends the fourth to the empty node of zone a.
+	job := withLabels(newJob("soft", 4, 4), "app", "soft")
+	job.Spec.Template.Spec.TopologySpreadConstraints = []jobsim.TopologySpreadConstraint{{
+		MaxSkew: 1, TopologyKey: jobsim.LabelZone, WhenUnsatisfiable: jobsim.ScheduleAnyway,
+		LabelSelector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "soft"}},
+	}}
+	c := jobsim.NewCluster(jobsim.Config{Nodes: zoned("n", "a", "a", "b", "c")})
+	submit(t, c, requesting(job, jobsim.ResourceList{"cpu": 1000, "memory": 1 << 30}), jobsim.Forever())
+	if err := c.Advance(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	perZone := map[string]int{}
+	for _, n := range c.Nodes() {
+		perZone[n.Labels[jobsim.LabelZone]] += len(n.Pods)
+	}
+	diff(t, "pods per zone, sorted", []int{1, 1, 2}, slices.Sorted(maps.Values(perZone)))
+}
+
+func antiAffinity(key string, kv ...string) *jobsim.Affinity {
+	return &jobsim.Affinity{PodAntiAffinity: &jobsim.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []jobsim.PodAffinityTerm{{
+		LabelSelector: &jobsim.LabelSelector{MatchLabels: map[string]string{kv[0]: kv[1]}}, TopologyKey: key,
+	}}}}
+}
+
+func TestPodAntiAffinityOnePodPerHost(t *testing.T) {
+	// Required anti-affinity to its own label on kubernetes.io/hostname:
+	// one pod per node; the fourth finds every node holding one
+	// (Unschedulable: evicting one could make room).
+	job := withLabels(newJob("solo", 4, 4), "app", "solo")
+	job.Spec.Template.Spec.Affinity = antiAffinity(jobsim.LabelHostname, "app", "solo")
+	got, msg, _ := placeJob(t, jobsim.Config{Nodes: zoned("n", "a", "b", "c")}, job)
+	diff(t, "pods per node", map[string]int{"n-0": 1, "n-1": 1, "n-2": 1, "": 1}, got)
+	diff(t, "message", "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules."+
+		" preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.", msg)
+}
+
+func TestPodAffinityFollowsMatchingPodsZone(t *testing.T) {
+	// A required affinity to app=db in the same zone: the pods go to the
+	// zone of the db pod, which is pinned to n-2 (zone c).
+	db := withLabels(newJob("db", 1, 1), "app", "db")
+	db.Spec.Template.Spec.NodeSelector = map[string]string{jobsim.LabelHostname: "n-2"}
+	web := newJob("web", 3, 3)
+	web.Spec.Template.Spec.Affinity = &jobsim.Affinity{PodAffinity: &jobsim.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []jobsim.PodAffinityTerm{{
+		LabelSelector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "db"}}, TopologyKey: jobsim.LabelZone,
+	}}}}
+	c := jobsim.NewCluster(jobsim.Config{Nodes: zoned("n", "a", "b", "c", "c")})
+	submit(t, c, db, jobsim.Forever())
+	h := submit(t, c, web, jobsim.Forever())
+	if err := c.Advance(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range h.Pods() {
+		if p.Spec.NodeName != "n-2" && p.Spec.NodeName != "n-3" {
+			t.Errorf("pod %s on %q, want a node of zone c", p.Name, p.Spec.NodeName)
+		}
+	}
+
+	// Without a db pod anywhere, and not matching its own term, a pod
+	// with that affinity fits nowhere (UnschedulableAndUnresolvable).
+	got, msg, _ := placeJob(t, jobsim.Config{Nodes: zoned("n", "a")}, web)
+	diff(t, "pods per node without db", map[string]int{"": 3}, got)
+	diff(t, "message", "0/1 nodes are available: 1 node(s) didn't match pod affinity rules."+
+		" preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.", msg)
+}
+
+func TestPodAffinityToItselfPlacesTheFirstAnywhere(t *testing.T) {
+	// The pods match their own affinity term: the first may go where no
+	// such pod runs yet (satisfiesSelfAffinityCheck), the others follow it
+	// into its zone.
+	job := withLabels(newJob("pack", 3, 3), "app", "pack")
+	job.Spec.Template.Spec.Affinity = &jobsim.Affinity{PodAffinity: &jobsim.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []jobsim.PodAffinityTerm{{
+		LabelSelector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "pack"}}, TopologyKey: jobsim.LabelZone,
+	}}}}
+	c := jobsim.NewCluster(jobsim.Config{Nodes: zoned("n", "a", "b", "c")})
+	h := submit(t, c, job, jobsim.Forever())
+	if err := c.Advance(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	nodesUsed := map[string]bool{}
+	for _, p := range h.Pods() {
+		nodesUsed[p.Spec.NodeName] = true
+	}
+	if len(nodesUsed) != 1 || nodesUsed[""] {
+		t.Errorf("pods on %v, want all three on one node (one per zone)", nodesUsed)
+	}
+}
+
+func TestExistingPodsAntiAffinityRepelsIncomingPods(t *testing.T) {
+	// A guard pod on n-0 has anti-affinity to app=noisy on its host: noisy
+	// pods go elsewhere, and when only n-0 is left they stay pending with
+	// the InterPodAffinity reason for existing pods.
+	guard := newJob("guard", 1, 1)
+	guard.Spec.Template.Spec.NodeSelector = map[string]string{jobsim.LabelHostname: "n-0"}
+	guard.Spec.Template.Spec.Affinity = antiAffinity(jobsim.LabelHostname, "app", "noisy")
+	noisy := withLabels(newJob("noisy", 1, 1), "app", "noisy")
+	noisy.Spec.Template.Spec.NodeSelector = map[string]string{jobsim.LabelZone: "a"}
+	c := jobsim.NewCluster(jobsim.Config{Nodes: zoned("n", "a", "b")})
+	submit(t, c, guard, jobsim.Forever())
+	h := submit(t, c, noisy, jobsim.Forever())
+	if err := c.Advance(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	p := h.Pods()[0]
+	diff(t, "noisy's node", "", p.Spec.NodeName)
+	diff(t, "message", "0/2 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) didn't satisfy existing pods anti-affinity rules."+
+		" preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.", podScheduled(p).Message)
+}
+
+func TestSchedulingGatesHoldPodsUntilRemoved(t *testing.T) {
+	// A gated pod is created (the Job counts it active) but not
+	// scheduled: PodScheduled False, reason SchedulingGated, the API
+	// server's message. Removing one of two gates changes nothing;
+	// removing the last schedules it.
+	job := newJob("gated", 1, 1)
+	job.Spec.Template.Spec.SchedulingGates = []string{"example.com/quota", "example.com/topology"}
+	c := jobsim.NewCluster(jobsim.Config{})
+	h := submit(t, c, job, jobsim.Fixed(10*time.Second, 0))
+	if err := c.Advance(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	p := h.Pods()[0]
+	diff(t, "PodScheduled", jobsim.PodCondition{Type: jobsim.PodScheduled, Status: jobsim.ConditionFalse, Reason: "SchedulingGated",
+		Message: "Scheduling is blocked due to non-empty scheduling gates", LastTransitionTime: epoch}, podScheduled(p))
+	if p.Spec.NodeName != "" || h.Status().Active != 1 {
+		t.Errorf("gated pod on %q, job active %d; want unbound and active", p.Spec.NodeName, h.Status().Active)
+	}
+	if err := c.RemoveSchedulingGates("default", p.Name, "example.com/quota"); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Advance(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	p = h.Pods()[0]
+	diff(t, "gates left", []string{"example.com/topology"}, p.Spec.SchedulingGates)
+	if p.Spec.NodeName != "" {
+		t.Fatalf("pod bound with a gate left")
+	}
+	if err := c.RemoveSchedulingGates("default", p.Name, "example.com/topology"); err != nil {
+		t.Fatal(err)
+	}
+	run(t, c)
+	if st := h.Status(); st.Succeeded != 1 || st.CompletionTime != at(2*time.Minute+10*time.Second) {
+		t.Errorf("status %+v, want one success 10 s after the last gate went at 2m", st)
+	}
+}
+
+func TestTaintManagerEvictsByThePodsOwnTolerationSeconds(t *testing.T) {
+	// A node fails at 0s and is noticed at 50 s (unreachable taints). The
+	// taint manager evicts each pod when its shortest matching
+	// tolerationSeconds runs out: 60 s of its own toleration (110 s), the
+	// API server's 300 s default when it has none (350 s), never when its
+	// toleration has no tolerationSeconds.
+	for _, tc := range []struct {
+		name    string
+		tols    []jobsim.Toleration
+		evicted time.Duration // 0: not by 1h
+	}{
+		{"default", nil, 350 * time.Second},
+		{"60s", []jobsim.Toleration{{Key: jobsim.TaintNodeUnreachable, Operator: jobsim.TolerationOpExists, Effect: jobsim.TaintNoExecute, TolerationSeconds: jobsim.Ptr(60 * time.Second)}}, 110 * time.Second},
+		{"forever", []jobsim.Toleration{{Key: jobsim.TaintNodeUnreachable, Operator: jobsim.TolerationOpExists, Effect: jobsim.TaintNoExecute}}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := jobsim.NewCluster(jobsim.Config{Nodes: nodes(1, "n", jobsim.ResourceList{"cpu": 4000})})
+			job := newJob("tol", 1, 1)
+			job.Spec.Template.Spec.Tolerations = tc.tols
+			h := submit(t, c, job, jobsim.Forever())
+			if err := c.FailNode("n-0"); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Advance(time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			var got time.Duration
+			for _, e := range c.Events() {
+				if e.Reason == "TaintManagerEviction" || e.Reason == "DeletionByTaintManager" {
+					got = e.Time.Sub(epoch)
+					break
+				}
+			}
+			if got == 0 {
+				for _, p := range h.Pods() {
+					if c, ok := p.Status.Condition(jobsim.DisruptionTarget); ok && c.Reason == "DeletionByTaintManager" {
+						got = c.LastTransitionTime.Sub(epoch)
+					}
+				}
+			}
+			diff(t, "evicted at", tc.evicted, got)
+		})
+	}
+}
+
+func TestScoreTiesAreDrawnFromTheSeed(t *testing.T) {
+	// Two equal nodes tie for a lone pod: kube-scheduler draws among
+	// them. jobsim draws from the seed: the same seed gives the same node,
+	// and some seeds give each node.
+	seen := map[string]bool{}
+	for seed := range uint64(16) {
+		var first string
+		for range 2 {
+			got, _, _ := placeJob(t, jobsim.Config{Seed: seed, Nodes: nodes(2, "n", jobsim.ResourceList{"cpu": 4000})}, newJob("tie", 1, 1))
+			for n := range got {
+				if first == "" {
+					first = n
+				} else if n != first {
+					t.Fatalf("seed %d: %s then %s", seed, first, n)
+				}
+			}
+		}
+		seen[first] = true
+	}
+	diff(t, "nodes drawn over 16 seeds", map[string]bool{"n-0": true, "n-1": true}, seen)
+}
