@@ -363,3 +363,64 @@ func TestScoreTiesAreDrawnFromTheSeed(t *testing.T) {
 	}
 	diff(t, "nodes drawn over 16 seeds", map[string]bool{"n-0": true, "n-1": true}, seen)
 }
+
+var lowHigh = []jobsim.PriorityClass{{Name: "low", Value: 0, GlobalDefault: true}, {Name: "high", Value: 1000}}
+
+// preemptedPods returns the jobs of the pods that got DisruptionTarget
+// PreemptionByScheduler.
+func preemptedPods(c *jobsim.Cluster) []string {
+	var out []string
+	for _, e := range c.Events() {
+		if e.Reason == "PreemptionByScheduler" {
+			out = append(out, e.Job)
+		}
+	}
+	return out
+}
+
+func TestPreemptionPrefersVictimsTheirBudgetAllows(t *testing.T) {
+	// Two full nodes, each with one low-priority pod. guarded's
+	// PodDisruptionBudget (minAvailable 1, one healthy pod) allows no
+	// disruption: pickOneNodeForPreemption takes the node with fewer
+	// violations, so free's pod is the victim.
+	pdbs := []jobsim.PodDisruptionBudget{{Name: "guard", Selector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "guarded"}},
+		MinAvailable: &jobsim.IntOrPercent{Value: 1}}}
+	c := jobsim.NewCluster(jobsim.Config{Nodes: nodes(2, "n", jobsim.ResourceList{"cpu": 1000}), PriorityClasses: lowHigh, PodDisruptionBudgets: pdbs})
+	for _, tc := range []struct{ name, node string }{{"guarded", "n-0"}, {"free", "n-1"}} {
+		job := requesting(withLabels(newJob(tc.name, 1, 1), "app", tc.name), jobsim.ResourceList{"cpu": 1000})
+		job.Spec.Template.Spec.NodeSelector = map[string]string{jobsim.LabelHostname: tc.node}
+		submit(t, c, job, jobsim.Forever())
+	}
+	if err := c.Advance(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	urgent := requesting(newJob("urgent", 1, 1), jobsim.ResourceList{"cpu": 1000})
+	urgent.Spec.Template.Spec.PriorityClassName = "high"
+	submit(t, c, urgent, jobsim.Forever())
+	if err := c.Advance(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	diff(t, "preempted", []string{"free"}, preemptedPods(c))
+}
+
+func TestPreemptionRemovesPodsThatRepelThePreemptor(t *testing.T) {
+	// One node with room, but a low-priority app=x pod there: the
+	// high-priority pod's anti-affinity to app=x fails (Unschedulable,
+	// so preemption may help), and preempting that pod makes it pass.
+	c := jobsim.NewCluster(jobsim.Config{Nodes: nodes(1, "n", jobsim.ResourceList{"cpu": 8000}), PriorityClasses: lowHigh})
+	submit(t, c, withLabels(newJob("x", 1, 1), "app", "x"), jobsim.Forever())
+	if err := c.Advance(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	apart := newJob("apart", 1, 1)
+	apart.Spec.Template.Spec.PriorityClassName = "high"
+	apart.Spec.Template.Spec.Affinity = antiAffinity(jobsim.LabelHostname, "app", "x")
+	h := submit(t, c, apart, jobsim.Forever())
+	if err := c.Advance(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	diff(t, "preempted", []string{"x"}, preemptedPods(c))
+	if p := h.Pods()[0]; p.Spec.NodeName != "n-0" {
+		t.Errorf("the preemptor is on %q, want n-0 once x's pod is gone", p.Spec.NodeName)
+	}
+}

@@ -12,8 +12,9 @@ import (
 
 // victimSet is the pods a preemption would delete from one node.
 type victimSet struct {
-	node    *nodeState
-	victims []*pod
+	node       *nodeState
+	victims    []*pod
+	violations int // victims whose PodDisruptionBudget allows no disruption
 }
 
 // preempt tries to make room for p, the next pod of j. It returns the
@@ -86,25 +87,22 @@ func (s *scheduler) anyRunningBelow(prio int32) bool {
 
 // victimsOn chooses the fewest lower-priority pods to delete from n so
 // that j's pod fits (selectVictimsOnNode): remove every lower-priority pod
-// that is not already terminating; if the pod then fits, put back as many
-// as still fit, the most important first (higher priority, then earlier
-// status.startTime, to the second as the API stores it; a pod not yet
-// started counts as starting now). Nil if removing them all is not enough.
+// that is not already terminating; if the pod then passes the filters,
+// put back as many as still let it, the most important first (higher
+// priority, then earlier status.startTime, to the second as the API
+// stores it; a pod not yet started counts as starting now), those whose
+// PodDisruptionBudget allows no disruption before the others. Nil if
+// removing them all is not enough.
 func (s *scheduler) victimsOn(n *nodeState, j *job) *victimSet {
+	gone := map[*pod]bool{}
 	var candidates []*pod
-	free := make(resVec, len(n.alloc))
-	for r := range free {
-		free[r] = n.alloc[r] - n.used[r]
-	}
 	for _, q := range n.pods {
 		if q.job.priority < j.priority && !q.deleting {
 			candidates = append(candidates, q)
-			for r, v := range q.held.req {
-				free[r] += v
-			}
+			gone[q] = true
 		}
 	}
-	if !fitsFree(free, j.req) {
+	if len(candidates) == 0 || !s.passes(j, n, gone) {
 		return nil
 	}
 	now := s.c.eng.Elapsed()
@@ -123,20 +121,42 @@ func (s *scheduler) victimsOn(n *nodeState, j *job) *victimSet {
 		}
 		return cmp.Compare(a.boundAt, b.boundAt)
 	})
+	violating, other := s.pdbViolations(candidates)
 	vs := &victimSet{node: n}
-	for _, q := range candidates {
-		for r, v := range q.held.req {
-			free[r] -= v
+	for k, group := range [][]*pod{violating, other} {
+		for _, q := range group {
+			delete(gone, q)
+			if s.passes(j, n, gone) {
+				continue // reprieved
+			}
+			gone[q] = true
+			vs.victims = append(vs.victims, q)
+			if k == 0 {
+				vs.violations++
+			}
 		}
-		if fitsFree(free, j.req) {
-			continue // reprieved
-		}
-		for r, v := range q.held.req {
-			free[r] += v
-		}
-		vs.victims = append(vs.victims, q)
 	}
 	return vs
+}
+
+// passes reports whether j's pod passes the filters on n once the pods
+// in gone are removed. Without pod affinity or spread constraints in
+// play, only resources depend on the other pods.
+func (s *scheduler) passes(j *job, n *nodeState, gone map[*pod]bool) bool {
+	if s.antiPods == 0 && (j.dir == nil || len(j.dir.hard) == 0 && len(j.dir.affinity) == 0 && len(j.dir.anti) == 0) {
+		free := make(resVec, len(n.alloc))
+		for r := range free {
+			free[r] = n.alloc[r] - n.used[r]
+		}
+		for q := range gone {
+			for r, v := range q.held.req {
+				free[r] += v
+			}
+		}
+		return fitsFree(free, j.req)
+	}
+	r, _ := s.check(s.newCycle(j, gone), n)
+	return r == ""
 }
 
 func fitsFree(free, req resVec) bool {
@@ -149,12 +169,15 @@ func fitsFree(free, req resVec) bool {
 }
 
 // betterVictims orders candidate nodes (pickOneNodeForPreemption): the
-// lowest highest-priority victim, then the lowest sum of priorities, then
-// the fewest victims; ties keep the node listed first.
+// fewest PodDisruptionBudget violations, then the lowest highest-priority
+// victim, then the lowest sum of priorities, then the fewest victims;
+// ties keep the node listed first.
 func betterVictims(a, b *victimSet) bool {
 	ha, sa := victimPriorities(a)
 	hb, sb := victimPriorities(b)
 	switch {
+	case a.violations != b.violations:
+		return a.violations < b.violations
 	case ha != hb:
 		return ha < hb
 	case sa != sb:

@@ -190,6 +190,7 @@ type scheduler struct {
 	rng                    *rand.Rand   // breaks score ties
 	feasible               []*nodeState // scratch for placeExact
 	plain                  cycle        // the cycle of a pod with nothing to count
+	budgets                []budget     // the PodDisruptionBudgets
 	total64, raw64         []int64      // scratch for scoreNodes
 	history                []usage      // the cluster's requests over time (recorded runs)
 	total                  resVec       // what the bound, unfinished pods request
@@ -231,6 +232,15 @@ func newScheduler(c *Cluster, cfg Config) *scheduler {
 	}
 	for _, name := range []string{ResourceCPU, ResourceMemory, ResourcePods} {
 		s.resource(name)
+	}
+	for i := range cfg.PodDisruptionBudgets {
+		b := cfg.PodDisruptionBudgets[i] // a copy: the caller's may change
+		b.Selector, b.MinAvailable, b.MaxUnavailable = cloneSelector(b.Selector), clonePtr(b.MinAvailable), clonePtr(b.MaxUnavailable)
+		ns := b.Namespace
+		if ns == "" {
+			ns = "default"
+		}
+		s.budgets = append(s.budgets, budget{ns: ns, sel: compileSelector(b.Selector, nil), pdb: b})
 	}
 	nodes := cfg.Nodes
 	if len(nodes) == 0 {
