@@ -110,12 +110,13 @@ func TestRequiredNodeAffinityWithoutNodes(t *testing.T) {
 }
 
 // TestRequiredNodeAffinityByLabelWithoutNodes: a term on labels alone
-// fails in the filter, not the PreFilter.
+// fails in the filter, not the PreFilter. (The one node has the kubelet's
+// labels, kubernetes.io/os among them, and no others.)
 func TestRequiredNodeAffinityByLabelWithoutNodes(t *testing.T) {
 	s := parseScenario(t, "apiVersion: jobsim/v1alpha1\nkind: Scenario\njobs:\n"+inlineJob("x", "", `          affinity:
             nodeAffinity:
               requiredDuringSchedulingIgnoredDuringExecution:
-                nodeSelectorTerms: [{matchExpressions: [{key: kubernetes.io/os, operator: In, values: [linux]}]}]
+                nodeSelectorTerms: [{matchExpressions: [{key: disk, operator: In, values: [ssd]}]}]
           containers: [{name: a, image: b}]
 `))
 	_, pods := run(t, s, SimOptions{Until: time.Minute}).Objects()
