@@ -328,3 +328,18 @@ func TestRemoveSchedulingGates(t *testing.T) {
 		t.Errorf("events %v: want the suspension's update", notes)
 	}
 }
+
+// TestSpreadExample checks the example manifest of the scheduling fields
+// is valid, on every version.
+func TestSpreadExample(t *testing.T) {
+	data := []byte(fuzzFiles["spread.yaml"])
+	for _, v := range []jobsim.Version{jobsim.V1_34, jobsim.V1_35, jobsim.V1_36, jobsim.V1_37} {
+		jobs, _, err := DecodeJobs("spread.yaml", data, Options{Version: v})
+		if err != nil || len(jobs) != 1 {
+			t.Fatalf("%s: %d jobs, %v", v, len(jobs), err)
+		}
+		if gates := jobs[0].Job.Spec.Template.Spec.SchedulingGates; len(gates) != 1 {
+			t.Errorf("%s: gates %v", v, gates)
+		}
+	}
+}
