@@ -119,6 +119,7 @@ func validateConfig(cfg Config) []FieldError {
 			}
 		}
 	}
+	errs = append(errs, validateScheduling(cfg)...)
 	return errs
 }
 

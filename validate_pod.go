@@ -60,6 +60,7 @@ func (l *fieldErrors) podSpec(s *PodSpec, path string) {
 	}
 	l.labels(path+".nodeSelector", s.NodeSelector)
 	l.affinity(s.Affinity, path+".affinity")
+	l.scheduling(s, path)
 	if s.Hostname != "" {
 		for _, msg := range dns1123LabelMsgs(s.Hostname) {
 			l.invalid(path+".hostname", s.Hostname, msg)

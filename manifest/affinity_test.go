@@ -110,7 +110,8 @@ func TestRequiredNodeAffinityWithoutNodes(t *testing.T) {
 }
 
 // TestRequiredNodeAffinityByLabelWithoutNodes: a term on labels alone
-// fails in the filter, not the PreFilter.
+// fails in the filter, not the PreFilter. (The one node has the kubelet's
+// labels, kubernetes.io/os among them, and no others.)
 func TestRequiredNodeAffinityByLabelWithoutNodes(t *testing.T) {
 	s := parseScenario(t, "apiVersion: jobsim/v1alpha1\nkind: Scenario\njobs:\n"+inlineJob("x", "", `          affinity:
             nodeAffinity:

@@ -156,6 +156,7 @@ func (s *Scenario) checkActions(sj *ScenarioJob, ps *problems) {
 			deleted = a.path
 			continue
 		}
+		s.checkRemovedGates(sj, a, ps)
 		next := cur
 		a.Apply(&next.Spec)
 		jobsim.SetDefaults(&next)
@@ -229,41 +230,32 @@ func (s *Scenario) checkPriorityClass(sj *ScenarioJob, ps *problems) {
 	sj.Manifest.problem(ps, "spec.template.spec.priorityClassName", "Invalid value: %q: no such priority class (the scenario declares %s)", name, strings.Join(names, ", "))
 }
 
-// checkScheduling refuses, in a scenario with nodes or faults, the pod
-// template fields that would change where pods go or when they are
-// evicted in ways jobsim's scheduler does not simulate: required pod
-// affinities, topology spread constraints that forbid scheduling, and
-// tolerations of the taints of failed nodes. Without nodes, the
-// cluster's one node takes every pod, and they change nothing. (Required
-// node affinity is simulated, with or without nodes, as nodeSelector is.)
+// checkScheduling refuses, in a scenario whose nodes are in zones (a
+// pool's zones, or its labels' topology.kubernetes.io/zone), the volumes
+// whose topology would decide where pods go: persistent volume claims
+// and generic ephemeral volumes, bound to a zone's storage. jobsim does
+// not simulate volumes; without zones, they change nothing.
 func (s *Scenario) checkScheduling(sj *ScenarioJob, ps *problems) {
-	if len(s.Nodes) == 0 && len(s.Faults) == 0 {
+	if !s.hasZones() {
 		return
 	}
 	j := sj.Manifest
-	spec := &j.Object.Spec.Template.Spec
-	const path = "spec.template.spec"
-	if a := spec.Affinity; a != nil {
-		if a.PodAffinity != nil && len(a.PodAffinity.RequiredDuringSchedulingIgnoredDuringExecution) > 0 {
-			j.notSupported(ps, path+".affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution", "required pod affinity")
-		}
-		if a.PodAntiAffinity != nil && len(a.PodAntiAffinity.RequiredDuringSchedulingIgnoredDuringExecution) > 0 {
-			j.notSupported(ps, path+".affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution", "required pod anti-affinity")
+	for i, v := range j.Object.Spec.Template.Spec.Volumes {
+		if v.PersistentVolumeClaim != nil || v.Ephemeral != nil {
+			j.notSupported(ps, fmt.Sprintf("spec.template.spec.volumes[%d]", i),
+				"a persistent volume's zone would decide where the pods go in a cluster with zones (kube-scheduler's VolumeBinding and VolumeZone), and jobsim does not simulate volumes")
 		}
 	}
-	for i, c := range spec.TopologySpreadConstraints {
-		if c.WhenUnsatisfiable == "" || c.WhenUnsatisfiable == "DoNotSchedule" {
-			j.notSupported(ps, fmt.Sprintf("%s.topologySpreadConstraints[%d].whenUnsatisfiable", path, i), "topology spread constraints that keep pods pending (DoNotSchedule); ScheduleAnyway is kept and changes nothing")
+}
+
+// hasZones reports whether some node pool is in a zone.
+func (s *Scenario) hasZones() bool {
+	for _, pool := range s.Nodes {
+		if _, ok := pool.Labels[jobsim.LabelZone]; ok || len(pool.Zones) > 0 {
+			return true
 		}
 	}
-	for i, t := range spec.Tolerations {
-		switch t.Key {
-		case "", "node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable", "node.kubernetes.io/unschedulable":
-			if t.Effect != "PreferNoSchedule" {
-				j.notSupported(ps, fmt.Sprintf("%s.tolerations[%d]", path, i), "tolerations of the taints of failed and cordoned nodes: every pod tolerates node.kubernetes.io/not-ready and unreachable for 300 s (the API server's default), and nothing more")
-			}
-		}
-	}
+	return false
 }
 
 // dnsLabelErrors and dnsSubdomainErrors check name formats as the API

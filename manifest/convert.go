@@ -34,6 +34,9 @@ func (j *Job) admit(ps *problems) {
 			if fe.Field == "spec.template.spec.nodeSelector" {
 				continue // reported by convert, at the line of each key
 			}
+			if isComparisonOperator(fe) {
+				continue // reported by versionFields, in the words of the version
+			}
 			ps.add(j.File, j.lineOf(linePath(fe.Field)), j.prefix+fe.Field, "%s", fieldErrorMessage(fe))
 		}
 	}
@@ -107,9 +110,6 @@ func (j *Job) refuseUnsupported(ps *problems) {
 	if ps1.NodeName != "" {
 		j.notSupported(ps, spec+".nodeName", "a pod template bound to a node by name bypasses the scheduler; use nodeSelector, or a required node affinity with matchFields on metadata.name")
 	}
-	if len(ps1.SchedulingGates) > 0 {
-		j.notSupported(ps, spec+".schedulingGates", "scheduling gates would keep the pods pending")
-	}
 	if len(ps1.EphemeralContainers) > 0 {
 		j.problem(ps, spec+".ephemeralContainers", "Forbidden: cannot be set on create")
 	}
@@ -118,6 +118,27 @@ func (j *Job) refuseUnsupported(ps *problems) {
 		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
 			j.notSupported(ps, p.Child("restartPolicy").String(), "sidecar containers (init containers with restartPolicy Always)")
 		}
+	}
+	if len(ps1.ResourceClaims) > 0 {
+		j.notSupported(ps, spec+".resourceClaims", "dynamic resource allocation (DRA): the pods would wait for their claims to be allocated on a node")
+	}
+	for _, list := range []struct {
+		name string
+		cs   []corev1.Container
+	}{{"initContainers", ps1.InitContainers}, {"containers", ps1.Containers}} {
+		for i, c := range list.cs {
+			if len(c.Resources.Claims) > 0 {
+				p := field.NewPath("spec", "template", "spec", list.name).Index(i).Child("resources", "claims")
+				j.notSupported(ps, p.String(), "dynamic resource allocation (DRA): resource claims")
+			}
+		}
+	}
+	j.refuseMergedKeys(ps)
+	if ps1.RuntimeClassName != nil {
+		j.notSupported(ps, spec+".runtimeClassName", "a RuntimeClass's overhead (added to the pods' requests) and scheduling (nodeSelector and tolerations) are not simulated")
+	}
+	if len(ps1.Overhead) > 0 {
+		j.notSupported(ps, spec+".overhead", "the RuntimeClass admission plugin sets it from a runtimeClassName, which jobsim does not simulate")
 	}
 	// The other container restart policies and the restart rules depend
 	// on the version: see versionFields.
@@ -257,6 +278,9 @@ func (j *Job) convertTemplate(ps *problems, t *corev1.PodTemplateSpec) jobsim.Po
 		ps.add(j.File, j.lineOf("spec.template.spec.nodeSelector["+key+"]"), j.prefix+"spec.template.spec.nodeSelector", "%s", msg)
 	})
 	out.Spec.Affinity = convertAffinity(s.Affinity)
+	out.Spec.Tolerations = j.convertTolerations(ps, s.Tolerations)
+	out.Spec.TopologySpreadConstraints = convertSpread(s.TopologySpreadConstraints)
+	out.Spec.SchedulingGates = convertGates(s.SchedulingGates)
 	out.Spec.PriorityClassName = s.PriorityClassName
 	if s.PriorityClassName != "" {
 		for _, msg := range dnsSubdomainErrors(s.PriorityClassName) {
@@ -268,11 +292,21 @@ func (j *Job) convertTemplate(ps *problems, t *corev1.PodTemplateSpec) jobsim.Po
 	return out
 }
 
-// convertAffinity keeps the node affinity of a pod template, required and
-// preferred; pod affinity and anti-affinity are no part of jobsim's model.
+// convertAffinity keeps the affinity of a pod template: node affinity,
+// pod affinity and anti-affinity, required and preferred.
 func convertAffinity(a *corev1.Affinity) *jobsim.Affinity {
-	if a == nil || a.NodeAffinity == nil {
+	if a == nil {
 		return nil
+	}
+	out := &jobsim.Affinity{}
+	if pa := a.PodAffinity; pa != nil {
+		out.PodAffinity = convertPodAffinity(pa.RequiredDuringSchedulingIgnoredDuringExecution, pa.PreferredDuringSchedulingIgnoredDuringExecution)
+	}
+	if pa := a.PodAntiAffinity; pa != nil {
+		out.PodAntiAffinity = convertPodAffinity(pa.RequiredDuringSchedulingIgnoredDuringExecution, pa.PreferredDuringSchedulingIgnoredDuringExecution)
+	}
+	if a.NodeAffinity == nil {
+		return out
 	}
 	na := &jobsim.NodeAffinity{}
 	if r := a.NodeAffinity.RequiredDuringSchedulingIgnoredDuringExecution; r != nil {
@@ -286,7 +320,8 @@ func convertAffinity(a *corev1.Affinity) *jobsim.Affinity {
 		na.PreferredDuringSchedulingIgnoredDuringExecution = append(na.PreferredDuringSchedulingIgnoredDuringExecution,
 			jobsim.PreferredSchedulingTerm{Weight: p.Weight, Preference: convertTerm(p.Preference)})
 	}
-	return &jobsim.Affinity{NodeAffinity: na}
+	out.NodeAffinity = na
+	return out
 }
 
 func convertTerm(t corev1.NodeSelectorTerm) jobsim.NodeSelectorTerm {

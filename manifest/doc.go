@@ -11,8 +11,9 @@
 //     submitted at the start. They return a [Scenario]: the seed, start and
 //     until, the [ScenarioJob]s (each a [Job], when it is submitted, how
 //     its pods behave ([Pods]) and the [Action]s done to it), and the
-//     cluster: its [NodePool]s, [PriorityClass]es, node [Fault]s and
-//     [Scheduler] ([Scenario.Config] is the jobsim.Config they make).
+//     cluster: its [NodePool]s, [PriorityClass]es, node [Fault]s,
+//     PodDisruptionBudgets and [Scheduler] ([Scenario.Config] is the
+//     jobsim.Config they make).
 //   - [DecodeJobs] reads the batch/v1 Jobs of a manifest on their own.
 //   - [Scenario.Simulate] loads a scenario into a cluster: a [Simulation],
 //     which [Simulation.Step] and [Simulation.Run] play to its end, and
@@ -62,20 +63,30 @@
 // The scheduler reads the pod template's resources.requests (limits for
 // a resource not requested), nodeSelector, required node affinity
 // (affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution,
-// with or without nodes) and priorityClassName. Requests are checked as
-// the API server checks them, and must be whole numbers of jobsim's units
+// with or without nodes), tolerations, pod affinity and anti-affinity,
+// topology spread constraints, scheduling gates and priorityClassName.
+// They are kept as written: matchLabelKeys and mismatchLabelKeys are not
+// merged into the template's selectors (the API server merges them into
+// each pod it creates). They are validated as the API server of the
+// scenario's version validates them; a toleration's operator Gt or Lt is
+// refused in that version's words. Requests are checked as the API
+// server checks them, and must be whole numbers of jobsim's units
 // (millicores of cpu, bytes of memory, units of the others): a problem
 // names the field otherwise. The pod template fields jobsim does not
-// model (volumes, probes, env from secrets, preferred affinities, which
-// are validated but not scored ...) are kept for the output and change
-// nothing. Fields that would change what happens in ways jobsim does not
-// simulate are refused rather than ignored: a pod-level
+// model (volumes, probes, env from secrets, preferred node affinity,
+// which is validated but not scored ...) are kept for the output and
+// change nothing. Fields that would change what happens in ways jobsim
+// does not simulate are refused rather than ignored: a pod-level
 // activeDeadlineSeconds or resources, nodeName, sidecar containers (init
 // containers with restartPolicy Always), container restart policies and
-// rules, scheduling gates, finalizers on the Job, and a generateName
-// without a name; and, in a scenario with nodes or faults, required pod
-// (anti-)affinity, topology spread constraints that keep pods pending,
-// and tolerations of the taints of failed and cordoned nodes.
+// rules, DRA resource claims, runtimeClassName and overhead, finalizers
+// on the Job, and a generateName without a name; a matchLabelKeys key
+// that would make the API server refuse every pod; and, in a scenario
+// whose nodes are in zones, persistent and ephemeral volumes.
+//
+// A scenario's node pools may have taints, zones and a region, and its
+// pdbs are PodDisruptionBudgets; the removeSchedulingGates action lifts
+// gates from pods still pending (see docs/scenario.md).
 //
 // The pod template's annotations jobsim.dev/run (a Go duration) and
 // jobsim.dev/exit-code say how long each container run lasts and how it

@@ -349,8 +349,9 @@ func (sim *Simulation) Objects() ([]*batchv1.Job, []*corev1.Pod) {
 func (s *Scenario) HasNodes() bool { return len(s.Nodes) > 0 || len(s.Faults) > 0 }
 
 // Nodes returns the cluster's nodes at the end of the simulation as v1
-// Node objects, as `kubectl get nodes -o yaml` would show them: labels,
-// spec.unschedulable and the taints of a cordoned or unreachable node,
+// Node objects, as `kubectl get nodes -o yaml` would show them: labels
+// (the kubelet's, the pool's, its zone and region), spec.unschedulable,
+// the pool's taints and those of a cordoned or unreachable node,
 // status.capacity and allocatable (the same: jobsim reserves nothing for
 // the system), nodeInfo (Linux on amd64, the kubelet of the scenario's
 // Kubernetes release), and the Ready condition (Unknown once the node lifecycle
@@ -385,17 +386,27 @@ func (sim *Simulation) Nodes() []*corev1.Node {
 			Reason: "KubeletReady", Message: "kubelet is posting ready status",
 			LastHeartbeatTime: metav1.NewTime(heartbeat), LastTransitionTime: metav1.NewTime(t.ReadySince),
 		}
+		for _, tt := range v.Taints {
+			n.Spec.Taints = append(n.Spec.Taints, corev1.Taint{Key: tt.Key, Value: tt.Value, Effect: corev1.TaintEffect(tt.Effect)})
+		}
+		// The lifecycle taints, unless the node's view has them already.
+		lifecycle := func(key string, effect corev1.TaintEffect, since time.Time) {
+			for _, tt := range n.Spec.Taints {
+				if tt.Key == key && tt.Effect == effect {
+					return
+				}
+			}
+			added := metav1.NewTime(since)
+			n.Spec.Taints = append(n.Spec.Taints, corev1.Taint{Key: key, Effect: effect, TimeAdded: &added})
+		}
 		if !v.Ready {
 			ready.Status, ready.Reason, ready.Message = corev1.ConditionUnknown, "NodeStatusUnknown", "Kubelet stopped posting node status."
-			added := metav1.NewTime(t.ReadySince)
-			n.Spec.Taints = append(n.Spec.Taints,
-				corev1.Taint{Key: "node.kubernetes.io/unreachable", Effect: corev1.TaintEffectNoSchedule, TimeAdded: &added},
-				corev1.Taint{Key: "node.kubernetes.io/unreachable", Effect: corev1.TaintEffectNoExecute, TimeAdded: &added})
+			lifecycle(jobsim.TaintNodeUnreachable, corev1.TaintEffectNoSchedule, t.ReadySince)
+			lifecycle(jobsim.TaintNodeUnreachable, corev1.TaintEffectNoExecute, t.ReadySince)
 		}
 		if v.Unschedulable {
 			n.Spec.Unschedulable = true
-			added := metav1.NewTime(t.CordonedSince)
-			n.Spec.Taints = append(n.Spec.Taints, corev1.Taint{Key: "node.kubernetes.io/unschedulable", Effect: corev1.TaintEffectNoSchedule, TimeAdded: &added})
+			lifecycle(jobsim.TaintNodeUnschedulable, corev1.TaintEffectNoSchedule, t.CordonedSince)
 		}
 		n.Status.Conditions = []corev1.NodeCondition{ready}
 		n.Status.DaemonEndpoints.KubeletEndpoint.Port = 10250

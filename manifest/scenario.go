@@ -85,6 +85,9 @@ type Scenario struct {
 	PriorityClasses []PriorityClass
 	// Faults happen to nodes at given times.
 	Faults []Fault
+	// PodDisruptionBudgets limit the voluntary disruptions of the pods
+	// they select (pdbs:).
+	PodDisruptionBudgets []jobsim.PodDisruptionBudget
 	// Scheduler configures the scheduler; nil means its defaults.
 	Scheduler *Scheduler
 	// Jobs are the jobs to submit, in the order of the file.
@@ -170,15 +173,33 @@ type Action struct {
 	TTLAfterFinished     *time.Duration               // spec.ttlSecondsAfterFinished
 	PodReplacementPolicy *jobsim.PodReplacementPolicy // spec.podReplacementPolicy
 
+	// RemoveSchedulingGates removes these scheduling gates from the
+	// job's pods that exist then and are not bound to a node yet, as a
+	// client's update of each pod would. It changes no field of the Job:
+	// pods created later get the template's gates.
+	RemoveSchedulingGates []string
+
 	// CompletionMode, BackoffLimitPerIndex and ManagedBy are immutable:
 	// an action that changes them is refused, as the API server would.
 	CompletionMode       *jobsim.CompletionMode // spec.completionMode
 	BackoffLimitPerIndex *int                   // spec.backoffLimitPerIndex
 	ManagedBy            *string                // spec.managedBy
 
-	path  string         // "jobs[0].actions[1]"
-	line  int            // line of the action
-	lines map[string]int // key → line
+	path      string         // "jobs[0].actions[1]"
+	line      int            // line of the action
+	lines     map[string]int // key → line
+	gateLines []int          // line of each of RemoveSchedulingGates
+	gatePaths []string       // field path of each of RemoveSchedulingGates
+}
+
+// editsSpec reports whether the action changes the Job's spec.
+func (a *Action) editsSpec() bool {
+	for k := range a.lines {
+		if k != "delete" && k != "removeSchedulingGates" {
+			return true
+		}
+	}
+	return false
 }
 
 // Apply makes the action's changes to a spec.
@@ -229,6 +250,34 @@ type NodePool struct {
 	// bytes ("16Gi"), pods and extended resources (nvidia.com/gpu) as
 	// counts. A resource left out is 0, except pods: 110.
 	Capacity jobsim.ResourceList
+	// Taints are each node's taints.
+	Taints []jobsim.Taint
+	// Zones spread the pool's nodes over zones: node i gets the label
+	// topology.kubernetes.io/zone: Zones[i % len(Zones)].
+	Zones []string
+	// Region, if not empty, is each node's topology.kubernetes.io/region
+	// label.
+	Region string
+}
+
+// NodeLabels returns the labels of the pool's node i: the pool's labels,
+// its zone and its region. (The cluster adds the labels a kubelet gives
+// its node: kubernetes.io/hostname, kubernetes.io/os and
+// kubernetes.io/arch.)
+func (np NodePool) NodeLabels(i int) map[string]string {
+	labels := cloneMap(np.Labels)
+	if len(np.Zones) > 0 || np.Region != "" {
+		if labels == nil {
+			labels = map[string]string{}
+		}
+		if len(np.Zones) > 0 {
+			labels[jobsim.LabelZone] = np.Zones[i%len(np.Zones)]
+		}
+		if np.Region != "" {
+			labels[jobsim.LabelRegion] = np.Region
+		}
+	}
+	return labels
 }
 
 // NodeNames returns the names of the pool's nodes.

@@ -19,6 +19,7 @@ type scenarioParser struct {
 	ps     *problems
 	s      *Scenario
 	offset int
+	lines  map[string]int // field path → line, under nodes[].taints and pdbs
 }
 
 func (p *scenarioParser) line(n *yaml.Node) int { return n.Line + p.offset }
@@ -71,6 +72,7 @@ func (p *scenarioParser) parse(root *yaml.Node, offset int, data []byte) {
 		"nodes":           p.nodes,
 		"priorityClasses": p.priorityClasses,
 		"faults":          p.faults,
+		"pdbs":            p.pdbs,
 		"scheduler":       p.scheduler,
 		"jobs":            p.jobs,
 	})
@@ -80,6 +82,7 @@ func (p *scenarioParser) parse(root *yaml.Node, offset int, data []byte) {
 			p.ps.add(p.file, f.nodeLine, f.path+".node", "Invalid value: %q: no such node (nodes are %s)", f.Node, p.nodeNames())
 		}
 	}
+	p.checkScheduling()
 	if len(p.s.Jobs) == 0 && len(p.ps.list) == 0 {
 		p.problem(root, "jobs", "Required value: a scenario needs at least one job")
 	}
@@ -181,7 +184,7 @@ func (p *scenarioParser) nodes(_, v *yaml.Node, path string) {
 	seen := map[string]bool{}
 	p.list(v, path, func(_ int, e *yaml.Node, path string) {
 		pool := NodePool{Count: 1}
-		var nameNode *yaml.Node
+		var nameNode, zonesNode, labelsNode *yaml.Node
 		p.fields(e, path, map[string]func(k, v *yaml.Node, path string){
 			"name": func(_, v *yaml.Node, path string) {
 				pool.Name, _ = p.str(v, path)
@@ -193,12 +196,24 @@ func (p *scenarioParser) nodes(_, v *yaml.Node, path string) {
 				}
 			},
 			"labels": func(_, v *yaml.Node, path string) {
+				labelsNode = v
 				pool.Labels = p.labels(v, path)
 			},
 			"capacity": func(_, v *yaml.Node, path string) {
 				pool.Capacity = p.capacity(v, path)
 			},
+			"taints": func(_, v *yaml.Node, path string) {
+				pool.Taints = p.taints(v, path)
+			},
+			"zones": func(_, v *yaml.Node, path string) {
+				zonesNode = v
+				pool.Zones = p.zones(v, path)
+			},
+			"region": func(_, v *yaml.Node, path string) {
+				pool.Region = p.region(v, path)
+			},
 		})
+		p.checkTopology(&pool, path, zonesNode, labelsNode)
 		switch {
 		case pool.Name == "" && nameNode == nil:
 			p.problem(e, path+".name", "Required value")
@@ -833,6 +848,10 @@ func (p *scenarioParser) actions(v *yaml.Node, path string) []Action {
 					a.ManagedBy = &s
 				}
 			},
+			"removeSchedulingGates": func(k, v *yaml.Node, path string) {
+				change(k)
+				p.removeGates(&a, v, path)
+			},
 		})
 		if atNode == nil {
 			p.problem(orNode(resolve(e)), path+".at", "Required value: when the action happens")
@@ -841,7 +860,7 @@ func (p *scenarioParser) actions(v *yaml.Node, path string) []Action {
 		case deleteNode != nil && changes > 0:
 			p.problem(deleteNode, path+".delete", "Forbidden: a deletion comes alone; make the changes in an action of their own")
 		case deleteNode == nil && changes == 0 && resolve(e) != nil && resolve(e).Kind == yaml.MappingNode:
-			p.problem(resolve(e), path, "Required value: an action changes a field (suspend, parallelism, activeDeadlineSeconds, backoffLimit, maxFailedIndexes, ttlSecondsAfterFinished, podReplacementPolicy, completions) or deletes the job (delete: true)")
+			p.problem(resolve(e), path, "Required value: an action changes a field (suspend, parallelism, activeDeadlineSeconds, backoffLimit, maxFailedIndexes, ttlSecondsAfterFinished, podReplacementPolicy, completions), removes scheduling gates from its pods (removeSchedulingGates) or deletes the job (delete: true)")
 		}
 		out = append(out, a)
 	})

@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"time"
@@ -96,10 +97,11 @@ func (s *Scenario) Config() jobsim.Config {
 	cfg := jobsim.Config{Seed: s.Seed, Start: s.Start, PriorityClasses: s.priorityClasses(),
 		Version: s.KubernetesVersion, FeatureGates: maps.Clone(s.FeatureGates)}
 	for _, pool := range s.Nodes {
-		for _, name := range pool.NodeNames() {
-			cfg.Nodes = append(cfg.Nodes, jobsim.Node{Name: name, Labels: maps.Clone(pool.Labels), Capacity: maps.Clone(pool.Capacity)})
+		for i, name := range pool.NodeNames() {
+			cfg.Nodes = append(cfg.Nodes, jobsim.Node{Name: name, Labels: pool.NodeLabels(i), Capacity: maps.Clone(pool.Capacity), Taints: slices.Clone(pool.Taints)})
 		}
 	}
+	cfg.PodDisruptionBudgets = clonePDBs(s.PodDisruptionBudgets)
 	if sc := s.Scheduler; sc != nil {
 		if sc.Scoring == ScoringMostAllocated {
 			cfg.Scoring = jobsim.MostAllocated
@@ -107,6 +109,54 @@ func (s *Scenario) Config() jobsim.Config {
 		cfg.SchedulingLatency = sc.Latency
 	}
 	return cfg
+}
+
+// clonePDBs deep-copies pod disruption budgets.
+func clonePDBs(bs []jobsim.PodDisruptionBudget) []jobsim.PodDisruptionBudget {
+	if bs == nil {
+		return nil
+	}
+	out := make([]jobsim.PodDisruptionBudget, len(bs))
+	for i, b := range bs {
+		b.Selector = cloneSelector(b.Selector)
+		if b.MinAvailable != nil {
+			b.MinAvailable = jobsim.Ptr(*b.MinAvailable)
+		}
+		if b.MaxUnavailable != nil {
+			b.MaxUnavailable = jobsim.Ptr(*b.MaxUnavailable)
+		}
+		out[i] = b
+	}
+	return out
+}
+
+// removeGates removes gates from the pods of job ns/name that exist and
+// are not bound yet, each pod the gates it still has; the first error is
+// returned, after trying every pod.
+func removeGates(c *jobsim.Cluster, ns, name string, gates []string) error {
+	h := c.Job(ns, name)
+	if h == nil {
+		return fmt.Errorf("jobs.batch %q not found", name)
+	}
+	var first error
+	for _, p := range h.Pods() {
+		if p.Spec.NodeName != "" || !p.DeletionTime.IsZero() {
+			continue
+		}
+		var has []string
+		for _, g := range gates {
+			if slices.Contains(p.Spec.SchedulingGates, g) {
+				has = append(has, g)
+			}
+		}
+		if len(has) == 0 {
+			continue
+		}
+		if err := c.RemoveSchedulingGates(p.Namespace, p.Name, has...); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 // priorityClasses returns the scenario's priority classes, or, when it
@@ -276,13 +326,19 @@ func (sim *Simulation) build() (*jobsim.Cluster, []*jobsim.JobHandle) {
 			ns, name := sj.Manifest.Job.Namespace, sj.Manifest.Job.Name
 			c.At(s.Start.Add(a.At), func() {
 				var err error
-				if a.Delete {
+				switch {
+				case a.Delete:
 					err = c.Delete(ns, name)
-				} else {
+				case a.editsSpec():
 					err = c.Update(ns, name, a.Apply)
 				}
 				if err != nil {
 					note(sj.Manifest, a.path+": "+err.Error())
+				}
+				if len(a.RemoveSchedulingGates) > 0 {
+					if err := removeGates(c, ns, name, a.RemoveSchedulingGates); err != nil {
+						note(sj.Manifest, a.path+".removeSchedulingGates: "+err.Error())
+					}
 				}
 			})
 		}

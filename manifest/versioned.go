@@ -68,8 +68,12 @@ const (
 //     refuses as not simulated.
 //   - without JobManagedBy (beta in 1.34, where it may be turned off),
 //     spec.managedBy is dropped.
+//   - a toleration's operator Gt or Lt is refused: 1.34 does not know
+//     them, 1.35 and later only behind TaintTolerationComparisonOperators
+//     (alpha, off, and not simulated), and each says so in its words.
 func (j *Job) versionFields(v jobsim.Version, gates map[string]bool, ps *problems) []string {
 	var dropped []string
+	j.comparisonOperators(v, ps)
 	if j.schedulingLine > 0 {
 		if v.Resolve() < jobsim.V1_37 {
 			ps.add(j.File, j.schedulingLine, j.prefix+"spec.scheduling", "unknown field %q (spec.scheduling is new in Kubernetes 1.37; this is %s)", "scheduling", v.Resolve())
@@ -150,4 +154,28 @@ func (j *Job) checkActions(ps *problems, p *field.Path, rules []corev1.Container
 // dropNotice words what versionFields dropped as a notice.
 func dropNotice(v jobsim.Version, dropped []string) string {
 	return fmt.Sprintf("Kubernetes %s drops %s", v.Resolve(), strings.Join(dropped, ", "))
+}
+
+// isComparisonOperator reports whether fe is jobsim.Validate's refusal
+// of a toleration's operator Gt or Lt, which versionFields words as the
+// version does.
+func isComparisonOperator(fe jobsim.FieldError) bool {
+	op, ok := fe.BadValue.(jobsim.TolerationOperator)
+	return ok && fe.Type == jobsim.ErrorTypeNotSupported && (op == "Gt" || op == "Lt") &&
+		strings.HasPrefix(fe.Field, "spec.template.spec.tolerations[") && strings.HasSuffix(fe.Field, "].operator")
+}
+
+// comparisonOperators refuses the tolerations with operator Gt or Lt as
+// the API server of v does (ValidateTolerations): from 1.35, with the
+// four operators it knows listed; in 1.34, with two.
+func (j *Job) comparisonOperators(v jobsim.Version, ps *problems) {
+	supported := `"Equal", "Exists", "Lt", "Gt"`
+	if v.Resolve() < jobsim.V1_35 {
+		supported = `"Equal", "Exists"`
+	}
+	for i, t := range j.Object.Spec.Template.Spec.Tolerations {
+		if t.Operator == corev1.TolerationOpGt || t.Operator == corev1.TolerationOpLt {
+			j.problem(ps, fmt.Sprintf("spec.template.spec.tolerations[%d].operator", i), "Unsupported value: %q: supported values: %s", string(t.Operator), supported)
+		}
+	}
 }
