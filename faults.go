@@ -149,7 +149,7 @@ type eviction struct {
 // has one (getMinTolerationTime).
 func (c *Cluster) scheduleEviction(n *nodeState, p *pod) {
 	tols := p.job.tolerations
-	minSecs := time.Duration(-1)
+	wait := time.Duration(-1)
 	for i := range n.taints {
 		t := &n.taints[i]
 		if t.Effect != TaintNoExecute {
@@ -159,20 +159,20 @@ func (c *Cluster) scheduleEviction(n *nodeState, p *pod) {
 		for k := range tols {
 			if tl := &tols[k]; tl.ToleratesTaint(t) {
 				used = true
-				if d := tl.TolerationSeconds; d != nil && (minSecs < 0 || max(*d, 0) < minSecs) {
-					minSecs = max(*d, 0)
+				if d := tl.TolerationPeriod; d != nil && (wait < 0 || max(*d, 0) < wait) {
+					wait = max(*d, 0)
 				}
 			}
 		}
 		if !used {
-			minSecs = 0
+			wait = 0
 			break
 		}
 	}
-	if minSecs < 0 {
+	if wait < 0 {
 		return
 	}
-	n.evictions = append(n.evictions, eviction{at: c.eng.Elapsed() + minSecs, p: p})
+	n.evictions = append(n.evictions, eviction{at: c.eng.Elapsed() + wait, p: p})
 }
 
 // nextEviction sets n's timer for its next eviction.

@@ -309,7 +309,7 @@ func TestTaintManagerEvictsByThePodsOwnTolerationSeconds(t *testing.T) {
 		evicted time.Duration // 0: not by 1h
 	}{
 		{"default", nil, 350 * time.Second},
-		{"60s", []jobsim.Toleration{{Key: jobsim.TaintNodeUnreachable, Operator: jobsim.TolerationOpExists, Effect: jobsim.TaintNoExecute, TolerationSeconds: jobsim.Ptr(60 * time.Second)}}, 110 * time.Second},
+		{"60s", []jobsim.Toleration{{Key: jobsim.TaintNodeUnreachable, Operator: jobsim.TolerationOpExists, Effect: jobsim.TaintNoExecute, TolerationPeriod: jobsim.Ptr(60 * time.Second)}}, 110 * time.Second},
 		{"forever", []jobsim.Toleration{{Key: jobsim.TaintNodeUnreachable, Operator: jobsim.TolerationOpExists, Effect: jobsim.TaintNoExecute}}, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -47,9 +47,9 @@ type Toleration struct {
 	Value string
 	// Effect is the taint effect it matches; empty matches them all.
 	Effect TaintEffect
-	// TolerationSeconds, for a NoExecute toleration, is how long the pod
+	// TolerationPeriod (tolerationSeconds), for a NoExecute toleration, is how long the pod
 	// stays on the node once tainted; nil means for ever.
-	TolerationSeconds *time.Duration
+	TolerationPeriod *time.Duration
 }
 
 // TolerationOperator is the operator of a Toleration.
@@ -109,7 +109,7 @@ func cloneTolerations(ts []Toleration) []Toleration {
 	}
 	out := make([]Toleration, len(ts))
 	for i, t := range ts {
-		t.TolerationSeconds = clonePtr(t.TolerationSeconds)
+		t.TolerationPeriod = clonePtr(t.TolerationPeriod)
 		out[i] = t
 	}
 	return out
@@ -130,7 +130,7 @@ func withDefaultTolerations(ts []Toleration) []Toleration {
 			}
 		}
 		if !covered {
-			out = append(out, Toleration{Key: key, Operator: TolerationOpExists, Effect: TaintNoExecute, TolerationSeconds: Ptr(notReadyToleration)})
+			out = append(out, Toleration{Key: key, Operator: TolerationOpExists, Effect: TaintNoExecute, TolerationPeriod: Ptr(notReadyToleration)})
 		}
 	}
 	return out

@@ -247,7 +247,7 @@ func (l *fieldErrors) tolerations(ts []Toleration, path string) {
 		if t.Key == "" && t.Operator != TolerationOpExists {
 			l.invalid(p+".operator", t.Operator, "operator must be Exists when `key` is empty, which means \"match all values and all keys\"")
 		}
-		if t.TolerationSeconds != nil && t.Effect != TaintNoExecute {
+		if t.TolerationPeriod != nil && t.Effect != TaintNoExecute {
 			l.invalid(p+".effect", t.Effect, "effect must be 'NoExecute' when `tolerationSeconds` is set")
 		}
 		switch t.Operator {
@@ -267,7 +267,7 @@ func (l *fieldErrors) tolerations(ts []Toleration, path string) {
 		if t.Effect != "" {
 			l.taintEffect(p+".effect", t.Effect)
 		}
-		if d := t.TolerationSeconds; d != nil && *d%time.Second != 0 {
+		if d := t.TolerationPeriod; d != nil && *d%time.Second != 0 {
 			l.invalid(p+".tolerationSeconds", d.String(), msgWholeSecond)
 		}
 	}

@@ -224,8 +224,8 @@ func TestValidateTolerations(t *testing.T) {
 			{Operator: TolerationOpExists},
 			{Key: "dedicated", Value: "gpu", Effect: TaintNoSchedule},
 			{Key: "dedicated", Operator: TolerationOpEqual, Value: "", Effect: TaintPreferNoSchedule},
-			{Key: TaintNodeUnreachable, Operator: TolerationOpExists, Effect: TaintNoExecute, TolerationSeconds: secs(10 * time.Second)},
-			{Key: TaintNodeNotReady, Operator: TolerationOpExists, Effect: TaintNoExecute, TolerationSeconds: secs(-time.Second)},
+			{Key: TaintNodeUnreachable, Operator: TolerationOpExists, Effect: TaintNoExecute, TolerationPeriod: secs(10 * time.Second)},
+			{Key: TaintNodeNotReady, Operator: TolerationOpExists, Effect: TaintNoExecute, TolerationPeriod: secs(-time.Second)},
 		}, nil},
 		{"an empty key needs Exists", []Toleration{{Value: "x"}, {Operator: TolerationOpEqual}}, []string{
 			p + `[0].operator: Invalid value: "": operator must be Exists when ` + "`key`" + ` is empty, which means "match all values and all keys"`,
@@ -239,8 +239,8 @@ func TestValidateTolerations(t *testing.T) {
 			p + "[0].operator: Invalid value: \"v\": value must be empty when `operator` is 'Exists'",
 		}},
 		{"tolerationSeconds only with NoExecute, in whole seconds", []Toleration{
-			{Key: "k", Operator: TolerationOpExists, TolerationSeconds: secs(time.Second)},
-			{Key: "k", Operator: TolerationOpExists, Effect: TaintNoExecute, TolerationSeconds: secs(1500 * time.Millisecond)},
+			{Key: "k", Operator: TolerationOpExists, TolerationPeriod: secs(time.Second)},
+			{Key: "k", Operator: TolerationOpExists, Effect: TaintNoExecute, TolerationPeriod: secs(1500 * time.Millisecond)},
 		}, []string{
 			p + "[0].effect: Invalid value: \"\": effect must be 'NoExecute' when `tolerationSeconds` is set",
 			p + `[1].tolerationSeconds: Invalid value: "1.5s": must be a whole number of seconds`,

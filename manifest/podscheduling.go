@@ -105,11 +105,11 @@ func (j *Job) convertTolerations(ps *problems, ts []corev1.Toleration) []jobsim.
 	out := make([]jobsim.Toleration, len(ts))
 	for i, t := range ts {
 		out[i] = jobsim.Toleration{
-			Key:               t.Key,
-			Operator:          jobsim.TolerationOperator(t.Operator),
-			Value:             t.Value,
-			Effect:            jobsim.TaintEffect(t.Effect),
-			TolerationSeconds: j.seconds(ps, fmt.Sprintf("spec.template.spec.tolerations[%d].tolerationSeconds", i), t.TolerationSeconds),
+			Key:              t.Key,
+			Operator:         jobsim.TolerationOperator(t.Operator),
+			Value:            t.Value,
+			Effect:           jobsim.TaintEffect(t.Effect),
+			TolerationPeriod: j.seconds(ps, fmt.Sprintf("spec.template.spec.tolerations[%d].tolerationSeconds", i), t.TolerationSeconds),
 		}
 	}
 	return out

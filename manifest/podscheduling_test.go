@@ -59,7 +59,7 @@ func TestConvertScheduling(t *testing.T) {
 		SchedulingGates: []string{"example.com/quota", "wait"},
 		Tolerations: []jobsim.Toleration{
 			{Key: "dedicated", Operator: jobsim.TolerationOpEqual, Value: "gpu", Effect: jobsim.TaintNoSchedule},
-			{Key: jobsim.TaintNodeUnreachable, Operator: jobsim.TolerationOpExists, Effect: jobsim.TaintNoExecute, TolerationSeconds: &ten},
+			{Key: jobsim.TaintNodeUnreachable, Operator: jobsim.TolerationOpExists, Effect: jobsim.TaintNoExecute, TolerationPeriod: &ten},
 			{Operator: jobsim.TolerationOpExists},
 		},
 		Affinity: &jobsim.Affinity{
