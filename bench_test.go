@@ -150,3 +150,32 @@ func benchScheduling(b *testing.B, nodes int, policy jobsim.ScoringPolicy) {
 	runBenchConfig(b, jobsim.Config{Seed: 1, MaxFinishedPods: -1, DiscardEvents: true, Nodes: ns, Scoring: policy},
 		job, jobsim.Random{Min: 30 * time.Second, Max: 90 * time.Second})
 }
+
+// BenchmarkScheduling100kPodsOn1000NodesConstrained is the 1,000-node
+// run with what real batch pods carry: the nodes are in three zones, half
+// of them a pool tainted dedicated=batch:NoSchedule; every pod tolerates
+// the taint, requires the pool by node affinity and spreads across the
+// zones (maxSkew 1, DoNotSchedule).
+func BenchmarkScheduling100kPodsOn1000NodesConstrained(b *testing.B) {
+	ns := make([]jobsim.Node, 1000)
+	for i := range ns {
+		n := jobsim.Node{Name: "node-" + strconv.Itoa(i), Capacity: jobsim.ResourceList{"cpu": 4000, "memory": 16 << 30},
+			Labels: map[string]string{jobsim.LabelZone: "zone-" + strconv.Itoa(i%3), "pool": "general"}}
+		if i%2 == 0 {
+			n.Labels["pool"] = "batch"
+			n.Taints = []jobsim.Taint{{Key: "dedicated", Value: "batch", Effect: jobsim.TaintNoSchedule}}
+		}
+		ns[i] = n
+	}
+	job := benchJob(jobsim.NonIndexed, 100_000, 2500, jobsim.RestartNever)
+	t := &job.Spec.Template
+	t.Labels = map[string]string{"app": "bench"}
+	t.Spec.Containers[0].Requests = jobsim.ResourceList{"cpu": 1000, "memory": 1 << 30}
+	t.Spec.Tolerations = []jobsim.Toleration{{Key: "dedicated", Operator: jobsim.TolerationOpEqual, Value: "batch", Effect: jobsim.TaintNoSchedule}}
+	t.Spec.Affinity = &jobsim.Affinity{NodeAffinity: &jobsim.NodeAffinity{RequiredDuringSchedulingIgnoredDuringExecution: &jobsim.NodeSelector{
+		NodeSelectorTerms: []jobsim.NodeSelectorTerm{{MatchExpressions: []jobsim.NodeSelectorRequirement{{Key: "pool", Operator: jobsim.NodeSelectorOpIn, Values: []string{"batch"}}}}}}}}
+	t.Spec.TopologySpreadConstraints = []jobsim.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: jobsim.LabelZone, WhenUnsatisfiable: jobsim.DoNotSchedule,
+		LabelSelector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "bench"}}}}
+	runBenchConfig(b, jobsim.Config{Seed: 1, MaxFinishedPods: -1, DiscardEvents: true, Nodes: ns},
+		job, jobsim.Random{Min: 30 * time.Second, Max: 90 * time.Second})
+}

@@ -51,6 +51,7 @@ func (c *Cluster) fireTTL(arg uint64) {
 // are deleted gracefully; those already finished go at once.
 func (c *Cluster) removeJob(j *job, why string) {
 	j.gone = true
+	c.sched.untrackSpread(j)
 	j.syncTimer.Stop()
 	j.ttlTimer.Stop()
 	j.backoff = backoffRecord{}

@@ -68,6 +68,7 @@ type job struct {
 	exact              bool                // placed by evaluating every node (see place)
 	gated              map[uint64][]string // the scheduling gates left, by pod seq
 	tolerations        []Toleration        // its pods' tolerations, the API server's defaults added
+	spreads            []*domainCount      // its spread constraints' running counts, in the class search
 	unknownRes         string              // a resource no node has
 	queue              []podRef            // pods waiting to be bound, oldest first
 	qHead              int

@@ -189,6 +189,9 @@ func (c *Cluster) deletePod(p *pod) {
 	j := p.job
 	now := c.eng.Elapsed()
 	was := p.standing()
+	if p.held != nil && len(c.sched.spreads) > 0 {
+		c.sched.spreadCounted(p, -1) // terminating pods do not count
+	}
 	p.deleting = true
 	p.delAt = now
 	if p.terminal() {

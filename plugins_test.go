@@ -3,6 +3,7 @@ package jobsim_test
 import (
 	"maps"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -422,5 +423,52 @@ func TestPreemptionRemovesPodsThatRepelThePreemptor(t *testing.T) {
 	diff(t, "preempted", []string{"x"}, preemptedPods(c))
 	if p := h.Pods()[0]; p.Spec.NodeName != "n-0" {
 		t.Errorf("the preemptor is on %q, want n-0 once x's pod is gone", p.Spec.NodeName)
+	}
+}
+
+func TestTopologySpreadHoldsAtEveryBindingInALargeCluster(t *testing.T) {
+	// Above 100 nodes the scheduler searches node classes and keeps the
+	// spread counts as pods come and go. The rule must still hold at each
+	// binding: the chosen zone's count, the pod included, is at most
+	// maxSkew above the least populated zone's. Zone a has 100 nodes, b
+	// and c 25: without the constraint LeastAllocated would fill a first.
+	var ns []jobsim.Node
+	for i := range 150 {
+		z := "a"
+		if i >= 100 {
+			z = string(rune('b' + (i-100)/25))
+		}
+		ns = append(ns, jobsim.Node{Name: "n-" + strconv.Itoa(i), Labels: map[string]string{jobsim.LabelZone: z},
+			Capacity: jobsim.ResourceList{"cpu": 4000, "memory": 16 << 30}})
+	}
+	c := jobsim.NewCluster(jobsim.Config{Nodes: ns, Seed: 3})
+	job := requesting(withLabels(newJob("wide", 240, 1200), "app", "wide"), jobsim.ResourceList{"cpu": 1000})
+	job.Spec.Template.Spec.TopologySpreadConstraints = []jobsim.TopologySpreadConstraint{{
+		MaxSkew: 1, TopologyKey: jobsim.LabelZone, WhenUnsatisfiable: jobsim.DoNotSchedule,
+		LabelSelector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "wide"}},
+	}}
+	zoneOf := map[string]string{}
+	for _, n := range ns {
+		zoneOf[n.Name] = n.Labels[jobsim.LabelZone]
+	}
+	bindings := 0
+	c.Observe(jobsim.ObserverFunc(func(e jobsim.Event) {
+		if e.Reason != "Scheduled" {
+			return
+		}
+		bindings++
+		count := map[string]int{"a": 0, "b": 0, "c": 0}
+		for _, n := range c.Nodes() {
+			count[zoneOf[n.Name]] += len(n.Pods)
+		}
+		low := min(count["a"], count["b"], count["c"])
+		if got := count[zoneOf[e.Related]]; got-low > 1 {
+			t.Fatalf("at %v: %s bound in zone %s, counts %v", e.Time.Sub(epoch), e.Object.Name, zoneOf[e.Related], count)
+		}
+	}))
+	submit(t, c, job, jobsim.Random{Min: 10 * time.Second, Max: 50 * time.Second})
+	run(t, c)
+	if bindings != 1200 {
+		t.Errorf("%d bindings, want 1200", bindings)
 	}
 }

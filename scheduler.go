@@ -186,14 +186,15 @@ type scheduler struct {
 	// antiPods and affinityPods count the bound, unfinished pods with
 	// required pod anti-affinity, and with any pod (anti-)affinity term.
 	antiPods, affinityPods int
-	preferTaints           bool         // some node has a PreferNoSchedule taint
-	rng                    *rand.Rand   // breaks score ties
-	feasible               []*nodeState // scratch for placeExact
-	plain                  cycle        // the cycle of a pod with nothing to count
-	budgets                []budget     // the PodDisruptionBudgets
-	total64, raw64         []int64      // scratch for scoreNodes
-	history                []usage      // the cluster's requests over time (recorded runs)
-	total                  resVec       // what the bound, unfinished pods request
+	preferTaints           bool           // some node has a PreferNoSchedule taint
+	rng                    *rand.Rand     // breaks score ties
+	feasible               []*nodeState   // scratch for placeExact
+	plain                  cycle          // the cycle of a pod with nothing to count
+	budgets                []budget       // the PodDisruptionBudgets
+	spreads                []*domainCount // running spread counts (fastspread.go)
+	total64, raw64         []int64        // scratch for scoreNodes
+	history                []usage        // the cluster's requests over time (recorded runs)
+	total                  resVec         // what the bound, unfinished pods request
 }
 
 // usage is a sample of UsageHistory.

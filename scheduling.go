@@ -102,10 +102,13 @@ func (s *scheduler) schedulingInfo(j *job) {
 		j.exact = j.dir != nil // one node: evaluating it costs nothing
 	} else {
 		j.exact = len(s.nodes) <= exactNodes || byHost || s.preferTaints ||
-			j.dir != nil && (j.dir.lifecycle || len(j.dir.preferred) > 0 || j.dir.interPod() || len(j.dir.hard)+len(j.dir.soft) > 0)
+			j.dir != nil && !classSpread(j.dir) && (j.dir.lifecycle || len(j.dir.preferred) > 0 || j.dir.interPod() || len(j.dir.hard)+len(j.dir.soft) > 0)
 	}
 	if j.exact {
 		return
+	}
+	if classSpread(j.dir) {
+		s.trackSpread(j)
 	}
 	for _, cl := range s.classes {
 		if untolerated(cl.nodes[0].spec.Taints, j.tolerations, TaintNoSchedule, TaintNoExecute) != nil {
@@ -274,10 +277,14 @@ func (s *scheduler) place(j *job) *nodeState {
 		}
 	}
 	for _, cl := range j.classes {
-		consider(cl.best(j.req, nil))
+		if len(j.spreads) == 0 || s.spreadAllows(j, cl.nodes[0]) {
+			consider(cl.best(j.req, nil))
+		}
 	}
 	for i := range j.partial {
-		consider(j.partial[i].best(j.req))
+		if len(j.spreads) == 0 || s.spreadAllows(j, j.partial[i].cl.nodes[0]) {
+			consider(j.partial[i].best(j.req))
+		}
 	}
 	return best
 }
@@ -303,6 +310,9 @@ func (s *scheduler) bind(p *pod, n *nodeState) {
 	p.nodePos = len(n.pods)
 	n.pods = append(n.pods, p)
 	p.held = j.held
+	if len(s.spreads) > 0 {
+		s.spreadCounted(p, 1)
+	}
 	if p.held.anti {
 		s.antiPods++
 	}
@@ -342,6 +352,9 @@ func (s *scheduler) release(p *pod) {
 	}
 	j := p.job
 	s.account(n)
+	if len(s.spreads) > 0 && !p.deleting {
+		s.spreadCounted(p, -1)
+	}
 	last := len(n.pods) - 1
 	n.pods[p.nodePos] = n.pods[last]
 	n.pods[p.nodePos].nodePos = p.nodePos

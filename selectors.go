@@ -14,6 +14,9 @@ type selector struct {
 	nothing bool
 	labels  map[string]string
 	exprs   []LabelSelectorRequirement
+	// usesIndex: it reads the completion index label, which differs
+	// between the pods of a job.
+	usesIndex bool
 }
 
 // compileSelector compiles ls, adding extra requirements (those that
@@ -25,6 +28,10 @@ func compileSelector(ls *LabelSelector, extra []LabelSelectorRequirement) select
 	sel := selector{labels: ls.MatchLabels, exprs: ls.MatchExpressions}
 	if len(extra) > 0 {
 		sel.exprs = append(slices.Clone(sel.exprs), extra...)
+	}
+	_, sel.usesIndex = sel.labels[JobCompletionIndexAnnotation]
+	for _, r := range sel.exprs {
+		sel.usesIndex = sel.usesIndex || r.Key == JobCompletionIndexAnnotation
 	}
 	return sel
 }

@@ -1,0 +1,127 @@
+package jobsim
+
+import "slices"
+
+// Topology spread in the class search. In a large cluster, a pod whose
+// only pod-dependent directive is a DoNotSchedule spread over a node
+// label (a zone, say) need not count pods at every placement: each such
+// constraint keeps its matching pods per domain up to date as pods are
+// bound, deleted and finish, and a node class, whose nodes share their
+// labels, lies in one domain.
+
+// domainCount is a hard spread constraint's running count: the pods it
+// selects per domain of the nodes that count for it.
+type domainCount struct {
+	owner  *job
+	c      *spreadConstraint
+	counts map[string]int
+	counting []bool      // per node: its pods count
+	match  map[*job]bool // per job: its pods match the selector
+}
+
+// classSpread reports whether the constraints of j's pods can be kept by
+// running counts and node classes: only DoNotSchedule constraints over
+// keys other than the hostname, which ignore taints (their default), and
+// nothing else that depends on other pods.
+func classSpread(d *directives) bool {
+	if d == nil || len(d.hard) == 0 || len(d.soft) > 0 || d.interPod() || d.lifecycle || len(d.preferred) > 0 {
+		return false
+	}
+	for _, c := range d.hard {
+		if c.key == LabelHostname || c.honorTaints {
+			return false
+		}
+	}
+	return true
+}
+
+// trackSpread replaces j's running counts with new ones for its current
+// constraints, counting the pods bound now.
+func (s *scheduler) trackSpread(j *job) {
+	s.untrackSpread(j)
+	for i := range j.dir.hard {
+		c := &j.dir.hard[i]
+		dc := &domainCount{owner: j, c: c, counts: map[string]int{}, counting: make([]bool, len(s.nodes)), match: map[*job]bool{}}
+		for _, n := range s.nodes {
+			if hasKeys(n, j.dir.hard) && s.counts(j, n, c) {
+				dc.counting[n.idx] = true
+				dc.counts[n.spec.Labels[c.key]] += 0
+			}
+		}
+		for _, n := range s.nodes {
+			for _, q := range n.pods {
+				if !q.deleting {
+					dc.add(q, 1)
+				}
+			}
+		}
+		s.spreads = append(s.spreads, dc)
+		j.spreads = append(j.spreads, dc)
+	}
+}
+
+// add counts q, bound to its node, with sign +1 or -1, if it is one of the
+// constraint's pods on a node that counts.
+func (dc *domainCount) add(q *pod, sign int) {
+	n := q.node
+	if !dc.counting[n.idx] || q.job.ns != dc.owner.ns || dc.c.sel.empty() {
+		return
+	}
+	m, ok := dc.match[q.job]
+	if !ok || dc.c.sel.usesIndex {
+		m = dc.c.sel.matches(q.label)
+		dc.match[q.job] = m
+	}
+	if m {
+		dc.counts[n.spec.Labels[dc.c.key]] += sign
+	}
+}
+
+// spreadCounted adds or removes a bound pod that starts or stops counting
+// (bound; deleted or finished).
+func (s *scheduler) spreadCounted(q *pod, sign int) {
+	for _, dc := range s.spreads {
+		dc.add(q, sign)
+	}
+}
+
+// allows reports whether a pod of the owner may go to a node of domain v:
+// its count plus the pod itself, less the smallest count (0 below
+// minDomains), is at most maxSkew.
+func (dc *domainCount) allows(v string, self int) bool {
+	low := maxInt
+	for _, k := range dc.counts {
+		low = min(low, k)
+	}
+	if len(dc.counts) < dc.c.minDomains {
+		low = 0
+	}
+	return dc.counts[v]+self-low <= dc.c.maxSkew
+}
+
+// spreadAllows reports whether every running count of j lets its next
+// pod go to node n's domain.
+func (s *scheduler) spreadAllows(j *job, n *nodeState) bool {
+	for _, dc := range j.spreads {
+		v, ok := n.spec.Labels[dc.c.key]
+		if !ok {
+			return false
+		}
+		self := 0
+		if dc.c.sel.matchesMap(j.labels) {
+			self = 1
+		}
+		if !dc.allows(v, self) {
+			return false
+		}
+	}
+	return true
+}
+
+// untrackSpread drops j's running counts.
+func (s *scheduler) untrackSpread(j *job) {
+	if len(j.spreads) > 0 {
+		s.spreads = slices.DeleteFunc(s.spreads, func(dc *domainCount) bool { return dc.owner == j })
+		j.spreads = j.spreads[:0]
+	}
+}
