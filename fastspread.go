@@ -12,11 +12,11 @@ import "slices"
 // domainCount is a hard spread constraint's running count: the pods it
 // selects per domain of the nodes that count for it.
 type domainCount struct {
-	owner  *job
-	c      *spreadConstraint
-	counts map[string]int
-	counting []bool      // per node: its pods count
-	match  map[*job]bool // per job: its pods match the selector
+	owner    *job
+	c        *spreadConstraint
+	counts   map[string]int
+	counting []bool        // per node: its pods count
+	match    map[*job]bool // per job: its pods match the selector
 }
 
 // classSpread reports whether the constraints of j's pods can be kept by
