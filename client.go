@@ -189,11 +189,15 @@ func (c *Cluster) DeletePod(ns, name string) error {
 // EvictPod evicts a pod through the eviction API: it gets the
 // DisruptionTarget condition (reason EvictionByEvictionAPI) and is deleted
 // gracefully. A pod failure policy can tell such disruptions from the
-// pod's own failures.
+// pod's own failures. It returns a *DisruptionBudgetError, and evicts
+// nothing, when a PodDisruptionBudget allows no disruption of the pod.
 func (c *Cluster) EvictPod(ns, name string) error {
 	p := c.podByName(ns, name)
 	if p == nil {
 		return &PodNotFoundError{Namespace: ns, Name: name}
+	}
+	if b := c.sched.blockingBudget(p); b != "" {
+		return &DisruptionBudgetError{Pod: name, Budget: b}
 	}
 	c.disrupt(p, DisruptionEvictionAPI)
 	return nil

@@ -42,7 +42,8 @@ func (c *Cluster) FailNode(name string) error {
 // DrainNode drains a node as `kubectl drain` does: the node is cordoned
 // (no new pods) and every pod on it is evicted through the eviction API
 // (DisruptionTarget, reason EvictionByEvictionAPI), terminating
-// gracefully.
+// gracefully. A pod whose PodDisruptionBudget allows no disruption now
+// stays; the drain tries again every 5 s until it goes.
 func (c *Cluster) DrainNode(name string) error {
 	n, err := c.node(name)
 	if err != nil {
@@ -51,10 +52,38 @@ func (c *Cluster) DrainNode(name string) error {
 	n.cordoned = true
 	c.sched.refresh(n)
 	c.nodeEvent(n, EventNormal, ReasonNodeNotSchedulable, "Node "+name+" status is now: NodeNotSchedulable")
+	n.draining = true
+	c.evictForDrain(n)
+	return nil
+}
+
+// drainRetry is how long kubectl drain waits before it tries again to
+// evict the pods a PodDisruptionBudget kept.
+const drainRetry = 5 * time.Second
+
+// drainArg marks, in a fault timer's argument, the drain's next try.
+const drainArg = 1 << 62
+
+// evictForDrain evicts the pods on n that their budgets let go, and tries
+// again in 5 s while some are left.
+func (c *Cluster) evictForDrain(n *nodeState) {
+	kept := false
 	for _, p := range append([]*pod(nil), n.pods...) {
+		if p.deleting {
+			continue
+		}
+		if !c.sched.evictionAllowed(p) {
+			kept = true
+			continue
+		}
 		c.disrupt(p, DisruptionEvictionAPI)
 	}
-	return nil
+	n.drainTimer.Stop()
+	if kept {
+		n.drainTimer = c.eng.AtElapsed(c.eng.Elapsed()+drainRetry, classWorld, c.onFault, uint64(n.idx)|drainArg)
+	} else {
+		n.draining = false
+	}
 }
 
 // RecoverNode brings a failed or drained node back: Ready and schedulable,
@@ -65,7 +94,8 @@ func (c *Cluster) RecoverNode(name string) error {
 		return err
 	}
 	n.faultTimer.Stop()
-	n.evictions = n.evictions[:0]
+	n.drainTimer.Stop()
+	n.evictions, n.draining = n.evictions[:0], false
 	wasDown := n.down
 	n.down, n.ready, n.cordoned = false, true, false
 	c.sched.refresh(n)
@@ -103,6 +133,12 @@ func (c *Cluster) nodeEvent(n *nodeState, t EventType, reason, msg string) {
 // fireFault is the node lifecycle controller noticing a failed node, then
 // the taint manager evicting its pods.
 func (c *Cluster) fireFault(arg uint64) {
+	if arg&drainArg != 0 {
+		if n := c.sched.nodes[arg&^drainArg]; n.draining && n.cordoned {
+			c.evictForDrain(n)
+		}
+		return
+	}
 	n := c.sched.nodes[arg]
 	if !n.down {
 		return

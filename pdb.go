@@ -65,3 +65,31 @@ func (s *scheduler) pdbViolations(victims []*pod) (violating, other []*pod) {
 	}
 	return violating, other
 }
+
+// evictionAllowed reports whether the eviction API lets p go now: every
+// budget that selects it allows a disruption. A pod not Ready does not
+// count against its budgets, as the API lets such pods go.
+func (s *scheduler) evictionAllowed(p *pod) bool { return s.blockingBudget(p) == "" }
+
+// blockingBudget names the first budget that keeps p from being evicted
+// now, or is "".
+func (s *scheduler) blockingBudget(p *pod) string {
+	for i := range s.budgets {
+		if b := &s.budgets[i]; b.selects(p) && p.ready && s.allowed(b) < 1 {
+			return b.pdb.Name
+		}
+	}
+	return ""
+}
+
+// DisruptionBudgetError is EvictPod's refusal when a PodDisruptionBudget
+// allows no disruption of the pod now (the eviction API's 429).
+type DisruptionBudgetError struct {
+	// Pod is the pod's name, Budget the PodDisruptionBudget's.
+	Pod, Budget string
+}
+
+// Error formats the error as the eviction API does.
+func (e *DisruptionBudgetError) Error() string {
+	return "Cannot evict pod as it would violate the pod's disruption budget."
+}

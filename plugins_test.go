@@ -1,6 +1,7 @@
 package jobsim_test
 
 import (
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -470,5 +471,86 @@ func TestTopologySpreadHoldsAtEveryBindingInALargeCluster(t *testing.T) {
 	run(t, c)
 	if bindings != 1200 {
 		t.Errorf("%d bindings, want 1200", bindings)
+	}
+}
+
+func TestDrainWaitsForTheDisruptionBudget(t *testing.T) {
+	// Two Ready pods of app=web on n-0 and a budget of minAvailable 1: the
+	// drain at 10 s evicts one (then 1 healthy, 0 allowed) and keeps
+	// the other, trying again every 5 s (kubectl drain's retry); EvictPod
+	// refuses it with the eviction API's 429 message.
+	pdbs := []jobsim.PodDisruptionBudget{{Name: "web", Selector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
+		MinAvailable: &jobsim.IntOrPercent{Value: 1}}}
+	c := jobsim.NewCluster(jobsim.Config{Nodes: nodes(2, "n", jobsim.ResourceList{"cpu": 4000}), PodDisruptionBudgets: pdbs})
+	job := withLabels(newJob("web", 2, 2), "app", "web")
+	job.Spec.Template.Spec.NodeSelector = map[string]string{jobsim.LabelHostname: "n-0"}
+	h := submit(t, c, job, jobsim.Forever())
+	if err := c.Advance(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DrainNode("n-0"); err != nil {
+		t.Fatal(err)
+	}
+	evicted := 0
+	var kept string
+	for _, p := range h.Pods() {
+		if c, ok := p.Status.Condition(jobsim.DisruptionTarget); ok && c.Reason == "EvictionByEvictionAPI" {
+			evicted++
+		} else {
+			kept = p.Name
+		}
+	}
+	diff(t, "evicted at once", 1, evicted)
+	err := c.EvictPod("default", kept)
+	var budgetErr *jobsim.DisruptionBudgetError
+	if !errors.As(err, &budgetErr) || budgetErr.Budget != "web" || err.Error() != "Cannot evict pod as it would violate the pod's disruption budget." {
+		t.Errorf("EvictPod: %v, want the budget's refusal", err)
+	}
+	if err := c.Advance(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	// The replacement is pinned to n-0 too, which is cordoned: it pends,
+	// so 1 pod stays healthy and the drain keeps waiting.
+	for _, p := range h.Pods() {
+		if p.Name == kept {
+			if _, ok := p.Status.Condition(jobsim.DisruptionTarget); ok {
+				t.Errorf("%s evicted although its budget allows no disruption", p.Name)
+			}
+		}
+	}
+}
+
+func TestDrainRetriesUntilTheBudgetAllows(t *testing.T) {
+	// n-1 starts cordoned, so both pods go to n-0. At 10 s n-1 is
+	// uncordoned and n-0 drained: one pod is evicted, its replacement
+	// comes after the 10 s backoff of one failure, on n-1, Ready at once,
+	// and the drain's next try after that (every 5 s from 10 s) evicts
+	// the other pod: at 20 s or 25 s.
+	pdbs := []jobsim.PodDisruptionBudget{{Name: "web", Selector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "web"}},
+		MinAvailable: &jobsim.IntOrPercent{Value: 1}}}
+	c := jobsim.NewCluster(jobsim.Config{Nodes: nodes(2, "n", jobsim.ResourceList{"cpu": 4000}), PodDisruptionBudgets: pdbs})
+	if err := c.DrainNode("n-1"); err != nil {
+		t.Fatal(err)
+	}
+	submit(t, c, withLabels(newJob("web", 2, 2), "app", "web"), jobsim.Forever())
+	c.At(at(10*time.Second), func() {
+		if err := c.RecoverNode("n-1"); err != nil {
+			t.Error(err)
+		}
+		if err := c.DrainNode("n-0"); err != nil {
+			t.Error(err)
+		}
+	})
+	if err := c.Advance(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	var times []time.Duration
+	for _, e := range c.Events() {
+		if e.Reason == "EvictionByEvictionAPI" {
+			times = append(times, e.Time.Sub(epoch))
+		}
+	}
+	if len(times) != 2 || times[0] != 10*time.Second || times[1] != 20*time.Second && times[1] != 25*time.Second {
+		t.Errorf("evictions at %v, want 10s and then 20s or 25s", times)
 	}
 }

@@ -145,6 +145,8 @@ type nodeState struct {
 
 	faultTimer sim.Timer
 	evictions  []eviction // the taint manager's plans for its pods
+	drainTimer sim.Timer  // a drain's next try to evict the pods budgets kept
+	draining   bool
 	// Utilisation: resource-time integrated since the start.
 	usedSince time.Duration
 	usedArea  []float64
