@@ -208,3 +208,43 @@ func TestTemplateUpdateNewRequests(t *testing.T) {
 		t.Errorf("cpu requested at the end: %dm, want 0", r)
 	}
 }
+
+// TestTemplateUpdateDirectivesAreNodeAffinitySelectorTolerationsAndGates
+// follows validatePodTemplateUpdate's AllowMutableSchedulingDirectives: a
+// suspended job never started may change its node affinity,
+// nodeSelector, tolerations and scheduling gates (what Kueue changes
+// before it admits a job), but not its pod affinity or spread
+// constraints, which stay immutable (spec.template).
+func TestTemplateUpdateDirectivesAreNodeAffinitySelectorTolerationsAndGates(t *testing.T) {
+	c := jobsim.NewCluster(jobsim.Config{})
+	job := newJob("tmpl", 1, 1)
+	job.Spec.Suspend = true
+	job.Spec.Template.Spec.SchedulingGates = []string{"example.com/admit"}
+	submit(t, c, job, jobsim.Fixed(time.Minute, 0))
+	var errs []error
+	templateEdit(c, time.Second, &errs, func(t *jobsim.PodTemplate) {
+		t.Spec.Tolerations = []jobsim.Toleration{{Key: "pool", Operator: jobsim.TolerationOpExists}}
+		t.Spec.SchedulingGates = nil
+		t.Spec.Affinity = requiredTerms(term(req("zone", jobsim.NodeSelectorOpIn, "a")))
+		toZoneB(t)
+	})
+	templateEdit(c, 2*time.Second, &errs, func(t *jobsim.PodTemplate) {
+		t.Spec.Affinity.PodAntiAffinity = &jobsim.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []jobsim.PodAffinityTerm{{
+			LabelSelector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "x"}}, TopologyKey: jobsim.LabelHostname}}}
+	})
+	templateEdit(c, 3*time.Second, &errs, func(t *jobsim.PodTemplate) {
+		t.Spec.TopologySpreadConstraints = []jobsim.TopologySpreadConstraint{{MaxSkew: 1, TopologyKey: jobsim.LabelZone,
+			WhenUnsatisfiable: jobsim.ScheduleAnyway, LabelSelector: &jobsim.LabelSelector{}}}
+	})
+	if err := c.Advance(10 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if errs[0] != nil {
+		t.Errorf("directives: %v, want them accepted", errs[0])
+	}
+	for i, what := range []string{"pod anti-affinity", "spread constraints"} {
+		if !immutableAt(errs[i+1], "spec.template.spec") {
+			t.Errorf("%s: %v, want spec.template.spec: field is immutable", what, errs[i+1])
+		}
+	}
+}

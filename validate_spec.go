@@ -324,8 +324,9 @@ func validateSpecUpdate(old, new *JobSpec, tu templateUpdate) fieldErrors {
 
 // templateUpdate is what of a job's pod template an update may change
 // (upstream JobValidationOptions, set by validationOptionsForJob): the
-// scheduling directives (node affinity, nodeSelector, the template's
-// labels and annotations), and the containers' resources.
+// scheduling directives (node affinity, nodeSelector, tolerations,
+// scheduling gates, the template's labels and annotations), and the
+// containers' resources.
 type templateUpdate struct {
 	directives, resources bool
 }
@@ -338,7 +339,28 @@ func (l *fieldErrors) templateUpdate(old, new *JobSpec, tu templateUpdate) {
 	was := old.Template
 	if tu.directives {
 		was.Labels, was.Annotations = new.Template.Labels, new.Template.Annotations
-		was.Spec.NodeSelector, was.Spec.Affinity = new.Template.Spec.NodeSelector, new.Template.Spec.Affinity
+		was.Spec.NodeSelector = new.Template.Spec.NodeSelector
+		was.Spec.Tolerations, was.Spec.SchedulingGates = new.Template.Spec.Tolerations, new.Template.Spec.SchedulingGates
+		// Of the affinity, only the node affinity may change (and the
+		// affinity go, if it had nothing else).
+		na := func(a *Affinity) *NodeAffinity {
+			if a == nil {
+				return nil
+			}
+			return a.NodeAffinity
+		}
+		switch old, next := was.Spec.Affinity, new.Template.Spec.Affinity; {
+		case next == nil && old != nil:
+			if old.PodAffinity == nil && old.PodAntiAffinity == nil {
+				was.Spec.Affinity = nil
+			} else {
+				was.Spec.Affinity = &Affinity{PodAffinity: old.PodAffinity, PodAntiAffinity: old.PodAntiAffinity}
+			}
+		case next != nil && old == nil:
+			was.Spec.Affinity = &Affinity{NodeAffinity: na(next)}
+		case next != nil:
+			was.Spec.Affinity = &Affinity{NodeAffinity: na(next), PodAffinity: old.PodAffinity, PodAntiAffinity: old.PodAntiAffinity}
+		}
 	}
 	if !old.Suspend || !tu.resources {
 		l.immutable("spec.template", new.Template, was, new.Template)
