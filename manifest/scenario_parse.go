@@ -235,6 +235,15 @@ func (p *scenarioParser) nodes(_, v *yaml.Node, path string) {
 // labels reads a map of labels: string keys and values, checked as the
 // API server checks labels.
 func (p *scenarioParser) labels(v *yaml.Node, path string) map[string]string {
+	keys := map[string]*yaml.Node{}
+	out := p.readLabels(v, path, keys)
+	labelProblems(out, func(key, msg string) { p.problem(keys[key], path, "%s", msg) })
+	return out
+}
+
+// readLabels reads a map of label keys to values, recording each key's
+// node in keys (if not nil), without checking them as labels.
+func (p *scenarioParser) readLabels(v *yaml.Node, path string, keys map[string]*yaml.Node) map[string]string {
 	v = resolve(v)
 	if isNull(v) {
 		return nil
@@ -244,7 +253,6 @@ func (p *scenarioParser) labels(v *yaml.Node, path string) map[string]string {
 		return nil
 	}
 	out := map[string]string{}
-	keys := map[string]*yaml.Node{}
 	for _, kv := range mappingPairs(v) {
 		k := resolve(kv[0])
 		if k == nil || k.Kind != yaml.ScalarNode {
@@ -256,14 +264,13 @@ func (p *scenarioParser) labels(v *yaml.Node, path string) map[string]string {
 			p.problem(k, kp, "duplicate label %s", quoteKey(k.Value))
 			continue
 		}
-		val, ok := p.labelValue(kv[1], kp)
-		if !ok {
-			continue
+		if val, ok := p.labelValue(kv[1], kp); ok {
+			out[k.Value] = val
+			if keys != nil {
+				keys[k.Value] = k
+			}
 		}
-		out[k.Value] = val
-		keys[k.Value] = k
 	}
-	labelProblems(out, func(key, msg string) { p.problem(keys[key], path, "%s", msg) })
 	return out
 }
 

@@ -162,7 +162,7 @@ func (p *scenarioParser) selector(v *yaml.Node, path string) *jobsim.LabelSelect
 	}
 	s := &jobsim.LabelSelector{}
 	p.fields(v, path, map[string]func(k, v *yaml.Node, path string){
-		"matchLabels": func(_, v *yaml.Node, path string) { s.MatchLabels = p.rawLabels(v, path) },
+		"matchLabels": func(_, v *yaml.Node, path string) { s.MatchLabels = p.readLabels(v, path, nil) }, // checked by jobsim.ValidateConfig
 		"matchExpressions": func(_, v *yaml.Node, path string) {
 			p.list(v, path, func(_ int, e *yaml.Node, path string) {
 				var r jobsim.LabelSelectorRequirement
@@ -185,36 +185,6 @@ func (p *scenarioParser) selector(v *yaml.Node, path string) *jobsim.LabelSelect
 		},
 	})
 	return s
-}
-
-// rawLabels reads a map of label keys to values without checking them
-// (jobsim.ValidateConfig does).
-func (p *scenarioParser) rawLabels(v *yaml.Node, path string) map[string]string {
-	v = resolve(v)
-	if isNull(v) {
-		return nil
-	}
-	if v.Kind != yaml.MappingNode {
-		p.problem(v, path, "expected an object of labels, got %s", kindName(v))
-		return nil
-	}
-	out := map[string]string{}
-	for _, kv := range mappingPairs(v) {
-		k := resolve(kv[0])
-		if k == nil || k.Kind != yaml.ScalarNode {
-			p.problem(orNode(k), path, "label names must be strings, got %s", kindName(k))
-			continue
-		}
-		kp := path + "[" + k.Value + "]"
-		if _, dup := out[k.Value]; dup {
-			p.problem(k, kp, "duplicate label %s", quoteKey(k.Value))
-			continue
-		}
-		if val, ok := p.labelValue(kv[1], kp); ok {
-			out[k.Value] = val
-		}
-	}
-	return out
 }
 
 // percentRE is the format of a percentage (apimachinery's IsValidPercent).
