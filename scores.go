@@ -276,36 +276,27 @@ func (s *scheduler) interPodScores(j *job, nodes []*nodeState, raw []int64) bool
 			continue
 		}
 		for _, q := range n.pods {
+			weighted := func(ts []weightedAffinityTerm, sign int64, matches func(*affinityTerm) bool) {
+				for i := range ts {
+					if t := &ts[i]; matches(&t.affinityTerm) {
+						record(&t.affinityTerm, n, sign*t.weight)
+					}
+				}
+			}
+			isQ := func(t *affinityTerm) bool { return t.matches(q) }
+			isIncoming := func(t *affinityTerm) bool { return t.matchesIncoming(j) }
 			if d != nil {
-				for i := range d.prefAffinity {
-					if t := &d.prefAffinity[i]; t.matches(q) {
-						record(&t.affinityTerm, n, t.weight)
+				weighted(d.prefAffinity, 1, isQ)
+				weighted(d.prefAnti, -1, isQ)
+			}
+			if qd := q.job.dir; qd != nil {
+				for i := range qd.affinity {
+					if t := &qd.affinity[i]; isIncoming(t) {
+						record(t, n, 1) // hardPodAffinityWeight
 					}
 				}
-				for i := range d.prefAnti {
-					if t := &d.prefAnti[i]; t.matches(q) {
-						record(&t.affinityTerm, n, -t.weight)
-					}
-				}
-			}
-			qd := q.job.dir
-			if qd == nil {
-				continue
-			}
-			for i := range qd.affinity {
-				if t := &qd.affinity[i]; t.matchesIncoming(j) {
-					record(t, n, 1) // hardPodAffinityWeight
-				}
-			}
-			for i := range qd.prefAffinity {
-				if t := &qd.prefAffinity[i]; t.matchesIncoming(j) {
-					record(&t.affinityTerm, n, t.weight)
-				}
-			}
-			for i := range qd.prefAnti {
-				if t := &qd.prefAnti[i]; t.matchesIncoming(j) {
-					record(&t.affinityTerm, n, -t.weight)
-				}
+				weighted(qd.prefAffinity, 1, isIncoming)
+				weighted(qd.prefAnti, -1, isIncoming)
 			}
 		}
 	}
