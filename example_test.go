@@ -437,3 +437,61 @@ func ExampleParseVersion() {
 	// version 1.33 is not simulated: jobsim simulates Kubernetes 1.34, 1.35, 1.36, 1.37
 	// Config "cluster" is invalid: featureGates.JobSuccessPolicy: Invalid value: true: unrecognized feature gate: JobSuccessPolicy (Kubernetes v1.37.2)
 }
+
+// A job whose pods carry a scheduling gate waits, as a queueing
+// controller such as Kueue makes it wait, until the gate is removed.
+func ExampleCluster_RemoveSchedulingGates() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+	h, err := c.Submit(jobsim.Job{Name: "train", Spec: jobsim.JobSpec{Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+		RestartPolicy:   jobsim.RestartNever,
+		SchedulingGates: []string{"example.com/quota"},
+		Containers:      []jobsim.Container{{Name: "main", Image: "trainer"}},
+	}}}}, jobsim.Fixed(time.Minute, 0))
+	if err != nil {
+		panic(err)
+	}
+	_ = c.Advance(10 * time.Minute)
+	p := h.Pods()[0]
+	cond, _ := p.Status.Condition(jobsim.PodScheduled)
+	fmt.Println(cond.Reason, "-", cond.Message)
+	if err := c.RemoveSchedulingGates(p.Namespace, p.Name, "example.com/quota"); err != nil {
+		panic(err)
+	}
+	_ = c.Run()
+	fmt.Println("complete after", h.Status().CompletionTime.Sub(start))
+	// Output:
+	// SchedulingGated - Scheduling is blocked due to non-empty scheduling gates
+	// complete after 11m0s
+}
+
+// Pods spread over zones with a topology spread constraint: kube-scheduler
+// keeps the zones within maxSkew of each other.
+func ExampleTopologySpreadConstraint() {
+	var nodes []jobsim.Node
+	for i, zone := range []string{"a", "a", "a", "b", "c"} {
+		nodes = append(nodes, jobsim.Node{Name: fmt.Sprintf("n-%d", i), Labels: map[string]string{jobsim.LabelZone: zone},
+			Capacity: jobsim.ResourceList{"cpu": 8000}})
+	}
+	c := jobsim.NewCluster(jobsim.Config{Nodes: nodes})
+	_, err := c.Submit(jobsim.Job{Name: "shards", Spec: jobsim.JobSpec{Parallelism: jobsim.Ptr(6), Completions: jobsim.Ptr(6),
+		Template: jobsim.PodTemplate{Labels: map[string]string{"app": "shards"}, Spec: jobsim.PodSpec{
+			RestartPolicy: jobsim.RestartNever,
+			Containers:    []jobsim.Container{{Name: "main", Image: "shard", Requests: jobsim.ResourceList{"cpu": 1000}}},
+			TopologySpreadConstraints: []jobsim.TopologySpreadConstraint{{
+				MaxSkew: 1, TopologyKey: jobsim.LabelZone, WhenUnsatisfiable: jobsim.DoNotSchedule,
+				LabelSelector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "shards"}},
+			}},
+		}}}}, jobsim.Forever())
+	if err != nil {
+		panic(err)
+	}
+	_ = c.Advance(time.Second)
+	perZone := map[string]int{}
+	for _, n := range c.Nodes() {
+		perZone[n.Labels[jobsim.LabelZone]] += len(n.Pods)
+	}
+	fmt.Println(perZone)
+	// Output:
+	// map[a:2 b:2 c:2]
+}
