@@ -61,6 +61,7 @@ type Checker struct {
 	notReadyAt map[string]time.Time // when a node not Ready got its NoExecute taint
 	antiAt     int                  // the event anti was computed at
 	anti       bool                 // some bound pod has required anti-affinity
+	antiSeen   bool                 // anti held as instant began or after one of its events
 }
 
 // jobState is what the checker remembers of one job.

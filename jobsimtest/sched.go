@@ -16,6 +16,7 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 	if e.Time.After(k.instant) {
 		k.instant = e.Time
 		k.touched = map[string]bool{}
+		k.antiSeen = k.anti // as the instant began
 		for n, at := range k.recovered {
 			if at.Before(e.Time) {
 				delete(k.down, n)
@@ -24,6 +25,9 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 		}
 	}
 	nodes := k.h.Nodes()
+	if !k.antiSeen && k.antiAffinity(nodes) {
+		k.antiSeen = true
+	}
 	byName := map[string]jobsim.NodeView{}
 	for _, n := range nodes {
 		byName[n.Name] = n
@@ -99,9 +103,9 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 			}
 			// Where the pod may go depends on the other pods when it has
 			// pod affinity, anti-affinity or spread constraints, or some
-			// bound pod has anti-affinity: a change on any node at this
-			// instant may change that of every other.
-			if len(k.touched) > 0 && (interPod(&p) || k.antiAffinity(nodes)) {
+			// bound pod had anti-affinity at this instant: a change on any
+			// node at this instant may change that of every other.
+			if len(k.touched) > 0 && (interPod(&p) || k.antiSeen) {
 				continue
 			}
 			if n, ok := k.roomFor(nodes, p, k.touched); ok {
@@ -147,7 +151,8 @@ func (k *Checker) roomFor(nodes []jobsim.NodeView, p jobsim.Pod, skip map[string
 		byName[nodes[i].Name] = &nodes[i]
 	}
 	var others []placed
-	if interPod(&p) || k.antiAffinity(nodes) {
+	directed := interPod(&p) || k.antiAffinity(nodes)
+	if directed {
 		others = k.boundPods(byName, p.UID)
 	}
 	tols := tolerations(p.Spec)
@@ -158,7 +163,7 @@ func (k *Checker) roomFor(nodes []jobsim.NodeView, p jobsim.Pod, skip map[string
 		if _, bad := untolerated(nodeTaints(n), tols); bad {
 			continue
 		}
-		if others != nil && (interPodViolation(&p, &nodes[i], others) != "" || spreadViolation(&p, &nodes[i], nodes, others) != "") {
+		if directed && (interPodViolation(&p, &nodes[i], others) != "" || spreadViolation(&p, &nodes[i], nodes, others) != "") {
 			continue
 		}
 		if n.Capacity == nil {
