@@ -57,6 +57,11 @@ type Checker struct {
 	touched   map[string]bool      // nodes whose room changed at instant
 	down      map[string]bool      // nodes whose kubelet stopped (NodeFailed)
 	recovered map[string]time.Time // when a down node came back
+
+	notReadyAt map[string]time.Time // when a node not Ready got its NoExecute taint
+	antiAt     int                  // the event anti was computed at
+	anti       bool                 // some bound pod has required anti-affinity
+	antiSeen   bool                 // anti held as instant began or after one of its events
 }
 
 // jobState is what the checker remembers of one job.
@@ -100,7 +105,7 @@ type counts struct {
 // NewChecker returns a Checker observing h, for example a
 // *jobsim.Cluster.
 func NewChecker(h History) *Checker {
-	k := &Checker{h: h, jobs: map[string]*jobState{}, touched: map[string]bool{}, down: map[string]bool{}, recovered: map[string]time.Time{}}
+	k := &Checker{h: h, jobs: map[string]*jobState{}, touched: map[string]bool{}, down: map[string]bool{}, recovered: map[string]time.Time{}, notReadyAt: map[string]time.Time{}, antiAt: -1}
 	h.Observe(k)
 	return k
 }

@@ -481,6 +481,129 @@ var corruptions = []corruption{
 	}, "(priority 0) preempted by high-"},
 }
 
+// scheduledN returns the step of the Scheduled event of the nth pod of
+// job bound (from 0), and the pod's name and node at that step.
+func (r *recording) scheduledN(t *testing.T, job string, n int) (i int, pod, node string) {
+	t.Helper()
+	i = -1
+	for k := 0; k <= n; k++ {
+		i = r.find(t, i+1, func(s step) bool { return s.event.Reason == jobsim.ReasonScheduled && s.event.Job == job })
+	}
+	pod = r.steps[i].event.Object.Name
+	return i, pod, r.pod(t, i, job, pod).Spec.NodeName
+}
+
+// moveBound moves, in the view of step i, the other pods of job bound to
+// a node to node.
+func (r *recording) moveBound(t *testing.T, i int, job, except, node string) {
+	t.Helper()
+	v := r.job(t, i, job)
+	for j := range v.Pods {
+		if q := &v.Pods[j]; q.Name != except && q.Spec.NodeName != "" {
+			q.Spec.NodeName = node
+		}
+	}
+}
+
+// eviction returns the step where the taint manager evicts a pod of job.
+func (r *recording) eviction(t *testing.T, job string) (int, *jobsim.Pod) {
+	t.Helper()
+	i := r.find(t, 0, func(s step) bool { return s.event.Reason == jobsim.DisruptionTaintManager && s.event.Job == job })
+	return i, r.pod(t, i, job, r.steps[i].event.Object.Name)
+}
+
+// schedulingCorruptions break the rules of kube-scheduler's filters for
+// taints, pod affinity and spread constraints
+// (pkg/scheduler/framework/plugins: tainttoleration, interpodaffinity,
+// podtopologyspread), of scheduling gates (schedulinggates, and the API
+// server's pod strategy), and of the taint manager
+// (pkg/controller/tainteviction).
+var schedulingCorruptions = []corruption{
+	// TaintToleration.Filter: a pod is bound only to a node whose
+	// NoSchedule and NoExecute taints it all tolerates.
+	{"TaintToleration.Filter/NoBindingToAnUntoleratedTaint", "topology", func(t *testing.T, r *recording) {
+		i, _, node := r.scheduledN(t, "spread", 0)
+		n := r.node(t, i, node)
+		n.Taints = append(slices.Clone(n.Taints), jobsim.Taint{Key: "pool", Value: "gpu", Effect: jobsim.TaintNoSchedule})
+	}, "whose taint pool=gpu:NoSchedule it does not tolerate"},
+	// The unreachable NoSchedule taint of a node that is not Ready is not
+	// covered by a toleration of its NoExecute one: the replacement of the
+	// evicted pod waits for the node to recover.
+	{"TaintToleration.Filter/NoExecuteTolerationLeavesNoScheduleTaint", "nodefail", func(t *testing.T, r *recording) {
+		i, _, node := r.scheduledN(t, "tolerant", 1)
+		r.node(t, i, node).Ready = false
+	}, "whose taint node.kubernetes.io/unreachable:NoSchedule it does not tolerate"},
+
+	// InterPodAffinity.Filter: existing pods' required anti-affinity keeps
+	// the pods it selects out of their domain; a pod's own keeps it out
+	// of the domains of the pods it selects; its affinity keeps it in the
+	// domains of pods matching all its terms.
+	{"satisfyExistingPodsAntiAffinity/NoBindingNextToARepellingPod", "topology", func(t *testing.T, r *recording) {
+		i, pod, node := r.scheduledN(t, "anti", 1)
+		r.moveBound(t, i, "anti", pod, node)
+	}, "(InterPodAffinity.Filter: satisfyExistingPodsAntiAffinity)"},
+	{"satisfyPodAntiAffinity/NoBindingNextToARepelledPod", "topology", func(t *testing.T, r *recording) {
+		i, pod, node := r.scheduledN(t, "anti", 1)
+		r.moveBound(t, i, "anti", pod, node)
+		v := r.job(t, i, "anti")
+		for j := range v.Pods {
+			if v.Pods[j].Name != pod {
+				v.Pods[j].Spec.Affinity = nil
+			}
+		}
+	}, "selects pod anti-"},
+	{"satisfyPodAffinity/BindingNextToAnAttractingPod", "topology", func(t *testing.T, r *recording) {
+		i, pod, _ := r.scheduledN(t, "colocated", 1)
+		r.moveBound(t, i, "colocated", pod, "zb-0")
+	}, "where no pod matching its required affinity terms runs in the domain (1 pods match elsewhere"},
+
+	// PodTopologySpread.Filter: the chosen zone's matching pods, the pod
+	// included, exceed the least zone's by at most maxSkew. Here the two
+	// pods bound before the third are moved to its zone.
+	{"PodTopologySpread.Filter/SkewAtMostMaxSkew", "topology", func(t *testing.T, r *recording) {
+		i, pod, node := r.scheduledN(t, "spread", 2)
+		r.moveBound(t, i, "spread", pod, node)
+	}, "has 2 matching pods (+1 for the pod), the least domain 0 of 2 domains, skew 3 > maxSkew 1"},
+
+	// Scheduling gates: the API server gives a gated pod PodScheduled
+	// False/SchedulingGated; the scheduler does not bind it.
+	{"applySchedulingGatedCondition/GatedPodShowsSchedulingGated", "gated", func(t *testing.T, r *recording) {
+		i := r.find(t, 0, func(s step) bool {
+			v := s.jobs["gated"]
+			return len(v.Pods) > 0 && len(v.Pods[0].Spec.SchedulingGates) > 0
+		})
+		c := &r.job(t, i, "gated").Pods[0].Status.Conditions
+		for j := range *c {
+			if (*c)[j].Type == jobsim.PodScheduled {
+				(*c)[j].Reason = "Unschedulable"
+			}
+		}
+	}, `but PodScheduled "False"/"Unschedulable", not False/SchedulingGated`},
+	{"SchedulingGates.PreEnqueue/GatedPodNeverBound", "gated", func(t *testing.T, r *recording) {
+		i, pod, _ := r.scheduledN(t, "gated", 0)
+		r.pod(t, i, "gated", pod).Spec.SchedulingGates = []string{"example.com/quota"}
+	}, "pod with scheduling gates [example.com/quota] bound to node"},
+
+	// The taint manager evicts a pod from a node tainted NoExecute when
+	// the shortest tolerationSeconds of the tolerations it uses runs out,
+	// never if they have none; a pod's own toleration of the taint
+	// replaces the 300 s the API server would add.
+	{"getMinTolerationTime/EvictionWaitsForTolerationSeconds", "nodefail", func(t *testing.T, r *recording) {
+		_, p := r.eviction(t, "tolerant")
+		p.Spec.Tolerations[0].TolerationPeriod = jobsim.Ptr(120 * time.Second)
+	}, "pod evicted by the taint manager 1m0s after node za-0 was tainted NoExecute (1970-01-01T00:01:00Z), before its toleration of 2m0s ran out"},
+	{"getMinTolerationTime/NoEvictionWithoutTolerationSeconds", "nodefail", func(t *testing.T, r *recording) {
+		_, p := r.eviction(t, "tolerant")
+		p.Spec.Tolerations[0].TolerationPeriod = nil
+	}, "pod evicted by the taint manager from node za-0, whose NoExecute taints it tolerates for ever"},
+	{"DefaultTolerationSeconds/OwnTolerationReplacesTheDefault", "nodefail", func(t *testing.T, r *recording) {
+		_, p := r.eviction(t, "patient")
+		p.Spec.Tolerations = []jobsim.Toleration{{Operator: jobsim.TolerationOpExists}}
+	}, "whose NoExecute taints it tolerates for ever"},
+}
+
+func init() { corruptions = append(corruptions, schedulingCorruptions...) }
+
 // TestCheckerPassesRecordedHistories: replayed as recorded, every
 // scenario's history passes, as it did live.
 func TestCheckerPassesRecordedHistories(t *testing.T) {

@@ -31,7 +31,19 @@
 //     the controller saw in its last sync, as its record keeps them (not
 //     checked with backoffLimitPerIndex);
 //   - no pod is still Pending or Running later than the job's startTime +
-//     activeDeadlineSeconds + its termination grace period.
+//     activeDeadlineSeconds + its termination grace period;
+//   - a pod is bound only to a node whose NoSchedule and NoExecute taints,
+//     the lifecycle ones of a cordoned or not-Ready node included, it
+//     tolerates (with the 300 s tolerations the API server adds), and
+//     where its required pod affinity and anti-affinity, those of the pods
+//     already bound, and its DoNotSchedule spread constraints' maxSkew
+//     hold (kube-scheduler's TaintToleration, NodeUnschedulable,
+//     InterPodAffinity and PodTopologySpread filters);
+//   - a pod with scheduling gates is not bound and shows PodScheduled
+//     False with reason SchedulingGated;
+//   - the taint manager evicts a pod from a not-Ready node no earlier than
+//     the shortest tolerationSeconds of the tolerations it uses, and never
+//     if they have none.
 //
 // After every status write of the controller:
 //   - active, ready and terminating equal what the pods show, and ready ≤

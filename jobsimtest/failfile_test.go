@@ -12,6 +12,7 @@ import (
 // of this package, as the root package's test of the same name does.
 func TestFailFiles(t *testing.T) {
 	jobsimtest.ReplayFailFiles(t, map[string]func(*rapid.T){
+		"TestPlacementInvariants":        placementProperty,
 		"TestMyJobProperty":              myJobProperty,
 		"TestReplayAgreesWithTheLiveRun": replayAgreesProperty,
 	})

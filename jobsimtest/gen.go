@@ -186,7 +186,8 @@ func Behaviors() *rapid.Generator[jobsim.Behavior] {
 
 // Nodes returns a generator of one to four nodes named node-0 ... with
 // 1–4 CPUs, 1–8 GiB of memory, 2–8 pods and sometimes a GPU, labelled
-// pool=a or pool=b.
+// pool=a or pool=b, with their hostname and a zone (topology.kubernetes.io/zone
+// a or b), and sometimes tainted (see Taints).
 func Nodes() *rapid.Generator[[]jobsim.Node] {
 	return rapid.Custom(func(t *rapid.T) []jobsim.Node {
 		n := rapid.IntRange(1, 4).Draw(t, "nodes")
@@ -200,10 +201,15 @@ func Nodes() *rapid.Generator[[]jobsim.Node] {
 			if rapid.IntRange(0, 3).Draw(t, "gpu") == 0 {
 				capacity["nvidia.com/gpu"] = int64(rapid.IntRange(1, 2).Draw(t, "gpus"))
 			}
+			name := "node-" + strconv.Itoa(i)
 			out[i] = jobsim.Node{
-				Name:     "node-" + strconv.Itoa(i),
-				Labels:   map[string]string{"pool": rapid.SampledFrom([]string{"a", "b"}).Draw(t, "pool")},
+				Name: name,
+				Labels: map[string]string{"pool": rapid.SampledFrom([]string{"a", "b"}).Draw(t, "pool"),
+					jobsim.LabelHostname: name, jobsim.LabelZone: rapid.SampledFrom([]string{"a", "b"}).Draw(t, "zone")},
 				Capacity: capacity,
+			}
+			if rapid.IntRange(0, 3).Draw(t, "tainted") == 0 {
+				out[i].Taints = []jobsim.Taint{rapid.SampledFrom(taints).Draw(t, "taint")}
 			}
 		}
 		return out
@@ -226,5 +232,96 @@ func Requests() *rapid.Generator[jobsim.ResourceList] {
 			r["nvidia.com/gpu"] = 1
 		}
 		return r
+	})
+}
+
+// taints are the taints Nodes puts on some nodes.
+var taints = []jobsim.Taint{
+	{Key: "dedicated", Value: "gpu", Effect: jobsim.TaintNoSchedule},
+	{Key: "dedicated", Value: "gpu", Effect: jobsim.TaintNoExecute},
+	{Key: "spot", Effect: jobsim.TaintPreferNoSchedule},
+}
+
+// PodPlacements returns a generator of what decides where a pod may go
+// beyond its requests, applied to a pod template: sometimes tolerations
+// (of the taints Nodes draws, or of the unreachable NoExecute taint of a
+// failed node, with or without tolerationSeconds), a label app=x or
+// app=y, topology spread constraints on hostname or zone selecting that
+// label (or everything), required anti-affinity or affinity on hostname
+// or zone, and scheduling gates (which only Cluster.RemoveSchedulingGates
+// lifts). Each is drawn rarely, so that most pods still run.
+func PodPlacements() *rapid.Generator[func(*jobsim.PodTemplate)] {
+	keys := []string{jobsim.LabelHostname, jobsim.LabelZone}
+	return rapid.Custom(func(t *rapid.T) func(*jobsim.PodTemplate) {
+		var tols []jobsim.Toleration
+		for range rapid.IntRange(0, 2).Draw(t, "tolerations") {
+			tl := jobsim.Toleration{Key: "dedicated", Operator: jobsim.TolerationOpEqual, Value: "gpu"}
+			switch rapid.IntRange(0, 3).Draw(t, "tolerate") {
+			case 0:
+				tl.Effect = jobsim.TaintNoSchedule
+			case 1:
+				tl.Effect = jobsim.TaintNoExecute
+			case 2:
+				tl = jobsim.Toleration{Key: jobsim.TaintNodeUnreachable, Operator: jobsim.TolerationOpExists, Effect: jobsim.TaintNoExecute}
+			default:
+				tl = jobsim.Toleration{Operator: jobsim.TolerationOpExists}
+			}
+			if tl.Effect == jobsim.TaintNoExecute && rapid.Bool().Draw(t, "tolerationSeconds") {
+				tl.TolerationPeriod = jobsim.Ptr(seconds(rapid.IntRange(0, 120).Draw(t, "seconds")))
+			}
+			tols = append(tols, tl)
+		}
+		app := rapid.SampledFrom([]string{"", "x", "y"}).Draw(t, "app")
+		sel := func() *jobsim.LabelSelector {
+			if app == "" || rapid.IntRange(0, 4).Draw(t, "emptySelector") == 0 {
+				return &jobsim.LabelSelector{}
+			}
+			return &jobsim.LabelSelector{MatchLabels: map[string]string{"app": app}}
+		}
+		var spread []jobsim.TopologySpreadConstraint
+		if rapid.IntRange(0, 3).Draw(t, "spread") == 0 {
+			c := jobsim.TopologySpreadConstraint{
+				MaxSkew: int32(rapid.IntRange(1, 2).Draw(t, "maxSkew")), TopologyKey: rapid.SampledFrom(keys).Draw(t, "spreadKey"),
+				WhenUnsatisfiable:  rapid.SampledFrom([]jobsim.UnsatisfiableConstraintAction{jobsim.DoNotSchedule, jobsim.DoNotSchedule, jobsim.ScheduleAnyway}).Draw(t, "whenUnsatisfiable"),
+				LabelSelector:      sel(),
+				NodeTaintsPolicy:   rapid.SampledFrom([]jobsim.NodeInclusionPolicy{"", jobsim.NodeInclusionPolicyHonor, jobsim.NodeInclusionPolicyIgnore}).Draw(t, "nodeTaintsPolicy"),
+				NodeAffinityPolicy: rapid.SampledFrom([]jobsim.NodeInclusionPolicy{"", jobsim.NodeInclusionPolicyIgnore}).Draw(t, "nodeAffinityPolicy"),
+			}
+			if c.WhenUnsatisfiable == jobsim.DoNotSchedule && rapid.IntRange(0, 3).Draw(t, "setMinDomains") == 0 {
+				c.MinDomains = jobsim.Ptr(int32(rapid.IntRange(1, 3).Draw(t, "minDomains")))
+			}
+			spread = append(spread, c)
+		}
+		var affinity *jobsim.Affinity
+		term := func() []jobsim.PodAffinityTerm {
+			return []jobsim.PodAffinityTerm{{LabelSelector: sel(), TopologyKey: rapid.SampledFrom(keys).Draw(t, "affinityKey")}}
+		}
+		switch rapid.IntRange(0, 7).Draw(t, "podAffinity") {
+		case 0:
+			affinity = &jobsim.Affinity{PodAntiAffinity: &jobsim.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: term()}}
+		case 1:
+			affinity = &jobsim.Affinity{PodAffinity: &jobsim.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: term()}}
+		}
+		var gates []string
+		if rapid.IntRange(0, 9).Draw(t, "gated") == 0 {
+			gates = []string{"example.com/gate"}
+		}
+		return func(tmpl *jobsim.PodTemplate) {
+			tmpl.Spec.Tolerations = tols
+			tmpl.Spec.TopologySpreadConstraints = spread
+			tmpl.Spec.SchedulingGates = gates
+			if affinity != nil {
+				if tmpl.Spec.Affinity == nil {
+					tmpl.Spec.Affinity = &jobsim.Affinity{}
+				}
+				tmpl.Spec.Affinity.PodAffinity, tmpl.Spec.Affinity.PodAntiAffinity = affinity.PodAffinity, affinity.PodAntiAffinity
+			}
+			if app != "" {
+				if tmpl.Labels == nil {
+					tmpl.Labels = map[string]string{}
+				}
+				tmpl.Labels["app"] = app
+			}
+		}
 	})
 }

@@ -144,3 +144,118 @@ var scenarios = []scenario{
 		return c
 	}},
 }
+
+// zonedNodes are three zones of two nodes each, of two CPUs; the nodes
+// of zone c are a pool tainted pool=gpu:NoSchedule.
+func zonedNodes() []jobsim.Node {
+	var out []jobsim.Node
+	for _, z := range []string{"a", "b", "c"} {
+		for i := range 2 {
+			name := "z" + z + "-" + string(rune('0'+i))
+			n := jobsim.Node{Name: name, Labels: map[string]string{jobsim.LabelZone: z, jobsim.LabelHostname: name},
+				Capacity: jobsim.ResourceList{jobsim.ResourceCPU: 2000}}
+			if z == "c" {
+				n.Taints = []jobsim.Taint{{Key: "pool", Value: "gpu", Effect: jobsim.TaintNoSchedule}}
+			}
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// halfCPU is a pod template of one container requesting half a CPU.
+func halfCPU() jobsim.PodTemplate {
+	return jobsim.PodTemplate{Spec: jobsim.PodSpec{
+		Containers: []jobsim.Container{{Name: "work", Image: "busybox", Requests: jobsim.ResourceList{jobsim.ResourceCPU: 500}}}}}
+}
+
+// ownPods selects the pods of the job called name.
+func ownPods(name string) *jobsim.LabelSelector {
+	return &jobsim.LabelSelector{MatchLabels: map[string]string{jobsim.JobNameLabel: name}}
+}
+
+var schedulingScenarios = []scenario{
+	// Three zones of two nodes, zone c a tainted pool. "spread" runs six
+	// pods spread over the zones with maxSkew 1, counting only the nodes
+	// whose taints it tolerates (zones a and b); "anti" runs four pods
+	// that tolerate the pool, one per node (hostname anti-affinity);
+	// "colocated" runs three pods in one zone (affinity to each other,
+	// the first anywhere).
+	{"topology", "spread", func(t *testing.T) *jobsim.Cluster {
+		c := jobsim.NewCluster(jobsim.Config{Seed: 1, Nodes: zonedNodes()})
+		spread := halfCPU()
+		spread.Spec.TopologySpreadConstraints = []jobsim.TopologySpreadConstraint{{
+			MaxSkew: 1, TopologyKey: jobsim.LabelZone, WhenUnsatisfiable: jobsim.DoNotSchedule,
+			LabelSelector: ownPods("spread"), NodeTaintsPolicy: jobsim.NodeInclusionPolicyHonor,
+		}}
+		submit(t, c, jobsim.Job{Name: "spread", Spec: jobsim.JobSpec{Completions: jobsim.Ptr(6), Parallelism: jobsim.Ptr(6), Template: spread}},
+			jobsim.Fixed(30*time.Second, 0))
+		anti := halfCPU()
+		anti.Spec.Tolerations = []jobsim.Toleration{{Key: "pool", Operator: jobsim.TolerationOpExists, Effect: jobsim.TaintNoSchedule}}
+		anti.Spec.Affinity = &jobsim.Affinity{PodAntiAffinity: &jobsim.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []jobsim.PodAffinityTerm{{
+			LabelSelector: ownPods("anti"), TopologyKey: jobsim.LabelHostname,
+		}}}}
+		submit(t, c, jobsim.Job{Name: "anti", Spec: jobsim.JobSpec{Completions: jobsim.Ptr(4), Parallelism: jobsim.Ptr(4), Template: anti}},
+			jobsim.Fixed(40*time.Second, 0))
+		colocated := halfCPU()
+		colocated.Spec.Affinity = &jobsim.Affinity{PodAffinity: &jobsim.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []jobsim.PodAffinityTerm{{
+			LabelSelector: ownPods("colocated"), TopologyKey: jobsim.LabelZone,
+		}}}}
+		c.At(time.Unix(5, 0), func() {
+			submit(t, c, jobsim.Job{Name: "colocated", Spec: jobsim.JobSpec{Completions: jobsim.Ptr(3), Parallelism: jobsim.Ptr(3), Template: colocated}},
+				jobsim.Fixed(20*time.Second, 0))
+		})
+		return c
+	}},
+	// Two pods gated by example.com/quota; the gate is lifted from each at
+	// 20 s, and they run 10 s.
+	{"gated", "gated", func(t *testing.T) *jobsim.Cluster {
+		c := jobsim.NewCluster(jobsim.Config{Seed: 1, Nodes: zonedNodes()})
+		tmpl := halfCPU()
+		tmpl.Spec.SchedulingGates = []string{"example.com/quota"}
+		submit(t, c, jobsim.Job{Name: "gated", Spec: jobsim.JobSpec{Completions: jobsim.Ptr(2), Parallelism: jobsim.Ptr(2), Template: tmpl}},
+			jobsim.Fixed(10*time.Second, 0))
+		c.At(time.Unix(20, 0), func() {
+			v, _ := c.JobView("default", "gated")
+			for _, p := range v.Pods {
+				if err := c.RemoveSchedulingGates("default", p.Name, "example.com/quota"); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+		return c
+	}},
+	// Node za-0 fails at 10 s and is NotReady at 60 s. Its pods: one of
+	// "tolerant", which tolerates the unreachable NoExecute taint for
+	// 60 s, and is evicted at 120 s; one of "patient", with the 300 s the
+	// API server gives, evicted at 360 s; one of "stubborn", which
+	// tolerates it for ever and stays. The node recovers at 400 s.
+	{"nodefail", "tolerant", func(t *testing.T) *jobsim.Cluster {
+		c := jobsim.NewCluster(jobsim.Config{Seed: 1, Nodes: zonedNodes()})
+		on := func(tols ...jobsim.Toleration) jobsim.PodTemplate {
+			tmpl := halfCPU()
+			tmpl.Spec.NodeSelector = map[string]string{jobsim.LabelHostname: "za-0"}
+			tmpl.Spec.Tolerations = tols
+			return tmpl
+		}
+		unreachable := jobsim.Toleration{Key: jobsim.TaintNodeUnreachable, Operator: jobsim.TolerationOpExists, Effect: jobsim.TaintNoExecute}
+		brief := unreachable
+		brief.TolerationPeriod = jobsim.Ptr(60 * time.Second)
+		for name, tmpl := range map[string]jobsim.PodTemplate{"tolerant": on(brief), "patient": on(), "stubborn": on(unreachable)} {
+			submit(t, c, jobsim.Job{Name: name, Spec: jobsim.JobSpec{Template: tmpl}}, jobsim.Fixed(100*time.Second, 0))
+		}
+		c.At(time.Unix(10, 0), func() {
+			if err := c.FailNode("za-0"); err != nil {
+				t.Error(err)
+			}
+		})
+		c.At(time.Unix(400, 0), func() {
+			if err := c.RecoverNode("za-0"); err != nil {
+				t.Error(err)
+			}
+		})
+		return c
+	}},
+}
+
+func init() { scenarios = append(scenarios, schedulingScenarios...) }
