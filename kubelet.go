@@ -189,8 +189,14 @@ func (c *Cluster) deletePod(p *pod) {
 	j := p.job
 	now := c.eng.Elapsed()
 	was := p.standing()
-	if p.held != nil && len(c.sched.spreads) > 0 {
-		c.sched.spreadCounted(p, -1) // terminating pods do not count
+	if p.held != nil {
+		if len(c.sched.spreads) > 0 {
+			c.sched.spreadCounted(p, -1) // terminating pods do not count
+		}
+		// A spread constraint stops counting a terminating pod: a parked
+		// pod may fit now (PodTopologySpread's queueing hint for an
+		// assigned pod's update).
+		c.sched.capacityFreed()
 	}
 	p.deleting = true
 	p.delAt = now

@@ -16,10 +16,6 @@ import (
 // some of which fail, drain and recover, and whose gates are lifted at
 // some time, break no invariant, live or replayed.
 func TestPlacementInvariants(t *testing.T) {
-	t.Skip("testdata/unresolved/TestPlacementInvariants-spread-pod-left-pending.fail (replay it with -rapid.failfile): " +
-		"a pod with a DoNotSchedule hostname spread constraint stays Unschedulable (since 31 s) " +
-		"while node-3 has no matching pod and room from a later instant on; not yet known whether " +
-		"the scheduler fails to retry it or the checker misreads PodTopologySpread")
 	rapid.Check(t, placementProperty)
 }
 
