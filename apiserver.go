@@ -21,12 +21,13 @@ func (c *Cluster) createPod(j *job, index int) *pod {
 	p.jobPos = int32(len(j.pods))
 	j.pods = append(j.pods, p)
 	j.account(p, standing{}, p.standing())
+	gated := j.gate(p) // the API server sets PodScheduled=SchedulingGated on create
 	if c.recording() {
 		name := p.name()
 		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindJob, Namespace: j.ns, Name: j.name}, Job: j.name,
 			Type: EventNormal, Reason: ReasonSuccessfulCreate, Message: "Created pod: " + name, Related: name})
 	}
-	if !j.gate(p) {
+	if !gated {
 		c.queueForScheduling(p)
 	}
 	c.podChanged(p)

@@ -99,6 +99,12 @@ func (c *Cluster) RecoverNode(name string) error {
 	wasDown := n.down
 	n.down, n.ready, n.cordoned = false, true, false
 	c.sched.refresh(n)
+	// The lifecycle taints are gone: the taint manager plans again for the
+	// node's own NoExecute taints, from now.
+	for _, p := range n.pods {
+		c.scheduleEviction(n, p)
+	}
+	c.nextEviction(n)
 	c.nodeEvent(n, EventNormal, ReasonNodeReady, "Node "+name+" status is now: NodeReady")
 	if wasDown {
 		for _, p := range append([]*pod(nil), n.pods...) {
@@ -139,11 +145,14 @@ func (c *Cluster) fireFault(arg uint64) {
 		}
 		return
 	}
+	if arg&evictArg != 0 {
+		c.evictDue(c.sched.nodes[arg&^evictArg])
+		return
+	}
 	n := c.sched.nodes[arg]
 	if !n.down {
 		return
 	}
-	now := c.eng.Elapsed()
 	if n.ready {
 		n.ready = false
 		c.sched.refresh(n)
@@ -156,9 +165,17 @@ func (c *Cluster) fireFault(arg uint64) {
 			c.scheduleEviction(n, p)
 		}
 		c.nextEviction(n)
-		return
 	}
-	// The taint manager: evict the pods whose toleration ran out.
+}
+
+// evictArg marks, in a fault timer's argument, the taint manager's next
+// eviction on the node.
+const evictArg = 1 << 61
+
+// evictDue is the taint manager evicting the pods of n whose toleration
+// of its NoExecute taints ran out.
+func (c *Cluster) evictDue(n *nodeState) {
+	now := c.eng.Elapsed()
 	keep := n.evictions[:0]
 	for _, e := range n.evictions {
 		switch {
@@ -213,7 +230,7 @@ func (c *Cluster) scheduleEviction(n *nodeState, p *pod) {
 
 // nextEviction sets n's timer for its next eviction.
 func (c *Cluster) nextEviction(n *nodeState) {
-	n.faultTimer.Stop()
+	n.evictTimer.Stop()
 	if len(n.evictions) == 0 {
 		return
 	}
@@ -221,7 +238,7 @@ func (c *Cluster) nextEviction(n *nodeState) {
 	for _, e := range n.evictions[1:] {
 		next = min(next, e.at)
 	}
-	n.faultTimer = c.eng.AtElapsed(next, classWorld, c.onFault, uint64(n.idx))
+	n.evictTimer = c.eng.AtElapsed(next, classWorld, c.onFault, uint64(n.idx)|evictArg)
 }
 
 // freeze stops the kubelet's work on p; thaw resumes it.

@@ -554,3 +554,33 @@ func TestDrainRetriesUntilTheBudgetAllows(t *testing.T) {
 		t.Errorf("evictions at %v, want 10s and then 20s or 25s", times)
 	}
 }
+
+func TestTaintManagerEvictsFromANodesOwnNoExecuteTaint(t *testing.T) {
+	// A node configured with a NoExecute taint: a pod tolerating it for
+	// 30 s is bound there and evicted 30 s later (the taint manager counts
+	// from when it sees the pod on the tainted node); one tolerating it
+	// without tolerationSeconds stays.
+	ns := []jobsim.Node{{Name: "n-0", Capacity: jobsim.ResourceList{"cpu": 4000},
+		Taints: []jobsim.Taint{{Key: "maintenance", Effect: jobsim.TaintNoExecute}}}}
+	for _, tc := range []struct {
+		name    string
+		period  *time.Duration
+		evicted time.Duration
+	}{{"30s", jobsim.Ptr(30 * time.Second), 30 * time.Second}, {"forever", nil, 0}} {
+		c := jobsim.NewCluster(jobsim.Config{Nodes: ns})
+		job := newJob("tol", 1, 1)
+		job.Spec.Template.Spec.Tolerations = []jobsim.Toleration{{Key: "maintenance", Operator: jobsim.TolerationOpExists, Effect: jobsim.TaintNoExecute, TolerationPeriod: tc.period}}
+		submit(t, c, job, jobsim.Forever())
+		if err := c.Advance(time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		var got time.Duration
+		for _, e := range c.Events() {
+			if e.Reason == "DeletionByTaintManager" {
+				got = e.Time.Sub(epoch)
+				break
+			}
+		}
+		diff(t, tc.name+": evicted at", tc.evicted, got)
+	}
+}

@@ -146,6 +146,7 @@ type nodeState struct {
 	faultTimer sim.Timer
 	evictions  []eviction // the taint manager's plans for its pods
 	drainTimer sim.Timer  // a drain's next try to evict the pods budgets kept
+	evictTimer sim.Timer  // the taint manager's next eviction
 	draining   bool
 	// Utilisation: resource-time integrated since the start.
 	usedSince time.Duration

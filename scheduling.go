@@ -335,8 +335,8 @@ func (s *scheduler) bind(p *pod, n *nodeState) {
 		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindPod, Namespace: j.ns, Name: name}, Job: j.name, Type: EventNormal,
 			Reason: ReasonScheduled, Message: fmt.Sprintf("Successfully assigned %s/%s to %s", j.ns, name, n.spec.Name), Related: n.spec.Name})
 	}
-	if !n.ready {
-		c.scheduleEviction(n, p) // it tolerates the node's NoSchedule taints
+	if hasEffect(n.taints, TaintNoExecute) {
+		c.scheduleEviction(n, p) // it tolerates them, perhaps for a while
 		c.nextEviction(n)
 	}
 	if !n.down {

@@ -135,3 +135,13 @@ func withDefaultTolerations(ts []Toleration) []Toleration {
 	}
 	return out
 }
+
+// hasEffect reports whether some taint has effect e.
+func hasEffect(taints []Taint, e TaintEffect) bool {
+	for i := range taints {
+		if taints[i].Effect == e {
+			return true
+		}
+	}
+	return false
+}
