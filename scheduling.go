@@ -41,6 +41,34 @@ func (q *jobQueue) pop() *job {
 	return j
 }
 
+// nonZeroRequests is the CPU and memory a pod requests for scoring
+// (PodRequests with NonMissingContainerRequests): each container, init
+// containers included, that does not request CPU or memory counts as
+// requesting 100m and 200Mi; the pod requests the sum over its
+// containers or the largest init container's, whichever is more.
+func nonZeroRequests(s *PodSpec) (cpu, mem int64) {
+	get := func(c *Container) (int64, int64) {
+		cc, ok := c.Requests[ResourceCPU]
+		if !ok {
+			cc = nonZeroCPU
+		}
+		cm, ok := c.Requests[ResourceMemory]
+		if !ok {
+			cm = nonZeroMemory
+		}
+		return cc, cm
+	}
+	for i := range s.Containers {
+		cc, cm := get(&s.Containers[i])
+		cpu, mem = cpu+cc, mem+cm
+	}
+	for i := range s.InitContainers {
+		cc, cm := get(&s.InitContainers[i])
+		cpu, mem = max(cpu, cc), max(mem, cm)
+	}
+	return cpu, mem
+}
+
 // schedulingInfo fills in what the scheduler needs of a new job: the
 // requests, priority and matching node classes of its pods.
 func (s *scheduler) schedulingInfo(j *job) {
@@ -71,13 +99,7 @@ func (s *scheduler) schedulingInfo(j *job) {
 		j.req[i] = sum[r]
 	}
 	j.req[resPods] = 1
-	j.scoreCPU, j.scoreMem = j.req[resCPU], j.req[resMemory]
-	if j.scoreCPU == 0 {
-		j.scoreCPU = nonZeroCPU
-	}
-	if j.scoreMem == 0 {
-		j.scoreMem = nonZeroMemory
-	}
+	j.scoreCPU, j.scoreMem = nonZeroRequests(tmpl)
 	j.priority, j.preemptNever = s.defPrio, s.defNever
 	if name := tmpl.PriorityClassName; name != "" {
 		j.priority, j.preemptNever = s.classesOf[name], s.neverPre[name]
