@@ -41,10 +41,10 @@ var generatedChars = []byte("bcdfghjklmnpqrstvwxz2456789") // k8s.io/apimachiner
 // Others (the storage and DRA objects the scheduler watches, say) go to
 // the fake clientset's own tracker, which serves them empty.
 var storedResources = map[string]schema.GroupResource{
-	"pods":                  {Resource: "pods"},
-	"jobs":                  {Group: "batch", Resource: "jobs"},
-	"nodes":                 {Resource: "nodes"},
-	"priorityclasses":       {Group: "scheduling.k8s.io", Resource: "priorityclasses"},
+	"pods":                 {Resource: "pods"},
+	"jobs":                 {Group: "batch", Resource: "jobs"},
+	"nodes":                {Resource: "nodes"},
+	"priorityclasses":      {Group: "scheduling.k8s.io", Resource: "priorityclasses"},
 	"poddisruptionbudgets": {Group: "policy", Resource: "poddisruptionbudgets"},
 }
 
