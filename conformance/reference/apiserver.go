@@ -92,6 +92,7 @@ type apiServer struct {
 	rejected []string                // writes refused, for diagnostics
 
 	pdbs     bool                    // some PodDisruptionBudget exists
+	podJobs  map[string]string       // "ns/name" of every pod created → its job's name
 	bound    map[types.UID]time.Time // exact virtual binding time
 	bindings []Binding               // in order
 	// ties, if not nil, returns the best-scored nodes of a pod's current
@@ -118,6 +119,7 @@ func newAPIServer(clk *virtualClock, act *activity, seed uint64) *apiServer {
 		perOwner: map[types.UID]int{},
 		lastJob:  map[string]*batchv1.Job{},
 		bound:    map[types.UID]time.Time{},
+		podJobs:  map[string]string{},
 	}
 }
 
@@ -377,6 +379,7 @@ func (s *apiServer) create(res, ns string, o runtime.Object) (runtime.Object, er
 		v.Generation = 1
 		v.Status = corev1.PodStatus{Phase: corev1.PodPending}
 		if ref := metav1.GetControllerOf(v); ref != nil {
+			s.podJobs[v.Namespace+"/"+v.Name] = ref.Name
 			s.ordinals[v.UID] = s.perOwner[ref.UID]
 			s.perOwner[ref.UID]++
 		}

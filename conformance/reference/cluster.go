@@ -3,6 +3,7 @@ package reference
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -160,4 +161,11 @@ func (s *apiServer) boundAt(uid types.UID) (time.Time, bool) {
 	defer s.mu.Unlock()
 	t, ok := s.bound[uid]
 	return t, ok
+}
+
+// podJobLog returns the job of every pod created, by "ns/name".
+func (s *apiServer) podJobLog() map[string]string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.podJobs)
 }

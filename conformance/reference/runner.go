@@ -153,6 +153,8 @@ type Result struct {
 	Bindings []Binding
 	// Events are the events the scheduler recorded, in order.
 	Events []Event
+	// PodJobs maps every pod created ("namespace/name") to its job's name.
+	PodJobs map[string]string
 	// Rejected lists the writes the API server refused (status updates
 	// failing validation, say), for diagnostics.
 	Rejected []string
@@ -465,7 +467,7 @@ func (r *run) result() (*Result, error) {
 	r.behMu.Lock()
 	uids := slices.Clone(r.uids)
 	r.behMu.Unlock()
-	res := &Result{End: end, Rejected: rejected, Bindings: r.api.bindingLog()}
+	res := &Result{End: end, Rejected: rejected, Bindings: r.api.bindingLog(), PodJobs: r.api.podJobLog()}
 	if r.sched != nil {
 		res.Events = r.sched.recorded()
 	}
