@@ -22,6 +22,7 @@ var (
 	flagSpeed    = flag.Float64("conformance.speed", 0, "virtual seconds per wall-clock second (0: the reference's default)")
 	flagTwice    = flag.Bool("conformance.twice", false, "run the reference twice per case and fail if the two runs disagree (a stability check)")
 	flagLog      = flag.Bool("conformance.log", false, "print the real controller's log")
+	flagTrace    = flag.Bool("conformance.trace", false, "print both sides' scheduling histories")
 	flagNext     = flag.Bool("conformance.next", false, "also run the scheduler's next cases, testdata/scheduling-next/*.yaml")
 )
 
@@ -145,6 +146,10 @@ func TestConformance(t *testing.T) {
 			if rep.Reference.Scheduling != nil {
 				t.Logf("kube-scheduler: %s", rep.Reference.Scheduling)
 				t.Logf("jobsim's scheduler: %s", rep.Jobsim.Scheduling)
+				if *flagTrace {
+					t.Logf("kube-scheduler's history:\n\t%s", strings.Join(rep.Reference.Scheduling.Trace, "\n\t"))
+					t.Logf("jobsim's history:\n\t%s", strings.Join(rep.Jobsim.Scheduling.Trace, "\n\t"))
+				}
 			}
 			for _, w := range rep.Rejected {
 				t.Logf("the API server refused a write: %s", w)

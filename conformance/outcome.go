@@ -195,6 +195,7 @@ func Diff(ref, sim Outcome, tolerance time.Duration) (string, []string) {
 	opts := cmp.Options{
 		cmpopts.IgnoreFields(Outcome{}, "End"),
 		cmpopts.IgnoreUnexported(Scheduling{}),
+		cmpopts.IgnoreFields(Scheduling{}, "Trace"),
 		cmp.Comparer(func(a, b Time) bool {
 			d := time.Duration(a - b)
 			return d <= tolerance && -d <= tolerance

@@ -50,7 +50,7 @@ func RunJobsim(c *Case) (Outcome, error) {
 	opts := manifest.SimOptions{SyncDelay: SyncDelay}
 	var rec *schedulingRecorder
 	if len(c.Scenario.Nodes) > 0 {
-		rec = newSchedulingRecorder()
+		rec = newSchedulingRecorder(c.Scenario.Start)
 		opts.Observer = rec
 	}
 	sim, err := c.Scenario.Simulate(opts)
@@ -78,7 +78,7 @@ func RunReference(ctx context.Context, c *Case, stopAt time.Duration, opts Optio
 	}
 	out := outcomeOfReference(c.Scenario.Start, res)
 	if len(c.Scenario.Nodes) > 0 {
-		out.Scheduling = schedulingOfReference(nodeClasses(c.Scenario), res)
+		out.Scheduling = schedulingOfReference(c.Scenario.Start, nodeClasses(c.Scenario), res)
 	}
 	return out, res.Rejected, nil
 }

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/jobsim/jobsim"
 	"github.com/jobsim/jobsim/conformance/reference"
@@ -45,11 +46,16 @@ type Scheduling struct {
 	// their PodScheduled condition's "reason: message".
 	Pending map[string]map[string]int
 	// Messages are, per job, the distinct messages of its pods'
-	// FailedScheduling events over the run, sorted.
+	// FailedScheduling events over the run, sorted, but for those that
+	// tell of a race with a deletion (see bindingRace).
 	Messages map[string][]string
 	// Victims counts the pods preempted, as "preemptor's job <- victim's
 	// job @ class of the node".
 	Victims map[string]int
+
+	// Trace is the side's scheduling history, one line per binding,
+	// FailedScheduling event and preemption, for reading; not compared.
+	Trace []string
 
 	// tied are the reference's bindings that tie between classes, not yet
 	// in Placements (see resolved).
@@ -264,12 +270,14 @@ type schedulingRecorder struct {
 	messages map[string]map[string]bool
 	victims  map[string]int
 	preempts []jobsim.Event
+	start    time.Time
+	trace    []string
 }
 
 type simBinding struct{ job, node string }
 
-func newSchedulingRecorder() *schedulingRecorder {
-	return &schedulingRecorder{podJob: map[string]string{}, messages: map[string]map[string]bool{}, victims: map[string]int{}}
+func newSchedulingRecorder(start time.Time) *schedulingRecorder {
+	return &schedulingRecorder{start: start, podJob: map[string]string{}, messages: map[string]map[string]bool{}, victims: map[string]int{}}
 }
 
 // Observe records one event.
@@ -280,19 +288,22 @@ func (r *schedulingRecorder) Observe(e jobsim.Event) {
 	switch e.Reason {
 	case jobsim.ReasonScheduled:
 		r.bindings = append(r.bindings, simBinding{e.Job, e.Related})
+		r.trace = append(r.trace, fmt.Sprintf("%s bound %s to %s", e.Time.Sub(r.start), e.Object.Name, e.Related))
 	case jobsim.ReasonFailedScheduling:
 		if r.messages[e.Job] == nil {
 			r.messages[e.Job] = map[string]bool{}
 		}
 		r.messages[e.Job][e.Message] = true
+		r.trace = append(r.trace, fmt.Sprintf("%s FailedScheduling %s: %s", e.Time.Sub(r.start), e.Object.Name, e.Message))
 	case jobsim.ReasonPreempted:
 		r.preempts = append(r.preempts, e)
+		r.trace = append(r.trace, fmt.Sprintf("%s Preempted %s: %s", e.Time.Sub(r.start), e.Object.Name, e.Message))
 	}
 }
 
 // outcome reduces the record, and the pods left, to a Scheduling.
 func (r *schedulingRecorder) outcome(classes map[string]string, handles []*jobsim.JobHandle) *Scheduling {
-	out := &Scheduling{Placements: map[string]map[string]int{}, Pending: map[string]map[string]int{}, Messages: map[string][]string{}, Victims: map[string]int{}}
+	out := &Scheduling{Placements: map[string]map[string]int{}, Pending: map[string]map[string]int{}, Messages: map[string][]string{}, Victims: map[string]int{}, Trace: r.trace}
 	var nodes []string
 	for _, b := range r.bindings {
 		count(out.Placements, b.job, classes[b.node])
@@ -327,8 +338,25 @@ func (r *schedulingRecorder) outcome(classes map[string]string, handles []*jobsi
 
 // schedulingOfReference reduces the reference's record to a Scheduling,
 // its bindings that tie between classes left for resolved.
-func schedulingOfReference(classes map[string]string, res *reference.Result) *Scheduling {
+func schedulingOfReference(start time.Time, classes map[string]string, res *reference.Result) *Scheduling {
 	out := &Scheduling{Placements: map[string]map[string]int{}, Pending: map[string]map[string]int{}, Messages: map[string][]string{}, Victims: map[string]int{}}
+	type line struct {
+		at   time.Time
+		text string
+	}
+	var lines []line
+	for _, b := range res.Bindings {
+		lines = append(lines, line{b.At, fmt.Sprintf("bound %s to %s (best: %v)", b.Pod, b.Node, b.Ties)})
+	}
+	for _, e := range res.Events {
+		if e.Reason != "Scheduled" {
+			lines = append(lines, line{e.At, fmt.Sprintf("%s %s: %s", e.Reason, e.Regarding, e.Message)})
+		}
+	}
+	slices.SortStableFunc(lines, func(a, b line) int { return a.at.Compare(b.at) })
+	for _, l := range lines {
+		out.Trace = append(out.Trace, fmt.Sprintf("%s %s", l.at.Sub(start), l.text))
+	}
 	var nodes []string
 	for _, b := range res.Bindings {
 		nodes = append(nodes, b.Node)
@@ -350,6 +378,9 @@ func schedulingOfReference(classes map[string]string, res *reference.Result) *Sc
 	for _, e := range res.Events {
 		switch e.Reason {
 		case "FailedScheduling":
+			if bindingRace(e.Message) {
+				continue
+			}
 			job := res.PodJobs[e.Regarding]
 			if msgs[job] == nil {
 				msgs[job] = map[string]bool{}
@@ -408,6 +439,22 @@ func spread(classes map[string]string, bound []string) map[string][]int {
 		return nil
 	}
 	return out
+}
+
+// bindingRace reports whether a FailedScheduling message tells of a race
+// with a deletion rather than of a fit: a binding cycle's failure
+// ("running Bind plugin ...: pods ... not found", the pod went away
+// between the scheduling cycle and the API write) or a pending pod being
+// deleted that the queue still held ("skip schedule deleting pod"). Both
+// depend on which of two components acts first at one instant; the
+// comparison leaves them out.
+func bindingRace(msg string) bool {
+	for _, p := range []string{"running Bind plugin", "running PreBind plugin", "running Permit plugin", "binding rejected", "skip schedule deleting pod"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func count(m map[string]map[string]int, job, key string) {

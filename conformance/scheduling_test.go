@@ -20,7 +20,7 @@ func TestPlacementTies(t *testing.T) {
 			{Namespace: "default", Pod: "p3", Node: "b-0", Ties: []string{"b-0", "b-1"}},
 		},
 	}
-	ref := Outcome{Scheduling: schedulingOfReference(classes, res)}
+	ref := Outcome{Scheduling: schedulingOfReference(time.Time{}, classes, res)}
 	for _, tc := range []struct {
 		a, b  int
 		agree bool
