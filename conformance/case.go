@@ -65,8 +65,9 @@ func (c *Case) Applies() bool {
 // a case for that version only, like a versions note.
 //
 // It refuses what the reference cannot run: random runs (their draws are
-// jobsim's own), ttlSecondsAfterFinished (no TTL controller runs), nodes
-// and faults.
+// jobsim's own), ttlSecondsAfterFinished (no TTL controller runs), node
+// failures (no node lifecycle controller runs) and a scheduler other than
+// kube-scheduler's default profile.
 func LoadCase(path string) (*Case, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -219,8 +220,16 @@ func parseVersions(value string) ([]jobsim.Version, error) {
 
 func (c *Case) check() error {
 	s := c.Scenario
-	if len(s.Nodes) > 0 || len(s.Faults) > 0 {
-		return fmt.Errorf("nodes and faults are not supported by the conformance harness")
+	if len(s.Faults) > 0 && len(s.Nodes) == 0 {
+		return fmt.Errorf("faults: the conformance harness runs node faults on declared nodes only")
+	}
+	for i, f := range s.Faults {
+		if f.Action == manifest.FaultFail {
+			return fmt.Errorf("faults[%d]: a node failure is not supported by the conformance harness (no node lifecycle or taint-eviction controller runs); drain and recover are", i)
+		}
+	}
+	if sc := s.Scheduler; sc != nil && (sc.Scoring == manifest.ScoringMostAllocated || sc.Latency != 0) {
+		return fmt.Errorf("scheduler: the conformance harness runs kube-scheduler's default profile (LeastAllocated, no added latency)")
 	}
 	for i, j := range s.Jobs {
 		if j.Pods.Random != nil {
@@ -241,7 +250,11 @@ func (c *Case) check() error {
 // Reference returns the scenario in the reference runner's terms.
 func (c *Case) Reference() reference.Scenario {
 	s := c.Scenario
-	out := reference.Scenario{Start: s.Start}
+	cfg := s.Config()
+	out := reference.Scenario{Start: s.Start, PriorityClasses: v1PriorityClasses(cfg.PriorityClasses), Faults: referenceFaults(s.Faults)}
+	if len(s.Nodes) > 0 {
+		out.Nodes = v1Nodes(cfg.Nodes)
+	}
 	for _, sj := range s.Jobs {
 		j := reference.Job{
 			Object:   sj.Manifest.Object.DeepCopy(),

@@ -22,6 +22,8 @@ var (
 	flagSpeed    = flag.Float64("conformance.speed", 0, "virtual seconds per wall-clock second (0: the reference's default)")
 	flagTwice    = flag.Bool("conformance.twice", false, "run the reference twice per case and fail if the two runs disagree (a stability check)")
 	flagLog      = flag.Bool("conformance.log", false, "print the real controller's log")
+	flagTrace    = flag.Bool("conformance.trace", false, "print both sides' scheduling histories")
+	flagNext     = flag.Bool("conformance.next", false, "also run the scheduler's next cases, testdata/scheduling-next/*.yaml")
 )
 
 func TestMain(m *testing.M) {
@@ -92,6 +94,13 @@ func TestConformance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if *flagNext || os.Getenv("JOBSIM_CONFORMANCE_NEXT") != "" {
+		next, err := filepath.Glob("testdata/scheduling-next/*.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, next...)
+	}
 	if *flagCase != "" {
 		re := regexp.MustCompile(*flagCase)
 		files = filterStrings(files, func(f string) bool { return re.MatchString(filepath.Base(f)) })
@@ -118,7 +127,11 @@ func TestConformance(t *testing.T) {
 	t.Logf("%d cases in %s", len(files), time.Since(start).Round(time.Second))
 	for i, f := range files {
 		r := results[i]
-		t.Run(strings.TrimSuffix(filepath.Base(f), ".yaml"), func(t *testing.T) {
+		name := strings.TrimSuffix(filepath.Base(f), ".yaml")
+		if filepath.Base(filepath.Dir(f)) == "scheduling-next" {
+			name = "next/" + name
+		}
+		t.Run(name, func(t *testing.T) {
 			if r.err != nil {
 				t.Fatal(r.err)
 			}
@@ -129,6 +142,14 @@ func TestConformance(t *testing.T) {
 			t.Logf("jobsim ended at %s, the reference at %s (%.1fs wall)", rep.Jobsim.End, rep.Reference.End.Round(time.Millisecond), rep.Wall.Seconds())
 			for _, j := range rep.Reference.Jobs {
 				t.Logf("Kubernetes: %s", j)
+			}
+			if rep.Reference.Scheduling != nil {
+				t.Logf("kube-scheduler: %s", rep.Reference.Scheduling)
+				t.Logf("jobsim's scheduler: %s", rep.Jobsim.Scheduling)
+				if *flagTrace {
+					t.Logf("kube-scheduler's history:\n\t%s", strings.Join(rep.Reference.Scheduling.Trace, "\n\t"))
+					t.Logf("jobsim's history:\n\t%s", strings.Join(rep.Jobsim.Scheduling.Trace, "\n\t"))
+				}
 			}
 			for _, w := range rep.Rejected {
 				t.Logf("the API server refused a write: %s", w)

@@ -5,7 +5,10 @@
 // reference), then compares the outcomes: each job's final
 // status (counters, completedIndexes, failedIndexes, the conditions with
 // their reasons and messages, startTime and completionTime within a
-// tolerance), the pods it left by phase, and how many pods it created.
+// tolerance), the pods it left by phase, and how many pods it created;
+// in a scenario with nodes, where the real kube-scheduler runs too, what
+// the scheduler did ([Scheduling]: placements per class of nodes up to
+// its random ties, pending pods' messages, preemption victims).
 // Both sides run one release: the one the module file links (go.mod:
 // v1.37.2; k8s/1.34.mod, 1.35.mod, 1.36.mod with the build tags k8s1.34,
 // k8s1.35, k8s1.36), reference.Version, which the jobsim side simulates

@@ -13,6 +13,37 @@ type Draft struct {
 	Until time.Duration
 	// Jobs are submitted in order, each at its At.
 	Jobs []DraftJob
+	// Pools are the cluster's nodes; none means the one node of
+	// unlimited capacity.
+	Pools []DraftPool
+}
+
+// DraftPool is a pool of identical nodes.
+type DraftPool struct {
+	// Name is the pool's name, Count its number of nodes.
+	Name  string
+	Count int
+	// MilliCPU, MemoryMi and GPU are each node's capacity (GPU as
+	// nvidia.com/gpu, none when 0).
+	MilliCPU, MemoryMi, GPU int
+	// Labels are each node's labels.
+	Labels map[string]string
+}
+
+// DraftPlacement is what a job's pods ask of the scheduler.
+type DraftPlacement struct {
+	// MilliCPU, MemoryMi and GPU are each pod's requests (0: none).
+	MilliCPU, MemoryMi, GPU int
+	// NodeSelector is the template's nodeSelector.
+	NodeSelector map[string]string
+	// Affinity is a required node affinity of one term.
+	Affinity []DraftRequirement
+}
+
+// DraftRequirement is a node selector requirement.
+type DraftRequirement struct {
+	Key, Operator string
+	Values        []string
 }
 
 // DraftJob is one job of a Draft. Nil pointers leave a field unset.
@@ -54,6 +85,8 @@ type DraftJob struct {
 	Runs map[int][]DraftRun
 	// Actions are done in order.
 	Actions []DraftAction
+	// Placement, if not nil, is what its pods ask of the scheduler.
+	Placement *DraftPlacement
 }
 
 // DraftRule is a podFailurePolicy rule: on exit codes (Operator In or

@@ -3,6 +3,7 @@ package conformance
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,6 +25,20 @@ func (d Draft) YAML(header ...string) []byte {
 	}
 	if d.Until > 0 {
 		fmt.Fprintf(&b, "until: %s\n", d.Until)
+	}
+	if len(d.Pools) > 0 {
+		b.WriteString("nodes:\n")
+		for _, p := range d.Pools {
+			capacity := fmt.Sprintf("cpu: %dm, memory: %dMi", p.MilliCPU, p.MemoryMi)
+			if p.GPU > 0 {
+				capacity += fmt.Sprintf(", nvidia.com/gpu: %d", p.GPU)
+			}
+			fmt.Fprintf(&b, "  - {name: %s, count: %d, capacity: {%s}", p.Name, p.Count, capacity)
+			if len(p.Labels) > 0 {
+				fmt.Fprintf(&b, ", labels: {%s}", flowMap(p.Labels))
+			}
+			b.WriteString("}\n")
+		}
 	}
 	b.WriteString("jobs:\n")
 	for _, j := range d.Jobs {
@@ -149,7 +164,54 @@ func (j DraftJob) writeTemplate(w yamlWriter) {
 	if j.Grace != nil {
 		w.line(12, "terminationGracePeriodSeconds: %d", *j.Grace)
 	}
-	w.line(12, "containers: [{name: main, image: busybox}]")
+	p := j.Placement
+	if p == nil {
+		w.line(12, "containers: [{name: main, image: busybox}]")
+		return
+	}
+	if len(p.NodeSelector) > 0 {
+		w.line(12, "nodeSelector: {%s}", flowMap(p.NodeSelector))
+	}
+	if len(p.Affinity) > 0 {
+		var exprs []string
+		for _, r := range p.Affinity {
+			e := fmt.Sprintf("{key: %s, operator: %s", r.Key, r.Operator)
+			if len(r.Values) > 0 {
+				q := make([]string, len(r.Values))
+				for i, v := range r.Values {
+					q[i] = strconv.Quote(v)
+				}
+				e += ", values: [" + strings.Join(q, ", ") + "]"
+			}
+			exprs = append(exprs, e+"}")
+		}
+		w.line(12, "affinity:")
+		w.line(14, "nodeAffinity:")
+		w.line(16, "requiredDuringSchedulingIgnoredDuringExecution:")
+		w.line(18, "nodeSelectorTerms: [{matchExpressions: [%s]}]", strings.Join(exprs, ", "))
+	}
+	var req []string
+	if p.MilliCPU > 0 {
+		req = append(req, fmt.Sprintf("cpu: %dm", p.MilliCPU))
+	}
+	if p.MemoryMi > 0 {
+		req = append(req, fmt.Sprintf("memory: %dMi", p.MemoryMi))
+	}
+	res := ""
+	if p.GPU > 0 {
+		req = append(req, fmt.Sprintf("nvidia.com/gpu: %d", p.GPU))
+		res = fmt.Sprintf(", limits: {nvidia.com/gpu: %d}", p.GPU)
+	}
+	w.line(12, "containers: [{name: main, image: busybox, resources: {requests: {%s}%s}}]", strings.Join(req, ", "), res)
+}
+
+// flowMap renders a map as the inside of a YAML flow mapping, sorted.
+func flowMap(m map[string]string) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%s: %s", k, strconv.Quote(m[k])))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // writePods writes the job's runs: the default, then the scripted runs by

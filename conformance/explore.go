@@ -22,8 +22,13 @@ const maxExplore = 15 * time.Minute
 // action) and ends on jobsim within 15 virtual minutes, and returns it
 // with its case.
 func GenerateValid(r *rand.Rand, name string) (Draft, *Case) {
+	return GenerateValidWith(r, name, GenerateOptions{})
+}
+
+// GenerateValidWith is GenerateValid with generator options.
+func GenerateValidWith(r *rand.Rand, name string, opts GenerateOptions) (Draft, *Case) {
 	for {
-		d := Generate(r)
+		d := GenerateWith(r, opts)
 		c, err := draftCase(name, d)
 		if err != nil {
 			continue

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -327,4 +328,76 @@ func generateActions(r *rand.Rand, j DraftJob) []DraftAction {
 		}
 	}
 	return as
+}
+
+// GenerateOptions choose what Generate draws beyond the job.
+type GenerateOptions struct {
+	// Cluster draws a cluster too: one to three pools of up to four nodes
+	// (capacities, zone and disk labels, now and then GPUs), and for each
+	// job requests, now and then a nodeSelector or a required node
+	// affinity. These draws come after the job's, so a seed's jobs are
+	// those Generate draws without the option.
+	Cluster bool
+}
+
+// GenerateWith is Generate with options.
+func GenerateWith(r *rand.Rand, opts GenerateOptions) Draft {
+	d := Generate(r)
+	if opts.Cluster {
+		generateCluster(r, &d)
+	}
+	return d
+}
+
+// generateCluster draws the pools and each job's placement.
+func generateCluster(r *rand.Rand, d *Draft) {
+	zones := []string{"a", "b", "c"}
+	gpus := false
+	for i := range 1 + r.IntN(3) {
+		p := DraftPool{
+			Name:     fmt.Sprintf("pool%d", i),
+			Count:    1 + r.IntN(4),
+			MilliCPU: []int{1000, 2000, 4000, 8000}[r.IntN(4)],
+			MemoryMi: []int{2048, 4096, 8192, 16384}[r.IntN(4)],
+			Labels:   map[string]string{"topology.kubernetes.io/zone": zones[r.IntN(3)]},
+		}
+		if chance(r, 40) {
+			p.Labels["disk"] = []string{"ssd", "hdd"}[r.IntN(2)]
+		}
+		if chance(r, 20) {
+			p.GPU, gpus = 1+r.IntN(2), true
+		}
+		d.Pools = append(d.Pools, p)
+	}
+	for k := range d.Jobs {
+		p := &DraftPlacement{
+			MilliCPU: []int{0, 250, 500, 1000, 2000}[r.IntN(5)],
+			MemoryMi: []int{0, 256, 1024, 4096}[r.IntN(4)],
+		}
+		if gpus && chance(r, 30) {
+			p.GPU = 1
+		}
+		switch n := r.IntN(10); {
+		case n < 3:
+			pool := d.Pools[r.IntN(len(d.Pools))]
+			keys := slices.Sorted(maps.Keys(pool.Labels))
+			key := keys[r.IntN(len(keys))]
+			p.NodeSelector = map[string]string{key: pool.Labels[key]}
+		case n < 5:
+			switch r.IntN(4) {
+			case 0:
+				p.Affinity = []DraftRequirement{{Key: "topology.kubernetes.io/zone", Operator: "In", Values: []string{zones[r.IntN(3)], zones[r.IntN(3)]}}}
+			case 1:
+				p.Affinity = []DraftRequirement{{Key: "topology.kubernetes.io/zone", Operator: "NotIn", Values: []string{zones[r.IntN(3)]}}}
+			case 2:
+				p.Affinity = []DraftRequirement{{Key: "disk", Operator: "Exists"}}
+			default:
+				p.Affinity = []DraftRequirement{{Key: "disk", Operator: "DoesNotExist"}}
+			}
+			if p.Affinity[0].Operator == "In" && p.Affinity[0].Values[0] == p.Affinity[0].Values[1] {
+				p.Affinity[0].Values = p.Affinity[0].Values[:1]
+			}
+		}
+		d.Jobs[k].Placement = p
+	}
 }

@@ -41,3 +41,23 @@ func TestShrinksLeaveTheDraftAlone(t *testing.T) {
 		}
 	}
 }
+
+// TestGenerateCluster checks that the cluster option draws valid
+// scenarios with nodes, and leaves the jobs of a seed as they are.
+func TestGenerateCluster(t *testing.T) {
+	for i := range 20 {
+		d, c := GenerateValidWith(rand.New(rand.NewPCG(3, uint64(i))), "cluster", GenerateOptions{Cluster: true})
+		if len(d.Pools) == 0 || len(c.Scenario.Nodes) == 0 {
+			t.Fatalf("scenario %d has no nodes:\n%s", i, d.YAML())
+		}
+	}
+	a := Generate(rand.New(rand.NewPCG(5, 1)))
+	b := GenerateWith(rand.New(rand.NewPCG(5, 1)), GenerateOptions{Cluster: true})
+	for k := range b.Jobs {
+		b.Jobs[k].Placement = nil
+	}
+	b.Pools = nil
+	if string(a.YAML()) != string(b.YAML()) {
+		t.Errorf("the cluster option changed the jobs:\n%s\n---\n%s", a.YAML(), b.YAML())
+	}
+}

@@ -22,6 +22,9 @@ type Outcome struct {
 	End time.Duration
 	// Jobs are in the scenario's order.
 	Jobs []JobOutcome
+	// Scheduling is what the scheduler did, in a scenario with nodes; nil
+	// without.
+	Scheduling *Scheduling
 }
 
 // JobOutcome is one job at the end.
@@ -179,8 +182,20 @@ func outcomeOfReference(start time.Time, res *reference.Result) Outcome {
 // when they agree, else a cmp.Diff report, "-" for the reference and "+"
 // for jobsim, and the list of fields that differ.
 func Diff(ref, sim Outcome, tolerance time.Duration) (string, []string) {
+	// The reference's ties between classes count as the other side's
+	// placements need them (a second reference run's resolved toward the
+	// first's own).
+	if ref.Scheduling != nil && sim.Scheduling != nil && (len(ref.Scheduling.tied) > 0 || len(sim.Scheduling.tied) > 0) {
+		r, s := *ref.Scheduling, *sim.Scheduling
+		r.Spread, s.Spread = nil, nil
+		ref.Scheduling, sim.Scheduling = &r, &s
+	}
+	sim.Scheduling = sim.Scheduling.resolved(ref.Scheduling.resolved(nil))
+	ref.Scheduling = ref.Scheduling.resolved(sim.Scheduling)
 	opts := cmp.Options{
 		cmpopts.IgnoreFields(Outcome{}, "End"),
+		cmpopts.IgnoreUnexported(Scheduling{}),
+		cmpopts.IgnoreFields(Scheduling{}, "Trace"),
 		cmp.Comparer(func(a, b Time) bool {
 			d := time.Duration(a - b)
 			return d <= tolerance && -d <= tolerance

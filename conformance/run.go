@@ -47,7 +47,13 @@ type Report struct {
 
 // RunJobsim simulates the case with jobsim, with SyncDelay 1 s.
 func RunJobsim(c *Case) (Outcome, error) {
-	sim, err := c.Scenario.Simulate(manifest.SimOptions{SyncDelay: SyncDelay})
+	opts := manifest.SimOptions{SyncDelay: SyncDelay}
+	var rec *schedulingRecorder
+	if len(c.Scenario.Nodes) > 0 {
+		rec = newSchedulingRecorder(c.Scenario.Start)
+		opts.Observer = rec
+	}
+	sim, err := c.Scenario.Simulate(opts)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -55,7 +61,11 @@ func RunJobsim(c *Case) (Outcome, error) {
 		return Outcome{}, err
 	}
 	start := c.Scenario.Start
-	return outcomeOfJobsim(start, sim.End().Sub(start), sim.Jobs()), nil
+	out := outcomeOfJobsim(start, sim.End().Sub(start), sim.Jobs())
+	if rec != nil {
+		out.Scheduling = rec.outcome(nodeClasses(c.Scenario), sim.Jobs())
+	}
+	return out, nil
 }
 
 // RunReference runs the case on the real Job controller. stopAt bounds a
@@ -66,7 +76,11 @@ func RunReference(ctx context.Context, c *Case, stopAt time.Duration, opts Optio
 	if err != nil {
 		return Outcome{}, nil, err
 	}
-	return outcomeOfReference(c.Scenario.Start, res), res.Rejected, nil
+	out := outcomeOfReference(c.Scenario.Start, res)
+	if len(c.Scenario.Nodes) > 0 {
+		out.Scheduling = schedulingOfReference(c.Scenario.Start, nodeClasses(c.Scenario), res)
+	}
+	return out, res.Rejected, nil
 }
 
 // Compare runs the case on both sides and compares the outcomes.

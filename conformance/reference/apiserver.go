@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -14,8 +15,11 @@ import (
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
 	"k8s.io/apimachinery/pkg/labels"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -31,11 +35,18 @@ import (
 	jobregistry "k8s.io/kubernetes/pkg/registry/batch/job"
 )
 
-var (
-	podsResource   = schema.GroupResource{Resource: "pods"}
-	jobsResource   = schema.GroupResource{Group: "batch", Resource: "jobs"}
-	generatedChars = []byte("bcdfghjklmnpqrstvwxz2456789") // k8s.io/apimachinery/pkg/util/rand
-)
+var generatedChars = []byte("bcdfghjklmnpqrstvwxz2456789") // k8s.io/apimachinery/pkg/util/rand
+
+// The resources the API server stores itself, by name, with their group.
+// Others (the storage and DRA objects the scheduler watches, say) go to
+// the fake clientset's own tracker, which serves them empty.
+var storedResources = map[string]schema.GroupResource{
+	"pods":                 {Resource: "pods"},
+	"jobs":                 {Group: "batch", Resource: "jobs"},
+	"nodes":                {Resource: "nodes"},
+	"priorityclasses":      {Group: "scheduling.k8s.io", Resource: "priorityclasses"},
+	"poddisruptionbudgets": {Group: "policy", Resource: "poddisruptionbudgets"},
+}
 
 // maxGeneratedNameLength is how much of generateName the API server keeps
 // (k8s.io/apiserver/pkg/storage/names).
@@ -69,7 +80,7 @@ type apiServer struct {
 	uidSeq  uint64
 	seed    uint64
 	rnd     *rand.Rand
-	objs    map[string]runtime.Object // "pods/ns/name" or "jobs/ns/name"
+	objs    map[string]runtime.Object // "pods/ns/name", "jobs/ns/name", "nodes//name" ...
 	log     []logEntry
 	watches []*watcher
 	gate    sync.RWMutex // held while the world's changes of an instant are made
@@ -79,11 +90,20 @@ type apiServer struct {
 	perOwner map[types.UID]int       // pods created per owner UID
 	lastJob  map[string]*batchv1.Job // last stored version of every job, deleted ones too
 	rejected []string                // writes refused, for diagnostics
+
+	pdbs     bool                    // some PodDisruptionBudget exists
+	podJobs  map[string]string       // "ns/name" of every pod created → its job's name
+	bound    map[types.UID]time.Time // exact virtual binding time
+	bindings []Binding               // in order
+	// ties, if not nil, returns the best-scored nodes of a pod's current
+	// scheduling cycle (schedTracker.tiesOf).
+	ties func(types.UID) []string
 }
 
 type logEntry struct {
 	resource string
 	ev       watch.Event
+	prev     runtime.Object // the object before a modification
 	rv       uint64
 }
 
@@ -98,15 +118,21 @@ func newAPIServer(clk *virtualClock, act *activity, seed uint64) *apiServer {
 		ordinals: map[types.UID]int{},
 		perOwner: map[types.UID]int{},
 		lastJob:  map[string]*batchv1.Job{},
+		bound:    map[types.UID]time.Time{},
+		podJobs:  map[string]string{},
 	}
 }
 
 func objKey(resource, ns, name string) string { return resource + "/" + ns + "/" + name }
 
-// install puts the server in front of the fake clientset.
-func (s *apiServer) install(f *k8stesting.Fake) {
+// install puts the server in front of a fake clientset whose informers'
+// counted handlers counts counts (nil: none).
+func (s *apiServer) install(f *k8stesting.Fake, counts *handlerCounts) {
+	if counts == nil {
+		counts = newHandlerCounts()
+	}
 	f.PrependReactor("*", "*", s.react)
-	f.PrependWatchReactor("*", s.reactWatch)
+	f.PrependWatchReactor("*", s.reactWatch(counts))
 }
 
 func (s *apiServer) react(action k8stesting.Action) (bool, runtime.Object, error) {
@@ -118,9 +144,9 @@ func (s *apiServer) react(action k8stesting.Action) (bool, runtime.Object, error
 			return true, a.GetObject().DeepCopyObject(), nil
 		}
 		return true, &corev1.Event{}, nil
-	case "pods", "jobs":
-	default:
-		return true, nil, fmt.Errorf("reference API server: resource %q not supported", res)
+	}
+	if _, ok := storedResources[res]; !ok {
+		return false, nil, nil // the fake's tracker: empty lists
 	}
 	ns := action.GetNamespace()
 	s.mu.Lock()
@@ -134,16 +160,21 @@ func (s *apiServer) react(action k8stesting.Action) (bool, runtime.Object, error
 		}
 		return true, obj.DeepCopyObject(), nil
 	case "list":
-		return true, s.list(res, ns, action.(k8stesting.ListAction).GetListRestrictions().Labels), nil
+		lr := action.(k8stesting.ListAction).GetListRestrictions()
+		return true, s.list(res, ns, lr.Labels, lr.Fields), nil
 	case "create":
-		obj, err := s.create(res, ns, action.(k8stesting.CreateAction).GetObject().DeepCopyObject())
+		obj := action.(k8stesting.CreateAction).GetObject().DeepCopyObject()
+		if res == "pods" && action.GetSubresource() == "binding" {
+			return true, obj, s.bind(ns, obj.(*corev1.Binding))
+		}
+		obj, err := s.create(res, ns, obj)
 		return true, obj, err
 	case "update":
 		obj, err := s.update(res, action.GetSubresource(), action.(k8stesting.UpdateAction).GetObject().DeepCopyObject())
 		return true, obj, err
 	case "patch":
 		a := action.(k8stesting.PatchAction)
-		obj, err := s.patch(res, ns, a.GetName(), a.GetPatchType(), a.GetPatch())
+		obj, err := s.patch(res, action.GetSubresource(), ns, a.GetName(), a.GetPatchType(), a.GetPatch())
 		return true, obj, err
 	case "delete":
 		a := action.(k8stesting.DeleteAction)
@@ -154,14 +185,9 @@ func (s *apiServer) react(action k8stesting.Action) (bool, runtime.Object, error
 	return true, nil, fmt.Errorf("reference API server: %s %s not supported", action.GetVerb(), res)
 }
 
-func groupResource(res string) schema.GroupResource {
-	if res == "jobs" {
-		return jobsResource
-	}
-	return podsResource
-}
+func groupResource(res string) schema.GroupResource { return storedResources[res] }
 
-func (s *apiServer) list(res, ns string, sel labels.Selector) runtime.Object {
+func (s *apiServer) list(res, ns string, sel labels.Selector, fs fields.Selector) runtime.Object {
 	var keys []string
 	for k, o := range s.objs {
 		m := metaOf(o)
@@ -171,27 +197,45 @@ func (s *apiServer) list(res, ns string, sel labels.Selector) runtime.Object {
 		if sel != nil && !sel.Matches(labels.Set(m.Labels)) {
 			continue
 		}
+		if fs != nil && !fs.Empty() && !fs.Matches(fieldsOf(o)) {
+			continue
+		}
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	rv := strconv.FormatUint(s.rv, 10)
-	if res == "jobs" {
-		l := &batchv1.JobList{ListMeta: metav1.ListMeta{ResourceVersion: rv}}
-		for _, k := range keys {
-			l.Items = append(l.Items, *s.objs[k].(*batchv1.Job).DeepCopy())
-		}
-		return l
+	lm := metav1.ListMeta{ResourceVersion: strconv.FormatUint(s.rv, 10)}
+	switch res {
+	case "jobs":
+		return &batchv1.JobList{ListMeta: lm, Items: items[batchv1.Job](s, keys)}
+	case "nodes":
+		return &corev1.NodeList{ListMeta: lm, Items: items[corev1.Node](s, keys)}
+	case "priorityclasses":
+		return &schedulingv1.PriorityClassList{ListMeta: lm, Items: items[schedulingv1.PriorityClass](s, keys)}
+	case "poddisruptionbudgets":
+		return &policyv1.PodDisruptionBudgetList{ListMeta: lm, Items: items[policyv1.PodDisruptionBudget](s, keys)}
 	}
-	l := &corev1.PodList{ListMeta: metav1.ListMeta{ResourceVersion: rv}}
+	return &corev1.PodList{ListMeta: lm, Items: items[corev1.Pod](s, keys)}
+}
+
+// items returns copies of the stored objects under keys, of type T.
+func items[T any](s *apiServer, keys []string) []T {
+	out := make([]T, 0, len(keys))
 	for _, k := range keys {
-		l.Items = append(l.Items, *s.objs[k].(*corev1.Pod).DeepCopy())
+		out = append(out, *any(s.objs[k].DeepCopyObject()).(*T))
 	}
-	return l
+	return out
 }
 
 func groupResourceOf(o runtime.Object) string {
-	if _, ok := o.(*batchv1.Job); ok {
+	switch o.(type) {
+	case *batchv1.Job:
 		return "jobs"
+	case *corev1.Node:
+		return "nodes"
+	case *schedulingv1.PriorityClass:
+		return "priorityclasses"
+	case *policyv1.PodDisruptionBudget:
+		return "poddisruptionbudgets"
 	}
 	return "pods"
 }
@@ -202,8 +246,20 @@ func metaOf(o runtime.Object) *metav1.ObjectMeta {
 		return &v.ObjectMeta
 	case *corev1.Pod:
 		return &v.ObjectMeta
+	case *corev1.Node:
+		return &v.ObjectMeta
+	case *schedulingv1.PriorityClass:
+		return &v.ObjectMeta
+	case *policyv1.PodDisruptionBudget:
+		return &v.ObjectMeta
 	}
 	panic(fmt.Sprintf("reference API server: unexpected object %T", o))
+}
+
+// zero sets the object o points to to its zero value.
+func zero(o runtime.Object) {
+	v := reflect.ValueOf(o).Elem()
+	v.Set(reflect.Zero(v.Type()))
 }
 
 // roundTrip stores o as etcd would: through its JSON encoding, which
@@ -214,13 +270,7 @@ func roundTrip[T runtime.Object](o T) T {
 		panic(err)
 	}
 	out := o.DeepCopyObject().(T)
-	// Unmarshal into a zeroed value of the same type.
-	switch v := any(out).(type) {
-	case *batchv1.Job:
-		*v = batchv1.Job{}
-	case *corev1.Pod:
-		*v = corev1.Pod{}
-	}
+	zero(out) // unmarshal into a zeroed value of the same type
 	if err := json.Unmarshal(data, out); err != nil {
 		panic(err)
 	}
@@ -234,6 +284,7 @@ func (s *apiServer) store(res string, o runtime.Object, typ watch.EventType) run
 	m.ResourceVersion = strconv.FormatUint(s.rv, 10)
 	o = roundTrip(o)
 	k := objKey(res, m.Namespace, m.Name)
+	prev := s.objs[k]
 	if typ == watch.Deleted {
 		delete(s.objs, k)
 	} else {
@@ -242,21 +293,24 @@ func (s *apiServer) store(res string, o runtime.Object, typ watch.EventType) run
 	if j, ok := o.(*batchv1.Job); ok {
 		s.lastJob[m.Namespace+"/"+m.Name] = j
 	}
-	s.emit(res, watch.Event{Type: typ, Object: o})
+	s.emit(res, watch.Event{Type: typ, Object: o}, prev)
+	if res == "pods" && s.pdbs {
+		s.updatePDBs()
+	}
 	return o.DeepCopyObject()
 }
 
-func (s *apiServer) emit(res string, ev watch.Event) {
-	s.log = append(s.log, logEntry{resource: res, ev: ev, rv: s.rv})
+func (s *apiServer) emit(res string, ev watch.Event, prev runtime.Object) {
+	s.log = append(s.log, logEntry{resource: res, ev: ev, prev: prev, rv: s.rv})
 	live := s.watches[:0]
 	for _, w := range s.watches {
 		if w.stopped() {
 			continue
 		}
 		live = append(live, w)
-		if w.matches(res, ev.Object) {
-			s.act.events.Add(1)
-			w.push(watch.Event{Type: ev.Type, Object: ev.Object.DeepCopyObject()})
+		if e, ok := w.event(res, ev, prev); ok {
+			s.act.events.Add(w.weight)
+			w.push(e)
 		}
 	}
 	s.watches = live
@@ -303,6 +357,12 @@ func (s *apiServer) create(res, ns string, o runtime.Object) (runtime.Object, er
 	m.DeletionTimestamp = nil
 	m.DeletionGracePeriodSeconds = nil
 	switch v := o.(type) {
+	case *corev1.Node, *schedulingv1.PriorityClass:
+		legacyscheme.Scheme.Default(o)
+	case *policyv1.PodDisruptionBudget:
+		legacyscheme.Scheme.Default(o)
+		v.Generation = 1
+		s.pdbs = true
 	case *batchv1.Job:
 		out, err := prepareJobCreate(v)
 		if err != nil {
@@ -312,9 +372,14 @@ func (s *apiServer) create(res, ns string, o runtime.Object) (runtime.Object, er
 		o = out
 	case *corev1.Pod:
 		legacyscheme.Scheme.Default(v)
+		if err := s.admitPod(v); err != nil {
+			s.rejected = append(s.rejected, fmt.Sprintf("create pod %s: %v", m.Name, err))
+			return nil, err
+		}
 		v.Generation = 1
 		v.Status = corev1.PodStatus{Phase: corev1.PodPending}
 		if ref := metav1.GetControllerOf(v); ref != nil {
+			s.podJobs[v.Namespace+"/"+v.Name] = ref.Name
 			s.ordinals[v.UID] = s.perOwner[ref.UID]
 			s.perOwner[ref.UID]++
 		}
@@ -405,9 +470,29 @@ func (s *apiServer) update(res, sub string, o runtime.Object) (runtime.Object, e
 		} else {
 			v.Status = old.Status
 		}
+		if sub == "status" {
+			s.stampConditions(v, old)
+		}
 		return s.write(res, v, cur), nil
+	case *corev1.Node, *policyv1.PodDisruptionBudget, *schedulingv1.PriorityClass:
+		keepServerMeta(m, cm, sub == "status")
+		return s.write(res, o, cur), nil
 	}
 	return nil, fmt.Errorf("reference API server: update of %T", o)
+}
+
+// stampConditions gives the pod conditions a status write adds or changes
+// the virtual time as their lastTransitionTime when the writer took it
+// from the wall clock (a time after the virtual now): the scheduler's
+// components stamp conditions with metav1.Now().
+func (s *apiServer) stampConditions(p, old *corev1.Pod) {
+	now := s.clk.Now()
+	for i := range p.Status.Conditions {
+		c := &p.Status.Conditions[i]
+		if c.LastTransitionTime.Time.After(now) {
+			c.LastTransitionTime = metav1.NewTime(now)
+		}
+	}
 }
 
 // keepServerMeta keeps the metadata a client cannot change; a status
@@ -438,7 +523,7 @@ func (s *apiServer) write(res string, o, old runtime.Object) runtime.Object {
 	return s.store(res, o, watch.Modified)
 }
 
-func (s *apiServer) patch(res, ns, name string, pt types.PatchType, data []byte) (runtime.Object, error) {
+func (s *apiServer) patch(res, sub, ns, name string, pt types.PatchType, data []byte) (runtime.Object, error) {
 	k := objKey(res, ns, name)
 	cur, ok := s.objs[k]
 	if !ok {
@@ -451,10 +536,8 @@ func (s *apiServer) patch(res, ns, name string, pt types.PatchType, data []byte)
 	var patched []byte
 	switch pt {
 	case types.StrategicMergePatchType:
-		var schemaObj any = &corev1.Pod{}
-		if res == "jobs" {
-			schemaObj = &batchv1.Job{}
-		}
+		schemaObj := cur.DeepCopyObject()
+		zero(schemaObj)
 		patched, err = strategicpatch.StrategicMergePatch(orig, data, schemaObj)
 	case types.MergePatchType:
 		patched, err = jsonpatch.MergePatch(orig, data)
@@ -470,17 +553,12 @@ func (s *apiServer) patch(res, ns, name string, pt types.PatchType, data []byte)
 		return nil, apierrors.NewBadRequest(err.Error())
 	}
 	next := cur.DeepCopyObject()
-	switch v := next.(type) {
-	case *batchv1.Job:
-		*v = batchv1.Job{}
-	case *corev1.Pod:
-		*v = corev1.Pod{}
-	}
+	zero(next)
 	if err := json.Unmarshal(patched, next); err != nil {
 		return nil, apierrors.NewBadRequest(err.Error())
 	}
 	metaOf(next).ResourceVersion = ""
-	return s.update(res, "", next)
+	return s.update(res, sub, next)
 }
 
 // delete deletes an object as the generic registry does. Jobs are deleted
@@ -494,7 +572,7 @@ func (s *apiServer) delete(res, ns, name string, opts *metav1.DeleteOptions) err
 	if opts != nil && opts.Preconditions != nil && opts.Preconditions.UID != nil && *opts.Preconditions.UID != metaOf(cur).UID {
 		return apierrors.NewConflict(groupResource(res), name, fmt.Errorf("precondition failed: UID in precondition: %v, UID in object meta: %v", *opts.Preconditions.UID, metaOf(cur).UID))
 	}
-	if res == "jobs" {
+	if res != "pods" {
 		s.store(res, cur.DeepCopyObject(), watch.Deleted)
 		return nil
 	}

@@ -3,6 +3,7 @@ package reference
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	batchinformers "k8s.io/client-go/informers/batch/v1"
 	coreinformers "k8s.io/client-go/informers/core/v1"
@@ -18,9 +19,14 @@ type activity struct {
 	events  atomic.Int64 // watch events pushed and not yet handled
 	queued  atomic.Int64 // work-queue items ready for a worker
 	running atomic.Int64 // work-queue items a worker is processing
+	// sched, if not nil, reports whether the scheduler has work in hand.
+	sched atomic.Pointer[schedTracker]
 }
 
 func (a *activity) busy() bool {
+	if t := a.sched.Load(); t != nil && t.busy() {
+		return true
+	}
 	return a.events.Load() > 0 || a.queued.Load() > 0 || a.running.Load() > 0
 }
 
@@ -128,15 +134,33 @@ func (c countingHandler) OnDelete(obj any) {
 	c.a.handled()
 }
 
-// countingInformer wraps the handlers added to a shared informer.
+// countingInformer wraps the handlers added to a shared informer of
+// resource res, and counts them in counts.
 type countingInformer struct {
 	cache.SharedIndexInformer
-	a *activity
+	a      *activity
+	res    string
+	counts *handlerCounts
 }
 
 // AddEventHandler adds h, wrapped to count the events it handled.
 func (i countingInformer) AddEventHandler(h cache.ResourceEventHandler) (cache.ResourceEventHandlerRegistration, error) {
+	i.counts.add(i.res)
 	return i.SharedIndexInformer.AddEventHandler(countingHandler{h: h, a: i.a})
+}
+
+// AddEventHandlerWithResyncPeriod adds h, wrapped to count the events it
+// handled.
+func (i countingInformer) AddEventHandlerWithResyncPeriod(h cache.ResourceEventHandler, resync time.Duration) (cache.ResourceEventHandlerRegistration, error) {
+	i.counts.add(i.res)
+	return i.SharedIndexInformer.AddEventHandlerWithResyncPeriod(countingHandler{h: h, a: i.a}, resync)
+}
+
+// AddEventHandlerWithOptions adds h, wrapped to count the events it
+// handled.
+func (i countingInformer) AddEventHandlerWithOptions(h cache.ResourceEventHandler, opts cache.HandlerOptions) (cache.ResourceEventHandlerRegistration, error) {
+	i.counts.add(i.res)
+	return i.SharedIndexInformer.AddEventHandlerWithOptions(countingHandler{h: h, a: i.a}, opts)
 }
 
 type podInformer struct {

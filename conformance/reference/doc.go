@@ -12,12 +12,16 @@
 //     graceful pod deletion with finalizers, and unbounded watches;
 //   - shared informers over that clientset, as kube-controller-manager
 //     has;
-//   - a scripted kubelet (and scheduler) that binds and starts every pod
-//     at once and plays the scenario's container runs: exit codes,
-//     OnFailure restarts with CrashLoopBackOff, disruptions, and graceful
-//     termination with exit codes 143 and 137;
+//   - a scripted kubelet that plays the scenario's container runs: exit
+//     codes, OnFailure restarts with CrashLoopBackOff, disruptions, and
+//     graceful termination with exit codes 143 and 137; without nodes it
+//     binds and starts every pod at once on one unlimited node;
+//   - with nodes, the real kube-scheduler, its default profile, on its own
+//     client and informers (scheduler.go), and the node objects, priority
+//     classes, PodDisruptionBudgets and admission plugins it relies on;
 //   - a virtual clock, injected into the controller (see
-//     newControllerWithClock), its work queues and the kubelet, that runs
+//     newControllerWithClock), its work queues, the scheduler's queue and
+//     the kubelet, that runs
 //     Options.Speed times faster than the wall clock while the cluster is
 //     quiet and stands still while a watch event or a sync is in flight.
 //

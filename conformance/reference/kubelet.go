@@ -35,6 +35,10 @@ const nodeName = "node-0"
 type kubelet struct {
 	api *apiServer
 	clk *virtualClock
+	// scheduled: a scheduler binds the pods, and the kubelet starts each
+	// once bound, on its node; otherwise it binds every pod to node-0 at
+	// its creation.
+	scheduled bool
 	// behaviors maps a job's UID to how its containers run.
 	behaviorOf func(jobUID types.UID) (jobsim.Behavior, string, string, bool)
 
@@ -84,7 +88,7 @@ func newKubelet(api *apiServer, clk *virtualClock) *kubelet {
 }
 
 func (k *kubelet) start() {
-	k.w = k.api.watch("pods", "", nil, "", nil)
+	k.w = k.api.watch("pods", "", nil, nil, "", nil, 1)
 	go func() {
 		defer close(k.done)
 		for ev := range k.w.ResultChan() {
@@ -120,10 +124,17 @@ func (k *kubelet) handle(ev watch.Event) {
 	p := k.pods[pod.UID]
 	switch ev.Type {
 	case watch.Added:
-		if p == nil {
-			k.admit(pod)
+		if p == nil && !k.scheduled {
+			k.admit(pod, k.api.createdAt(pod.UID))
 		}
 	case watch.Modified:
+		if p == nil && k.scheduled && pod.Spec.NodeName != "" && pod.DeletionTimestamp == nil &&
+			pod.Status.Phase == corev1.PodPending && pod.Status.StartTime == nil {
+			if at, ok := k.api.boundAt(pod.UID); ok {
+				k.admit(pod, at)
+			}
+			return
+		}
 		if p != nil && pod.DeletionTimestamp != nil && !p.deleting {
 			k.terminate(p, pod)
 		}
@@ -138,8 +149,9 @@ func (k *kubelet) handle(ev watch.Event) {
 	}
 }
 
-// admit binds and starts a new pod at its creation time.
-func (k *kubelet) admit(pod *corev1.Pod) {
+// admit starts a pod at virtual time at: its creation (binding it to
+// node-0) or its binding.
+func (k *kubelet) admit(pod *corev1.Pod, at time.Time) {
 	ref := metav1.GetControllerOf(pod)
 	if ref == nil {
 		return
@@ -161,7 +173,6 @@ func (k *kubelet) admit(pod *corev1.Pod) {
 		}
 	}
 	k.pods[p.uid] = p
-	at := k.api.createdAt(pod.UID)
 	k.startContainer(p, at, true)
 }
 
@@ -190,7 +201,9 @@ func (k *kubelet) startContainer(p *kpod, at time.Time, first bool) {
 	k.api.mutatePod(p.ns, p.name, p.uid, func(pod *corev1.Pod) {
 		t := metav1.NewTime(at)
 		if first {
-			pod.Spec.NodeName = nodeName
+			if pod.Spec.NodeName == "" {
+				pod.Spec.NodeName = nodeName
+			}
 			pod.Status.Phase = corev1.PodRunning
 			pod.Status.StartTime = &t
 			setCond(pod, corev1.PodScheduled, corev1.ConditionTrue, "", "", at)

@@ -15,6 +15,8 @@ import (
 	"github.com/jobsim/jobsim"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	schedulingv1 "k8s.io/api/scheduling/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
@@ -61,6 +63,31 @@ type Scenario struct {
 	Start time.Time
 	// Jobs are submitted in order.
 	Jobs []Job
+	// Nodes are the cluster's nodes. With none, the kubelet runs one node
+	// of unlimited capacity and binds every pod at its creation; with
+	// some, the real kube-scheduler binds the pods (see scheduler.go) and
+	// the kubelet runs each pod on its node once bound.
+	Nodes []*corev1.Node
+	// PriorityClasses exist from the start, with the built-in system
+	// classes; the API server's Priority admission reads them.
+	PriorityClasses []*schedulingv1.PriorityClass
+	// PDBs are the PodDisruptionBudgets, which the scheduler's preemption
+	// respects; their status is kept as the disruption controller would
+	// (see disruption.go).
+	PDBs []*policyv1.PodDisruptionBudget
+	// Faults happen to nodes at given times (with Nodes only).
+	Faults []Fault
+}
+
+// Fault is a node fault: a drain (cordon, then the eviction of its pods)
+// or the recovery from one (uncordon).
+type Fault struct {
+	// At is when, after Start.
+	At time.Duration
+	// Node is the node's name.
+	Node string
+	// Drain cordons the node and evicts its pods; false uncordons it.
+	Drain bool
 }
 
 // Job is one job of a Scenario.
@@ -121,6 +148,13 @@ type Result struct {
 	End time.Duration
 	// Jobs are in the scenario's order.
 	Jobs []JobResult
+	// Bindings are the scheduler's bindings, in order (none without
+	// Scenario.Nodes).
+	Bindings []Binding
+	// Events are the events the scheduler recorded, in order.
+	Events []Event
+	// PodJobs maps every pod created ("namespace/name") to its job's name.
+	PodJobs map[string]string
 	// Rejected lists the writes the API server refused (status updates
 	// failing validation, say), for diagnostics.
 	Rejected []string
@@ -160,6 +194,9 @@ func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
 		}
 	})
 	r := newRun(sc, opts)
+	if err := r.createCluster(ctx); err != nil {
+		return nil, err
+	}
 	r.kl.start()
 	defer r.kl.stop()
 	ctx, cancel := context.WithCancel(ctx)
@@ -170,10 +207,18 @@ func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
 		return nil, err
 	}
 	defer stopController()
+	if len(sc.Nodes) > 0 {
+		stopScheduler, err := r.startScheduler(ctx)
+		if err != nil {
+			return nil, err
+		}
+		defer stopScheduler()
+	}
 	// Time starts once the controller watches.
 	r.clk.start(r.act.busy)
 	defer r.clk.stop()
 	r.scheduleUser(ctx)
+	r.scheduleFaults()
 	defer r.stopUser()
 	if err := r.waitForEnd(ctx); err != nil {
 		return nil, err
@@ -191,7 +236,9 @@ type run struct {
 	act    *activity
 	api    *apiServer
 	cs     *fake.Clientset
+	counts *handlerCounts // the controller's informers' counted handlers
 	kl     *kubelet
+	sched  *schedTracker // nil without nodes
 
 	// behMu guards behaviors, which maps each created job's UID to its
 	// behaviour, and uids, the created jobs' UIDs in the scenario's order.
@@ -229,8 +276,10 @@ func newRun(sc Scenario, opts Options) *run {
 	}
 	r.api = newAPIServer(r.clk, r.act, opts.Seed)
 	r.clk.worldBatch = r.api.holdInformers
-	r.api.install(&r.cs.Fake)
+	r.counts = newHandlerCounts()
+	r.api.install(&r.cs.Fake, r.counts)
 	r.kl = newKubelet(r.api, r.clk)
+	r.kl.scheduled = len(sc.Nodes) > 0
 	r.kl.behaviorOf = r.behaviorOf
 	return r
 }
@@ -263,8 +312,8 @@ func (r *run) startController(ctx context.Context, cancel context.CancelFunc) (s
 	constructMu.Lock()
 	constructing = r.act
 	jm, err := newController(ctx, factory,
-		podInformer{PodInformer: podInf, inf: countingInformer{podInf.Informer(), r.act}},
-		jobInformer{JobInformer: jobInf, inf: countingInformer{jobInf.Informer(), r.act}},
+		podInformer{PodInformer: podInf, inf: countingInformer{podInf.Informer(), r.act, "pods", r.counts}},
+		jobInformer{JobInformer: jobInf, inf: countingInformer{jobInf.Informer(), r.act, "jobs", r.counts}},
 		r.cs, r.clk)
 	constructing = nil
 	constructMu.Unlock()
@@ -418,7 +467,10 @@ func (r *run) result() (*Result, error) {
 	r.behMu.Lock()
 	uids := slices.Clone(r.uids)
 	r.behMu.Unlock()
-	res := &Result{End: end, Rejected: rejected}
+	res := &Result{End: end, Rejected: rejected, Bindings: r.api.bindingLog(), PodJobs: r.api.podJobLog()}
+	if r.sched != nil {
+		res.Events = r.sched.recorded()
+	}
 	for i, j := range r.sc.Jobs {
 		ns := j.Object.Namespace
 		if ns == "" {

@@ -57,6 +57,7 @@ func main() {
 	budget := flag.Int("budget", 40, "reference runs to spend shrinking one finding")
 	out := flag.String("out", "difftest-out", "where findings are written")
 	verbose := flag.Bool("v", false, "print every scenario's verdict")
+	cluster := flag.Bool("cluster", false, "draw random clusters and scheduling directives too (the same seed then draws other scenarios)")
 	only := flag.Int("only", -1, "run only scenario i of the seed (to reproduce a finding)")
 	version := flag.String("version", reference.Version.String(), "the Kubernetes version to explore")
 	flag.Parse()
@@ -87,7 +88,7 @@ func main() {
 			for i := range work {
 				r := rand.New(rand.NewPCG(*seed, uint64(i)))
 				name := fmt.Sprintf("difftest-%d-%d", *seed, i)
-				d, _ := conformance.GenerateValid(r, name)
+				d, _ := conformance.GenerateValidWith(r, name, conformance.GenerateOptions{Cluster: *cluster})
 				t0 := time.Now()
 				f, err := conformance.Check(ctx, name, d, opts, *budget)
 				results <- result{i: i, f: f, err: err, wall: time.Since(t0)}
