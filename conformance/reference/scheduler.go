@@ -252,7 +252,7 @@ func (r *run) startScheduler(ctx context.Context) (stop func(), err error) {
 	}, nil
 }
 
-// schedulerEvents returns the events the scheduler recorded.
+// recorded returns the events the scheduler recorded.
 func (t *schedTracker) recorded() []Event {
 	t.mu.Lock()
 	defer t.mu.Unlock()
