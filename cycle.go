@@ -198,7 +198,7 @@ func (s *scheduler) filter(cy *cycle, n *nodeState) (reasons []string, resolvabl
 	case "":
 		return nil, false
 	case reasonResources:
-		return s.lacks(cy, n), true
+		return s.lacks(cy, n), resolvable
 	}
 	return []string{r}, resolvable
 }
@@ -226,7 +226,7 @@ func (s *scheduler) check(cy *cycle, n *nodeState) (reason string, resolvable bo
 		return reasonSelector, false
 	}
 	if !s.roomFor(cy, n) {
-		return reasonResources, true
+		return reasonResources, s.couldFit(cy.j, n)
 	}
 	d := j.dir
 	if d != nil {
@@ -307,6 +307,22 @@ func (s *scheduler) lacks(cy *cycle, n *nodeState) (reasons []string) {
 		}
 	}
 	return reasons
+}
+
+// couldFit reports whether j's pod would fit n were n empty: a request
+// above the node's allocatable makes NodeResourcesFit's refusal
+// UnschedulableAndUnresolvable, which preemption cannot help ("Too many
+// pods" can be helped).
+func (s *scheduler) couldFit(j *job, n *nodeState) bool {
+	if j.unknownRes != "" {
+		return false
+	}
+	for r, q := range j.req {
+		if r != resPods && q > 0 && q > n.alloc[r] {
+			return false
+		}
+	}
+	return true
 }
 
 // roomFor reports whether n has room for j's pod (no reason of lacks).

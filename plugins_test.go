@@ -584,3 +584,30 @@ func TestTaintManagerEvictsFromANodesOwnNoExecuteTaint(t *testing.T) {
 		diff(t, tc.name+": evicted at", tc.evicted, got)
 	}
 }
+
+func TestUnschedulableMessageByVersion(t *testing.T) {
+	// Up to 1.36 the DynamicResources plugin's PostFilter runs before
+	// DefaultPreemption and reports "no new claims to deallocate"; the
+	// framework joins the two reasons. 1.37 has no such PostFilter.
+	for _, tc := range []struct {
+		v    jobsim.Version
+		post string
+	}{
+		{jobsim.V1_34, " no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."},
+		{jobsim.V1_36, " no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."},
+		{jobsim.V1_37, " preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."},
+	} {
+		c := jobsim.NewCluster(jobsim.Config{Version: tc.v, Nodes: nodes(1, "n", jobsim.ResourceList{"cpu": 1000})})
+		h := submit(t, c, requesting(newJob("two", 2, 2), jobsim.ResourceList{"cpu": 1000}), jobsim.Forever())
+		if err := c.Advance(time.Second); err != nil {
+			t.Fatal(err)
+		}
+		var msg string
+		for _, p := range h.Pods() {
+			if p.Spec.NodeName == "" {
+				msg = podScheduled(p).Message
+			}
+		}
+		diff(t, tc.v.String()+": message", "0/1 nodes are available: 1 Insufficient cpu."+tc.post, msg)
+	}
+}

@@ -71,6 +71,9 @@ func (s *scheduler) preempt(j *job, p *pod) string {
 		}
 		c.disrupt(v, DisruptionPreemption)
 	}
+	if c.prof.preemptionPlacement {
+		return fmt.Sprintf(" preemption: found a potential placement for pod on node %v, preempting %d victims", best.node.spec.Name, len(best.victims))
+	}
 	return ""
 }
 

@@ -13,6 +13,11 @@ import (
 // (FitError.Error), with the preemption attempt's message after it. When
 // a PreFilter refused the pod, its message replaces the nodes' reasons.
 func (s *scheduler) fitError(j *job, preempted string) string {
+	if preempted != "" && s.c.prof.draPostFilter {
+		// DynamicResources' PostFilter runs first and has nothing to free
+		// (1.34 to 1.36); its reason and the preemption's are joined.
+		preempted = " no new claims to deallocate," + preempted
+	}
 	if f := j.filter; f != nil && f.conflict {
 		return fmt.Sprintf("0/%d nodes are available: %s.%s", len(s.nodes), reasonAffinityConflict, preempted)
 	}

@@ -34,6 +34,9 @@ func podScheduled(p jobsim.Pod) jobsim.PodCondition {
 }
 
 func TestUnschedulableMessageNamesWhatIsMissing(t *testing.T) {
+	// 2 CPUs asked of nodes of 1: no node could hold the pod even empty,
+	// so NodeResourcesFit's refusal is UnschedulableAndUnresolvable
+	// (request above allocatable) and preemption is not helpful.
 	c := jobsim.NewCluster(jobsim.Config{Nodes: nodes(3, "n", jobsim.ResourceList{"cpu": 1000, "memory": 4 << 30})})
 	submit(t, c, requesting(newJob("big", 1, 1), jobsim.ResourceList{"cpu": 2000}), jobsim.Fixed(time.Minute, 0))
 	if err := c.Advance(time.Second); err != nil {
@@ -44,7 +47,7 @@ func TestUnschedulableMessageNamesWhatIsMissing(t *testing.T) {
 		t.Fatalf("%d pods, want 1", len(pods))
 	}
 	cond := podScheduled(pods[0])
-	want := "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod."
+	want := "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
 	if cond.Status != jobsim.ConditionFalse || cond.Reason != "Unschedulable" || cond.Message != want {
 		t.Errorf("PodScheduled = %+v\nwant False, Unschedulable, %q", cond, want)
 	}
@@ -61,7 +64,9 @@ func TestUnschedulableMessageNamesWhatIsMissing(t *testing.T) {
 
 func TestUnschedulableMessageCountsEachNodesFirstFailingFilter(t *testing.T) {
 	// n-0 is cordoned, n-1's labels do not match, n-2 lacks memory (and
-	// would lack nothing else): one reason each, sorted as strings.
+	// would lack nothing else): one reason each, sorted as strings. The
+	// pod asks for more memory than n-2 has at all, so no node is one
+	// where preemption could help.
 	ns := nodes(3, "n", jobsim.ResourceList{"cpu": 4000, "memory": 1 << 30})
 	for i := range ns {
 		ns[i].Labels = map[string]string{"disk": "ssd"}
@@ -78,7 +83,7 @@ func TestUnschedulableMessageCountsEachNodesFirstFailingFilter(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := "0/3 nodes are available: 1 Insufficient memory, 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) were unschedulable." +
-		" preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling."
+		" preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."
 	if got := podScheduled(c.Pods()[0]).Message; got != want {
 		t.Errorf("message\n%q\nwant\n%q", got, want)
 	}

@@ -211,6 +211,11 @@ type profile struct {
 	// balanceChange: NodeResourcesBalancedAllocation scores the change in
 	// balance a pod makes, not the balance with it (from 1.36).
 	balanceChange bool
+	// draPostFilter: the DynamicResources plugin's PostFilter adds "no new
+	// claims to deallocate" to a failed preemption's message (up to 1.36);
+	// preemptionPlacement: a successful preemption's message names the
+	// node and the number of victims (from 1.37).
+	draPostFilter, preemptionPlacement bool
 }
 
 // newProfile resolves a validated version and gates.
@@ -228,6 +233,8 @@ func newProfile(v Version, gates map[string]bool) profile {
 		restartRules:         on(gateContainerRestartRules),
 		schedulingField:      v >= V1_37,
 		balanceChange:        v >= V1_36,
+		draPostFilter:        v <= V1_36,
+		preemptionPlacement:  v >= V1_37,
 	}
 }
 
