@@ -378,6 +378,12 @@ func (s *apiServer) create(res, ns string, o runtime.Object) (runtime.Object, er
 		}
 		v.Generation = 1
 		v.Status = corev1.PodStatus{Phase: corev1.PodPending}
+		if len(v.Spec.SchedulingGates) > 0 {
+			// The pod strategy's applySchedulingGatedCondition.
+			v.Status.Conditions = []corev1.PodCondition{{Type: corev1.PodScheduled, Status: corev1.ConditionFalse,
+				Reason: corev1.PodReasonSchedulingGated, Message: "Scheduling is blocked due to non-empty scheduling gates",
+				LastTransitionTime: metav1.NewTime(now)}}
+		}
 		if ref := metav1.GetControllerOf(v); ref != nil {
 			s.podJobs[v.Namespace+"/"+v.Name] = ref.Name
 			s.ordinals[v.UID] = s.perOwner[ref.UID]
