@@ -132,6 +132,19 @@ type tracedFramework struct {
 	t *schedTracker
 }
 
+// RunScorePlugins records the nodes' total scores.
+func (f *tracedFramework) RunScorePlugins(ctx context.Context, state fwk.CycleState, pod *corev1.Pod, nodes []fwk.NodeInfo) ([]nodePluginScores, *fwk.Status) {
+	scores, st := f.Framework.RunScorePlugins(ctx, state, pod, nodes)
+	if st.IsSuccess() {
+		names, totals := make([]string, len(scores)), make([]int64, len(scores))
+		for i, s := range scores {
+			names[i], totals[i] = s.Name, s.TotalScore
+		}
+		f.t.scored(pod, names, totals)
+	}
+	return scores, st
+}
+
 // RunReservePluginsReserve counts the pod in flight once reserved.
 func (f *tracedFramework) RunReservePluginsReserve(ctx context.Context, state fwk.CycleState, pod *corev1.Pod, nodeName string) *fwk.Status {
 	st := f.Framework.RunReservePluginsReserve(ctx, state, pod, nodeName)
