@@ -4,6 +4,12 @@ package jobsim
 // status.disruptionsAllowed, as the disruption controller keeps it, is
 // how many of its pods may go now.
 
+// DeepCopy returns a copy of b that shares nothing with it.
+func (b PodDisruptionBudget) DeepCopy() PodDisruptionBudget {
+	b.Selector, b.MinAvailable, b.MaxUnavailable = cloneSelector(b.Selector), clonePtr(b.MinAvailable), clonePtr(b.MaxUnavailable)
+	return b
+}
+
 // budget is a compiled PodDisruptionBudget.
 type budget struct {
 	ns  string

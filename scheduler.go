@@ -238,8 +238,7 @@ func newScheduler(c *Cluster, cfg Config) *scheduler {
 		s.resource(name)
 	}
 	for i := range cfg.PodDisruptionBudgets {
-		b := cfg.PodDisruptionBudgets[i] // a copy: the caller's may change
-		b.Selector, b.MinAvailable, b.MaxUnavailable = cloneSelector(b.Selector), clonePtr(b.MinAvailable), clonePtr(b.MaxUnavailable)
+		b := cfg.PodDisruptionBudgets[i].DeepCopy() // the caller's may change
 		ns := b.Namespace
 		if ns == "" {
 			ns = "default"

@@ -31,19 +31,6 @@ func convertSelector(s *metav1.LabelSelector) *jobsim.LabelSelector {
 	return out
 }
 
-// cloneSelector deep-copies a jobsim label selector.
-func cloneSelector(s *jobsim.LabelSelector) *jobsim.LabelSelector {
-	if s == nil {
-		return nil
-	}
-	out := &jobsim.LabelSelector{MatchLabels: cloneMap(s.MatchLabels)}
-	for _, r := range s.MatchExpressions {
-		r.Values = cloneStrings(r.Values)
-		out.MatchExpressions = append(out.MatchExpressions, r)
-	}
-	return out
-}
-
 func convertPodAffinityTerm(t corev1.PodAffinityTerm) jobsim.PodAffinityTerm {
 	return jobsim.PodAffinityTerm{
 		LabelSelector:     convertSelector(t.LabelSelector),

@@ -118,14 +118,7 @@ func clonePDBs(bs []jobsim.PodDisruptionBudget) []jobsim.PodDisruptionBudget {
 	}
 	out := make([]jobsim.PodDisruptionBudget, len(bs))
 	for i, b := range bs {
-		b.Selector = cloneSelector(b.Selector)
-		if b.MinAvailable != nil {
-			b.MinAvailable = jobsim.Ptr(*b.MinAvailable)
-		}
-		if b.MaxUnavailable != nil {
-			b.MaxUnavailable = jobsim.Ptr(*b.MaxUnavailable)
-		}
-		out[i] = b
+		out[i] = b.DeepCopy()
 	}
 	return out
 }
