@@ -153,7 +153,10 @@ func (c *Cluster) Nodes() []NodeView {
 			}
 		}
 		v.Labels = maps.Clone(n.spec.Labels)
-		v.Capacity = ResourceList{}
+		v.Capacity = nil // the default node's: unlimited
+		if !n.unlimit {
+			v.Capacity = ResourceList{}
+		}
 		for r, name := range s.res {
 			if !n.unlimit && (n.alloc[r] != 0 || n.spec.Capacity != nil && hasKey(n.spec.Capacity, name)) {
 				v.Capacity[name] = n.alloc[r]

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/jobsim/jobsim"
+	"github.com/jobsim/jobsim/jobsimtest"
 )
 
 // Scheduling: nodes, requests, the Unschedulable condition, scoring,
@@ -561,4 +562,23 @@ func TestNodeSelectorIsNotShared(t *testing.T) {
 	}
 	diff(t, "nodes", []string{"b", ""}, bound)
 	diff(t, "job's nodeSelector", map[string]string{"zone": "b"}, h.Spec().Template.Spec.NodeSelector)
+}
+
+func TestTheDefaultNodeHasNoPodsLimit(t *testing.T) {
+	// Without Config.Nodes the one node has unlimited capacity, "pods"
+	// included (not the kubelet's 110): its view has no Capacity, and the
+	// checker accepts 150 pods there at once.
+	c := jobsim.NewCluster(jobsim.Config{})
+	h := submit(t, c, newJob("wide", 150, 150), jobsim.Fixed(time.Minute, 0))
+	c.At(at(time.Second), func() {
+		if st := h.Status(); st.Active != 150 {
+			t.Errorf("status %+v, want 150 running", st)
+		}
+		if n := c.Nodes()[0]; n.Capacity != nil || len(n.Pods) != 150 {
+			t.Errorf("node-0: capacity %v, %d pods; want none (unlimited) and 150", n.Capacity, len(n.Pods))
+		}
+	})
+	if err := jobsimtest.Check(c); err != nil {
+		t.Error(err)
+	}
 }
