@@ -10,7 +10,6 @@ import "math"
 // directives are a job's compiled scheduling directives; nil when the
 // template has none of them.
 type directives struct {
-	tolerations []Toleration
 	// preferNoSchedule are the tolerations TaintToleration's score reads:
 	// those with effect PreferNoSchedule or none.
 	preferNoSchedule []Toleration
@@ -79,7 +78,7 @@ type spreadConstraint struct {
 func compileDirectives(j *job, labels map[string]string) *directives {
 	s := &j.spec.Template.Spec
 	get := func(k string) (string, bool) { v, ok := labels[k]; return v, ok }
-	d := &directives{tolerations: s.Tolerations}
+	d := &directives{}
 	any := len(s.Tolerations) > 0
 	for _, t := range s.Tolerations {
 		if t.Effect == "" || t.Effect == TaintPreferNoSchedule {

@@ -17,6 +17,7 @@ type domainCount struct {
 	counts   map[string]int
 	counting []bool        // per node: its pods count
 	match    map[*job]bool // per job: its pods match the selector
+	self     int           // 1 if the owner's pods match the selector themselves
 }
 
 // classSpread reports whether the constraints of j's pods can be kept by
@@ -42,6 +43,9 @@ func (s *scheduler) trackSpread(j *job) {
 	for i := range j.dir.hard {
 		c := &j.dir.hard[i]
 		dc := &domainCount{owner: j, c: c, counts: map[string]int{}, counting: make([]bool, len(s.nodes)), match: map[*job]bool{}}
+		if c.sel.matchesMap(j.labels) {
+			dc.self = 1
+		}
 		for _, n := range s.nodes {
 			if hasKeys(n, j.dir.hard) && s.counts(j, n, c) {
 				dc.counting[n.idx] = true
@@ -107,11 +111,7 @@ func (s *scheduler) spreadAllows(j *job, n *nodeState) bool {
 		if !ok {
 			return false
 		}
-		self := 0
-		if dc.c.sel.matchesMap(j.labels) {
-			self = 1
-		}
-		if !dc.allows(v, self) {
+		if !dc.allows(v, dc.self) {
 			return false
 		}
 	}

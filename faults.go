@@ -50,6 +50,7 @@ func (c *Cluster) DrainNode(name string) error {
 		return err
 	}
 	n.cordoned = true
+	n.setTaints()
 	c.sched.refresh(n)
 	c.nodeEvent(n, EventNormal, ReasonNodeNotSchedulable, "Node "+name+" status is now: NodeNotSchedulable")
 	n.draining = true
@@ -98,6 +99,7 @@ func (c *Cluster) RecoverNode(name string) error {
 	n.evictions, n.draining = n.evictions[:0], false
 	wasDown := n.down
 	n.down, n.ready, n.cordoned = false, true, false
+	n.setTaints()
 	c.sched.refresh(n)
 	// The lifecycle taints are gone: the taint manager plans again for the
 	// node's own NoExecute taints, from now.
@@ -155,6 +157,7 @@ func (c *Cluster) fireFault(arg uint64) {
 	}
 	if n.ready {
 		n.ready = false
+		n.setTaints()
 		c.sched.refresh(n)
 		c.nodeEvent(n, EventNormal, ReasonNodeNotReady, "Node "+n.spec.Name+" status is now: NodeNotReady")
 		for _, p := range n.pods {

@@ -261,6 +261,7 @@ func newScheduler(c *Cluster, cfg Config) *scheduler {
 	for i, spec := range nodes {
 		spec = withKubeletLabels(spec)
 		n := &nodeState{idx: i, spec: spec, ready: true, unlimit: len(cfg.Nodes) == 0}
+		n.setTaints()
 		n.alloc = make(resVec, len(s.res))
 		n.used = make(resVec, len(s.res))
 		n.usedArea = make([]float64, len(s.res))
@@ -365,8 +366,10 @@ func (s *scheduler) load(n *nodeState, cpu, mem int64) NodeLoad {
 	}
 }
 
-// refresh updates n's place in its class after its use or state changed.
-func (s *scheduler) refresh(n *nodeState) {
+// setTaints sets n's taints from its own and its state, as the node
+// lifecycle controller taints cordoned and failed nodes; call it when
+// the node's state changes.
+func (n *nodeState) setTaints() {
 	n.taints = append(n.taints[:0], n.spec.Taints...)
 	if n.cordoned {
 		n.taints = append(n.taints, Taint{Key: TaintNodeUnschedulable, Effect: TaintNoSchedule})
@@ -374,6 +377,10 @@ func (s *scheduler) refresh(n *nodeState) {
 	if !n.ready {
 		n.taints = append(n.taints, Taint{Key: TaintNodeUnreachable, Effect: TaintNoSchedule}, Taint{Key: TaintNodeUnreachable, Effect: TaintNoExecute})
 	}
+}
+
+// refresh updates n's place in its class after its use or state changed.
+func (s *scheduler) refresh(n *nodeState) {
 	n.key = s.policy.Score(s.load(n, 0, 0))
 	n.class.update(n)
 }
