@@ -279,6 +279,28 @@ func TestQueueOrdersPendingPodsByPriorityThenAge(t *testing.T) {
 	}
 }
 
+func TestQueueKeepsEqualPriorityPodsInQueueOrderBehindALongWait(t *testing.T) {
+	// PrioritySort orders equal-priority pods by the time they were
+	// queued. 700 pods of an Indexed job are created in index order and
+	// wait for the only 1-CPU node, one at a time: they must start in
+	// index order, however long the queue has been waiting.
+	c := jobsim.NewCluster(jobsim.Config{Nodes: nodes(1, "n", jobsim.ResourceList{"cpu": 1000})})
+	job := requesting(newJob("queue", 700, 700), jobsim.ResourceList{"cpu": 1000})
+	job.Spec.CompletionMode = jobsim.Indexed
+	h := submit(t, c, job, jobsim.Fixed(time.Second, 0))
+	run(t, c)
+	pods := h.Pods()
+	if len(pods) != 700 {
+		t.Fatalf("%d pods, want 700 (one per index, none failed)", len(pods))
+	}
+	slices.SortFunc(pods, func(a, b jobsim.Pod) int { return a.Index() - b.Index() })
+	for i := 1; i < len(pods); i++ {
+		if !pods[i].Status.StartTime.After(pods[i-1].Status.StartTime) {
+			t.Fatalf("index %d started at %v, not after index %d at %v", i, pods[i].Status.StartTime.Sub(epoch), i-1, pods[i-1].Status.StartTime.Sub(epoch))
+		}
+	}
+}
+
 func TestPreemptionChoosesTheNodeWithTheLowestPriorityVictims(t *testing.T) {
 	// n-0 runs a low (0) and a mid (500) pod, n-1 two mid pods; each node
 	// is full. A high (1000) pod needs one slot: deleting the low pod on

@@ -235,6 +235,15 @@ func (s *scheduler) wake(d time.Duration) {
 // head returns the first pod of j's queue that still waits, dropping the
 // entries of pods that went away or were deleted.
 func (c *Cluster) head(j *job) *pod {
+	if j.qHead >= 256 && 2*j.qHead >= len(j.queue) {
+		// Drop the consumed half, so that a queue which never empties
+		// (pods keep coming while others wait) stays as long as the pods
+		// waiting, not as long as all the pods ever queued.
+		n := copy(j.queue, j.queue[j.qHead:])
+		j.queue = j.queue[:n]
+		j.marked = max(j.marked-j.qHead, 0)
+		j.qHead = 0
+	}
 	for j.qHead < len(j.queue) {
 		if p := c.lookup(j.queue[j.qHead]); p != nil && !p.bound && !p.deleting && !p.terminal() {
 			return p

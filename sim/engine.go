@@ -188,9 +188,8 @@ func (e *Engine) schedule(at time.Duration, c Class, h Handler, arg uint64) Time
 	s := &e.slots[id]
 	s.h, s.arg = h, arg
 	e.seq++
-	s.pos = int32(len(e.heap))
-	e.heap = append(e.heap, entry{at: at, key: uint64(c)<<56 | e.seq, slot: id})
-	e.up(len(e.heap) - 1)
+	e.heap = append(e.heap, entry{})
+	e.up(len(e.heap)-1, entry{at: at, key: uint64(c)<<56 | e.seq, slot: id})
 	return Timer{e: e, slot: id, gen: s.gen}
 }
 
@@ -302,60 +301,71 @@ func (t Timer) When() (time.Time, bool) {
 	return t.e.epoch.Add(t.e.heap[t.e.slots[t.slot].pos].at), true
 }
 
-// The heap: a binary min-heap of entries whose slots record their position,
-// as in container/heap's priority-queue example, without its interface
-// boxing.
+// The heap: a 4-ary min-heap of entries whose slots record their position.
+// Four children a node halve the depth of a binary heap, and each sift
+// moves a hole rather than swapping, so an entry and its slot are written
+// once, where they end. The order of events does not depend on the heap's
+// shape: (at, key) is unique per entry.
+
+const arity = 4
 
 func (e *Engine) removeAt(i int) {
 	last := len(e.heap) - 1
-	if i != last {
-		e.swap(i, last)
-	}
+	x := e.heap[last]
 	e.heap = e.heap[:last]
-	if i != last {
-		if !e.down(i) {
-			e.up(i)
-		}
+	if i == last {
+		return
+	}
+	if !e.down(i, x) {
+		e.up(i, x)
 	}
 }
 
-func (e *Engine) swap(i, j int) {
-	h := e.heap
-	h[i], h[j] = h[j], h[i]
-	e.slots[h[i].slot].pos = int32(i)
-	e.slots[h[j].slot].pos = int32(j)
+// place puts x at position i of the heap and records it in its slot.
+func (e *Engine) place(i int, x entry) {
+	e.heap[i] = x
+	e.slots[x.slot].pos = int32(i)
 }
 
-func (e *Engine) up(i int) {
+// up moves x from the hole at i towards the root until its parent comes
+// before it, and places it there.
+func (e *Engine) up(i int, x entry) {
 	h := e.heap
 	for i > 0 {
-		p := (i - 1) / 2
-		if !h[i].before(&h[p]) {
+		p := (i - 1) / arity
+		if !x.before(&h[p]) {
 			break
 		}
-		e.swap(i, p)
+		e.place(i, h[p])
 		i = p
 	}
+	e.place(i, x)
 }
 
-func (e *Engine) down(i0 int) bool {
+// down moves x from the hole at i0 towards the leaves until no child
+// comes before it, and places it there. It reports whether x moved.
+func (e *Engine) down(i0 int, x entry) bool {
 	h := e.heap
 	n := len(h)
 	i := i0
 	for {
-		l := 2*i + 1
-		if l >= n {
+		c := arity*i + 1
+		if c >= n {
 			break
 		}
-		m := l
-		if r := l + 1; r < n && h[r].before(&h[l]) {
-			m = r
+		m := c
+		end := min(c+arity, n)
+		for k := c + 1; k < end; k++ {
+			if h[k].before(&h[m]) {
+				m = k
+			}
 		}
-		if !h[m].before(&h[i]) {
+		if !h[m].before(&x) {
 			break
 		}
-		e.swap(i, m)
+		e.place(i, h[m])
 		i = m
 	}
+	e.place(i, x)
 	return i > i0
 }
