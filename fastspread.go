@@ -10,12 +10,16 @@ import "slices"
 // labels, lies in one domain.
 
 // domainCount is a hard spread constraint's running count: the pods it
-// selects per domain of the nodes that count for it.
+// selects per domain of the nodes that count for it. Domains are numbered
+// in the order their first node is listed.
 type domainCount struct {
 	owner    *job
 	c        *spreadConstraint
-	counts   map[string]int
+	domain   []int32       // per node: its domain, -1 if it lacks the key
 	counting []bool        // per node: its pods count
+	counts   []int         // per domain: the pods that count in it
+	counted  []bool        // per domain: some node of it counts
+	domains  int           // how many domains have a node that counts
 	match    map[*job]bool // per job: its pods match the selector
 	self     int           // 1 if the owner's pods match the selector themselves
 }
@@ -42,14 +46,31 @@ func (s *scheduler) trackSpread(j *job) {
 	s.untrackSpread(j)
 	for i := range j.dir.hard {
 		c := &j.dir.hard[i]
-		dc := &domainCount{owner: j, c: c, counts: map[string]int{}, counting: make([]bool, len(s.nodes)), match: map[*job]bool{}}
+		dc := &domainCount{owner: j, c: c, domain: make([]int32, len(s.nodes)), counting: make([]bool, len(s.nodes)), match: map[*job]bool{}}
 		if c.sel.matchesMap(j.labels) {
 			dc.self = 1
 		}
+		ids := map[string]int32{}
 		for _, n := range s.nodes {
+			v, ok := n.spec.Labels[c.key]
+			if !ok {
+				dc.domain[n.idx] = -1
+				continue
+			}
+			id, seen := ids[v]
+			if !seen {
+				id = int32(len(ids))
+				ids[v] = id
+				dc.counts = append(dc.counts, 0)
+				dc.counted = append(dc.counted, false)
+			}
+			dc.domain[n.idx] = id
 			if hasKeys(n, j.dir.hard) && s.counts(j, n, c) {
 				dc.counting[n.idx] = true
-				dc.counts[n.spec.Labels[c.key]] += 0
+				if !dc.counted[id] {
+					dc.counted[id] = true
+					dc.domains++
+				}
 			}
 		}
 		for _, n := range s.nodes {
@@ -77,7 +98,7 @@ func (dc *domainCount) add(q *pod, sign int) {
 		dc.match[q.job] = m
 	}
 	if m {
-		dc.counts[n.spec.Labels[dc.c.key]] += sign
+		dc.counts[dc.domain[n.idx]] += sign
 	}
 }
 
@@ -89,29 +110,28 @@ func (s *scheduler) spreadCounted(q *pod, sign int) {
 	}
 }
 
-// allows reports whether a pod of the owner may go to a node of domain v:
-// its count plus the pod itself, less the smallest count (0 below
-// minDomains), is at most maxSkew.
-func (dc *domainCount) allows(v string, self int) bool {
-	low := maxInt
-	for _, k := range dc.counts {
-		low = min(low, k)
+// allows reports whether a pod of the owner may go to a node of domain d:
+// its count plus the pod itself, less the smallest count over the domains
+// that count (0 below minDomains), is at most maxSkew.
+func (dc *domainCount) allows(d int32, self int) bool {
+	low := 0
+	if dc.domains >= dc.c.minDomains {
+		low = maxInt
+		for i, k := range dc.counts {
+			if dc.counted[i] {
+				low = min(low, k)
+			}
+		}
 	}
-	if len(dc.counts) < dc.c.minDomains {
-		low = 0
-	}
-	return dc.counts[v]+self-low <= dc.c.maxSkew
+	return dc.counts[d]+self-low <= dc.c.maxSkew
 }
 
 // spreadAllows reports whether every running count of j lets its next
 // pod go to node n's domain.
 func (s *scheduler) spreadAllows(j *job, n *nodeState) bool {
 	for _, dc := range j.spreads {
-		v, ok := n.spec.Labels[dc.c.key]
-		if !ok {
-			return false
-		}
-		if !dc.allows(v, dc.self) {
+		d := dc.domain[n.idx]
+		if d < 0 || !dc.allows(d, dc.self) {
 			return false
 		}
 	}
