@@ -37,6 +37,9 @@ func (c *Cluster) Submit(job Job, b Behavior) (*JobHandle, error) {
 				Detail: "no PriorityClass with name " + name + " was found"}}}
 		}
 	}
+	if _, fe := c.admitRuntimeClass(&spec.Spec.Template.Spec); fe != nil {
+		return nil, &ValidationError{Kind: "Job.batch", Name: spec.Name, Errors: []FieldError{*fe}}
+	}
 	if b == nil {
 		b = TemplateBehavior(spec.Spec.Template)
 	}
@@ -153,6 +156,11 @@ func (c *Cluster) Update(ns, name string, edit func(spec *JobSpec)) error {
 	SetDefaults(&next)
 	if err := validateUpdate(old, next, c.templateUpdateOf(j)); err != nil {
 		return err
+	}
+	if _, fe := c.admitRuntimeClass(&next.Spec.Template.Spec); fe != nil {
+		// A new nodeSelector may conflict with the class's: the API
+		// server would refuse every new pod.
+		return &ValidationError{Kind: "Job.batch", Name: name, Errors: []FieldError{*fe}}
 	}
 	c.applyUpdate(j, old.Spec, next.Spec)
 	return nil

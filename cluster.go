@@ -1,6 +1,7 @@
 package jobsim
 
 import (
+	"maps"
 	"math/rand/v2"
 	"slices"
 	"time"
@@ -76,6 +77,13 @@ func NewCluster(cfg Config) *Cluster {
 	if err := ValidateConfig(cfg); err != nil {
 		panic("jobsim: NewCluster: " + err.Error())
 	}
+	rcs := make([]RuntimeClass, len(cfg.RuntimeClasses))
+	for i, rc := range cfg.RuntimeClasses {
+		rc.Overhead, rc.NodeSelector = maps.Clone(rc.Overhead), maps.Clone(rc.NodeSelector)
+		rc.Tolerations = cloneTolerations(rc.Tolerations)
+		rcs[i] = rc
+	}
+	cfg.RuntimeClasses = rcs
 	c := &Cluster{
 		cfg:     cfg,
 		prof:    newProfile(cfg.Version, cfg.FeatureGates),

@@ -59,6 +59,11 @@ type Config struct {
 	Nodes []Node
 	// PriorityClasses define the priorityClassName values pods may use.
 	PriorityClasses []PriorityClass
+	// RuntimeClasses define the runtimeClassName values pods may use:
+	// their overhead and scheduling. A template naming a class that is
+	// not here is refused, as the API server's admission refuses its
+	// pods.
+	RuntimeClasses []RuntimeClass
 	// PodDisruptionBudgets limit the voluntary disruptions of the pods
 	// they select: evictions wait for them, and preemption prefers victims
 	// whose budgets allow it.
@@ -120,11 +125,13 @@ func validateConfig(cfg Config) []FieldError {
 		}
 	}
 	errs = append(errs, validateScheduling(cfg)...)
-	return errs
+	var rcs fieldErrors
+	rcs.runtimeClasses(cfg.RuntimeClasses)
+	return append(errs, rcs...)
 }
 
-// ValidateConfig checks a Config's version and feature gates, nodes and
-// priority classes, and returns nil or a *ValidationError listing every
+// ValidateConfig checks a Config's version and feature gates, nodes,
+// priority classes, disruption budgets and runtime classes, and returns nil or a *ValidationError listing every
 // problem. NewCluster panics on a Config that fails it.
 func ValidateConfig(cfg Config) error {
 	if errs := validateConfig(cfg); len(errs) > 0 {

@@ -174,7 +174,7 @@ func (s *scheduler) matchesAffinity(j *job, n *nodeState) bool {
 	if f := j.filter; f != nil {
 		return f.admits(&n.spec) && f.matches(&n.spec)
 	}
-	return matchesSelector(n.spec.Labels, j.spec.Template.Spec.NodeSelector)
+	return matchesSelector(n.spec.Labels, j.podSpec.NodeSelector)
 }
 
 // The filter reasons of the plugins jobsim adds to the earlier ones, in

@@ -76,7 +76,7 @@ type spreadConstraint struct {
 // compileDirectives compiles j's template; labels are the labels of its
 // pods (for matchLabelKeys and self-matching).
 func compileDirectives(j *job, labels map[string]string) *directives {
-	s := &j.spec.Template.Spec
+	s := j.podSpec
 	get := func(k string) (string, bool) { v, ok := labels[k]; return v, ok }
 	d := &directives{}
 	any := len(s.Tolerations) > 0

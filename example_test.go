@@ -495,3 +495,19 @@ func ExampleTopologySpreadConstraint() {
 	// Output:
 	// map[a:2 b:2 c:2]
 }
+
+// A sidecar runs alongside the init container after it, so that init
+// container needs its own 2 CPUs plus the sidecar's 500m; the running
+// pod needs 1 + 0.5. The pod asks for the larger, plus its overhead.
+func ExamplePodRequests() {
+	spec := jobsim.PodSpec{
+		InitContainers: []jobsim.Container{
+			{Name: "proxy", Requests: jobsim.ResourceList{jobsim.ResourceCPU: 500}, RestartPolicy: jobsim.RestartAlways},
+			{Name: "setup", Requests: jobsim.ResourceList{jobsim.ResourceCPU: 2000}},
+		},
+		Containers: []jobsim.Container{{Name: "main", Requests: jobsim.ResourceList{jobsim.ResourceCPU: 1000}}},
+		Overhead:   jobsim.ResourceList{jobsim.ResourceCPU: 250},
+	}
+	fmt.Println(jobsim.FormatQuantity(jobsim.ResourceCPU, jobsim.PodRequests(spec)[jobsim.ResourceCPU]))
+	// Output: 2750m
+}

@@ -37,3 +37,7 @@ func AuditCounts(c *Cluster) func() error {
 // ValidateNeverPanicsProperty is the property of
 // TestValidateNeverPanicsProperty, for the replay of its failure files.
 var ValidateNeverPanicsProperty = validateNeverPanicsProperty
+
+// NonZeroRequests is the CPU and memory the scheduler's scoring counts
+// for a pod of spec s.
+func NonZeroRequests(s PodSpec) (cpu, mem int64) { return nonZeroRequests(&s, s.Overhead) }

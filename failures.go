@@ -21,9 +21,11 @@ func (c *Cluster) policyOf(p *pod) policyMatch {
 }
 
 // podFailure describes p for the pod failure policy, as the pod's status
-// shows it, in scratch space (matchPodFailurePolicy keeps nothing). Init
-// containers are left out: in jobsim they always exit 0, which no rule
-// matches. The name is only needed for FailJob messages, the conditions
+// shows it, in scratch space (matchPodFailurePolicy keeps nothing). Of the
+// init containers only the sidecars count: the others always exit 0 in
+// jobsim, which no rule matches, while a sidecar stopped at the pod's end
+// exits 143 (SIGTERM), which an exit-code rule may match, as upstream's
+// matchOnExitCodes reads initContainerStatuses too. The name is only needed for FailJob messages, the conditions
 // only by rules on them.
 func (c *Cluster) podFailure(p *pod) podFailure {
 	j := p.job
@@ -37,6 +39,17 @@ func (c *Cluster) podFailure(p *pod) podFailure {
 		sc.exits = append(sc.exits, containerExit{Name: ct.Name, Terminated: p.cstate == containerExited, ExitCode: p.exitCode})
 	}
 	f.Containers = sc.exits
+	n := len(sc.exits)
+	for _, ic := range j.spec.Template.Spec.InitContainers {
+		if ic.IsSidecar() {
+			code := sidecarExitCode
+			if p.exitWhy == ReasonContainerStatusUnknown {
+				code = p.exitCode
+			}
+			sc.exits = append(sc.exits, containerExit{Name: ic.Name, Terminated: p.started && p.terminal(), ExitCode: code})
+		}
+	}
+	f.Containers, f.InitContainers = sc.exits[:n:n], sc.exits[n:]
 	if j.policyOnConditions {
 		sc.conds = c.appendPodConditions(sc.conds[:0], p)
 		f.Conditions = sc.conds

@@ -38,7 +38,7 @@ func (e FieldError) body() string {
 	switch e.Type {
 	case ErrorTypeRequired, ErrorTypeForbidden, ErrorTypeTooLong:
 		s = string(e.Type)
-	case ErrorTypeInvalid, ErrorTypeNotSupported, ErrorTypeDuplicate, ErrorTypeTooMany:
+	case ErrorTypeInvalid, ErrorTypeNotSupported, ErrorTypeNotFound, ErrorTypeDuplicate, ErrorTypeTooMany:
 		s = string(e.Type)
 		if _, omit := e.BadValue.(omittedValue); !omit {
 			s += ": " + formatBadValue(e.BadValue)

@@ -110,6 +110,11 @@ func (c *Cluster) podView(p *pod) Pod {
 		Spec:         cloneSpec(JobSpec{Template: *tmpl}).Template.Spec,
 	}
 	v.Spec.SchedulingGates = slices.Clone(j.gated[p.seq])
+	// What the RuntimeClass admission set on the pod.
+	v.Spec.Overhead, v.Spec.NodeSelector = maps.Clone(j.adm.overhead), maps.Clone(j.adm.nodeSelector)
+	if j.adm.withDefaults != nil {
+		v.Spec.Tolerations = cloneTolerations(j.adm.withDefaults)
+	}
 	if v.Labels == nil {
 		v.Labels = map[string]string{}
 	}
@@ -184,6 +189,10 @@ func (c *Cluster) podStatusView(p *pod) PodStatus {
 	tmpl := &p.job.spec.Template.Spec
 	for _, ic := range tmpl.InitContainers {
 		cs := ContainerStatus{Name: ic.Name}
+		if ic.IsSidecar() && p.started {
+			st.InitContainerStatuses = append(st.InitContainerStatuses, c.sidecarStatusView(p, ic.Name))
+			continue
+		}
 		if p.started {
 			cs.State.Terminated = &ContainerStateTerminated{Reason: "Completed", StartedAt: at(p.startTime), FinishedAt: at(p.startTime)}
 		} else {
@@ -195,6 +204,27 @@ func (c *Cluster) podStatusView(p *pod) PodStatus {
 		st.ContainerStatuses = append(st.ContainerStatuses, c.containerStatusView(p, ctr.Name))
 	}
 	return st
+}
+
+// sidecarStatusView is the status of a sidecar of a pod the kubelet
+// started: running (started and, with no probes, ready) from the pod's
+// start until it ends, then terminated on SIGTERM, or with an unknown
+// status when the containers never ran.
+func (c *Cluster) sidecarStatusView(p *pod, name string) ContainerStatus {
+	epoch := c.eng.Epoch()
+	at := func(d time.Duration) time.Time { return epoch.Add(d) }
+	cs := ContainerStatus{Name: name}
+	if !p.terminal() {
+		cs.State.Running = &ContainerStateRunning{StartedAt: at(p.startTime)}
+		cs.Started, cs.Ready = true, true
+		return cs
+	}
+	code, why := sidecarExitCode, exitReason(sidecarExitCode)
+	if p.exitWhy == ReasonContainerStatusUnknown {
+		code, why = p.exitCode, p.exitWhy
+	}
+	cs.State.Terminated = &ContainerStateTerminated{ExitCode: code, Reason: why, StartedAt: at(p.startTime), FinishedAt: at(p.endedAt)}
+	return cs
 }
 
 func (c *Cluster) containerStatusView(p *pod, name string) ContainerStatus {
@@ -264,6 +294,7 @@ func cloneSpec(s JobSpec) JobSpec {
 	t.Annotations = maps.Clone(s.Template.Annotations)
 	t.Spec.TerminationGracePeriod = clonePtr(s.Template.Spec.TerminationGracePeriod)
 	t.Spec.NodeSelector = maps.Clone(s.Template.Spec.NodeSelector)
+	t.Spec.Overhead = maps.Clone(s.Template.Spec.Overhead)
 	t.Spec.Affinity = cloneAffinity(s.Template.Spec.Affinity)
 	t.Spec.Tolerations = cloneTolerations(s.Template.Spec.Tolerations)
 	t.Spec.TopologySpreadConstraints = cloneSpread(s.Template.Spec.TopologySpreadConstraints)
@@ -282,6 +313,7 @@ func cloneContainers(cs []Container) []Container {
 		c.Command = slices.Clone(c.Command)
 		c.Args = slices.Clone(c.Args)
 		c.Env = slices.Clone(c.Env)
+		c.Requests = maps.Clone(c.Requests)
 		out[i] = c
 	}
 	return out

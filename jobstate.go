@@ -68,6 +68,8 @@ type job struct {
 	exact              bool                // placed by evaluating every node (see place)
 	gated              map[uint64][]string // the scheduling gates left, by pod seq
 	tolerations        []Toleration        // its pods' tolerations, the API server's defaults added
+	podSpec            *PodSpec            // its pods' spec as the RuntimeClass admission leaves it
+	adm                admission           // what that admission set
 	spreads            []*domainCount      // its spread constraints' running counts, in the class search
 	unknownRes         string              // a resource no node has
 	queue              []podRef            // pods waiting to be bound, oldest first

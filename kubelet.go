@@ -12,13 +12,26 @@ import (
 // gracefully. Its reactions always happen in events of their own, never
 // inside a controller's call.
 
-// startPod is the kubelet accepting a bound pod and starting it.
+// startPod is the kubelet accepting a bound pod and starting it: the
+// ordinary init containers complete at once, the sidecars start with
+// them and keep running, and then the containers start.
 func (c *Cluster) startPod(p *pod) {
 	p.started = true
 	p.startTime = c.eng.Elapsed()
 	p.phase = PodRunning
+	if c.recording() {
+		for _, ic := range p.job.spec.Template.Spec.InitContainers {
+			if ic.IsSidecar() {
+				c.podEvent(p, EventNormal, ReasonStarted, "Started container "+ic.Name)
+			}
+		}
+	}
 	c.startContainer(p)
 }
+
+// sidecarExitCode is how a sidecar ends when the kubelet stops it once
+// the containers have finished: it exits on SIGTERM at once.
+const sidecarExitCode = 143
 
 func (c *Cluster) startContainer(p *pod) {
 	now := c.eng.Elapsed()
@@ -169,8 +182,21 @@ func (c *Cluster) restartContainer(p *pod) {
 
 // podTerminal moves p to a terminal phase. The caller removes it if it
 // was deleted and nothing holds it (removeIfGone).
+//
+// The pod's sidecars, which ran until then, are stopped first: the
+// kubelet stops them, last started first, once the containers have
+// finished, and the pod's phase waits for them.
 func (c *Cluster) podTerminal(p *pod, phase PodPhase) {
 	j := p.job
+	p.endedAt = c.eng.Elapsed()
+	if p.started && c.recording() {
+		ics := j.spec.Template.Spec.InitContainers
+		for i := len(ics) - 1; i >= 0; i-- {
+			if ics[i].IsSidecar() {
+				c.podEvent(p, EventNormal, ReasonKilling, "Stopping container "+ics[i].Name)
+			}
+		}
+	}
 	was := p.standing()
 	p.phase = phase
 	p.timer.Stop()

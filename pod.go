@@ -21,7 +21,8 @@ type PodSpec struct {
 	// RestartPolicy must be Never or OnFailure for a Job.
 	RestartPolicy RestartPolicy
 	// InitContainers run, in jobsim, instantly and successfully before the
-	// containers start.
+	// containers start, but for sidecars (RestartPolicy Always), which
+	// start then and run as long as the containers do.
 	InitContainers []Container
 	// Containers all run the same container run (see Behavior) at once.
 	Containers []Container
@@ -57,6 +58,16 @@ type PodSpec struct {
 	// Hostname is the pod's hostname; the Job controller sets it to
 	// <job>-<index> on the pods of Indexed jobs.
 	Hostname string
+	// RuntimeClassName names one of the cluster's RuntimeClasses (see
+	// Config.RuntimeClasses); "" means the container runtime's default
+	// handler, with no overhead.
+	RuntimeClassName string
+	// Overhead is the pod's overhead: the resources its sandbox takes,
+	// added to its containers' requests by the scheduler. The API
+	// server's RuntimeClass admission sets it on pods from their
+	// RuntimeClass; a template that sets it must name a class whose
+	// overhead it equals, or its pods are refused.
+	Overhead ResourceList
 }
 
 // RestartPolicy is a pod's restartPolicy.
@@ -79,7 +90,17 @@ type Container struct {
 	// Requests are resources.requests: what the scheduler reserves for the
 	// container on its node (see ResourceList for the units).
 	Requests ResourceList
+	// RestartPolicy is the container's restartPolicy. Only init
+	// containers may set it, and only to Always: such a container is a
+	// sidecar (a restartable init container), which starts before the
+	// containers, runs while they run and is stopped once they have
+	// finished. "" means an ordinary container.
+	RestartPolicy RestartPolicy
 }
+
+// IsSidecar reports whether c, an init container, is a sidecar: a
+// restartable init container, with restartPolicy Always.
+func (c *Container) IsSidecar() bool { return c.RestartPolicy == RestartAlways }
 
 // EnvVar is an environment variable: a literal Value, or a FieldPath read
 // through the downward API (as JOB_COMPLETION_INDEX is).
@@ -267,7 +288,8 @@ type pod struct {
 		reason           string
 	}
 	restarts int
-	attempt  int // runs started in this pod
+	endedAt  time.Duration // when it became terminal, its sidecars stopped
+	attempt  int           // runs started in this pod
 	run      Run
 	loop     crashLoop
 
@@ -387,7 +409,9 @@ const (
 )
 
 // finishTime is when the controller considers p finished
-// (getFinishedTime): its containers' finish time if all terminated, else
+// (getFinishedTime): its containers' finish time if all terminated (the
+// sidecars', which upstream counts too, is the same: they stop when the
+// containers exit), else
 // when it stopped being Ready, else its deletion request, else its
 // creation.
 func (p *pod) finishTime() time.Duration {

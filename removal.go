@@ -79,9 +79,12 @@ func (c *Cluster) rank(p *pod) podRank {
 		phase:      p.phase,
 		ready:      p.ready,
 		readySince: c.stamp(p.readyAt),
-		restarts:   p.restarts,
-		created:    c.stamp(p.created),
-		seq:        p.seq,
+		// Rule 5's tie-break, the sidecars' restarts, always ties:
+		// jobsim's sidecars run as long as the containers and never
+		// restart.
+		restarts: p.restarts,
+		created:  c.stamp(p.created),
+		seq:      p.seq,
 	}
 }
 

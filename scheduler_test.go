@@ -246,8 +246,11 @@ func TestUnknownPriorityClassIsRefused(t *testing.T) {
 	c := jobsim.NewCluster(jobsim.Config{PriorityClasses: []jobsim.PriorityClass{{Name: "high", Value: 1000}}})
 	job := newJob("nope", 1, 1)
 	job.Spec.Template.Spec.PriorityClassName = "urgent"
-	if _, err := c.Submit(job, nil); err == nil || !strings.Contains(err.Error(), "no PriorityClass with name urgent was found") {
-		t.Errorf("unknown priority class: err = %v", err)
+	// A NotFound field error reads as apimachinery's ErrorBody words it:
+	// the type, the quoted value, the detail.
+	want := `Job.batch "nope" is invalid: spec.template.spec.priorityClassName: Not found: "urgent": no PriorityClass with name urgent was found`
+	if _, err := c.Submit(job, nil); err == nil || err.Error() != want {
+		t.Errorf("unknown priority class: err = %v\nwant %s", err, want)
 	}
 }
 

@@ -41,50 +41,110 @@ func (q *jobQueue) pop() *job {
 	return j
 }
 
-// nonZeroRequests is the CPU and memory a pod requests for scoring
-// (PodRequests with NonMissingContainerRequests): each container, init
-// containers included, that does not request CPU or memory counts as
-// requesting 100m and 200Mi; the pod requests the sum over its
-// containers or the largest init container's, whichever is more.
-func nonZeroRequests(s *PodSpec) (cpu, mem int64) {
-	get := func(c *Container) (int64, int64) {
-		cc, ok := c.Requests[ResourceCPU]
-		if !ok {
-			cc = nonZeroCPU
+// podRequests is what a pod asks of its node, as PodRequests of
+// k8s.io/component-helpers/resource computes it: the containers'
+// requests summed; the init containers in order, a sidecar adding its
+// request to that sum and to the sidecars' own, an ordinary init
+// container needing its request plus the sidecars started before it;
+// for each resource the larger of the sum and the largest such need;
+// and then the pod's overhead added. With nonMissing, a container
+// (init containers included) that does not request CPU or memory
+// counts as requesting the scheduler's defaults, 100m and 200Mi
+// (NonMissingContainerRequests, as the scheduler asks for scoring).
+func podRequests(s *PodSpec, overhead ResourceList, nonMissing bool) map[string]int64 {
+	get := func(c *Container) ResourceList {
+		if !nonMissing {
+			return c.Requests
 		}
-		cm, ok := c.Requests[ResourceMemory]
-		if !ok {
-			cm = nonZeroMemory
+		out := maps.Clone(c.Requests)
+		if out == nil {
+			out = ResourceList{}
 		}
-		return cc, cm
+		if _, ok := out[ResourceCPU]; !ok {
+			out[ResourceCPU] = nonZeroCPU
+		}
+		if _, ok := out[ResourceMemory]; !ok {
+			out[ResourceMemory] = nonZeroMemory
+		}
+		return out
 	}
+	sum := map[string]int64{}
 	for i := range s.Containers {
-		cc, cm := get(&s.Containers[i])
-		cpu, mem = cpu+cc, mem+cm
+		for r, v := range get(&s.Containers[i]) {
+			sum[r] += v
+		}
 	}
+	sidecars := map[string]int64{}
+	need := map[string]int64{} // the largest init container's need
 	for i := range s.InitContainers {
-		cc, cm := get(&s.InitContainers[i])
-		cpu, mem = max(cpu, cc), max(mem, cm)
+		c := &s.InitContainers[i]
+		req := get(c)
+		if c.IsSidecar() {
+			for r, v := range req {
+				sum[r] += v
+				sidecars[r] += v
+			}
+			for r, v := range sidecars {
+				need[r] = max(need[r], v)
+			}
+			continue
+		}
+		for r := range sidecars {
+			need[r] = max(need[r], req[r]+sidecars[r])
+		}
+		for r, v := range req {
+			need[r] = max(need[r], v+sidecars[r])
+		}
 	}
-	return cpu, mem
+	for r, v := range need {
+		sum[r] = max(sum[r], v)
+	}
+	for r, v := range overhead {
+		sum[r] += v
+	}
+	return sum
+}
+
+// PodRequests returns what the scheduler reserves on a node for a pod
+// of spec s (a Pod's Spec, whose Overhead the RuntimeClass admission
+// has set): for each resource, the larger of the sum of the containers'
+// and sidecars' requests and the largest need of an init container (its
+// request plus those of the sidecars listed before it), plus the
+// overhead. This is PodRequests of k8s.io/component-helpers/resource,
+// which kube-scheduler's NodeResourcesFit uses. The pods resource is not
+// included.
+func PodRequests(s PodSpec) ResourceList {
+	req := podRequests(&s, s.Overhead, false)
+	out := make(ResourceList, len(req))
+	for r, v := range req {
+		out[r] = v
+	}
+	return out
+}
+
+// nonZeroRequests is the CPU and memory a pod requests for scoring
+// (podRequests with the scheduler's defaults for what containers leave
+// out, the overhead added).
+func nonZeroRequests(s *PodSpec, overhead ResourceList) (cpu, mem int64) {
+	req := podRequests(s, overhead, true)
+	return req[ResourceCPU], req[ResourceMemory]
 }
 
 // schedulingInfo fills in what the scheduler needs of a new job: the
 // requests, priority and matching node classes of its pods.
 func (s *scheduler) schedulingInfo(j *job) {
-	tmpl := &j.spec.Template.Spec
+	// The pods' spec after the RuntimeClass admission (checked by Submit
+	// and Update): its overhead, node selector and tolerations.
+	j.adm, _ = s.c.admitRuntimeClass(&j.spec.Template.Spec)
+	eff := j.spec.Template.Spec
+	eff.Overhead, eff.NodeSelector = j.adm.overhead, j.adm.nodeSelector
+	if j.adm.tolerations != nil {
+		eff.Tolerations = j.adm.tolerations
+	}
+	j.podSpec = &eff
+	tmpl := j.podSpec
 	j.req = make(resVec, len(s.res))
-	sum := map[string]int64{}
-	for _, ct := range tmpl.Containers {
-		for r, v := range ct.Requests {
-			sum[r] += v
-		}
-	}
-	for _, ct := range tmpl.InitContainers { // the effective request
-		for r, v := range ct.Requests {
-			sum[r] = max(sum[r], v)
-		}
-	}
+	sum := podRequests(tmpl, tmpl.Overhead, false)
 	j.unknownRes = ""
 	for _, r := range slices.Sorted(maps.Keys(sum)) {
 		i, ok := s.resIdx[r]
@@ -99,13 +159,16 @@ func (s *scheduler) schedulingInfo(j *job) {
 		j.req[i] = sum[r]
 	}
 	j.req[resPods] = 1
-	j.scoreCPU, j.scoreMem = nonZeroRequests(tmpl)
+	j.scoreCPU, j.scoreMem = nonZeroRequests(tmpl, tmpl.Overhead)
 	j.priority, j.preemptNever = s.defPrio, s.defNever
 	if name := tmpl.PriorityClassName; name != "" {
 		j.priority, j.preemptNever = s.classesOf[name], s.neverPre[name]
 	}
 	j.labels = s.c.podLabels(j)
 	j.tolerations = withDefaultTolerations(tmpl.Tolerations)
+	if j.adm.withDefaults != nil {
+		j.tolerations = j.adm.withDefaults
+	}
 	j.dir = compileDirectives(j, j.labels)
 	j.held = &heldRequests{req: j.req, scoreCPU: j.scoreCPU, scoreMem: j.scoreMem,
 		anti: j.dir != nil && len(j.dir.anti) > 0, affinity: j.dir.interPod()}

@@ -1,6 +1,8 @@
 package jobsim
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -71,6 +73,16 @@ func (l *fieldErrors) podSpec(s *PodSpec, path string) {
 			l.invalid(path+".nodeName", s.NodeName, msg)
 		}
 	}
+	if s.RuntimeClassName != "" {
+		for _, msg := range dns1123SubdomainMsgs(s.RuntimeClassName, "characters") {
+			l.invalid(path+".runtimeClassName", s.RuntimeClassName, msg)
+		}
+	}
+	for _, r := range slices.Sorted(maps.Keys(s.Overhead)) {
+		if s.Overhead[r] < 0 {
+			l.invalid(path+".overhead.limits["+r+"]", s.Overhead[r], "must be greater than or equal to 0")
+		}
+	}
 }
 
 // containers checks the regular containers: at least one, each valid, and
@@ -88,6 +100,9 @@ func (l *fieldErrors) containers(cs []Container, path string) {
 			l.duplicate(p+".name", cs[i].Name)
 		}
 		seen[cs[i].Name] = true
+		if cs[i].RestartPolicy != "" {
+			l.forbidden(p+".restartPolicy", "may not be set for non-init containers")
+		}
 	}
 }
 
@@ -101,6 +116,11 @@ func (l *fieldErrors) initContainers(cs, regular []Container, path string) {
 	for i := range cs {
 		p := fieldIndex(path, i)
 		l.container(&cs[i], p)
+		switch cs[i].RestartPolicy {
+		case "", RestartAlways:
+		default:
+			l.notSupported(p+".restartPolicy", cs[i].RestartPolicy, string(RestartAlways))
+		}
 		if seen[cs[i].Name] {
 			l.duplicate(p+".name", cs[i].Name)
 		} else if cs[i].Name != "" {

@@ -251,7 +251,8 @@ func (c *Case) check() error {
 func (c *Case) Reference() reference.Scenario {
 	s := c.Scenario
 	cfg := s.Config()
-	out := reference.Scenario{Start: s.Start, PriorityClasses: v1PriorityClasses(cfg.PriorityClasses), Faults: referenceFaults(s.Faults)}
+	out := reference.Scenario{Start: s.Start, PriorityClasses: v1PriorityClasses(cfg.PriorityClasses), Faults: referenceFaults(s.Faults),
+		RuntimeClasses: v1RuntimeClasses(cfg.RuntimeClasses)}
 	if len(s.Nodes) > 0 {
 		out.Nodes = v1Nodes(cfg.Nodes)
 	}

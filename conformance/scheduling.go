@@ -12,6 +12,7 @@ import (
 	"github.com/jobsim/jobsim/conformance/reference"
 	"github.com/jobsim/jobsim/manifest"
 	corev1 "k8s.io/api/core/v1"
+	nodev1 "k8s.io/api/node/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -255,6 +256,33 @@ func v1PriorityClasses(pcs []jobsim.PriorityClass) []*schedulingv1.PriorityClass
 		if pc.PreemptionPolicy != "" {
 			p := corev1.PreemptionPolicy(pc.PreemptionPolicy)
 			o.PreemptionPolicy = &p
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// v1RuntimeClasses returns the cluster's runtime classes as objects.
+func v1RuntimeClasses(rcs []jobsim.RuntimeClass) []*nodev1.RuntimeClass {
+	var out []*nodev1.RuntimeClass
+	for _, rc := range rcs {
+		o := &nodev1.RuntimeClass{ObjectMeta: metav1.ObjectMeta{Name: rc.Name}, Handler: rc.Handler}
+		if rc.Overhead != nil {
+			o.Overhead = &nodev1.Overhead{PodFixed: corev1.ResourceList{}}
+			for r, q := range rc.Overhead {
+				o.Overhead.PodFixed[corev1.ResourceName(r)] = resource.MustParse(jobsim.FormatQuantity(r, q))
+			}
+		}
+		if rc.NodeSelector != nil || rc.Tolerations != nil {
+			o.Scheduling = &nodev1.Scheduling{NodeSelector: maps.Clone(rc.NodeSelector)}
+			for _, t := range rc.Tolerations {
+				ct := corev1.Toleration{Key: t.Key, Operator: corev1.TolerationOperator(t.Operator), Value: t.Value, Effect: corev1.TaintEffect(t.Effect)}
+				if t.TolerationPeriod != nil {
+					secs := int64(*t.TolerationPeriod / time.Second)
+					ct.TolerationSeconds = &secs
+				}
+				o.Scheduling.Tolerations = append(o.Scheduling.Tolerations, ct)
+			}
 		}
 		out = append(out, o)
 	}

@@ -135,17 +135,8 @@ func (k *Checker) pod(e jobsim.Event) (jobsim.Pod, bool) {
 // it has room for p's requests; p's spread constraints and the pods'
 // required affinity and anti-affinity allow it.
 func (k *Checker) roomFor(nodes []jobsim.NodeView, p jobsim.Pod, skip map[string]bool) (string, bool) {
-	req := jobsim.ResourceList{jobsim.ResourcePods: 1}
-	for _, ct := range p.Spec.Containers {
-		for r, v := range ct.Requests {
-			req[r] += v
-		}
-	}
-	for _, ct := range p.Spec.InitContainers {
-		for r, v := range ct.Requests {
-			req[r] = max(req[r], v)
-		}
-	}
+	req := jobsim.PodRequests(p.Spec)
+	req[jobsim.ResourcePods] = 1
 	byName := map[string]*jobsim.NodeView{}
 	for i := range nodes {
 		byName[nodes[i].Name] = &nodes[i]

@@ -42,6 +42,7 @@ func (s *Scenario) check(ps *problems) {
 		s.checkActions(sj, ps)
 		s.checkRuns(sj, ps)
 		s.checkPriorityClass(sj, ps)
+		s.checkRuntimeClass(sj, ps)
 		s.checkScheduling(sj, ps)
 	}
 	if len(ps.list) == 0 {
@@ -74,7 +75,11 @@ func (s *Scenario) assignUIDs() {
 	for _, name := range s.classNamesUsed() {
 		classes = append(classes, jobsim.PriorityClass{Name: name})
 	}
-	c := jobsim.NewCluster(jobsim.Config{Seed: s.Seed, DiscardEvents: true, PriorityClasses: classes})
+	rcs := s.runtimeClasses()
+	if jobsim.ValidateConfig(jobsim.Config{RuntimeClasses: rcs}) != nil {
+		rcs = nil // reported where they are read
+	}
+	c := jobsim.NewCluster(jobsim.Config{Seed: s.Seed, DiscardEvents: true, PriorityClasses: classes, RuntimeClasses: rcs})
 	for _, i := range s.submissionOrder() {
 		j := s.Jobs[i].Manifest.Job
 		if c.Job(j.Namespace, j.Name) != nil {
@@ -228,6 +233,39 @@ func (s *Scenario) checkPriorityClass(sj *ScenarioJob, ps *problems) {
 		names = append(names, pc.Name)
 	}
 	sj.Manifest.problem(ps, "spec.template.spec.priorityClassName", "Invalid value: %q: no such priority class (the scenario declares %s)", name, strings.Join(names, ", "))
+}
+
+// checkRuntimeClass reports a pod template the API server's RuntimeClass
+// admission would refuse every pod of, at its field, in the plugin's
+// words: a class the scenario does not declare, an overhead that is not
+// the class's, a nodeSelector that contradicts the class's.
+func (s *Scenario) checkRuntimeClass(sj *ScenarioJob, ps *problems) {
+	t := &sj.Manifest.Job.Spec.Template.Spec
+	if t.RuntimeClassName == "" && len(t.Overhead) == 0 {
+		return
+	}
+	cfg := jobsim.Config{RuntimeClasses: s.runtimeClasses(), DiscardEvents: true}
+	if jobsim.ValidateConfig(cfg) != nil {
+		return // reported where they are read
+	}
+	job := sj.Manifest.Job
+	job.Spec.Template.Spec.PriorityClassName = ""
+	_, err := jobsim.NewCluster(cfg).Submit(job, jobsim.Forever())
+	var verr *jobsim.ValidationError
+	if !errors.As(err, &verr) {
+		return
+	}
+	for _, fe := range verr.Errors {
+		msg := fieldErrorMessage(fe)
+		if fe.Field == "spec.template.spec.runtimeClassName" && len(s.RuntimeClasses) > 0 {
+			var names []string
+			for _, rc := range s.RuntimeClasses {
+				names = append(names, rc.Name)
+			}
+			msg += " (the scenario declares " + strings.Join(names, ", ") + ")"
+		}
+		sj.Manifest.problem(ps, fe.Field, "%s", msg)
+	}
 }
 
 // checkScheduling refuses, in a scenario whose nodes are in zones (a

@@ -113,12 +113,6 @@ func (j *Job) refuseUnsupported(ps *problems) {
 	if len(ps1.EphemeralContainers) > 0 {
 		j.problem(ps, spec+".ephemeralContainers", "Forbidden: cannot be set on create")
 	}
-	for i, c := range ps1.InitContainers {
-		p := field.NewPath("spec", "template", "spec", "initContainers").Index(i)
-		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
-			j.notSupported(ps, p.Child("restartPolicy").String(), "sidecar containers (init containers with restartPolicy Always)")
-		}
-	}
 	if len(ps1.ResourceClaims) > 0 {
 		j.notSupported(ps, spec+".resourceClaims", "dynamic resource allocation (DRA): the pods would wait for their claims to be allocated on a node")
 	}
@@ -134,12 +128,6 @@ func (j *Job) refuseUnsupported(ps *problems) {
 		}
 	}
 	j.refuseMergedKeys(ps)
-	if ps1.RuntimeClassName != nil {
-		j.notSupported(ps, spec+".runtimeClassName", "a RuntimeClass's overhead (added to the pods' requests) and scheduling (nodeSelector and tolerations) are not simulated")
-	}
-	if len(ps1.Overhead) > 0 {
-		j.notSupported(ps, spec+".overhead", "the RuntimeClass admission plugin sets it from a runtimeClassName, which jobsim does not simulate")
-	}
 	// The other container restart policies and the restart rules depend
 	// on the version: see versionFields.
 }
@@ -288,7 +276,40 @@ func (j *Job) convertTemplate(ps *problems, t *corev1.PodTemplateSpec) jobsim.Po
 		}
 	}
 	out.Spec.InitContainers = j.convertContainers(ps, "spec.template.spec.initContainers", s.InitContainers)
+	for i, c := range s.InitContainers {
+		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
+			out.Spec.InitContainers[i].RestartPolicy = jobsim.RestartAlways // a sidecar
+		}
+	}
 	out.Spec.Containers = j.convertContainers(ps, "spec.template.spec.containers", s.Containers)
+	if s.RuntimeClassName != nil {
+		out.Spec.RuntimeClassName = *s.RuntimeClassName
+	}
+	out.Spec.Overhead = j.overhead(ps, s.Overhead)
+	return out
+}
+
+// overhead converts a template's overhead to jobsim's units, checking it
+// as the API server does (validateOverhead reports it at
+// overhead.limits, as the limits of a container's resources).
+func (j *Job) overhead(ps *problems, rl corev1.ResourceList) jobsim.ResourceList {
+	if len(rl) == 0 {
+		return nil
+	}
+	out := jobsim.ResourceList{}
+	for name, q := range rl {
+		p := "spec.template.spec.overhead.limits[" + string(name) + "]"
+		if errs := containerResourceNameErrors(string(name)); len(errs) > 0 {
+			j.problem(ps, p, "Invalid value: %q: %s", string(name), errs[0])
+			continue
+		}
+		n, why := toUnits(string(name), q)
+		if why != "" {
+			j.problem(ps, p, "Invalid value: %q: %s", q.String(), why)
+			continue
+		}
+		out[string(name)] = n
+	}
 	return out
 }
 

@@ -77,12 +77,19 @@
 // which is validated but not scored ...) are kept for the output and
 // change nothing. Fields that would change what happens in ways jobsim
 // does not simulate are refused rather than ignored: a pod-level
-// activeDeadlineSeconds or resources, nodeName, sidecar containers (init
-// containers with restartPolicy Always), container restart policies and
-// rules, DRA resource claims, runtimeClassName and overhead, finalizers
-// on the Job, and a generateName without a name; a matchLabelKeys key
-// that would make the API server refuse every pod; and, in a scenario
-// whose nodes are in zones, persistent and ephemeral volumes.
+// activeDeadlineSeconds or resources, nodeName, container restart
+// policies other than a sidecar's Always, and restart rules, DRA
+// resource claims, finalizers on the Job, and a generateName without a
+// name; a matchLabelKeys key that would make the API server refuse every
+// pod; and, in a scenario whose nodes are in zones, persistent and
+// ephemeral volumes. Sidecars (init containers with restartPolicy
+// Always) run alongside the containers and count in the pods' requests
+// as the scheduler counts them. A runtimeClassName names one of the
+// scenario's runtimeClasses (any name, when it declares none), whose
+// overhead and scheduling the pods get; a template the RuntimeClass
+// admission would refuse the pods of (an unknown class, an overhead
+// that is not the class's, a nodeSelector against the class's) is a
+// problem in the plugin's words.
 //
 // A scenario's node pools may have taints, zones and a region, and its
 // pdbs are PodDisruptionBudgets; the removeSchedulingGates action lifts

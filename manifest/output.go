@@ -128,6 +128,18 @@ func PodObject(j *Job, jobUID string, p jobsim.Pod) *corev1.Pod {
 		},
 		Spec: tmpl.Spec,
 	}
+	if p.Spec.RuntimeClassName != "" {
+		// What the RuntimeClass admission plugin set on the pod.
+		pod.Spec.NodeSelector = cloneMap(p.Spec.NodeSelector)
+		pod.Spec.Tolerations = coreTolerations(p.Spec.Tolerations)
+		pod.Spec.Overhead = nil
+		for r, q := range p.Spec.Overhead {
+			if pod.Spec.Overhead == nil {
+				pod.Spec.Overhead = corev1.ResourceList{}
+			}
+			pod.Spec.Overhead[corev1.ResourceName(r)] = resource.MustParse(jobsim.FormatQuantity(r, q))
+		}
+	}
 	addDefaultTolerations(&pod.Spec)
 	if pod.Spec.PreemptionPolicy == nil {
 		pod.Spec.PreemptionPolicy = jobsim.Ptr(corev1.PreemptLowerPriority)
@@ -145,6 +157,21 @@ func PodObject(j *Job, jobUID string, p jobsim.Pod) *corev1.Pod {
 	defaultPod(s)
 	pod.Status = podStatus(p.Status, s)
 	return pod
+}
+
+// coreTolerations converts tolerations back to the API's type.
+func coreTolerations(ts []jobsim.Toleration) []corev1.Toleration {
+	if ts == nil {
+		return nil
+	}
+	out := make([]corev1.Toleration, len(ts))
+	for i, t := range ts {
+		out[i] = corev1.Toleration{Key: t.Key, Operator: corev1.TolerationOperator(t.Operator), Value: t.Value, Effect: corev1.TaintEffect(t.Effect)}
+		if t.TolerationPeriod != nil {
+			out[i].TolerationSeconds = jobsim.Ptr(int64(*t.TolerationPeriod / time.Second))
+		}
+	}
+	return out
 }
 
 // notReadyToleration is the toleration the DefaultTolerationSeconds

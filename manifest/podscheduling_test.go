@@ -156,9 +156,7 @@ func TestSchedulingProblems(t *testing.T) {
 		{"DRA resource claims are refused", job("          resourceClaims: [{name: gpu, resourceClaimName: c}]\n"), []want{
 			{13, p + ".resourceClaims", "not supported by jobsim: dynamic resource allocation"},
 		}},
-		{"runtimeClassName is refused", job("          runtimeClassName: gvisor\n"), []want{
-			{13, p + ".runtimeClassName", "not supported by jobsim: a RuntimeClass's overhead"},
-		}},
+		{"runtimeClassName without runtimeClasses: any name is a class of neither overhead nor scheduling", job("          runtimeClassName: gvisor\n"), nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := Parse("run.scenario.yaml", []byte(tt.input), Options{ReadFile: mapFiles(fuzzFiles)})

@@ -83,6 +83,10 @@ type Scenario struct {
 	Nodes []NodePool
 	// PriorityClasses says what the pods' priorityClassName means.
 	PriorityClasses []PriorityClass
+	// RuntimeClasses say what the pods' runtimeClassName means: the
+	// overhead and scheduling the API server's admission gives them.
+	// With none, each name the jobs use is a class with neither.
+	RuntimeClasses []jobsim.RuntimeClass
 	// Faults happen to nodes at given times.
 	Faults []Fault
 	// PodDisruptionBudgets limit the voluntary disruptions of the pods

@@ -71,6 +71,7 @@ func (p *scenarioParser) parse(root *yaml.Node, offset int, data []byte) {
 		"featureGates":    p.featureGates,
 		"nodes":           p.nodes,
 		"priorityClasses": p.priorityClasses,
+		"runtimeClasses":  p.runtimeClasses,
 		"faults":          p.faults,
 		"pdbs":            p.pdbs,
 		"scheduler":       p.scheduler,

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.yaml.in/yaml/v3"
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -225,7 +226,7 @@ func (p *scenarioParser) intOrPercent(v *yaml.Node, path string) *jobsim.IntOrPe
 // with jobsim.ValidateConfig, on a cluster of one node per pool (so that
 // its nodes[i] is the scenario's), and reports each problem at its line.
 func (p *scenarioParser) checkScheduling() {
-	cfg := jobsim.Config{PodDisruptionBudgets: p.s.PodDisruptionBudgets}
+	cfg := jobsim.Config{PodDisruptionBudgets: p.s.PodDisruptionBudgets, RuntimeClasses: p.s.RuntimeClasses}
 	for i, pool := range p.s.Nodes {
 		cfg.Nodes = append(cfg.Nodes, jobsim.Node{Name: fmt.Sprintf("pool-%d", i), Taints: pool.Taints})
 	}
@@ -239,6 +240,7 @@ func (p *scenarioParser) checkScheduling() {
 		case strings.HasPrefix(path, "nodes[") && strings.Contains(path, "].taints"):
 		case strings.HasPrefix(path, "podDisruptionBudgets["):
 			path = "pdbs" + strings.TrimPrefix(path, "podDisruptionBudgets")
+		case strings.HasPrefix(path, "runtimeClasses["):
 		default:
 			continue
 		}
@@ -283,4 +285,101 @@ func (s *Scenario) checkRemovedGates(sj *ScenarioJob, a *Action, ps *problems) {
 		ps.add(s.File, a.gateLines[i], a.gatePaths[i],
 			"Invalid value: %s: the pod template has no such scheduling gate (%s)", quoteClip(g), which)
 	}
+}
+
+// runtimeClasses reads the runtime classes: node.k8s.io/v1 RuntimeClass
+// objects in short, {name, handler, overhead: {podFixed}, scheduling:
+// {nodeSelector, tolerations}}. checkScheduling checks them with
+// jobsim.ValidateConfig, as the API server does.
+func (p *scenarioParser) runtimeClasses(_, v *yaml.Node, path string) {
+	p.recordLines(v, path)
+	p.list(v, path, func(_ int, e *yaml.Node, path string) {
+		var rc jobsim.RuntimeClass
+		p.fields(e, path, map[string]func(k, v *yaml.Node, path string){
+			"name":    func(_, v *yaml.Node, path string) { rc.Name, _ = p.str(v, path) },
+			"handler": func(_, v *yaml.Node, path string) { rc.Handler, _ = p.str(v, path) },
+			"overhead": func(_, v *yaml.Node, path string) {
+				rc.Overhead = jobsim.ResourceList{}
+				p.fields(v, path, map[string]func(k, v *yaml.Node, path string){
+					"podFixed": func(_, v *yaml.Node, path string) { rc.Overhead = p.podFixed(v, path) },
+				})
+			},
+			"scheduling": func(_, v *yaml.Node, path string) {
+				p.fields(v, path, map[string]func(k, v *yaml.Node, path string){
+					"nodeSelector": func(_, v *yaml.Node, path string) { rc.NodeSelector = p.readLabels(v, path, nil) },
+					"tolerations":  func(_, v *yaml.Node, path string) { rc.Tolerations = p.tolerations(v, path) },
+				})
+			},
+		})
+		p.s.RuntimeClasses = append(p.s.RuntimeClasses, rc)
+	})
+}
+
+// podFixed reads a runtime class's overhead: resource names a container
+// may request, and quantities.
+func (p *scenarioParser) podFixed(v *yaml.Node, path string) jobsim.ResourceList {
+	out := jobsim.ResourceList{}
+	v = resolve(v)
+	if isNull(v) {
+		return out
+	}
+	if v.Kind != yaml.MappingNode {
+		p.problem(v, path, "expected an object such as {cpu: 250m, memory: 120Mi}, got %s", kindName(v))
+		return out
+	}
+	for _, kv := range mappingPairs(v) {
+		k := resolve(kv[0])
+		if k == nil || k.Kind != yaml.ScalarNode {
+			p.problem(orNode(k), path, "resource names must be strings, got %s", kindName(k))
+			continue
+		}
+		kp := path + "[" + k.Value + "]"
+		if _, dup := out[k.Value]; dup {
+			p.problem(k, kp, "duplicate field %s", quoteKey(k.Value))
+			continue
+		}
+		if errs := containerResourceNameErrors(k.Value); len(errs) > 0 {
+			p.problem(k, kp, "Invalid value: %s: %s", quoteKey(k.Value), errs[0])
+			continue
+		}
+		q, ok := p.quantity(kv[1], kp)
+		if !ok {
+			continue
+		}
+		n, why := toUnits(k.Value, q)
+		if why != "" {
+			p.problem(resolve(kv[1]), kp, "Invalid value: %s: %s", quoteClip(resolve(kv[1]).Value), why)
+			continue
+		}
+		out[k.Value] = n
+	}
+	return out
+}
+
+// tolerations reads a list of tolerations: {key, operator, value,
+// effect, tolerationSeconds}.
+func (p *scenarioParser) tolerations(v *yaml.Node, path string) []jobsim.Toleration {
+	out := []jobsim.Toleration{}
+	p.list(v, path, func(_ int, e *yaml.Node, path string) {
+		var t jobsim.Toleration
+		p.fields(e, path, map[string]func(k, v *yaml.Node, path string){
+			"key": func(_, v *yaml.Node, path string) { t.Key, _ = p.str(v, path) },
+			"operator": func(_, v *yaml.Node, path string) {
+				s, _ := p.str(v, path)
+				t.Operator = jobsim.TolerationOperator(s)
+			},
+			"value": func(_, v *yaml.Node, path string) { t.Value, _ = p.labelValue(v, path) },
+			"effect": func(_, v *yaml.Node, path string) {
+				s, _ := p.str(v, path)
+				t.Effect = jobsim.TaintEffect(s)
+			},
+			"tolerationSeconds": func(_, v *yaml.Node, path string) {
+				if n, ok := p.int(v, path, -int(maxSeconds), int(maxSeconds)); ok {
+					t.TolerationPeriod = jobsim.Ptr(time.Duration(n) * time.Second)
+				}
+			},
+		})
+		out = append(out, t)
+	})
+	return out
 }

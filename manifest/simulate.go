@@ -102,6 +102,7 @@ func (s *Scenario) Config() jobsim.Config {
 		}
 	}
 	cfg.PodDisruptionBudgets = clonePDBs(s.PodDisruptionBudgets)
+	cfg.RuntimeClasses = s.runtimeClasses()
 	if sc := s.Scheduler; sc != nil {
 		if sc.Scoring == ScoringMostAllocated {
 			cfg.Scoring = jobsim.MostAllocated
@@ -164,6 +165,34 @@ func (s *Scenario) priorityClasses() []jobsim.PriorityClass {
 	}
 	for _, name := range s.classNamesUsed() {
 		out = append(out, jobsim.PriorityClass{Name: name})
+	}
+	return out
+}
+
+// runtimeClasses returns the scenario's runtime classes, or, when it
+// declares none, a class with no overhead and no scheduling for each
+// runtimeClassName its jobs use.
+func (s *Scenario) runtimeClasses() []jobsim.RuntimeClass {
+	var out []jobsim.RuntimeClass
+	if len(s.RuntimeClasses) > 0 {
+		for _, rc := range s.RuntimeClasses {
+			rc.Overhead, rc.NodeSelector = maps.Clone(rc.Overhead), maps.Clone(rc.NodeSelector)
+			rc.Tolerations = slices.Clone(rc.Tolerations)
+			out = append(out, rc)
+		}
+		return out
+	}
+	used := map[string]bool{}
+	for _, sj := range s.Jobs {
+		if sj.Manifest == nil {
+			continue
+		}
+		if name := sj.Manifest.Job.Spec.Template.Spec.RuntimeClassName; name != "" {
+			used[name] = true
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(used)) {
+		out = append(out, jobsim.RuntimeClass{Name: name, Handler: "runc"})
 	}
 	return out
 }

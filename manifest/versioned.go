@@ -60,8 +60,9 @@ const (
 //     is dropped while its gate, WorkloadWithJob (alpha), is off, and
 //     jobsim does not simulate it on.
 //   - without ContainerRestartRules (alpha in 1.34) a container's
-//     restartPolicy and restartPolicyRules, and an init container's
-//     restartPolicy other than Always, are dropped (dropDisabledFields).
+//     restartPolicy and restartPolicyRules, an init container's
+//     restartPolicy other than Always, and a sidecar's restartPolicyRules
+//     are dropped (dropDisabledFields); sidecars themselves stay.
 //   - with it, a rule's action RestartAllContainers needs
 //     RestartAllContainersOnContainerExits (beta from 1.36); otherwise it
 //     is refused as the API server refuses it. Restart rules jobsim then
@@ -91,10 +92,11 @@ func (j *Job) versionFields(v jobsim.Version, gates map[string]bool, ps *problem
 	rules, all := on("ContainerRestartRules"), on("RestartAllContainersOnContainerExits")
 	for i := range ps1.InitContainers {
 		c := &ps1.InitContainers[i]
-		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
-			continue // a sidecar: refused by refuseUnsupported
-		}
 		p := field.NewPath("spec", "template", "spec", "initContainers").Index(i)
+		if c.RestartPolicy != nil && *c.RestartPolicy == corev1.ContainerRestartPolicyAlways {
+			dropped = j.sidecarRules(ps, p, c, rules, all, dropped)
+			continue
+		}
 		dropped = j.restartFields(ps, p, c, rules, all, "container restart policies other than Always (sidecars)", dropped)
 	}
 	for i := range ps1.Containers {
@@ -124,6 +126,28 @@ func (j *Job) restartFields(ps *problems, p *field.Path, c *corev1.Container, ru
 		j.notSupported(ps, p.Child("restartPolicy").String(), policyWhy)
 	}
 	if len(c.RestartPolicyRules) > 0 {
+		j.notSupported(ps, p.Child("restartPolicyRules").String(), "container restart rules")
+	}
+	return dropped
+}
+
+// sidecarRules applies the version's rules to a sidecar's (an init
+// container with restartPolicy Always) restartPolicyRules: dropped
+// without ContainerRestartRules (the sidecar stays), refused without
+// RestartAllContainersOnContainerExits as validateInitContainerRestartPolicy
+// refuses them, else their actions checked and what remains refused as
+// not simulated.
+func (j *Job) sidecarRules(ps *problems, p *field.Path, c *corev1.Container, rules, all bool, dropped []string) []string {
+	if len(c.RestartPolicyRules) == 0 {
+		return dropped
+	}
+	switch {
+	case !rules:
+		c.RestartPolicyRules = nil
+		return append(dropped, p.String()+".restartPolicyRules (ContainerRestartRules is off)")
+	case !all:
+		j.problem(ps, p.Child("restartPolicyRules").String(), "Forbidden: restartPolicyRules are not allowed for init containers with restart policy Always")
+	case !j.checkActions(ps, p, c.RestartPolicyRules, all):
 		j.notSupported(ps, p.Child("restartPolicyRules").String(), "container restart rules")
 	}
 	return dropped

@@ -2,10 +2,14 @@ package reference
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	nodev1 "k8s.io/api/node/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
+	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
@@ -24,6 +28,13 @@ import (
 //   - DefaultTolerationSeconds (plugin/pkg/admission/defaulttolerationseconds):
 //     a pod without a toleration of the node.kubernetes.io/not-ready
 //     (unreachable) NoExecute taint gets one with tolerationSeconds 300.
+//   - RuntimeClass (plugin/pkg/admission/runtimeclass, Admit then
+//     Validate): a pod naming a class that does not exist is refused;
+//     the class's overhead becomes the pod's (refused if the pod has
+//     another), its nodeSelector joins the pod's (refused on a
+//     conflicting value) and its tolerations are merged after the pod's
+//     (MergeTolerations); a pod with an overhead and no class defining
+//     one is refused.
 const defaultTolerationSeconds = 300
 
 // systemPriorityClasses are the classes every cluster has
@@ -62,7 +73,104 @@ func (s *apiServer) admitPod(p *corev1.Pod) error {
 	if !unreachable {
 		p.Spec.Tolerations = append(p.Spec.Tolerations, corev1.Toleration{Key: corev1.TaintNodeUnreachable, Operator: corev1.TolerationOpExists, Effect: corev1.TaintEffectNoExecute, TolerationSeconds: &secs})
 	}
+	return s.admitRuntimeClass(p)
+}
+
+// admitRuntimeClass is the RuntimeClass plugin's Admit and Validate on a
+// pod being created; s.mu is held.
+func (s *apiServer) admitRuntimeClass(p *corev1.Pod) error {
+	forbidden := func(err error) error {
+		name := p.Name
+		if name == "" {
+			name = p.GenerateName
+		}
+		return apierrors.NewForbidden(podsGR(), name, err)
+	}
+	var rc *nodev1.RuntimeClass
+	if p.Spec.RuntimeClassName != nil {
+		var ok bool
+		if rc, ok = s.runtimeClasses[*p.Spec.RuntimeClassName]; !ok {
+			return forbidden(fmt.Errorf("pod rejected: RuntimeClass %q not found", *p.Spec.RuntimeClassName))
+		}
+	}
+	if rc != nil && rc.Overhead != nil {
+		if len(p.Spec.Overhead) > 0 && !apiequality.Semantic.DeepEqual(rc.Overhead.PodFixed, p.Spec.Overhead) {
+			return forbidden(fmt.Errorf("pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead"))
+		}
+		p.Spec.Overhead = rc.Overhead.PodFixed.DeepCopy()
+	}
+	if rc != nil && rc.Scheduling != nil {
+		sel := p.Spec.NodeSelector
+		if sel == nil {
+			sel = maps.Clone(rc.Scheduling.NodeSelector)
+		} else {
+			for k, v := range rc.Scheduling.NodeSelector {
+				if pv, ok := sel[k]; ok && pv != v {
+					return forbidden(fmt.Errorf("conflict: runtimeClass.scheduling.nodeSelector[%s] = %s; pod.spec.nodeSelector[%s] = %s", k, v, k, pv))
+				}
+				sel[k] = v
+			}
+		}
+		p.Spec.NodeSelector = sel
+		p.Spec.Tolerations = mergeTolerations(p.Spec.Tolerations, rc.Scheduling.Tolerations)
+	}
+	if rc != nil && rc.Overhead != nil {
+		if !apiequality.Semantic.DeepEqual(rc.Overhead.PodFixed, p.Spec.Overhead) {
+			return forbidden(fmt.Errorf("pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead"))
+		}
+	} else if p.Spec.Overhead != nil {
+		return forbidden(fmt.Errorf("pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead"))
+	}
 	return nil
+}
+
+// mergeTolerations is MergeTolerations of pkg/util/tolerations, on v1
+// tolerations: the first list then the second, without those another
+// one is a superset of.
+func mergeTolerations(first, second []corev1.Toleration) []corev1.Toleration {
+	all := append(slices.Clone(first), second...)
+	var merged []corev1.Toleration
+next:
+	for i, t := range all {
+		for _, t2 := range merged {
+			if isSuperset(t2, t) {
+				continue next
+			}
+		}
+		for _, t2 := range all[i+1:] {
+			if !apiequality.Semantic.DeepEqual(&t, &t2) && isSuperset(t2, t) {
+				continue next
+			}
+		}
+		merged = append(merged, t)
+	}
+	return merged
+}
+
+// isSuperset is pkg/util/tolerations' isSuperset: whether ss tolerates
+// a superset of what t does.
+func isSuperset(ss, t corev1.Toleration) bool {
+	if apiequality.Semantic.DeepEqual(&t, &ss) {
+		return true
+	}
+	if t.Key != ss.Key && (ss.Key != "" || ss.Operator != corev1.TolerationOpExists) {
+		return false
+	}
+	if t.Effect != ss.Effect && ss.Effect != "" {
+		return false
+	}
+	if ss.Effect == corev1.TaintEffectNoExecute && ss.TolerationSeconds != nil {
+		if t.TolerationSeconds == nil || *t.TolerationSeconds > *ss.TolerationSeconds {
+			return false
+		}
+	}
+	switch ss.Operator {
+	case corev1.TolerationOpEqual, "":
+		return t.Operator == corev1.TolerationOpEqual && t.Value == ss.Value
+	case corev1.TolerationOpExists:
+		return true
+	}
+	return false
 }
 
 func podsGR() schema.GroupResource { return storedResources["pods"] }

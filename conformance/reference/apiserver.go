@@ -15,6 +15,7 @@ import (
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	nodev1 "k8s.io/api/node/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -90,6 +91,8 @@ type apiServer struct {
 	perOwner map[types.UID]int       // pods created per owner UID
 	lastJob  map[string]*batchv1.Job // last stored version of every job, deleted ones too
 	rejected []string                // writes refused, for diagnostics
+
+	runtimeClasses map[string]*nodev1.RuntimeClass // by name, for the RuntimeClass admission
 
 	pdbs     bool                    // some PodDisruptionBudget exists
 	podJobs  map[string]string       // "ns/name" of every pod created → its job's name

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
+	nodev1 "k8s.io/api/node/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	apiequality "k8s.io/apimachinery/pkg/api/equality"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -31,6 +32,12 @@ func (r *run) createCluster(ctx context.Context) error {
 			return fmt.Errorf("reference: creating priority class %s: %w", pc.Name, err)
 		}
 	}
+	r.api.mu.Lock()
+	r.api.runtimeClasses = map[string]*nodev1.RuntimeClass{}
+	for _, rc := range r.sc.RuntimeClasses {
+		r.api.runtimeClasses[rc.Name] = rc.DeepCopy()
+	}
+	r.api.mu.Unlock()
 	for _, pdb := range r.sc.PDBs {
 		pdb = pdb.DeepCopy()
 		if pdb.Namespace == "" {

@@ -15,6 +15,7 @@ import (
 	"github.com/jobsim/jobsim"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
+	nodev1 "k8s.io/api/node/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -71,6 +72,10 @@ type Scenario struct {
 	// PriorityClasses exist from the start, with the built-in system
 	// classes; the API server's Priority admission reads them.
 	PriorityClasses []*schedulingv1.PriorityClass
+	// RuntimeClasses exist from the start; the API server's RuntimeClass
+	// admission reads them (nothing else in the harness does, so they
+	// are kept by the API server itself rather than stored as objects).
+	RuntimeClasses []*nodev1.RuntimeClass
 	// PDBs are the PodDisruptionBudgets, which the scheduler's preemption
 	// respects; their status is kept as the disruption controller would
 	// (see disruption.go).
