@@ -6,9 +6,9 @@ import (
 )
 
 // Event is one entry of a simulation's history: a Kubernetes Event (what
-// `kubectl get events` would list), or a change to a Job that Kubernetes
+// `kubectl get events` would list), or a change to a Job or a CronJob that Kubernetes
 // reports through a watch rather than an Event (a status write, a spec
-// edit, the Job's deletion).
+// edit, the deletion).
 type Event struct {
 	// Time is the virtual time of the event.
 	Time time.Time
@@ -58,7 +58,7 @@ const (
 	EventChange EventType = "Change"
 )
 
-// Reasons of Change events.
+// Reasons of Change events (on Jobs and CronJobs).
 const (
 	ReasonCreated       = "Created"
 	ReasonStatusUpdated = "StatusUpdated"
