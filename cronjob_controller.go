@@ -100,6 +100,9 @@ type cronPlan struct {
 	// requeue, when set, is when to sync again (AddAfter).
 	requeue    time.Duration
 	hasRequeue bool
+
+	// Scratch space for decide.
+	done, failed, missing []*job
 }
 
 // cronStep is one deletion or event of a plan.
@@ -194,7 +197,8 @@ func (c *Cluster) syncCronJob(cj *cronJob) {
 func (c *Cluster) decideCronJob(cj *cronJob) *cronPlan {
 	pl := &c.cronScratch
 	*pl = cronPlan{cj: cj, now: c.eng.Now().UTC(), steps: pl.steps[:0], active: append(pl.active[:0], cj.active...),
-		lastSchedule: cj.lastSchedule, lastSuccessful: cj.lastSuccessful}
+		lastSchedule: cj.lastSchedule, lastSuccessful: cj.lastSuccessful,
+		done: pl.done[:0], failed: pl.failed[:0], missing: pl.missing[:0]}
 	jobs := cj.children // the snapshot the sync works on: deletions below do not change it
 	c.planCleanup(pl, jobs)
 	c.planReconcile(pl, jobs)
@@ -207,7 +211,7 @@ func (c *Cluster) decideCronJob(cj *cronJob) *cronPlan {
 // failed ones, each list oldest startTime first.
 func (c *Cluster) planCleanup(pl *cronPlan, jobs []*job) {
 	s := &pl.cj.meta.Spec
-	var done, failed []*job
+	done, failed := pl.done, pl.failed
 	for _, j := range jobs {
 		switch {
 		case j.status.isTrue(JobComplete):
@@ -228,6 +232,7 @@ func (c *Cluster) planCleanup(pl *cronPlan, jobs []*job) {
 			pl.deleteJob(j)
 		}
 	}
+	pl.done, pl.failed = done, failed
 }
 
 // byJobStartTime orders Jobs by status.startTime as the API stores it,
@@ -304,11 +309,14 @@ func (c *Cluster) planReconcile(pl *cronPlan, jobs []*job) {
 			}
 		}
 	}
-	for _, j := range slices.Clone(pl.active) {
+	for _, j := range pl.active {
 		if !slices.Contains(jobs, j) {
-			pl.event(EventNormal, ReasonMissingJob, "Active job went missing: "+j.name, j.name)
-			pl.removeActive(j)
+			pl.missing = append(pl.missing, j)
 		}
+	}
+	for _, j := range pl.missing {
+		pl.event(EventNormal, ReasonMissingJob, "Active job went missing: "+j.name, j.name)
+		pl.removeActive(j)
 	}
 }
 
@@ -381,8 +389,8 @@ func (c *Cluster) planSchedule(pl *cronPlan) {
 		return
 	}
 	if s.ConcurrencyPolicy == ReplaceConcurrent {
-		for _, j := range slices.Clone(pl.active) {
-			pl.deleteJob(j)
+		for len(pl.active) > 0 {
+			pl.deleteJob(pl.active[0])
 		}
 	}
 	if old := c.jobKeys[cj.ns+"/"+name]; old != nil {
