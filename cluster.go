@@ -18,8 +18,8 @@ const (
 )
 
 // A Cluster is a simulated Kubernetes cluster running Jobs: an API server,
-// the Job controller, the TTL-after-finished controller, a scheduler and
-// kubelets, all on one virtual clock.
+// the Job controller, the CronJob controller, the TTL-after-finished
+// controller, a scheduler and kubelets, all on one virtual clock.
 //
 // A Cluster is not safe for concurrent use. Run separate Clusters on
 // separate goroutines to parallelise.

@@ -558,3 +558,34 @@ func TestCronJobSameHistoryForTheSameInputs(t *testing.T) {
 		t.Errorf("two runs differ (-first +second):\n%s", diff)
 	}
 }
+
+func TestCronJobRefusedJobIsFailedCreateRetriedWithTheRateLimiter(t *testing.T) {
+	// The job template's labels are not validated with the CronJob (as
+	// upstream), so a bad one makes each Job's creation fail: FailedCreate,
+	// and the work queue's retries 5 ms, 10 ms, 20 ms ... later.
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+	cj := newCronJob("bad", "* * * * *")
+	cj.Spec.JobTemplate.Labels = map[string]string{"bad key": "x"}
+	h := submitCron(t, c, cj, nil)
+	runUntil(t, c, start.Add(61*time.Second))
+	var at []time.Duration
+	for _, e := range c.Events() {
+		if e.Reason != jobsim.ReasonFailedCreate {
+			continue
+		}
+		at = append(at, e.Time.Sub(start))
+		if want := `Error creating job: Job.batch "bad-1" is invalid: metadata.labels: Invalid value: "bad key": `; !strings.HasPrefix(e.Message, want) {
+			t.Errorf("message %q, want it to start with %q", e.Message, want)
+		}
+	}
+	ms := time.Millisecond
+	base := time.Minute + 100*ms
+	want := []time.Duration{base, base + 5*ms, base + 15*ms, base + 35*ms, base + 75*ms, base + 155*ms, base + 315*ms, base + 635*ms}
+	if diff := cmp.Diff(want, at); diff != "" {
+		t.Errorf("FailedCreate times (-want +got):\n%s", diff)
+	}
+	if h.JobsCreated() != 0 || !h.Status().LastScheduleTime.IsZero() {
+		t.Errorf("created %d, status %+v", h.JobsCreated(), h.Status())
+	}
+}

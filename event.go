@@ -6,9 +6,9 @@ import (
 )
 
 // Event is one entry of a simulation's history: a Kubernetes Event (what
-// `kubectl get events` would list), or a change to a Job or a CronJob that Kubernetes
-// reports through a watch rather than an Event (a status write, a spec
-// edit, the deletion).
+// `kubectl get events` would list), or a change to a Job or a CronJob
+// that Kubernetes reports through a watch rather than an Event (a status
+// write, a spec edit, the deletion).
 type Event struct {
 	// Time is the virtual time of the event.
 	Time time.Time
