@@ -179,3 +179,59 @@ func BenchmarkScheduling100kPodsOn1000NodesConstrained(b *testing.B) {
 	runBenchConfig(b, jobsim.Config{Seed: 1, MaxFinishedPods: -1, DiscardEvents: true, Nodes: ns},
 		job, jobsim.Random{Min: 30 * time.Second, Max: 90 * time.Second})
 }
+
+// BenchmarkCronJobYear: a CronJob scheduled every minute ("* * * * *")
+// for 365 days of virtual time, each Job one pod that runs 20 s and
+// succeeds, with the default history limits (3 completed Jobs kept, 1
+// failed): 525,599 Jobs (the last minute's comes 100 ms too late). It reports Jobs created per second of real time
+// and the peak live heap, which the history limits bound, not the number
+// of Jobs created.
+func BenchmarkCronJobYear(b *testing.B) {
+	cj := jobsim.CronJob{Name: "every-minute", Spec: jobsim.CronJobSpec{
+		Schedule: "* * * * *",
+		JobTemplate: jobsim.JobTemplate{Spec: jobsim.JobSpec{Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+			RestartPolicy: jobsim.RestartNever,
+			Containers:    []jobsim.Container{{Name: "work", Image: "busybox"}},
+		}}}},
+	}}
+	const year = 365 * 24 * time.Hour
+	var jobs int
+	var peak uint64
+	var before, ms runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	for b.Loop() {
+		c := jobsim.NewCluster(jobsim.Config{Seed: 1, MaxFinishedPods: -1, DiscardEvents: true})
+		h, err := c.SubmitCronJob(cj, jobsim.Fixed(20*time.Second, 0))
+		if err != nil {
+			b.Fatal(err)
+		}
+		end := c.Now().Add(year)
+		for day := 1; day <= 365; day++ {
+			if err := c.RunUntil(c.Now().Add(24 * time.Hour)); err != nil {
+				b.Fatal(err)
+			}
+			if day%30 == 0 {
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapAlloc)
+			}
+		}
+		if !c.Now().Equal(end) {
+			b.Fatalf("ended at %v, want %v", c.Now(), end)
+		}
+		// Minute 525,600's Job would be created 100 ms after the year.
+		if got, want := h.JobsCreated(), 365*24*60-1; got != want {
+			b.Fatalf("%d Jobs created, want %d", got, want)
+		}
+		if n := len(h.Jobs()); n > jobsim.DefaultSuccessfulJobsHistoryLimit+1 {
+			b.Fatalf("%d Jobs kept, want at most %d", n, jobsim.DefaultSuccessfulJobsHistoryLimit+1)
+		}
+		jobs += h.JobsCreated()
+	}
+	runtime.ReadMemStats(&ms)
+	n := float64(jobs)
+	b.ReportMetric(n/b.Elapsed().Seconds(), "jobs/s")
+	b.ReportMetric(float64(ms.TotalAlloc-before.TotalAlloc)/n, "B/job")
+	b.ReportMetric(float64(ms.Mallocs-before.Mallocs)/n, "allocs/job")
+	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+}

@@ -17,14 +17,30 @@ import (
 // *ValidationError, or starts simulating the job at Now. b decides how its
 // containers run; nil means TemplateBehavior(job.Spec.Template).
 func (c *Cluster) Submit(job Job, b Behavior) (*JobHandle, error) {
+	j, err := c.createJob(job, b, nil)
+	if err != nil {
+		return nil, err
+	}
+	return j.handle, nil
+}
+
+// createJob is the API server's create of a Job, by a user (owner nil) or
+// by a CronJob's controller: defaulting, validation, then the Job exists
+// and the Job controller syncs it at once.
+func (c *Cluster) createJob(job Job, b Behavior, owner *cronJob) (*job, error) {
 	spec := job
 	spec.Spec = cloneSpec(job.Spec) // the cluster keeps nothing the caller can change
 	if !c.prof.managedBy {
 		spec.Spec.ManagedBy = "" // dropped while JobManagedBy is off (1.34)
 	}
 	SetDefaults(&spec)
-	if err := Validate(spec); err != nil {
-		return nil, err
+	if owner == nil || !owner.validated(spec) {
+		if err := Validate(spec); err != nil {
+			return nil, err
+		}
+		if owner != nil {
+			owner.validKey = validationKeyOf(owner, spec)
+		}
 	}
 	key := spec.Namespace + "/" + spec.Name
 	if _, ok := c.jobKeys[key]; ok {
@@ -44,29 +60,84 @@ func (c *Cluster) Submit(job Job, b Behavior) (*JobHandle, error) {
 		b = TemplateBehavior(spec.Spec.Template)
 	}
 	j := c.newJob(spec, b)
+	j.owner = owner
 	c.sched.schedulingInfo(j)
 	c.jobKeys[key] = j
-	c.jobs = append(c.jobs, j)
+	c.addJob(j)
 	c.jobEvent(j, EventChange, ReasonCreated, "Job created")
 	c.enqueue(j, 0)
-	return j.handle, nil
+	if owner != nil {
+		owner.children = append(owner.children, j)
+		c.ownerSees(j)
+	}
+	return j, nil
 }
 
-// AlreadyExistsError is returned by Submit for a job whose namespace and
-// name are taken.
-type AlreadyExistsError struct{ Namespace, Name string }
+// addJob lists a new job and gives it a slot in jobSlots.
+func (c *Cluster) addJob(j *job) {
+	j.listPos = len(c.jobs)
+	c.jobs = append(c.jobs, j)
+	if n := len(c.freeJobs); n > 0 {
+		j.slot = c.freeJobs[n-1]
+		c.freeJobs = c.freeJobs[:n-1]
+		c.jobSlots[j.slot] = j
+		return
+	}
+	j.slot = int32(len(c.jobSlots))
+	c.jobSlots = append(c.jobSlots, j)
+}
+
+// forgetJob releases a removed job's slot, and drops a CronJob's Job from
+// the list of jobs: what a CronJob deletes is bounded by its history
+// limits, not kept forever.
+func (c *Cluster) forgetJob(j *job) {
+	c.jobSlots[j.slot] = nil
+	c.freeJobs = append(c.freeJobs, j.slot)
+	if j.owner == nil {
+		return
+	}
+	c.jobs[j.listPos] = nil
+	c.jobHoles++
+	if c.jobHoles > 16 && c.jobHoles > len(c.jobs)/2 {
+		c.jobs = slices.DeleteFunc(c.jobs, func(x *job) bool { return x == nil })
+		clear(c.jobs[len(c.jobs):cap(c.jobs)])
+		for i, x := range c.jobs {
+			x.listPos = i
+		}
+		c.jobHoles = 0
+	}
+}
+
+// AlreadyExistsError is returned by Submit for a job, and by
+// SubmitCronJob for a CronJob, whose namespace and name are taken.
+type AlreadyExistsError struct {
+	// Resource is "cronjobs.batch" for a CronJob; "" means "jobs.batch".
+	Resource        string
+	Namespace, Name string
+}
 
 // Error formats the error as the API server does.
 func (e *AlreadyExistsError) Error() string {
-	return fmt.Sprintf("jobs.batch %q already exists in namespace %q", e.Name, e.Namespace)
+	return fmt.Sprintf("%s %q already exists in namespace %q", resourceOr(e.Resource), e.Name, e.Namespace)
 }
 
-// NotFoundError is returned for a job that does not exist.
-type NotFoundError struct{ Namespace, Name string }
+// NotFoundError is returned for a job, or a CronJob, that does not exist.
+type NotFoundError struct {
+	// Resource is "cronjobs.batch" for a CronJob; "" means "jobs.batch".
+	Resource        string
+	Namespace, Name string
+}
 
 // Error formats the error as the API server does.
 func (e *NotFoundError) Error() string {
-	return fmt.Sprintf("jobs.batch %q not found in namespace %q", e.Name, e.Namespace)
+	return fmt.Sprintf("%s %q not found in namespace %q", resourceOr(e.Resource), e.Name, e.Namespace)
+}
+
+func resourceOr(r string) string {
+	if r == "" {
+		return "jobs.batch"
+	}
+	return r
 }
 
 // Job returns the existing job called name in namespace ns ("" means
@@ -99,7 +170,7 @@ func (c *Cluster) JobView(ns, name string) (JobView, bool) {
 	}
 	h := c.Job(ns, name)
 	for i := len(c.jobs) - 1; h == nil && i >= 0; i-- {
-		if j := c.jobs[i]; j.ns == ns && j.name == name {
+		if j := c.jobs[i]; j != nil && j.ns == ns && j.name == name {
 			h = j.handle
 		}
 	}
@@ -110,11 +181,15 @@ func (c *Cluster) JobView(ns, name string) (JobView, bool) {
 }
 
 // Jobs returns a handle on every job ever submitted, in submission order,
-// deleted ones included.
+// deleted ones included, and on the existing Jobs of CronJobs (a Job a
+// CronJob created leaves the list once deleted, so that the list, and the
+// memory it holds, stays bounded by the CronJobs' history limits).
 func (c *Cluster) Jobs() []*JobHandle {
 	var hs []*JobHandle
 	for _, j := range c.jobs {
-		hs = append(hs, j.handle)
+		if j != nil {
+			hs = append(hs, j.handle)
+		}
 	}
 	return hs
 }
@@ -244,6 +319,7 @@ func (c *Cluster) applyUpdate(j *job, old, next JobSpec) {
 		c.sched.schedulingInfo(j) // new pods ask for the new requests
 	}
 	c.jobEvent(j, EventChange, ReasonSpecUpdated, strings.Join(changes, ", "))
+	c.ownerSees(j)
 	if j.status.finished() {
 		// The controller ignores finished jobs: their status, completed
 		// indexes included, stays as it was last written.

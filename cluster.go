@@ -19,8 +19,8 @@ const (
 )
 
 // A Cluster is a simulated Kubernetes cluster running Jobs: an API server,
-// the Job controller, the TTL-after-finished controller, a scheduler and
-// kubelets, all on one virtual clock.
+// the Job controller, the CronJob controller, the TTL-after-finished
+// controller, a scheduler and kubelets, all on one virtual clock.
 //
 // A Cluster is not safe for concurrent use. Run separate Clusters on
 // separate goroutines to parallelise.
@@ -33,8 +33,21 @@ type Cluster struct {
 	startFrac time.Duration
 	eng       *sim.Engine
 
-	jobs    []*job          // by submission order; nil once removed
-	jobKeys map[string]*job // "namespace/name" of existing jobs
+	// jobs lists the jobs by creation order, deleted ones included, but
+	// for the Jobs of CronJobs, which leave it once deleted (nil holes,
+	// compacted as they grow: their number stays bounded by the history
+	// limits, not by the Jobs ever created).
+	jobs     []*job
+	jobHoles int
+	jobSeq   uint64          // creation sequence: the source of job UIDs
+	jobSlots []*job          // existing jobs by slot, the argument of their timers
+	freeJobs []int32         // free slots
+	jobKeys  map[string]*job // "namespace/name" of existing jobs
+
+	cronJobs    []*cronJob          // by creation order, deleted ones included
+	cronJobKeys map[string]*cronJob // "namespace/name" of existing CronJobs
+	cronDown    bool                // the CronJob controller is stopped
+	cronScratch cronPlan
 
 	pods     []*pod  // by slot; nil for free slots
 	freePods []int32 // free slots
@@ -50,6 +63,7 @@ type Cluster struct {
 
 	// Handlers, made once so that scheduling an event allocates nothing.
 	onSync, onKubelet, onSchedule, onTTL, onFault sim.Handler
+	onCronNow, onCronLater                        sim.Handler
 
 	// Scratch space reused across syncs.
 	scratch syncScratch
@@ -89,6 +103,8 @@ func NewCluster(cfg Config) *Cluster {
 		prof:    newProfile(cfg.Version, cfg.FeatureGates),
 		eng:     sim.New(sim.Config{Epoch: cfg.Start, Seed: cfg.Seed, MaxEvents: cfg.MaxEvents}),
 		jobKeys: map[string]*job{},
+
+		cronJobKeys: map[string]*cronJob{},
 	}
 	c.startFrac = cfg.Start.Sub(cfg.Start.Truncate(time.Second))
 	c.onSync = sim.HandlerFunc(c.fireSync)
@@ -96,6 +112,8 @@ func NewCluster(cfg Config) *Cluster {
 	c.onSchedule = sim.HandlerFunc(c.fireSchedule)
 	c.onTTL = sim.HandlerFunc(c.fireTTL)
 	c.onFault = sim.HandlerFunc(c.fireFault)
+	c.onCronNow = sim.HandlerFunc(c.fireCronNow)
+	c.onCronLater = sim.HandlerFunc(c.fireCronLater)
 	c.sched = newScheduler(c, cfg)
 	c.behaviorSrc = rand.NewPCG(0, 0)
 	c.behaviorRand = rand.New(c.behaviorSrc)

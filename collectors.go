@@ -2,6 +2,7 @@ package jobsim
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -35,11 +36,11 @@ func (c *Cluster) scheduleTTL(j *job) {
 	if at.Before(c.eng.Now()) {
 		at = c.eng.Now()
 	}
-	j.ttlTimer = c.eng.At(at, classWorld, c.onTTL, j.seq)
+	j.ttlTimer = c.eng.At(at, classWorld, c.onTTL, uint64(j.slot))
 }
 
 func (c *Cluster) fireTTL(arg uint64) {
-	j := c.jobs[arg]
+	j := c.jobSlots[arg]
 	if j == nil || j.gone {
 		return
 	}
@@ -70,4 +71,9 @@ func (c *Cluster) removeJob(j *job, why string) {
 		}
 	}
 	c.jobEvent(j, EventChange, ReasonDeleted, why)
+	c.forgetJob(j)
+	if o := j.owner; o != nil {
+		o.children = slices.DeleteFunc(o.children, func(x *job) bool { return x == j })
+		c.ownerSees(j)
+	}
 }

@@ -21,7 +21,7 @@ import (
 // the plan's requeues, so nothing of the refused sync needs undoing.
 
 func (c *Cluster) fireSync(arg uint64) {
-	j := c.jobs[arg]
+	j := c.jobSlots[arg]
 	if j == nil || j.gone {
 		return
 	}
@@ -574,6 +574,7 @@ func (c *Cluster) statusWritten(j *job) {
 	if c.recording() {
 		c.jobEvent(j, EventChange, ReasonStatusUpdated, j.statusSummary())
 	}
+	c.ownerSees(j)
 	if !j.status.finished() {
 		c.enqueue(j, c.cfg.SyncDelay)
 	}

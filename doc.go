@@ -37,6 +37,15 @@
 //     [Cluster.At] runs such calls at a chosen virtual time.
 //   - [SetDefaults], [Validate] and [ValidateUpdate] apply the API server's
 //     defaulting and validation on their own, without simulating anything.
+//   - [Cluster.SubmitCronJob] creates a [CronJob]; its controller creates
+//     a Job, named after the scheduled time, at every time its schedule
+//     gives ([CronJobHandle.Jobs], [CronJobHandle.Status]).
+//     [Cluster.UpdateCronJob] edits it (suspend, schedule,
+//     concurrencyPolicy, the limits ...), [Cluster.DeleteCronJob] deletes
+//     it with its Jobs, and [Cluster.StopCronJobController] and
+//     [Cluster.StartCronJobController] simulate an outage of its
+//     controller. [SetCronJobDefaults], [ValidateCronJob] and
+//     [ValidateCronJobUpdate] are the API server's rules for CronJobs.
 //
 // # Determinism
 //
@@ -158,6 +167,31 @@
 // while the pod-failure backoff holds creations back, and the status write
 // the API server then refuses), and lists the known differences and the simplifications of
 // the model, each with the scenario that shows it.
+//
+// # CronJobs
+//
+// The CronJob controller follows cronjob_controllerv2.go, which is the
+// same in 1.34 to 1.37 for what a simulation sees. A CronJob is synced
+// when it is created or edited, when one of its Jobs is created, changes
+// or is deleted, after its own status writes, and at each next scheduled
+// time plus 100 ms, the delta upstream adds; so a Job scheduled at 10:00
+// is created at 10:00:00.1, named <cronjob>-<minutes since the epoch>,
+// and annotated with its scheduled time (in the CronJob's time zone)
+// under [CronJobScheduledTimestampAnnotation]. A sync deletes the oldest
+// finished Jobs beyond the history limits (3 completed, 1 failed by
+// default; the garbage collector takes their pods), takes finished Jobs
+// out of status.active (SawCompletedJob), then looks for the most recent
+// scheduled time not yet started since the last one (or the creation),
+// within startingDeadlineSeconds: only that one is started, however many
+// were missed, with a TooManyMissedTimes warning when upstream's estimate
+// of them is above 100. Forbid skips it while a Job is active
+// (JobAlreadyActive) and tries again at the next sync; Replace deletes the
+// active Jobs first. Schedules are robfig/cron v3's standard ones; a
+// schedule without timeZone is read in UTC. Jobs of CronJobs are listed by
+// [Cluster.Jobs] only while they exist, so that a CronJob that runs for a
+// simulated year holds the memory of its history limits, not of every Job
+// it created. Not modelled: the informer's periodic resync (every 12 to 24
+// hours upstream) and the rate limiter's overall bucket.
 //
 // # Concurrency
 //

@@ -6,16 +6,17 @@ import (
 )
 
 // Event is one entry of a simulation's history: a Kubernetes Event (what
-// `kubectl get events` would list), or a change to a Job that Kubernetes
-// reports through a watch rather than an Event (a status write, a spec
-// edit, the Job's deletion).
+// `kubectl get events` would list), or a change to a Job or a CronJob
+// that Kubernetes reports through a watch rather than an Event (a status
+// write, a spec edit, the deletion).
 type Event struct {
 	// Time is the virtual time of the event.
 	Time time.Time
-	// Object is the Job or Pod the event is about.
+	// Object is the Job, Pod, Node or CronJob the event is about.
 	Object ObjectRef
 	// Job is the name of the Job the object belongs to (the Job itself
-	// for Job events).
+	// for Job events); "" for Node and CronJob events, whose Related
+	// names the Job a CronJob event is about.
 	Job string
 	// Type is Normal or Warning for Kubernetes Events, Change for watch
 	// changes.
@@ -28,7 +29,9 @@ type Event struct {
 	// Kubernetes has one.
 	Message string
 	// Related names the pod a Job event is about (SuccessfulCreate,
-	// SuccessfulDelete), the node of a Scheduled pod, or the preemptor of a
+	// SuccessfulDelete), the Job a CronJob event is about
+	// (SuccessfulCreate, SuccessfulDelete, SawCompletedJob, UnexpectedJob,
+	// MissingJob), the node of a Scheduled pod, or the preemptor of a
 	// Preempted pod; "" otherwise.
 	Related string
 	// Exited marks the event of a container's end (reason Completed,
@@ -55,7 +58,7 @@ const (
 	EventChange EventType = "Change"
 )
 
-// Reasons of Change events.
+// Reasons of Change events (on Jobs and CronJobs).
 const (
 	ReasonCreated       = "Created"
 	ReasonStatusUpdated = "StatusUpdated"
@@ -112,23 +115,27 @@ const (
 
 // The kinds of object an ObjectRef names.
 const (
-	KindJob  = "Job"
-	KindPod  = "Pod"
-	KindNode = "Node"
+	KindJob     = "Job"
+	KindPod     = "Pod"
+	KindNode    = "Node"
+	KindCronJob = "CronJob"
 )
 
-// ObjectRef names a Job, a Pod or a Node.
+// ObjectRef names a Job, a Pod, a Node or a CronJob.
 type ObjectRef struct {
-	Kind      string // KindJob, KindPod or KindNode
+	Kind      string // KindJob, KindPod, KindNode or KindCronJob
 	Namespace string
 	Name      string
 }
 
-// String returns kubectl's short form: job/NAME or pod/NAME.
+// String returns kubectl's short form: job/NAME, pod/NAME, node/NAME or
+// cronjob/NAME.
 func (r ObjectRef) String() string {
 	switch r.Kind {
 	case KindJob:
 		return "job/" + r.Name
+	case KindCronJob:
+		return "cronjob/" + r.Name
 	case KindPod:
 		return "pod/" + r.Name
 	case KindNode:

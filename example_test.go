@@ -511,3 +511,52 @@ func ExamplePodRequests() {
 	fmt.Println(jobsim.FormatQuantity(jobsim.ResourceCPU, jobsim.PodRequests(spec)[jobsim.ResourceCPU]))
 	// Output: 2750m
 }
+
+// SubmitCronJob creates a CronJob; its controller creates a Job at every
+// scheduled time (100 ms after it, as the real controller requeues
+// itself), notices when each finishes, and deletes the oldest finished
+// ones beyond the history limits. Here every two minutes, with Forbid:
+// Jobs that run 2.5 minutes make each next scheduled time wait until the
+// running one has finished.
+func ExampleCluster_SubmitCronJob() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+	h, err := c.SubmitCronJob(jobsim.CronJob{
+		Name: "backup",
+		Spec: jobsim.CronJobSpec{
+			Schedule:          "*/2 * * * *",
+			ConcurrencyPolicy: jobsim.ForbidConcurrent,
+			JobTemplate: jobsim.JobTemplate{Spec: jobsim.JobSpec{
+				Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+					RestartPolicy: jobsim.RestartNever,
+					Containers:    []jobsim.Container{{Name: "dump", Image: "postgres"}},
+				}},
+			}},
+		},
+	}, jobsim.Fixed(150*time.Second, 0))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := c.RunUntil(start.Add(9 * time.Minute)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, e := range c.Events() {
+		if e.Object.Kind == jobsim.KindCronJob && e.Type != jobsim.EventChange {
+			fmt.Printf("%-7v %-16s %s\n", e.Time.Sub(start), e.Reason, e.Message)
+		}
+	}
+	st := h.Status()
+	fmt.Println("active:", st.Active, "last scheduled:", st.LastScheduleTime.Sub(start))
+	// Output:
+	// 2m0.1s  SuccessfulCreate Created job backup-2
+	// 4m0.1s  JobAlreadyActive Not starting job because prior execution is running and concurrency policy is Forbid
+	// 4m30.1s SawCompletedJob  Saw completed job: backup-2, condition: Complete
+	// 4m30.1s SuccessfulCreate Created job backup-4
+	// 6m0.1s  JobAlreadyActive Not starting job because prior execution is running and concurrency policy is Forbid
+	// 7m0.1s  SawCompletedJob  Saw completed job: backup-4, condition: Complete
+	// 7m0.1s  SuccessfulCreate Created job backup-6
+	// 8m0.1s  JobAlreadyActive Not starting job because prior execution is running and concurrency policy is Forbid
+	// active: [job/backup-6] last scheduled: 6m0s
+}

@@ -39,7 +39,7 @@ func newFixture(t *testing.T, spec JobSpec) *fixture {
 	j := c.newJob(obj, Always(Run{Forever: true}))
 	c.sched.schedulingInfo(j) // as Submit does
 	c.jobKeys["default/foobar"] = j
-	c.jobs = append(c.jobs, j)
+	c.addJob(j)
 	return &fixture{t: t, c: c, j: j}
 }
 

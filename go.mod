@@ -5,6 +5,7 @@ go 1.25.0
 require (
 	github.com/benbjohnson/clock v1.3.5
 	github.com/google/go-cmp v0.7.0
+	github.com/robfig/cron/v3 v3.0.1
 	go.yaml.in/yaml/v3 v3.0.4
 	golang.org/x/term v0.37.0
 	k8s.io/api v0.35.4

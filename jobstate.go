@@ -13,14 +13,18 @@ import (
 type job struct {
 	c      *Cluster
 	handle *JobHandle
-	seq    uint64 // submission order, also the engine argument of its timers
-	name   string
-	ns     string
-	meta   Job // metadata and spec as stored (spec edited in place)
-	spec   *JobSpec
-	gen    int // metadata.generation
-	beh    Behavior
-	key    uint64 // keys the job's random streams: see newJob
+	seq    uint64   // creation order, the source of its UID
+	slot   int32    // its place in Cluster.jobSlots, the engine argument of its timers
+	owner  *cronJob // the CronJob that created it, or nil
+	// listPos is its place in Cluster.jobs.
+	listPos int
+	name    string
+	ns      string
+	meta    Job // metadata and spec as stored (spec edited in place)
+	spec    *JobSpec
+	gen     int // metadata.generation
+	beh     Behavior
+	key     uint64 // keys the job's random streams: see newJob
 
 	created time.Duration
 
@@ -188,7 +192,7 @@ func (x *indexState) reset(spec *JobSpec) {
 func (c *Cluster) newJob(obj Job, b Behavior) *job {
 	j := &job{
 		c:       c,
-		seq:     uint64(len(c.jobs)),
+		seq:     c.jobSeq,
 		name:    obj.Name,
 		ns:      obj.Namespace,
 		meta:    obj,
@@ -196,6 +200,7 @@ func (c *Cluster) newJob(obj Job, b Behavior) *job {
 		beh:     b,
 		created: c.eng.Elapsed(),
 	}
+	c.jobSeq++
 	j.spec = &j.meta.Spec
 	// The pods' names and behaviours draw from streams keyed by the
 	// cluster's seed and the job's namespace and name alone.

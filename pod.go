@@ -404,8 +404,9 @@ func (c *Cluster) uid(kind, seq uint64) string {
 
 // UID kinds, so that a job and a pod never share a UID.
 const (
-	kindJob uint64 = 1
-	kindPod uint64 = 2
+	kindJob     uint64 = 1
+	kindPod     uint64 = 2
+	kindCronJob uint64 = 3
 )
 
 // finishTime is when the controller considers p finished

@@ -182,22 +182,28 @@ func validateJob(j *Job) fieldErrors {
 
 // objectMeta checks the Job's name, namespace, labels and annotations.
 func (l *fieldErrors) objectMeta(j *Job) {
-	if j.Name == "" {
+	l.meta(j.Name, j.Namespace, j.Labels, j.Annotations)
+}
+
+// meta checks an object's name (a DNS subdomain), namespace, labels and
+// annotations (ValidateObjectMeta).
+func (l *fieldErrors) meta(name, namespace string, labels, annotations map[string]string) {
+	if name == "" {
 		l.required("metadata.name", "name or generateName is required")
 	} else {
-		for _, msg := range dns1123SubdomainMsgs(j.Name, "characters") {
-			l.invalid("metadata.name", j.Name, msg)
+		for _, msg := range dns1123SubdomainMsgs(name, "characters") {
+			l.invalid("metadata.name", name, msg)
 		}
 	}
-	if j.Namespace == "" {
+	if namespace == "" {
 		l.required("metadata.namespace", "")
 	} else {
-		for _, msg := range dns1123LabelMsgs(j.Namespace) {
-			l.invalid("metadata.namespace", j.Namespace, msg)
+		for _, msg := range dns1123LabelMsgs(namespace) {
+			l.invalid("metadata.namespace", namespace, msg)
 		}
 	}
-	l.labels("metadata.labels", j.Labels)
-	l.annotations("metadata.annotations", j.Annotations)
+	l.labels("metadata.labels", labels)
+	l.annotations("metadata.annotations", annotations)
 }
 
 // indexedPodHostnames checks that the hostname of an Indexed job's last

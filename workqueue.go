@@ -26,7 +26,7 @@ func (c *Cluster) enqueue(j *job, delay time.Duration) {
 	}
 	j.syncTimer.Stop()
 	j.syncAt = at
-	j.syncTimer = c.eng.AtElapsed(at, classController, c.onSync, j.seq)
+	j.syncTimer = c.eng.AtElapsed(at, classController, c.onSync, uint64(j.slot))
 }
 
 // podChanged is the controller's pod event handler: any change to a pod

@@ -1,0 +1,513 @@
+package jobsim
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/jobsim/jobsim/sim"
+)
+
+// The CronJob controller (pkg/controller/cronjob/cronjob_controllerv2.go
+// and utils.go, the same in v1.34.4 to v1.37.2 for what a simulation
+// sees). Like the Job controller's, a sync decides, then applies: decide
+// reads the CronJob and its Jobs as they stand and fills a plan of
+// deletions, events, a creation and the status to write; apply performs
+// it in upstream's order.
+
+// cronJob is the cluster's record of one CronJob.
+type cronJob struct {
+	c      *Cluster
+	handle *CronJobHandle
+	seq    uint64 // creation order: its index in Cluster.cronJobs, its timers' argument, its UID
+	name   string
+	ns     string
+	meta   CronJob // as stored, defaulted; the spec is edited in place
+	gen    int
+	beh    Behavior
+	// created is creationTimestamp, to the second.
+	created time.Time
+	// next is the parsed schedule (formatSchedule's), with its memo.
+	next nextMemo
+	// loc is the time zone of the scheduled-timestamp annotation.
+	loc *time.Location
+
+	// status, as last written.
+	active         []*job // status.active, in the order added
+	lastSchedule   time.Time
+	lastSuccessful time.Time
+
+	// children are its existing Jobs, in creation order: what upstream's
+	// index of Jobs by controller UID returns.
+	children []*job
+	nCreated int
+
+	// The work queue: a pending Add (now) and a pending AddAfter (later,
+	// the earliest asked for), kept apart as client-go's delaying queue
+	// keeps them; failures counts the rate limiter's consecutive retries.
+	nowTimer   sim.Timer
+	laterTimer sim.Timer
+	laterAt    time.Duration
+	failures   int
+
+	// validKey describes the last Job of the CronJob that passed
+	// validation (see validated).
+	validKey validationKey
+
+	gone bool
+}
+
+// validationKey is what the validation of a CronJob's Job depends on:
+// the template (its generation), and the lengths of the name and of the
+// scheduled-timestamp annotation, the only parts that differ from one
+// scheduled time to the next. The name's format cannot change with the
+// time (a valid name and "-" and digits), so its length is what counts
+// (limits, and the hostnames of an Indexed Job's pods).
+type validationKey struct {
+	gen, nameLen, stampLen int
+}
+
+func validationKeyOf(cj *cronJob, j Job) validationKey {
+	return validationKey{gen: cj.gen, nameLen: len(j.Name), stampLen: len(j.Annotations[CronJobScheduledTimestampAnnotation])}
+}
+
+// validated reports whether j, a Job of the CronJob, would pass
+// validation because one with the same key did: the API server's answer
+// without the cost of asking it every minute.
+func (cj *cronJob) validated(j Job) bool {
+	return cj.validKey.gen != 0 && cj.validKey == validationKeyOf(cj, j)
+}
+
+// cronPlan is what one CronJob sync decided. Its slices are scratch
+// space, valid until the next sync.
+type cronPlan struct {
+	cj  *cronJob
+	now time.Time
+	// steps are the deletions and events, in upstream's order; the
+	// creation, if any, comes after them.
+	steps []cronStep
+	// create is the scheduled time of the Job to create; zero for none.
+	create time.Time
+	// adopt is an existing Job of the CronJob, named for the scheduled
+	// time but missing from status.active, that goes back into it.
+	adopt *job
+	// active, lastSchedule and lastSuccessful are the status to write,
+	// before the creation.
+	active         []*job
+	lastSchedule   time.Time
+	lastSuccessful time.Time
+	// requeue, when set, is when to sync again (AddAfter).
+	requeue    time.Duration
+	hasRequeue bool
+
+	// Scratch space for decide.
+	done, failed, missing []*job
+}
+
+// cronStep is one deletion or event of a plan.
+type cronStep struct {
+	del     *job // a Job to delete (background propagation), then SuccessfulDelete
+	typ     EventType
+	reason  string
+	message string
+	related string
+}
+
+// The rate limiter of the controller's work queue
+// (DefaultTypedControllerRateLimiter): 5 ms doubling per failure, up to
+// 1000 s. (Its overall bucket, 10 per second with a burst of 100, is not
+// modelled: a simulation's failed syncs never come that fast.)
+const (
+	cronRetryInitial = 5 * time.Millisecond
+	cronRetryMax     = 1000 * time.Second
+)
+
+func (c *Cluster) fireCronNow(arg uint64) {
+	cj := c.cronJobs[arg]
+	if cj.gone || c.cronDown {
+		return
+	}
+	c.syncCronJob(cj)
+}
+
+func (c *Cluster) fireCronLater(arg uint64) {
+	cj := c.cronJobs[arg]
+	if cj.gone || c.cronDown || cj.nowTimer.Pending() {
+		return // the pending Add syncs it
+	}
+	c.syncCronJob(cj)
+}
+
+// cronEnqueue is queue.Add: a sync at once, unless one is pending.
+func (c *Cluster) cronEnqueue(cj *cronJob) {
+	if cj.gone || c.cronDown || cj.nowTimer.Pending() {
+		return
+	}
+	cj.nowTimer = c.eng.AtElapsed(c.eng.Elapsed(), classController, c.onCronNow, cj.seq)
+}
+
+// cronEnqueueAfter is queue.AddAfter: a sync after d, keeping an earlier
+// one if pending. d ≤ 0 is an Add.
+func (c *Cluster) cronEnqueueAfter(cj *cronJob, d time.Duration) {
+	if d <= 0 {
+		c.cronEnqueue(cj)
+		return
+	}
+	if cj.gone || c.cronDown {
+		return
+	}
+	at := c.eng.Elapsed() + d
+	if cj.laterTimer.Pending() && cj.laterAt <= at {
+		return
+	}
+	cj.laterTimer.Stop()
+	cj.laterAt = at
+	cj.laterTimer = c.eng.AtElapsed(at, classController, c.onCronLater, cj.seq)
+}
+
+// ownerSees is the CronJob controller's Job event handler: the creation,
+// a change or the deletion of a Job a CronJob owns syncs the CronJob.
+func (c *Cluster) ownerSees(j *job) {
+	if j.owner != nil {
+		c.cronEnqueue(j.owner)
+	}
+}
+
+// syncCronJob is one sync of the controller (sync, cleanupFinishedJobs,
+// syncCronJob), then the work queue's reaction to its result.
+func (c *Cluster) syncCronJob(cj *cronJob) {
+	pl := c.decideCronJob(cj)
+	failed := c.applyCronJob(pl)
+	switch {
+	case failed:
+		d := doubled(cronRetryInitial, cronRetryMax, cj.failures+1)
+		cj.failures++
+		c.cronEnqueueAfter(cj, d)
+	case pl.hasRequeue:
+		cj.failures = 0
+		c.cronEnqueueAfter(cj, pl.requeue)
+	default:
+		cj.failures = 0
+	}
+}
+
+// decideCronJob reads the CronJob and its Jobs at this instant and plans
+// the sync. It changes nothing.
+func (c *Cluster) decideCronJob(cj *cronJob) *cronPlan {
+	pl := &c.cronScratch
+	*pl = cronPlan{cj: cj, now: c.eng.Now().UTC(), steps: pl.steps[:0], active: append(pl.active[:0], cj.active...),
+		lastSchedule: cj.lastSchedule, lastSuccessful: cj.lastSuccessful,
+		done: pl.done[:0], failed: pl.failed[:0], missing: pl.missing[:0]}
+	jobs := cj.children // the snapshot the sync works on: deletions below do not change it
+	c.planCleanup(pl, jobs)
+	c.planReconcile(pl, jobs)
+	c.planSchedule(pl)
+	return pl
+}
+
+// planCleanup deletes the oldest finished Jobs beyond the history limits
+// (cleanupFinishedJobs, removeOldestJobs): completed ones first, then
+// failed ones, each list oldest startTime first.
+func (c *Cluster) planCleanup(pl *cronPlan, jobs []*job) {
+	s := &pl.cj.meta.Spec
+	done, failed := pl.done, pl.failed
+	for _, j := range jobs {
+		switch {
+		case j.status.isTrue(JobComplete):
+			done = append(done, j)
+		case j.status.isTrue(JobFailed):
+			failed = append(failed, j)
+		}
+	}
+	for _, list := range []struct {
+		jobs  []*job
+		limit *int
+	}{{done, s.SuccessfulJobsHistoryLimit}, {failed, s.FailedJobsHistoryLimit}} {
+		if list.limit == nil || len(list.jobs) <= *list.limit {
+			continue
+		}
+		slices.SortStableFunc(list.jobs, c.byJobStartTime)
+		for _, j := range list.jobs[:len(list.jobs)-*list.limit] {
+			pl.deleteJob(j)
+		}
+	}
+	pl.done, pl.failed = done, failed
+}
+
+// byJobStartTime orders Jobs by status.startTime as the API stores it,
+// unset last, then by name (byJobStartTime).
+func (c *Cluster) byJobStartTime(a, b *job) int {
+	as, bs := a.status.started, b.status.started
+	switch {
+	case !as && bs:
+		return 1
+	case as && !bs:
+		return -1
+	case as && bs:
+		if ta, tb := c.stamp(a.status.startTime), c.stamp(b.status.startTime); ta != tb {
+			return compareDuration(ta, tb)
+		}
+	}
+	switch {
+	case a.name < b.name:
+		return -1
+	case a.name > b.name:
+		return 1
+	}
+	return 0
+}
+
+func compareDuration(a, b time.Duration) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// deleteJob plans deleting j and removing it from status.active
+// (deleteJob).
+func (pl *cronPlan) deleteJob(j *job) {
+	pl.steps = append(pl.steps, cronStep{del: j, typ: EventNormal, reason: ReasonSuccessfulDelete,
+		message: "Deleted job " + j.name, related: j.name})
+	pl.removeActive(j)
+}
+
+func (pl *cronPlan) removeActive(j *job) {
+	pl.active = slices.DeleteFunc(pl.active, func(x *job) bool { return x == j })
+}
+
+func (pl *cronPlan) event(typ EventType, reason, message, related string) {
+	pl.steps = append(pl.steps, cronStep{typ: typ, reason: reason, message: message, related: related})
+}
+
+// planReconcile compares the Jobs with status.active (the first part of
+// syncCronJob): a finished Job leaves it (SawCompletedJob) and a completed
+// one may advance lastSuccessfulTime; an unfinished Job not in it is
+// reported (UnexpectedJob); an active Job that no longer exists leaves it
+// (MissingJob).
+func (c *Cluster) planReconcile(pl *cronPlan, jobs []*job) {
+	for _, j := range jobs {
+		found := slices.Contains(pl.active, j)
+		finished := j.status.finished()
+		switch {
+		case !found && !finished:
+			pl.event(EventWarning, ReasonUnexpectedJob, "Saw a job that the controller did not create or forgot: "+j.name, j.name)
+		case finished:
+			if found {
+				pl.removeActive(j)
+				pl.event(EventNormal, ReasonSawCompletedJob, "Saw completed job: "+j.name+", condition: "+string(finishedCondition(&j.status)), j.name)
+			}
+			if j.status.isTrue(JobComplete) && j.status.completed {
+				at := c.eng.Epoch().Add(c.stamp(j.status.completionTime)).UTC()
+				if pl.lastSuccessful.IsZero() || at.After(pl.lastSuccessful) {
+					pl.lastSuccessful = at
+				}
+			}
+		}
+	}
+	for _, j := range pl.active {
+		if !slices.Contains(jobs, j) {
+			pl.missing = append(pl.missing, j)
+		}
+	}
+	for _, j := range pl.missing {
+		pl.event(EventNormal, ReasonMissingJob, "Active job went missing: "+j.name, j.name)
+		pl.removeActive(j)
+	}
+}
+
+// finishedCondition is the type of the job's first true Complete or
+// Failed condition (jobutil.FinishedCondition).
+func finishedCondition(st *jobStatus) JobConditionType {
+	for _, cond := range st.conditions {
+		if (cond.Type == JobComplete || cond.Type == JobFailed) && cond.Status == ConditionTrue {
+			return cond.Type
+		}
+	}
+	return ""
+}
+
+// planSchedule is the rest of syncCronJob: unless suspended, find the most
+// recent unmet scheduled time and start a Job for it, as the starting
+// deadline and the concurrency policy allow; then requeue at the next
+// scheduled time.
+func (c *Cluster) planSchedule(pl *cronPlan) {
+	cj := pl.cj
+	s := &cj.meta.Spec
+	if s.Suspend {
+		return // no requeue: an update resumes it
+	}
+	now := pl.now
+	earliest := cj.created
+	if !pl.lastSchedule.IsZero() {
+		earliest = pl.lastSchedule
+	}
+	sc := mostRecentScheduleTime(earliest, s.StartingDeadline, now, &cj.next, true)
+	requeue := func() {
+		last := cj.created
+		if !pl.lastSchedule.IsZero() {
+			last = pl.lastSchedule
+		}
+		if last.Equal(earliest) && s.StartingDeadline == nil {
+			// The scan nextScheduleTimeDuration makes is the one above.
+			pl.requeue, pl.hasRequeue = nextScheduleAfterScan(sc, now, &cj.next), true
+			return
+		}
+		pl.requeue, pl.hasRequeue = nextScheduleTimeDuration(last, s.StartingDeadline, now, &cj.next), true
+	}
+	if sc.recent.IsZero() || sc.recent.After(now) {
+		if sc.err != nil {
+			pl.event(EventWarning, ReasonInvalidSchedule, "invalid schedule: "+s.Schedule+" : "+sc.err.Error(), "")
+			return
+		}
+		requeue()
+		return
+	}
+	if sc.missed == manyMissed {
+		pl.event(EventWarning, ReasonTooManyMissedTimes, "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew", "")
+	}
+	scheduled := sc.recent
+	if d := s.StartingDeadline; d != nil && scheduled.Add(*d).Before(now) {
+		// Unreachable as upstream computes it: the scan above starts at
+		// now minus the deadline. Kept, as upstream keeps it.
+		pl.event(EventWarning, ReasonMissSchedule, "Missed scheduled time to start a job: "+scheduled.UTC().Format(time.RFC1123Z), "")
+		requeue()
+		return
+	}
+	name := cronJobName(cj.name, scheduled)
+	if slices.ContainsFunc(pl.active, func(j *job) bool { return j.name == name }) || pl.lastSchedule.Equal(scheduled) {
+		requeue()
+		return
+	}
+	if s.ConcurrencyPolicy == ForbidConcurrent && len(pl.active) > 0 {
+		pl.event(EventNormal, ReasonJobAlreadyActive, "Not starting job because prior execution is running and concurrency policy is Forbid", "")
+		requeue()
+		return
+	}
+	if s.ConcurrencyPolicy == ReplaceConcurrent {
+		for len(pl.active) > 0 {
+			pl.deleteJob(pl.active[0])
+		}
+	}
+	if old := c.jobKeys[cj.ns+"/"+name]; old != nil {
+		// AlreadyExists: a Job of another owner is left alone, and so is
+		// one of this CronJob already in status.active; neither requeues.
+		if old.owner != cj || slices.Contains(pl.active, old) {
+			return
+		}
+		pl.adopt = old
+	} else {
+		pl.create = scheduled
+	}
+	pl.lastSchedule = scheduled
+	requeue()
+}
+
+// cronJobName is a Job's name: the CronJob's and the scheduled time in
+// minutes since the Unix epoch (getJobName).
+func cronJobName(cronJob string, scheduled time.Time) string {
+	return cronJob + "-" + strconv.FormatInt(scheduled.Unix()/60, 10)
+}
+
+// applyCronJob performs a plan in upstream's order: the deletions and
+// events, the creation, then the status write. It reports whether the
+// sync failed (the API server refused the Job), which the work queue
+// retries with its rate limiter.
+func (c *Cluster) applyCronJob(pl *cronPlan) (failed bool) {
+	cj := pl.cj
+	for _, st := range pl.steps {
+		if j := st.del; j != nil && !j.gone {
+			c.removeJob(j, "Job deleted by CronJob "+cj.name)
+		}
+		c.cronEvent(cj, st.typ, st.reason, st.message, st.related)
+	}
+	active := pl.active
+	switch {
+	case pl.adopt != nil:
+		active = append(active, pl.adopt)
+	case !pl.create.IsZero():
+		j, err := c.createJob(c.jobFor(cj, pl.create), cj.behavior(), cj)
+		if err != nil {
+			c.cronEvent(cj, EventWarning, ReasonFailedCreate, "Error creating job: "+err.Error(), "")
+			failed = true
+			pl.lastSchedule = cj.lastSchedule // the status keeps what it had
+			break
+		}
+		cj.nCreated++
+		c.cronEvent(cj, EventNormal, ReasonSuccessfulCreate, "Created job "+j.name, j.name)
+		active = append(active, j)
+	}
+	c.writeCronStatus(cj, active, pl.lastSchedule, pl.lastSuccessful)
+	return failed
+}
+
+// jobFor is the Job a scheduled time creates (getJobFromTemplate2): the
+// template's labels, annotations and spec, the name of the time, and the
+// scheduled-timestamp annotation in the CronJob's time zone.
+func (c *Cluster) jobFor(cj *cronJob, scheduled time.Time) Job {
+	t := &cj.meta.Spec.JobTemplate
+	ann := make(map[string]string, len(t.Annotations)+1)
+	for k, v := range t.Annotations {
+		ann[k] = v
+	}
+	ann[CronJobScheduledTimestampAnnotation] = scheduled.In(cj.loc).Format(time.RFC3339)
+	var labels map[string]string
+	if len(t.Labels) > 0 {
+		labels = make(map[string]string, len(t.Labels))
+		for k, v := range t.Labels {
+			labels[k] = v
+		}
+	}
+	return Job{Name: cronJobName(cj.name, scheduled), Namespace: cj.ns, Labels: labels, Annotations: ann, Spec: t.Spec}
+}
+
+// behavior is what the CronJob's Jobs run: the Behavior it was submitted
+// with, or its Job template's annotations.
+func (cj *cronJob) behavior() Behavior {
+	if cj.beh != nil {
+		return cj.beh
+	}
+	return TemplateBehavior(cj.meta.Spec.JobTemplate.Spec.Template)
+}
+
+// writeCronStatus writes the CronJob's status if it changed. The write is
+// a change to the CronJob, which its own update handler sees: the
+// controller syncs it again at once.
+func (c *Cluster) writeCronStatus(cj *cronJob, active []*job, lastSchedule, lastSuccessful time.Time) {
+	if slices.Equal(active, cj.active) && lastSchedule.Equal(cj.lastSchedule) && lastSuccessful.Equal(cj.lastSuccessful) {
+		return
+	}
+	cj.active = append(cj.active[:0], active...)
+	cj.lastSchedule, cj.lastSuccessful = lastSchedule, lastSuccessful
+	if c.recording() {
+		c.cronEvent(cj, EventChange, ReasonStatusUpdated, cj.statusSummary(), "")
+	}
+	c.cronEnqueue(cj)
+}
+
+func (cj *cronJob) statusSummary() string {
+	names := make([]string, len(cj.active))
+	for i, j := range cj.active {
+		names[i] = j.name
+	}
+	return fmt.Sprintf("active=%v lastScheduleTime=%s lastSuccessfulTime=%s", names, fmtStatusTime(cj.lastSchedule), fmtStatusTime(cj.lastSuccessful))
+}
+
+func fmtStatusTime(t time.Time) string {
+	if t.IsZero() {
+		return "<unset>"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func (c *Cluster) cronEvent(cj *cronJob, t EventType, reason, msg, related string) {
+	if !c.recording() {
+		return
+	}
+	c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindCronJob, Namespace: cj.ns, Name: cj.name},
+		Type: t, Reason: reason, Message: msg, Related: related})
+}
