@@ -33,6 +33,7 @@ import (
 	batchapi "k8s.io/kubernetes/pkg/apis/batch"
 	_ "k8s.io/kubernetes/pkg/apis/batch/install" // batch/v1 conversion and defaults
 	_ "k8s.io/kubernetes/pkg/apis/core/install"  // v1 conversion and defaults
+	cronjobregistry "k8s.io/kubernetes/pkg/registry/batch/cronjob"
 	jobregistry "k8s.io/kubernetes/pkg/registry/batch/job"
 )
 
@@ -44,6 +45,7 @@ var generatedChars = []byte("bcdfghjklmnpqrstvwxz2456789") // k8s.io/apimachiner
 var storedResources = map[string]schema.GroupResource{
 	"pods":                 {Resource: "pods"},
 	"jobs":                 {Group: "batch", Resource: "jobs"},
+	"cronjobs":             {Group: "batch", Resource: "cronjobs"},
 	"nodes":                {Resource: "nodes"},
 	"priorityclasses":      {Group: "scheduling.k8s.io", Resource: "priorityclasses"},
 	"poddisruptionbudgets": {Group: "policy", Resource: "poddisruptionbudgets"},
@@ -98,6 +100,13 @@ type apiServer struct {
 	podJobs  map[string]string       // "ns/name" of every pod created → its job's name
 	bound    map[types.UID]time.Time // exact virtual binding time
 	bindings []Binding               // in order
+	// lastCronJob is the last stored version of every CronJob, deleted
+	// ones too.
+	lastCronJob map[string]*batchv1.CronJob
+	// jobCreated, if not nil, is told of every Job created, with s.mu
+	// held: the run gives the Jobs a CronJob creates their behaviour.
+	jobCreated func(j *batchv1.Job)
+
 	// ties, if not nil, returns the best-scored nodes of a pod's current
 	// scheduling cycle (schedTracker.tiesOf).
 	ties func(types.UID) []string
@@ -112,17 +121,18 @@ type logEntry struct {
 
 func newAPIServer(clk *virtualClock, act *activity, seed uint64) *apiServer {
 	return &apiServer{
-		clk:      clk,
-		act:      act,
-		seed:     seed,
-		rnd:      rand.New(rand.NewPCG(seed, 0x6a6f6273696d)),
-		objs:     map[string]runtime.Object{},
-		created:  map[types.UID]time.Time{},
-		ordinals: map[types.UID]int{},
-		perOwner: map[types.UID]int{},
-		lastJob:  map[string]*batchv1.Job{},
-		bound:    map[types.UID]time.Time{},
-		podJobs:  map[string]string{},
+		clk:         clk,
+		act:         act,
+		seed:        seed,
+		rnd:         rand.New(rand.NewPCG(seed, 0x6a6f6273696d)),
+		objs:        map[string]runtime.Object{},
+		created:     map[types.UID]time.Time{},
+		ordinals:    map[types.UID]int{},
+		perOwner:    map[types.UID]int{},
+		lastJob:     map[string]*batchv1.Job{},
+		lastCronJob: map[string]*batchv1.CronJob{},
+		bound:       map[types.UID]time.Time{},
+		podJobs:     map[string]string{},
 	}
 }
 
@@ -131,11 +141,19 @@ func objKey(resource, ns, name string) string { return resource + "/" + ns + "/"
 // install puts the server in front of a fake clientset whose informers'
 // counted handlers counts counts (nil: none).
 func (s *apiServer) install(f *k8stesting.Fake, counts *handlerCounts) {
+	s.installFor(f, counts, s.act)
+}
+
+// installFor is install for a client whose watch events count as work in
+// act rather than in the run's activity: a component that may stop in
+// the middle of a run (the CronJob controller's outage), whose unhandled
+// events then go with it.
+func (s *apiServer) installFor(f *k8stesting.Fake, counts *handlerCounts, act *activity) {
 	if counts == nil {
 		counts = newHandlerCounts()
 	}
 	f.PrependReactor("*", "*", s.react)
-	f.PrependWatchReactor("*", s.reactWatch(counts))
+	f.PrependWatchReactor("*", s.reactWatch(counts, act))
 }
 
 func (s *apiServer) react(action k8stesting.Action) (bool, runtime.Object, error) {
@@ -182,7 +200,14 @@ func (s *apiServer) react(action k8stesting.Action) (bool, runtime.Object, error
 	case "delete":
 		a := action.(k8stesting.DeleteAction)
 		opts := a.GetDeleteOptions()
+		var uid types.UID
+		if cur, ok := s.objs[objKey(res, ns, a.GetName())]; ok {
+			uid = metaOf(cur).UID
+		}
 		err := s.delete(res, ns, a.GetName(), &opts)
+		if err == nil && (res == "jobs" || res == "cronjobs") && !orphans(res, opts.PropagationPolicy) {
+			s.collectGarbage(uid)
+		}
 		return true, nil, err
 	}
 	return true, nil, fmt.Errorf("reference API server: %s %s not supported", action.GetVerb(), res)
@@ -210,6 +235,8 @@ func (s *apiServer) list(res, ns string, sel labels.Selector, fs fields.Selector
 	switch res {
 	case "jobs":
 		return &batchv1.JobList{ListMeta: lm, Items: items[batchv1.Job](s, keys)}
+	case "cronjobs":
+		return &batchv1.CronJobList{ListMeta: lm, Items: items[batchv1.CronJob](s, keys)}
 	case "nodes":
 		return &corev1.NodeList{ListMeta: lm, Items: items[corev1.Node](s, keys)}
 	case "priorityclasses":
@@ -233,6 +260,8 @@ func groupResourceOf(o runtime.Object) string {
 	switch o.(type) {
 	case *batchv1.Job:
 		return "jobs"
+	case *batchv1.CronJob:
+		return "cronjobs"
 	case *corev1.Node:
 		return "nodes"
 	case *schedulingv1.PriorityClass:
@@ -246,6 +275,8 @@ func groupResourceOf(o runtime.Object) string {
 func metaOf(o runtime.Object) *metav1.ObjectMeta {
 	switch v := o.(type) {
 	case *batchv1.Job:
+		return &v.ObjectMeta
+	case *batchv1.CronJob:
 		return &v.ObjectMeta
 	case *corev1.Pod:
 		return &v.ObjectMeta
@@ -296,6 +327,9 @@ func (s *apiServer) store(res string, o runtime.Object, typ watch.EventType) run
 	if j, ok := o.(*batchv1.Job); ok {
 		s.lastJob[m.Namespace+"/"+m.Name] = j
 	}
+	if cj, ok := o.(*batchv1.CronJob); ok {
+		s.lastCronJob[m.Namespace+"/"+m.Name] = cj
+	}
 	s.emit(res, watch.Event{Type: typ, Object: o}, prev)
 	if res == "pods" && s.pdbs {
 		s.updatePDBs()
@@ -312,7 +346,7 @@ func (s *apiServer) emit(res string, ev watch.Event, prev runtime.Object) {
 		}
 		live = append(live, w)
 		if e, ok := w.event(res, ev, prev); ok {
-			s.act.events.Add(w.weight)
+			w.activity(s.act).events.Add(w.weight)
 			w.push(e)
 		}
 	}
@@ -373,6 +407,13 @@ func (s *apiServer) create(res, ns string, o runtime.Object) (runtime.Object, er
 			return nil, err
 		}
 		o = out
+	case *batchv1.CronJob:
+		out, err := prepareCronJobCreate(v)
+		if err != nil {
+			s.rejected = append(s.rejected, fmt.Sprintf("create cronjob %s: %v", m.Name, err))
+			return nil, err
+		}
+		o = out
 	case *corev1.Pod:
 		legacyscheme.Scheme.Default(v)
 		if err := s.admitPod(v); err != nil {
@@ -394,7 +435,11 @@ func (s *apiServer) create(res, ns string, o runtime.Object) (runtime.Object, er
 		}
 	}
 	s.created[m.UID] = now
-	return s.store(res, o, watch.Added), nil
+	stored := s.store(res, o, watch.Added)
+	if j, ok := stored.(*batchv1.Job); ok && s.jobCreated != nil {
+		s.jobCreated(j)
+	}
+	return stored, nil
 }
 
 // prepareJobCreate applies what the API server does to a created Job:
@@ -449,6 +494,99 @@ func prepareJobUpdate(next, old *batchv1.Job, status bool) (*batchv1.Job, error)
 	return &out, nil
 }
 
+// prepareCronJobCreate applies what the API server does to a created
+// CronJob: the batch/v1 defaults, the registry strategy's
+// PrepareForCreate (generation 1, status cleared) and its validation.
+func prepareCronJobCreate(cj *batchv1.CronJob) (*batchv1.CronJob, error) {
+	legacyscheme.Scheme.Default(cj)
+	var in batchapi.CronJob
+	if err := legacyscheme.Scheme.Convert(cj, &in, nil); err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	cronjobregistry.Strategy.PrepareForCreate(ctx, &in)
+	if errs := cronjobregistry.Strategy.Validate(ctx, &in); len(errs) > 0 {
+		return nil, apierrors.NewInvalid(schema.GroupKind{Group: "batch", Kind: "CronJob"}, cj.Name, errs)
+	}
+	var out batchv1.CronJob
+	if err := legacyscheme.Scheme.Convert(&in, &out, nil); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// prepareCronJobUpdate applies the CronJob registry's update strategy
+// (spec) or status strategy (status) and its validation.
+func prepareCronJobUpdate(next, old *batchv1.CronJob, status bool) (*batchv1.CronJob, error) {
+	legacyscheme.Scheme.Default(next)
+	var in, oldIn batchapi.CronJob
+	if err := legacyscheme.Scheme.Convert(next, &in, nil); err != nil {
+		return nil, err
+	}
+	if err := legacyscheme.Scheme.Convert(old, &oldIn, nil); err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	var errs field.ErrorList
+	if status {
+		cronjobregistry.StatusStrategy.PrepareForUpdate(ctx, &in, &oldIn)
+		errs = cronjobregistry.StatusStrategy.ValidateUpdate(ctx, &in, &oldIn)
+	} else {
+		cronjobregistry.Strategy.PrepareForUpdate(ctx, &in, &oldIn)
+		errs = cronjobregistry.Strategy.ValidateUpdate(ctx, &in, &oldIn)
+	}
+	if len(errs) > 0 {
+		return nil, apierrors.NewInvalid(schema.GroupKind{Group: "batch", Kind: "CronJob"}, next.Name, errs)
+	}
+	var out batchv1.CronJob
+	if err := legacyscheme.Scheme.Convert(&in, &out, nil); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// orphans reports whether a deletion of res with policy leaves the
+// dependents: batch/v1 Jobs and CronJobs orphan them by default (their
+// strategies' DefaultGarbageCollectionPolicy for v1 clients).
+func orphans(res string, policy *metav1.DeletionPropagation) bool {
+	if policy == nil {
+		return true
+	}
+	return *policy == metav1.DeletePropagationOrphan
+}
+
+// collectGarbage deletes what the object of uid owned, as the garbage
+// collector does after a background deletion: a CronJob's Jobs, and
+// their pods (gracefully), a Job's pods. It runs at the deletion's
+// instant, where the collector would take a moment; s.mu is held.
+func (s *apiServer) collectGarbage(uid types.UID) {
+	if uid == "" {
+		return
+	}
+	var keys []string
+	for k, o := range s.objs {
+		if ref := metav1.GetControllerOf(metaOf(o)); ref != nil && ref.UID == uid {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		o, ok := s.objs[k]
+		if !ok {
+			continue
+		}
+		m := metaOf(o)
+		res := groupResourceOf(o)
+		if res == "pods" {
+			_ = s.delete(res, m.Namespace, m.Name, nil)
+			continue
+		}
+		owned := m.UID
+		_ = s.delete(res, m.Namespace, m.Name, nil)
+		s.collectGarbage(owned)
+	}
+}
+
 func (s *apiServer) update(res, sub string, o runtime.Object) (runtime.Object, error) {
 	m := metaOf(o)
 	k := objKey(res, m.Namespace, m.Name)
@@ -468,6 +606,15 @@ func (s *apiServer) update(res, sub string, o runtime.Object) (runtime.Object, e
 		out, err := prepareJobUpdate(v, old, sub == "status")
 		if err != nil {
 			s.rejected = append(s.rejected, fmt.Sprintf("%s: update job %s %s: %v", s.clk.Now().Format(time.TimeOnly), m.Name, sub, err))
+			return nil, err
+		}
+		return s.write(res, out, cur), nil
+	case *batchv1.CronJob:
+		old := cur.(*batchv1.CronJob)
+		keepServerMeta(&v.ObjectMeta, &old.ObjectMeta, sub == "status")
+		out, err := prepareCronJobUpdate(v, old, sub == "status")
+		if err != nil {
+			s.rejected = append(s.rejected, fmt.Sprintf("%s: update cronjob %s %s: %v", s.clk.Now().Format(time.TimeOnly), m.Name, sub, err))
 			return nil, err
 		}
 		return s.write(res, out, cur), nil

@@ -128,7 +128,7 @@ func TestPodGracefulDeletionAndFinalizers(t *testing.T) {
 func TestWatchReplaysAndDoesNotBlock(t *testing.T) {
 	api, cs := newTestServer(t)
 	ctx := context.Background()
-	w := api.watch("pods", "", nil, nil, "", nil, 1)
+	w := api.watch("pods", "", nil, nil, "", nil, 1, nil)
 	defer w.Stop()
 	for range 300 { // more than the fake's 100-event limit, unread
 		pod := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{GenerateName: "p-", Namespace: "default"}}
@@ -144,7 +144,7 @@ func TestWatchReplaysAndDoesNotBlock(t *testing.T) {
 		}
 	}
 	// A watch from resourceVersion 299 replays the last event.
-	w2 := api.watch("pods", "", nil, nil, "299", nil, 1)
+	w2 := api.watch("pods", "", nil, nil, "299", nil, 1, nil)
 	defer w2.Stop()
 	if ev := <-w2.ResultChan(); ev.Object.(*corev1.Pod).ResourceVersion != "300" {
 		t.Errorf("replayed %v", ev.Object.(*corev1.Pod).ResourceVersion)

@@ -88,7 +88,7 @@ func newKubelet(api *apiServer, clk *virtualClock) *kubelet {
 }
 
 func (k *kubelet) start() {
-	k.w = k.api.watch("pods", "", nil, nil, "", nil, 1)
+	k.w = k.api.watch("pods", "", nil, nil, "", nil, 1, nil)
 	go func() {
 		defer close(k.done)
 		for ev := range k.w.ResultChan() {

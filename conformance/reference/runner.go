@@ -82,6 +82,11 @@ type Scenario struct {
 	PDBs []*policyv1.PodDisruptionBudget
 	// Faults happen to nodes at given times (with Nodes only).
 	Faults []Fault
+	// CronJobs are created in order; the real CronJob controller runs
+	// beside the Job controller when there are some.
+	CronJobs []CronJob
+	// ControllerFaults stop and start the CronJob controller.
+	ControllerFaults []ControllerFault
 }
 
 // Fault is a node fault: a drain (cordon, then the eviction of its pods)
@@ -140,6 +145,11 @@ type Options struct {
 	Settle time.Duration
 	// Log, if not nil, receives the controller's log (klog) output.
 	Log io.Writer
+	// Jump, when set, moves virtual time straight to the next timer
+	// whenever the cluster is quiet, rather than at Speed; a run with
+	// CronJobs always jumps. Timers still fire in order, each once the
+	// cluster is quiet.
+	Jump bool
 	// FeatureGates are set over the release's defaults for the run, on
 	// the process's feature gates, which the controller and the registry
 	// strategy read: a run with gates waits until no other run is in
@@ -163,6 +173,8 @@ type Result struct {
 	// Rejected lists the writes the API server refused (status updates
 	// failing validation, say), for diagnostics.
 	Rejected []string
+	// CronJobs are in the scenario's order.
+	CronJobs []CronJobResult
 }
 
 // JobResult is one job at the end of a reference run.
@@ -219,10 +231,15 @@ func Run(ctx context.Context, sc Scenario, opts Options) (*Result, error) {
 		}
 		defer stopScheduler()
 	}
-	// Time starts once the controller watches.
-	r.clk.start(r.act.busy)
+	if len(sc.CronJobs) > 0 {
+		r.cronFault(ctx, false)
+		defer r.stopCron()
+	}
+	// Time starts once the controllers watch.
+	r.clk.start(r.busy)
 	defer r.clk.stop()
 	r.scheduleUser(ctx)
+	r.scheduleCronJobs(ctx)
 	r.scheduleFaults()
 	defer r.stopUser()
 	if err := r.waitForEnd(ctx); err != nil {
@@ -258,6 +275,12 @@ type run struct {
 	// userDone is signalled after each user action.
 	userDone chan struct{}
 	timers   []clock.Timer
+
+	// cron is the CronJobs' state; cronMu guards cronCtl, the running
+	// CronJob controller (nil while it is down).
+	cron    *cronState
+	cronMu  sync.Mutex
+	cronCtl *cronController
 }
 
 // newRun sets up the cluster of a run: the virtual clock, the API server
@@ -275,11 +298,20 @@ func newRun(sc Scenario, opts Options) *run {
 		behaviors: map[types.UID]jobBehavior{},
 		uids:      make([]types.UID, len(sc.Jobs)),
 		userDone:  make(chan struct{}, 1),
+		cron:      newCronState(sc.CronJobs),
+	}
+	r.clk.jump = opts.Jump || len(sc.CronJobs) > 0
+	switch {
+	case opts.Until > 0:
+		r.clk.limit = sc.Start.Add(opts.Until)
+	case opts.StopAt > 0:
+		r.clk.limit = sc.Start.Add(opts.StopAt)
 	}
 	if r.settle == 0 {
 		r.settle = 3 * time.Second
 	}
 	r.api = newAPIServer(r.clk, r.act, opts.Seed)
+	r.api.jobCreated = r.jobCreated
 	r.clk.worldBatch = r.api.holdInformers
 	r.counts = newHandlerCounts()
 	r.api.install(&r.cs.Fake, r.counts)
@@ -295,6 +327,9 @@ func (r *run) behaviorOf(uid types.UID) (jobsim.Behavior, string, string, bool) 
 	r.behMu.Lock()
 	defer r.behMu.Unlock()
 	b, ok := r.behaviors[uid]
+	if !ok {
+		b, ok = r.cron.behaviorOf(uid)
+	}
 	return b.beh, b.ns, b.name, ok
 }
 
@@ -473,6 +508,7 @@ func (r *run) result() (*Result, error) {
 	uids := slices.Clone(r.uids)
 	r.behMu.Unlock()
 	res := &Result{End: end, Rejected: rejected, Bindings: r.api.bindingLog(), PodJobs: r.api.podJobLog()}
+	res.CronJobs = r.cronResults(jobs, counts)
 	if r.sched != nil {
 		res.Events = r.sched.recorded()
 	}

@@ -22,6 +22,9 @@ type watcher struct {
 	// weight is how many counted handlers handle each of its events (see
 	// handlerCounts): what an event adds to activity.events.
 	weight int64
+	// act is the activity its events count in (the run's, or that of the
+	// component whose client watches).
+	act *activity
 	// gate, if not nil, holds delivery while it is write-locked.
 	gate *sync.RWMutex
 
@@ -77,6 +80,15 @@ func (w *watcher) loop() {
 			return
 		}
 	}
+}
+
+// activity returns the activity w's events count in; def when w has
+// none of its own.
+func (w *watcher) activity(def *activity) *activity {
+	if w.act != nil {
+		return w.act
+	}
+	return def
 }
 
 func (w *watcher) push(ev watch.Event) {
@@ -161,23 +173,24 @@ func (w *watcher) ResultChan() <-chan watch.Event { return w.result }
 
 // reactWatch serves the watches of the informers of a client whose
 // counted handlers counts counts.
-func (s *apiServer) reactWatch(counts *handlerCounts) k8stesting.WatchReactionFunc {
+func (s *apiServer) reactWatch(counts *handlerCounts, act *activity) k8stesting.WatchReactionFunc {
 	return func(action k8stesting.Action) (bool, watch.Interface, error) {
 		res := action.GetResource().Resource
 		wr := action.(k8stesting.WatchAction).GetWatchRestrictions()
-		w := s.watch(res, action.GetNamespace(), wr.Labels, wr.Fields, wr.ResourceVersion, &s.gate, counts.of(res))
+		w := s.watch(res, action.GetNamespace(), wr.Labels, wr.Fields, wr.ResourceVersion, &s.gate, counts.of(res), act)
 		return true, w, nil
 	}
 }
 
 // watch starts a watch that first replays the events after resourceVersion
 // rv ("" or "0": none); gate, if not nil, can hold its delivery. Each of
-// its events counts weight in activity.events until handled.
-func (s *apiServer) watch(res, ns string, sel labels.Selector, fs fields.Selector, rv string, gate *sync.RWMutex, weight int64) *watcher {
+// its events counts weight in act's events (nil: the run's) until handled.
+func (s *apiServer) watch(res, ns string, sel labels.Selector, fs fields.Selector, rv string, gate *sync.RWMutex, weight int64, act *activity) *watcher {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	w := newWatcher(res, ns, sel, fs, gate)
 	w.weight = weight
+	w.act = act
 	from, _ := strconv.ParseUint(rv, 10, 64)
 	if from > 0 {
 		for _, e := range s.log {
@@ -185,7 +198,7 @@ func (s *apiServer) watch(res, ns string, sel labels.Selector, fs fields.Selecto
 				continue
 			}
 			if ev, ok := w.event(e.resource, e.ev, e.prev); ok {
-				s.act.events.Add(w.weight)
+				w.activity(s.act).events.Add(w.weight)
 				w.push(ev)
 			}
 		}
