@@ -25,6 +25,8 @@ type Outcome struct {
 	// Scheduling is what the scheduler did, in a scenario with nodes; nil
 	// without.
 	Scheduling *Scheduling
+	// CronJobs are in the scenario's order.
+	CronJobs []CronJobOutcome
 }
 
 // JobOutcome is one job at the end.
@@ -230,9 +232,9 @@ func (r *fieldReporter) Report(rs cmp.Result) {
 		case cmp.StructField:
 			s += "." + st.Name()
 		case cmp.SliceIndex:
-			if k, _ := st.SplitKeys(); k >= 0 && s == ".Jobs" {
+			if k, _ := st.SplitKeys(); k >= 0 && (s == ".Jobs" || s == ".CronJobs") {
 				s += fmt.Sprintf("[%d]", k)
-			} else if s == ".Jobs" {
+			} else if s == ".Jobs" || s == ".CronJobs" {
 				_, k := st.SplitKeys()
 				s += fmt.Sprintf("[%d]", k)
 			}

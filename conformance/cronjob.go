@@ -1,0 +1,203 @@
+package conformance
+
+import (
+	"time"
+
+	"github.com/jobsim/jobsim"
+	"github.com/jobsim/jobsim/conformance/reference"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+)
+
+// CronJobOutcome is one CronJob at the end: the Jobs it created, those
+// still there, its status and the events the CronJob controller
+// recorded about it.
+type CronJobOutcome struct {
+	// Name is the CronJob's name.
+	Name string
+	// Deleted reports whether the CronJob was deleted.
+	Deleted bool
+	// Jobs are the Jobs it created, in creation order.
+	Jobs []CreatedJob
+	// Remaining names the Jobs that still exist at the end (what the
+	// history limits kept, and the active ones), in creation order.
+	Remaining []string
+	// Active names the Jobs of status.active, in its order.
+	Active []string
+	// LastScheduleTime and LastSuccessfulTime are the status's, after the
+	// scenario's start; nil when unset.
+	LastScheduleTime, LastSuccessfulTime *Time
+	// Events are the CronJob controller's events, in order (see
+	// cronEvents for the repeats left out).
+	Events []CronEvent
+}
+
+// CreatedJob is a Job a CronJob created.
+type CreatedJob struct {
+	// Name is the Job's name: the CronJob's and the scheduled time in
+	// minutes since the Unix epoch.
+	Name string
+	// Created is when it was created, after the scenario's start.
+	Created Time
+	// Finished is its finished condition ("Complete", or "Failed/" and
+	// the reason), "" while it runs.
+	Finished string
+	// CompletionTime is its completionTime, nil when unset.
+	CompletionTime *Time
+	// Succeeded and Failed are its status counters.
+	Succeeded, Failed int
+	// Deleted reports whether it is gone at the end.
+	Deleted bool
+}
+
+// CronEvent is an event of the CronJob controller, without its time:
+// the order is compared, the times follow from the Jobs'.
+type CronEvent struct {
+	// Type, Reason and Message are the event's.
+	Type, Reason, Message string
+}
+
+// rawCronEvent is a CronEvent with its time, before cronEvents.
+type rawCronEvent struct {
+	at time.Time
+	ev CronEvent
+}
+
+// cronEvents drops the repeats: an event equal to the one just before it
+// (same type, reason and message) within a second. The real controller
+// repeats one when a sync runs before its CronJob informer has seen the
+// controller's own status write of the instant (the stale sync sees the
+// same finished Job again, records SawCompletedJob again, and its status
+// write then conflicts); whether it does depends on goroutine timing.
+// Repeats of a later instant (JobAlreadyActive at each schedule) stay.
+func cronEvents(raw []rawCronEvent) []CronEvent {
+	var out []CronEvent
+	var last rawCronEvent
+	for i, e := range raw {
+		if i > 0 && e.ev == last.ev && e.at.Sub(last.at) <= time.Second {
+			continue
+		}
+		out = append(out, e.ev)
+		last = e
+	}
+	return out
+}
+
+// cronOutcomesOfJobsim reduces jobsim's CronJobs to outcomes: cjs in the
+// scenario's order (nil where one was not created), jobs every Job
+// simulated, events the CronJob events observed.
+func cronOutcomesOfJobsim(start time.Time, cjs []*jobsim.CronJobHandle, jobs []*jobsim.JobHandle, events []jobsim.Event) []CronJobOutcome {
+	var out []CronJobOutcome
+	for _, h := range cjs {
+		if h == nil {
+			out = append(out, CronJobOutcome{})
+			continue
+		}
+		co := CronJobOutcome{Name: h.Name(), Deleted: h.Deleted()}
+		for _, j := range jobs {
+			if j.CronJob() != h {
+				continue
+			}
+			st := j.Status()
+			cj := CreatedJob{Name: j.Name(), Created: since(start, j.CreationTime()), Deleted: j.Deleted(),
+				Succeeded: st.Succeeded, Failed: st.Failed}
+			for _, c := range st.Conditions {
+				if c.Status != jobsim.ConditionTrue {
+					continue
+				}
+				switch string(c.Type) {
+				case string(batchv1.JobComplete):
+					cj.Finished = "Complete"
+				case string(batchv1.JobFailed):
+					cj.Finished = "Failed/" + c.Reason
+				}
+			}
+			if !st.CompletionTime.IsZero() {
+				t := since(start, st.CompletionTime)
+				cj.CompletionTime = &t
+			}
+			co.Jobs = append(co.Jobs, cj)
+			if !j.Deleted() {
+				co.Remaining = append(co.Remaining, j.Name())
+			}
+		}
+		st := h.Status()
+		for _, a := range st.Active {
+			co.Active = append(co.Active, a.Name)
+		}
+		co.LastScheduleTime = optTime(start, st.LastScheduleTime)
+		co.LastSuccessfulTime = optTime(start, st.LastSuccessfulTime)
+		var raw []rawCronEvent
+		for _, e := range events {
+			if e.Object.Kind == jobsim.KindCronJob && e.Object.Name == h.Name() && e.Object.Namespace == h.Namespace() && e.Type != jobsim.EventChange {
+				raw = append(raw, rawCronEvent{at: e.Time, ev: CronEvent{Type: string(e.Type), Reason: e.Reason, Message: e.Message}})
+			}
+		}
+		co.Events = cronEvents(raw)
+		out = append(out, co)
+	}
+	return out
+}
+
+// cronOutcomesOfReference reduces the reference's CronJobs to outcomes.
+func cronOutcomesOfReference(start time.Time, res []reference.CronJobResult) []CronJobOutcome {
+	var out []CronJobOutcome
+	for _, cr := range res {
+		if cr.Object == nil {
+			out = append(out, CronJobOutcome{})
+			continue
+		}
+		co := CronJobOutcome{Name: cr.Object.Name, Deleted: cr.Deleted}
+		for _, j := range cr.Jobs {
+			cj := CreatedJob{Created: since(start, j.Created), Deleted: j.Deleted}
+			if o := j.Object; o != nil {
+				cj.Name = o.Name
+				cj.Succeeded, cj.Failed = int(o.Status.Succeeded), int(o.Status.Failed)
+				for _, c := range o.Status.Conditions {
+					if c.Status != corev1.ConditionTrue {
+						continue
+					}
+					switch c.Type {
+					case batchv1.JobComplete:
+						cj.Finished = "Complete"
+					case batchv1.JobFailed:
+						cj.Finished = "Failed/" + c.Reason
+					}
+				}
+				if o.Status.CompletionTime != nil {
+					t := since(start, o.Status.CompletionTime.Time)
+					cj.CompletionTime = &t
+				}
+			}
+			co.Jobs = append(co.Jobs, cj)
+			if !j.Deleted {
+				co.Remaining = append(co.Remaining, cj.Name)
+			}
+		}
+		st := cr.Object.Status
+		for _, a := range st.Active {
+			co.Active = append(co.Active, a.Name)
+		}
+		if st.LastScheduleTime != nil {
+			co.LastScheduleTime = optTime(start, st.LastScheduleTime.Time)
+		}
+		if st.LastSuccessfulTime != nil {
+			co.LastSuccessfulTime = optTime(start, st.LastSuccessfulTime.Time)
+		}
+		raw := make([]rawCronEvent, 0, len(cr.Events))
+		for _, e := range cr.Events {
+			raw = append(raw, rawCronEvent{at: e.At, ev: CronEvent{Type: e.Type, Reason: e.Reason, Message: e.Message}})
+		}
+		co.Events = cronEvents(raw)
+		out = append(out, co)
+	}
+	return out
+}
+
+func optTime(start, t time.Time) *Time {
+	if t.IsZero() {
+		return nil
+	}
+	v := since(start, t)
+	return &v
+}
