@@ -220,8 +220,10 @@ func parseVersions(value string) ([]jobsim.Version, error) {
 
 func (c *Case) check() error {
 	s := c.Scenario
-	if len(s.Faults) > 0 && len(s.Nodes) == 0 {
-		return fmt.Errorf("faults: the conformance harness runs node faults on declared nodes only")
+	for _, f := range s.Faults {
+		if f.Controller == "" && len(s.Nodes) == 0 {
+			return fmt.Errorf("faults: the conformance harness runs node faults on declared nodes only")
+		}
 	}
 	for i, f := range s.Faults {
 		if f.Action == manifest.FaultFail {
@@ -256,6 +258,7 @@ func (c *Case) Reference() reference.Scenario {
 	if len(s.Nodes) > 0 {
 		out.Nodes = v1Nodes(cfg.Nodes)
 	}
+	out.CronJobs, out.ControllerFaults = referenceCronJobs(s), cronFaults(s.Faults)
 	for _, sj := range s.Jobs {
 		j := reference.Job{
 			Object:   sj.Manifest.Object.DeepCopy(),

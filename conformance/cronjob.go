@@ -5,6 +5,7 @@ import (
 
 	"github.com/jobsim/jobsim"
 	"github.com/jobsim/jobsim/conformance/reference"
+	"github.com/jobsim/jobsim/manifest"
 	batchv1 "k8s.io/api/batch/v1"
 	corev1 "k8s.io/api/core/v1"
 )
@@ -200,4 +201,65 @@ func optTime(start, t time.Time) *Time {
 	}
 	v := since(start, t)
 	return &v
+}
+
+// referenceCronJobs returns the scenario's CronJobs in the reference
+// runner's terms.
+func referenceCronJobs(s *manifest.Scenario) []reference.CronJob {
+	var out []reference.CronJob
+	for _, sc := range s.CronJobs {
+		t := sc.Manifest.CronJob.Spec.JobTemplate.Spec.Template
+		cj := reference.CronJob{
+			Object: sc.Manifest.Object.DeepCopy(),
+			At:     sc.At,
+			Behavior: func(n int) jobsim.Behavior {
+				return sc.Behavior(t, func(string, string) (int, bool) { return n, true })
+			},
+		}
+		for _, a := range sc.Actions {
+			cj.Actions = append(cj.Actions, reference.CronAction{At: a.At, Delete: a.Delete, Edit: cronEditFor(a)})
+		}
+		out = append(out, cj)
+	}
+	return out
+}
+
+// cronEditFor turns a CronJob action into an edit of a batch/v1 spec.
+func cronEditFor(a manifest.CronAction) func(*batchv1.CronJobSpec) {
+	return func(s *batchv1.CronJobSpec) {
+		i32 := func(n int) *int32 { v := int32(n); return &v }
+		if a.Suspend != nil {
+			s.Suspend = a.Suspend
+		}
+		if a.Schedule != nil {
+			s.Schedule = *a.Schedule
+		}
+		if a.TimeZone != nil {
+			s.TimeZone = a.TimeZone
+		}
+		if a.ConcurrencyPolicy != nil {
+			s.ConcurrencyPolicy = batchv1.ConcurrencyPolicy(*a.ConcurrencyPolicy)
+		}
+		if a.StartingDeadline != nil {
+			v := int64(*a.StartingDeadline / time.Second)
+			s.StartingDeadlineSeconds = &v
+		}
+		if a.SuccessfulJobsHistoryLimit != nil {
+			s.SuccessfulJobsHistoryLimit = i32(*a.SuccessfulJobsHistoryLimit)
+		}
+		if a.FailedJobsHistoryLimit != nil {
+			s.FailedJobsHistoryLimit = i32(*a.FailedJobsHistoryLimit)
+		}
+	}
+}
+
+// cronFaults returns the scenario's faults of the CronJob controller.
+func cronFaults(fs []manifest.Fault) []reference.ControllerFault {
+	var out []reference.ControllerFault
+	for _, f := range fs {
+		if f.Controller == manifest.ControllerCronJob {
+			out = append(out, reference.ControllerFault{At: f.At, Down: f.Action == manifest.FaultDown})
+		}
+	}
+	return out
 }

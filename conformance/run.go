@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/jobsim/jobsim"
 	"github.com/jobsim/jobsim/conformance/reference"
 	"github.com/jobsim/jobsim/manifest"
 )
@@ -51,9 +52,30 @@ func RunJobsim(c *Case) (Outcome, error) {
 	var rec *schedulingRecorder
 	if len(c.Scenario.Nodes) > 0 {
 		rec = newSchedulingRecorder(c.Scenario.Start)
-		opts.Observer = rec
 	}
-	sim, err := c.Scenario.Simulate(opts)
+	// The CronJobs' events, and every Job they created, deleted ones too,
+	// taken when its SuccessfulCreate is reported (the handles stay valid).
+	var (
+		cronEvents  []jobsim.Event
+		cronCreated []*jobsim.JobHandle
+		sim         *manifest.Simulation
+	)
+	opts.Observer = jobsim.ObserverFunc(func(e jobsim.Event) {
+		if rec != nil {
+			rec.Observe(e)
+		}
+		if e.Object.Kind != jobsim.KindCronJob {
+			return
+		}
+		cronEvents = append(cronEvents, e)
+		if e.Reason == "SuccessfulCreate" && e.Type != jobsim.EventChange {
+			if h := sim.Cluster().Job(e.Object.Namespace, e.Related); h != nil {
+				cronCreated = append(cronCreated, h)
+			}
+		}
+	})
+	var err error
+	sim, err = c.Scenario.Simulate(opts)
 	if err != nil {
 		return Outcome{}, err
 	}
@@ -62,6 +84,9 @@ func RunJobsim(c *Case) (Outcome, error) {
 	}
 	start := c.Scenario.Start
 	out := outcomeOfJobsim(start, sim.End().Sub(start), sim.Jobs())
+	if len(c.Scenario.CronJobs) > 0 {
+		out.CronJobs = cronOutcomesOfJobsim(start, sim.CronJobs(), cronCreated, cronEvents)
+	}
 	if rec != nil {
 		out.Scheduling = rec.outcome(nodeClasses(c.Scenario), sim.Jobs())
 	}
@@ -77,6 +102,9 @@ func RunReference(ctx context.Context, c *Case, stopAt time.Duration, opts Optio
 		return Outcome{}, nil, err
 	}
 	out := outcomeOfReference(c.Scenario.Start, res)
+	if len(res.CronJobs) > 0 {
+		out.CronJobs = cronOutcomesOfReference(c.Scenario.Start, res.CronJobs)
+	}
 	if len(c.Scenario.Nodes) > 0 {
 		out.Scheduling = schedulingOfReference(c.Scenario.Start, nodeClasses(c.Scenario), res)
 	}

@@ -514,6 +514,9 @@ func (s *Scheduling) compact() *Scheduling {
 func referenceFaults(fs []manifest.Fault) []reference.Fault {
 	var out []reference.Fault
 	for _, f := range fs {
+		if f.Controller != "" {
+			continue // cronFaults
+		}
 		out = append(out, reference.Fault{At: f.At, Node: f.Node, Drain: f.Action == manifest.FaultDrain})
 	}
 	return out
