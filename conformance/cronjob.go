@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"strings"
 	"time"
 
 	"github.com/jobsim/jobsim"
@@ -71,11 +72,21 @@ type rawCronEvent struct {
 // same finished Job again, records SawCompletedJob again, and its status
 // write then conflicts); whether it does depends on goroutine timing.
 // Repeats of a later instant (JobAlreadyActive at each schedule) stay.
+//
+// For the same reason it drops a FailedDelete "not found" of a Job whose
+// SuccessfulDelete came before: a stale sync deleting it again.
 func cronEvents(raw []rawCronEvent) []CronEvent {
 	var out []CronEvent
 	var last rawCronEvent
+	deleted := map[string]bool{}
 	for i, e := range raw {
 		if i > 0 && e.ev == last.ev && e.at.Sub(last.at) <= time.Second {
+			continue
+		}
+		if name, ok := strings.CutPrefix(e.ev.Message, "Deleted job "); ok && e.ev.Reason == "SuccessfulDelete" {
+			deleted[name] = true
+		}
+		if e.ev.Reason == "FailedDelete" && strings.HasSuffix(e.ev.Message, "not found") && deletedIn(deleted, e.ev.Message) {
 			continue
 		}
 		out = append(out, e.ev)
@@ -262,4 +273,15 @@ func cronFaults(fs []manifest.Fault) []reference.ControllerFault {
 		}
 	}
 	return out
+}
+
+// deletedIn reports whether a FailedDelete message names a Job in
+// deleted (`Deleted job: jobs.batch "NAME" not found`).
+func deletedIn(deleted map[string]bool, msg string) bool {
+	_, rest, ok := strings.Cut(msg, `"`)
+	if !ok {
+		return false
+	}
+	name, _, ok := strings.Cut(rest, `"`)
+	return ok && deleted[name]
 }

@@ -24,8 +24,10 @@ func TestCronEventsDropRepeatsOfOneInstant(t *testing.T) {
 		{at(time.Hour + time.Millisecond), saw}, // a stale sync's repeat
 		{at(2 * time.Hour), busy},
 		{at(3 * time.Hour), busy}, // the next schedule: kept
+		{at(4 * time.Hour), CronEvent{Type: "Normal", Reason: "SuccessfulDelete", Message: "Deleted job a-1"}},
+		{at(4 * time.Hour), CronEvent{Type: "Warning", Reason: "FailedDelete", Message: `Deleted job: jobs.batch "a-1" not found`}},
 	})
-	want := []CronEvent{saw, busy, busy}
+	want := []CronEvent{saw, busy, busy, {Type: "Normal", Reason: "SuccessfulDelete", Message: "Deleted job a-1"}}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Error(diff)
 	}
