@@ -126,8 +126,34 @@ func PodRequests(s PodSpec) ResourceList {
 // (podRequests with the scheduler's defaults for what containers leave
 // out, the overhead added).
 func nonZeroRequests(s *PodSpec, overhead ResourceList) (cpu, mem int64) {
-	req := podRequests(s, overhead, true)
-	return req[ResourceCPU], req[ResourceMemory]
+	return podRequest(s, overhead, ResourceCPU, nonZeroCPU), podRequest(s, overhead, ResourceMemory, nonZeroMemory)
+}
+
+// podRequest is podRequests for the one resource r, where a container
+// that does not request it counts as requesting def; it allocates
+// nothing.
+func podRequest(s *PodSpec, overhead ResourceList, r string, def int64) int64 {
+	get := func(c *Container) int64 {
+		if v, ok := c.Requests[r]; ok {
+			return v
+		}
+		return def
+	}
+	var sum, sidecars, need int64
+	for i := range s.Containers {
+		sum += get(&s.Containers[i])
+	}
+	for i := range s.InitContainers {
+		c := &s.InitContainers[i]
+		if c.IsSidecar() {
+			sum += get(c)
+			sidecars += get(c)
+			need = max(need, sidecars)
+			continue
+		}
+		need = max(need, get(c)+sidecars)
+	}
+	return max(sum, need) + overhead[r]
 }
 
 // schedulingInfo fills in what the scheduler needs of a new job: the
