@@ -219,6 +219,31 @@ func TestPodAffinityFollowsMatchingPodsZone(t *testing.T) {
 		" preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.", msg)
 }
 
+func TestPodPendingForAffinityIsRetriedWhenAMatchingPodIsBound(t *testing.T) {
+	// A binding frees no capacity, yet InterPodAffinity's queueing hint
+	// for an assigned pod's addition requeues the pods whose required
+	// affinity terms it matches. The web pods wait for an app=db pod;
+	// the db pod, submitted at 10 s and pinned to n-2 (zone c), brings
+	// them to zone c at once, though it never ends.
+	db := withLabels(newJob("db", 1, 1), "app", "db")
+	db.Spec.Template.Spec.NodeSelector = map[string]string{jobsim.LabelHostname: "n-2"}
+	web := newJob("web", 2, 2)
+	web.Spec.Template.Spec.Affinity = &jobsim.Affinity{PodAffinity: &jobsim.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []jobsim.PodAffinityTerm{{
+		LabelSelector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "db"}}, TopologyKey: jobsim.LabelZone,
+	}}}}
+	c := jobsim.NewCluster(jobsim.Config{Nodes: zoned("n", "a", "b", "c", "c")})
+	h := submit(t, c, web, jobsim.Forever())
+	c.At(at(10*time.Second), func() { submit(t, c, db, jobsim.Forever()) })
+	if err := c.Advance(11 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range h.Pods() {
+		if p.Spec.NodeName != "n-2" && p.Spec.NodeName != "n-3" {
+			t.Errorf("pod %s on %q at 11s, want a node of zone c", p.Name, p.Spec.NodeName)
+		}
+	}
+}
+
 func TestPodAffinityToItselfPlacesTheFirstAnywhere(t *testing.T) {
 	// The pods match their own affinity term: the first may go where no
 	// such pod runs yet (satisfiesSelfAffinityCheck), the others follow it
