@@ -344,7 +344,7 @@ func (s *scheduler) roomFor(cy *cycle, n *nodeState) bool {
 func (s *scheduler) placeExact(j *job) *nodeState {
 	cy := s.newCycle(j, nil)
 	feasible := s.feasible[:0]
-	for _, n := range s.nodes {
+	for _, n := range s.treeOrder {
 		if r, _ := s.check(cy, n); r == "" {
 			feasible = append(feasible, n)
 		}
@@ -357,6 +357,9 @@ func (s *scheduler) placeExact(j *job) *nodeState {
 		return feasible[0]
 	}
 	scores := s.scoreNodes(j, feasible)
+	if s.c.prof.tiesByHeap {
+		return feasible[s.bestByHeap(scores)]
+	}
 	best, ties := -1, 0
 	var top int64 = math.MinInt64
 	for i, sc := range scores {
@@ -371,4 +374,37 @@ func (s *scheduler) placeExact(j *job) *nodeState {
 		}
 	}
 	return feasible[best]
+}
+
+// bestByHeap returns the index of the node kube-scheduler takes from
+// scores, listed in its order of the feasible nodes, from 1.35 on: the
+// root of a max-heap built over the list by container/heap.Init, which
+// among equal best scores is the one the sifts leave on top, usually
+// the first listed. (The random tie-breaker of its entries is set only
+// for extenders' scores, which jobsim's cluster has none of.)
+func (s *scheduler) bestByHeap(scores []int64) int {
+	h := s.heapIdx[:0]
+	for i := range scores {
+		h = append(h, i)
+	}
+	s.heapIdx = h[:0]
+	n := len(h)
+	for i0 := n/2 - 1; i0 >= 0; i0-- {
+		// container/heap's down, with Less(a, b) = a scores higher.
+		for i := i0; ; {
+			j := 2*i + 1
+			if j >= n {
+				break
+			}
+			if j2 := j + 1; j2 < n && scores[h[j2]] > scores[h[j]] {
+				j = j2
+			}
+			if !(scores[h[j]] > scores[h[i]]) {
+				break
+			}
+			h[i], h[j] = h[j], h[i]
+			i = j
+		}
+	}
+	return h[0]
 }

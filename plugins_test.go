@@ -2,6 +2,7 @@ package jobsim_test
 
 import (
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -218,6 +219,31 @@ func TestPodAffinityFollowsMatchingPodsZone(t *testing.T) {
 		" preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.", msg)
 }
 
+func TestPodPendingForAffinityIsRetriedWhenAMatchingPodIsBound(t *testing.T) {
+	// A binding frees no capacity, yet InterPodAffinity's queueing hint
+	// for an assigned pod's addition requeues the pods whose required
+	// affinity terms it matches. The web pods wait for an app=db pod;
+	// the db pod, submitted at 10 s and pinned to n-2 (zone c), brings
+	// them to zone c at once, though it never ends.
+	db := withLabels(newJob("db", 1, 1), "app", "db")
+	db.Spec.Template.Spec.NodeSelector = map[string]string{jobsim.LabelHostname: "n-2"}
+	web := newJob("web", 2, 2)
+	web.Spec.Template.Spec.Affinity = &jobsim.Affinity{PodAffinity: &jobsim.PodAffinity{RequiredDuringSchedulingIgnoredDuringExecution: []jobsim.PodAffinityTerm{{
+		LabelSelector: &jobsim.LabelSelector{MatchLabels: map[string]string{"app": "db"}}, TopologyKey: jobsim.LabelZone,
+	}}}}
+	c := jobsim.NewCluster(jobsim.Config{Nodes: zoned("n", "a", "b", "c", "c")})
+	h := submit(t, c, web, jobsim.Forever())
+	c.At(at(10*time.Second), func() { submit(t, c, db, jobsim.Forever()) })
+	if err := c.Advance(11 * time.Second); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range h.Pods() {
+		if p.Spec.NodeName != "n-2" && p.Spec.NodeName != "n-3" {
+			t.Errorf("pod %s on %q at 11s, want a node of zone c", p.Name, p.Spec.NodeName)
+		}
+	}
+}
+
 func TestPodAffinityToItselfPlacesTheFirstAnywhere(t *testing.T) {
 	// The pods match their own affinity term: the first may go where no
 	// such pod runs yet (satisfiesSelfAffinityCheck), the others follow it
@@ -344,15 +370,15 @@ func TestTaintManagerEvictsByThePodsOwnTolerationSeconds(t *testing.T) {
 	}
 }
 
-func TestScoreTiesAreDrawnFromTheSeed(t *testing.T) {
-	// Two equal nodes tie for a lone pod: kube-scheduler draws among
-	// them. jobsim draws from the seed: the same seed gives the same node,
-	// and some seeds give each node.
+func TestScoreTiesAreDrawnFromTheSeedOn134(t *testing.T) {
+	// Two equal nodes tie for a lone pod: kube-scheduler 1.34's
+	// selectHost draws among them. jobsim draws from the seed: the same
+	// seed gives the same node, and some seeds give each node.
 	seen := map[string]bool{}
 	for seed := range uint64(16) {
 		var first string
 		for range 2 {
-			got, _, _ := placeJob(t, jobsim.Config{Seed: seed, Nodes: nodes(2, "n", jobsim.ResourceList{"cpu": 4000})}, newJob("tie", 1, 1))
+			got, _, _ := placeJob(t, jobsim.Config{Version: jobsim.V1_34, Seed: seed, Nodes: nodes(2, "n", jobsim.ResourceList{"cpu": 4000})}, newJob("tie", 1, 1))
 			for n := range got {
 				if first == "" {
 					first = n
@@ -364,6 +390,33 @@ func TestScoreTiesAreDrawnFromTheSeed(t *testing.T) {
 		seen[first] = true
 	}
 	diff(t, "nodes drawn over 16 seeds", map[string]bool{"n-0": true, "n-1": true}, seen)
+}
+
+func TestScoreTiesGoToTheHeapsFirstNodeFrom135(t *testing.T) {
+	// From 1.35 kube-scheduler takes the best node off a heap built over
+	// the feasible nodes in its listing order; its entries' random
+	// tie-breaker is set only for extenders. Among equal nodes that is
+	// the first listed, whatever the seed. The listing goes round robin
+	// over the zones: with n-0 and n-1 in zone a and n-2 in zone b, it is
+	// n-0, n-2, n-1, so a pod that finds n-0 full goes to n-2, not n-1.
+	zoned := func() []jobsim.Node {
+		ns := nodes(3, "n", jobsim.ResourceList{"cpu": 1000})
+		for i, z := range []string{"a", "a", "b"} {
+			ns[i].Labels = map[string]string{jobsim.LabelZone: z}
+		}
+		return ns
+	}
+	for _, v := range []jobsim.Version{jobsim.V1_35, jobsim.V1_36, jobsim.V1_37} {
+		for seed := range uint64(8) {
+			got, _, _ := placeJob(t, jobsim.Config{Version: v, Seed: seed, Nodes: nodes(2, "n", jobsim.ResourceList{"cpu": 4000})}, newJob("tie", 1, 1))
+			diff(t, fmt.Sprintf("%s seed %d: the lone pod's node", v, seed), map[string]int{"n-0": 1}, got)
+			// Two pods of 1 CPU on three 1-CPU nodes: the first takes
+			// n-0, the second the next listed, n-2 of zone b.
+			got, _, _ = placeJob(t, jobsim.Config{Version: v, Seed: seed, Nodes: zoned()},
+				requesting(newJob("zones", 2, 2), jobsim.ResourceList{"cpu": 1000}))
+			diff(t, fmt.Sprintf("%s seed %d: the two pods' nodes", v, seed), map[string]int{"n-0": 1, "n-2": 1}, got)
+		}
+	}
 }
 
 var lowHigh = []jobsim.PriorityClass{{Name: "low", Value: 0, GlobalDefault: true}, {Name: "high", Value: 1000}}

@@ -398,8 +398,33 @@ func permute24(key uint64, v uint32) uint32 {
 func (c *Cluster) uid(kind, seq uint64) string {
 	a := sim.Mix(c.cfg.Seed, kind<<56|seq)
 	b := sim.Mix(a, seq)
-	return fmt.Sprintf("%08x-%04x-4%03x-%04x-%012x",
-		uint32(a>>32), uint16(a>>16), uint16(a)&0xfff, uint16(b>>48)&0x3fff|0x8000, b&0xffffffffffff)
+	return formatUID(a, b)
+}
+
+// formatUID formats a and b's bits as a UUID, as fmt's
+// "%08x-%04x-4%03x-%04x-%012x" would print them, without its cost: every
+// job and pod gets one.
+func formatUID(a, b uint64) string {
+	var buf [36]byte
+	putHex(buf[0:8], uint64(uint32(a>>32)))
+	buf[8] = '-'
+	putHex(buf[9:13], uint64(uint16(a>>16)))
+	buf[13], buf[14] = '-', '4'
+	putHex(buf[15:18], uint64(uint16(a)&0xfff))
+	buf[18] = '-'
+	putHex(buf[19:23], uint64(uint16(b>>48)&0x3fff|0x8000))
+	buf[23] = '-'
+	putHex(buf[24:36], b&0xffffffffffff)
+	return string(buf[:])
+}
+
+// putHex writes v's low len(dst) hex digits into dst, zero-padded.
+func putHex(dst []byte, v uint64) {
+	const digits = "0123456789abcdef"
+	for i := len(dst) - 1; i >= 0; i-- {
+		dst[i] = digits[v&0xf]
+		v >>= 4
+	}
 }
 
 // UID kinds, so that a job and a pod never share a UID.

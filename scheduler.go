@@ -190,7 +190,9 @@ type scheduler struct {
 	// required pod anti-affinity, and with any pod (anti-)affinity term.
 	antiPods, affinityPods int
 	preferTaints           bool           // some node has a PreferNoSchedule taint
-	rng                    *rand.Rand     // breaks score ties
+	rng                    *rand.Rand     // breaks score ties (1.34)
+	treeOrder              []*nodeState   // the nodes in the order kube-scheduler lists them
+	heapIdx                []int          // scratch of bestByHeap
 	feasible               []*nodeState   // scratch for placeExact
 	plain                  cycle          // the cycle of a pod with nothing to count
 	budgets                []budget       // the PodDisruptionBudgets
@@ -284,9 +286,59 @@ func newScheduler(c *Cluster, cfg Config) *scheduler {
 			s.preferTaints = s.preferTaints || t.Effect == TaintPreferNoSchedule
 		}
 	}
+	s.treeOrder = nodeTreeOrder(s.nodes)
 	s.buildClasses()
 	return s
 }
+
+// nodeTreeOrder lists nodes in the order of kube-scheduler's snapshot
+// (nodeTree.list): the zones in the order their first node appears, and
+// round robin over them, a node of each zone in turn, each zone's nodes
+// in their own order. A node's zone is its region and zone labels
+// (GetZoneKey, the deprecated failure-domain labels first).
+func nodeTreeOrder(nodes []*nodeState) []*nodeState {
+	var zones []string
+	byZone := map[string][]*nodeState{}
+	for _, n := range nodes {
+		k := zoneKey(n.spec.Labels)
+		if _, ok := byZone[k]; !ok {
+			zones = append(zones, k)
+		}
+		byZone[k] = append(byZone[k], n)
+	}
+	out := make([]*nodeState, 0, len(nodes))
+	for i := 0; len(out) < len(nodes); i++ {
+		for _, z := range zones {
+			if ns := byZone[z]; i < len(ns) {
+				out = append(out, ns[i])
+			}
+		}
+	}
+	return out
+}
+
+// zoneKey is GetZoneKey of k8s.io/component-helpers/node/topology.
+func zoneKey(labels map[string]string) string {
+	zone, ok := labels[labelZoneBeta]
+	if !ok {
+		zone = labels[LabelZone]
+	}
+	region, ok := labels[labelRegionBeta]
+	if !ok {
+		region = labels[LabelRegion]
+	}
+	if region == "" && zone == "" {
+		return ""
+	}
+	return region + ":\x00:" + zone
+}
+
+// The deprecated zone and region labels, which GetZoneKey still reads
+// first.
+const (
+	labelZoneBeta   = "failure-domain.beta.kubernetes.io/zone"
+	labelRegionBeta = "failure-domain.beta.kubernetes.io/region"
+)
 
 // withKubeletLabels returns n with the labels a kubelet gives its node
 // (kubernetes.io/hostname, os and arch) added where n does not set them.

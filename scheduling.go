@@ -126,8 +126,34 @@ func PodRequests(s PodSpec) ResourceList {
 // (podRequests with the scheduler's defaults for what containers leave
 // out, the overhead added).
 func nonZeroRequests(s *PodSpec, overhead ResourceList) (cpu, mem int64) {
-	req := podRequests(s, overhead, true)
-	return req[ResourceCPU], req[ResourceMemory]
+	return podRequest(s, overhead, ResourceCPU, nonZeroCPU), podRequest(s, overhead, ResourceMemory, nonZeroMemory)
+}
+
+// podRequest is podRequests for the one resource r, where a container
+// that does not request it counts as requesting def; it allocates
+// nothing.
+func podRequest(s *PodSpec, overhead ResourceList, r string, def int64) int64 {
+	get := func(c *Container) int64 {
+		if v, ok := c.Requests[r]; ok {
+			return v
+		}
+		return def
+	}
+	var sum, sidecars, need int64
+	for i := range s.Containers {
+		sum += get(&s.Containers[i])
+	}
+	for i := range s.InitContainers {
+		c := &s.InitContainers[i]
+		if c.IsSidecar() {
+			sum += get(c)
+			sidecars += get(c)
+			need = max(need, sidecars)
+			continue
+		}
+		need = max(need, get(c)+sidecars)
+	}
+	return max(sum, need) + overhead[r]
 }
 
 // schedulingInfo fills in what the scheduler needs of a new job: the
@@ -429,6 +455,9 @@ func (s *scheduler) bind(p *pod, n *nodeState) {
 		c.emit(Event{Time: c.eng.Now(), Object: ObjectRef{Kind: KindPod, Namespace: j.ns, Name: name}, Job: j.name, Type: EventNormal,
 			Reason: ReasonScheduled, Message: fmt.Sprintf("Successfully assigned %s/%s to %s", j.ns, name, n.spec.Name), Related: n.spec.Name})
 	}
+	if len(s.parked) > 0 {
+		s.assignedPodAdded(p)
+	}
 	if hasEffect(n.taints, TaintNoExecute) {
 		c.scheduleEviction(n, p) // it tolerates them, perhaps for a while
 		c.nextEviction(n)
@@ -488,6 +517,48 @@ func (s *scheduler) capacityFreed() {
 	}
 	s.parked = s.parked[:0]
 	s.wake(0)
+}
+
+// assignedPodAdded retries the parked jobs whose pods a newly bound pod
+// q may let in, as the queueing hints of kube-scheduler's plugins for an
+// assigned pod's addition have them: InterPodAffinity's when q matches
+// all the pods' required affinity terms, PodTopologySpread's when q
+// matches the selector of one of their hard spread constraints, in their
+// namespace. Capacity does not change by a binding, so no other parked
+// job can fit now.
+func (s *scheduler) assignedPodAdded(q *pod) {
+	woken := false
+	kept := s.parked[:0]
+	for _, j := range s.parked {
+		if d := j.dir; d != nil && (len(d.affinity) > 0 && matchesAll(d.affinity, q) || spreadSelects(d.hard, j.ns, q)) {
+			j.parked = false
+			if !j.inQueue && s.c.head(j) != nil {
+				s.ready.push(j)
+			}
+			woken = true
+			continue
+		}
+		kept = append(kept, j)
+	}
+	clear(s.parked[len(kept):])
+	s.parked = kept
+	if woken {
+		s.wake(0)
+	}
+}
+
+// spreadSelects reports whether pod q, in namespace ns, is one some
+// constraint of cs counts.
+func spreadSelects(cs []spreadConstraint, ns string, q *pod) bool {
+	if q.job.ns != ns {
+		return false
+	}
+	for i := range cs {
+		if c := &cs[i]; !c.sel.empty() && c.sel.matches(q.label) {
+			return true
+		}
+	}
+	return false
 }
 
 // unschedulable handles a job whose next pod p fits nowhere: the pod and

@@ -216,6 +216,10 @@ type profile struct {
 	// preemptionPlacement: a successful preemption's message names the
 	// node and the number of victims (from 1.37).
 	draPostFilter, preemptionPlacement bool
+	// tiesByHeap: kube-scheduler takes the best-scored node off a heap of
+	// the feasible nodes in its listing order, so ties go the heap's way
+	// (from 1.35); before, selectHost drew among them at random.
+	tiesByHeap bool
 }
 
 // newProfile resolves a validated version and gates.
@@ -235,6 +239,7 @@ func newProfile(v Version, gates map[string]bool) profile {
 		balanceChange:        v >= V1_36,
 		draPostFilter:        v <= V1_36,
 		preemptionPlacement:  v >= V1_37,
+		tiesByHeap:           v >= V1_35,
 	}
 }
 

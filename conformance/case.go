@@ -254,7 +254,7 @@ func (c *Case) Reference() reference.Scenario {
 	s := c.Scenario
 	cfg := s.Config()
 	out := reference.Scenario{Start: s.Start, PriorityClasses: v1PriorityClasses(cfg.PriorityClasses), Faults: referenceFaults(s.Faults),
-		RuntimeClasses: v1RuntimeClasses(cfg.RuntimeClasses)}
+		RuntimeClasses: v1RuntimeClasses(cfg.RuntimeClasses), PDBs: v1PDBs(cfg.PodDisruptionBudgets)}
 	if len(s.Nodes) > 0 {
 		out.Nodes = v1Nodes(cfg.Nodes)
 	}
@@ -266,7 +266,8 @@ func (c *Case) Reference() reference.Scenario {
 			Behavior: sj.Pods.Behavior(sj.Manifest.Job.Spec.Template),
 		}
 		for _, a := range sj.Actions {
-			j.Actions = append(j.Actions, reference.Action{At: a.At, Delete: a.Delete, Edit: editFor(a)})
+			j.Actions = append(j.Actions, reference.Action{At: a.At, Delete: a.Delete, Edit: editFor(a),
+				RemoveSchedulingGates: slices.Clone(a.RemoveSchedulingGates)})
 		}
 		out.Jobs = append(out.Jobs, j)
 	}

@@ -16,6 +16,38 @@ type Draft struct {
 	// Pools are the cluster's nodes; none means the one node of
 	// unlimited capacity.
 	Pools []DraftPool
+	// PriorityClasses are the scenario's priority classes; none leaves
+	// every pod at priority 0.
+	PriorityClasses []DraftPriorityClass
+	// PDBs are the scenario's PodDisruptionBudgets.
+	PDBs []DraftPDB
+}
+
+// DraftPriorityClass is a priority class.
+type DraftPriorityClass struct {
+	Name  string
+	Value int
+	// GlobalDefault makes it the class of pods that name none.
+	GlobalDefault bool
+	// Never sets preemptionPolicy Never: its pods wait, preempting none.
+	Never bool
+}
+
+// DraftPDB is a PodDisruptionBudget over one job's pods (those with its
+// batch.kubernetes.io/job-name label). One of MinAvailable and
+// MaxUnavailable is set.
+type DraftPDB struct {
+	Name string
+	// Job is the name of the job whose pods it selects.
+	Job                          string
+	MinAvailable, MaxUnavailable *int
+}
+
+// DraftTaint is a node taint.
+type DraftTaint struct {
+	Key, Value string
+	// Effect is NoSchedule, PreferNoSchedule or NoExecute.
+	Effect string
 }
 
 // DraftPool is a pool of identical nodes.
@@ -28,6 +60,8 @@ type DraftPool struct {
 	MilliCPU, MemoryMi, GPU int
 	// Labels are each node's labels.
 	Labels map[string]string
+	// Taints are each node's taints.
+	Taints []DraftTaint
 }
 
 // DraftPlacement is what a job's pods ask of the scheduler.
@@ -38,6 +72,70 @@ type DraftPlacement struct {
 	NodeSelector map[string]string
 	// Affinity is a required node affinity of one term.
 	Affinity []DraftRequirement
+	// Preferred are preferred node affinity terms of one requirement
+	// each.
+	Preferred []DraftPreferred
+	// Tolerations are the template's tolerations.
+	Tolerations []DraftToleration
+	// Spread are the template's topologySpreadConstraints.
+	Spread []DraftSpread
+	// PodAffinity are pod affinity and anti-affinity terms.
+	PodAffinity []DraftPodAffinity
+	// Gates are the template's schedulingGates.
+	Gates []string
+	// PriorityClass is priorityClassName; "" leaves it unset.
+	PriorityClass string
+}
+
+// DraftPreferred is a preferred node affinity term: one requirement and
+// its weight (1 to 100).
+type DraftPreferred struct {
+	Weight      int
+	Requirement DraftRequirement
+}
+
+// DraftToleration is a toleration; Seconds, set only with the effect
+// NoExecute, is tolerationSeconds.
+type DraftToleration struct {
+	// Operator is Equal or Exists (Value then empty).
+	Key, Operator, Value string
+	// Effect is the taint effect it tolerates; "" tolerates them all.
+	Effect  string
+	Seconds *int
+}
+
+// DraftSelector selects pods by their jobs' labels: those of the job
+// named Job (its batch.kubernetes.io/job-name label), or, when Job is
+// empty, every job's pods (job-name Exists).
+type DraftSelector struct {
+	Job string
+}
+
+// DraftSpread is a topology spread constraint.
+type DraftSpread struct {
+	// TopologyKey is the zone or hostname label.
+	TopologyKey string
+	MaxSkew     int
+	// When is whenUnsatisfiable: DoNotSchedule or ScheduleAnyway.
+	When string
+	// MinDomains, with DoNotSchedule only, is minDomains.
+	MinDomains *int
+	// NodeAffinityPolicy and NodeTaintsPolicy are Honor, Ignore or ""
+	// (unset).
+	NodeAffinityPolicy, NodeTaintsPolicy string
+	// MatchLabelKeys are label keys of the pod itself.
+	MatchLabelKeys []string
+	Selector       DraftSelector
+}
+
+// DraftPodAffinity is a pod affinity or anti-affinity term, required
+// when Weight is 0, else preferred with that weight.
+type DraftPodAffinity struct {
+	Anti   bool
+	Weight int
+	// TopologyKey is the zone or hostname label.
+	TopologyKey string
+	Selector    DraftSelector
 }
 
 // DraftRequirement is a node selector requirement.
@@ -139,6 +237,7 @@ type DraftAction struct {
 	MaxFailedIndexes *int
 	Replacement      string // podReplacementPolicy; "" leaves it
 	Delete           bool
+	RemoveGates      []string // removeSchedulingGates
 }
 
 func pint(n int) *int { return &n }

@@ -37,7 +37,26 @@ func (d Draft) YAML(header ...string) []byte {
 			if len(p.Labels) > 0 {
 				fmt.Fprintf(&b, ", labels: {%s}", flowMap(p.Labels))
 			}
+			if len(p.Taints) > 0 {
+				var ts []string
+				for _, t := range p.Taints {
+					ts = append(ts, t.yaml())
+				}
+				fmt.Fprintf(&b, ", taints: [%s]", strings.Join(ts, ", "))
+			}
 			b.WriteString("}\n")
+		}
+	}
+	if len(d.PriorityClasses) > 0 {
+		b.WriteString("priorityClasses:\n")
+		for _, pc := range d.PriorityClasses {
+			fmt.Fprintf(&b, "  - %s\n", pc.yaml())
+		}
+	}
+	if len(d.PDBs) > 0 {
+		b.WriteString("pdbs:\n")
+		for _, pdb := range d.PDBs {
+			fmt.Fprintf(&b, "  - %s\n", pdb.yaml())
 		}
 	}
 	b.WriteString("jobs:\n")
@@ -169,26 +188,31 @@ func (j DraftJob) writeTemplate(w yamlWriter) {
 		w.line(12, "containers: [{name: main, image: busybox}]")
 		return
 	}
+	if p.PriorityClass != "" {
+		w.line(12, "priorityClassName: %s", p.PriorityClass)
+	}
 	if len(p.NodeSelector) > 0 {
 		w.line(12, "nodeSelector: {%s}", flowMap(p.NodeSelector))
 	}
-	if len(p.Affinity) > 0 {
-		var exprs []string
-		for _, r := range p.Affinity {
-			e := fmt.Sprintf("{key: %s, operator: %s", r.Key, r.Operator)
-			if len(r.Values) > 0 {
-				q := make([]string, len(r.Values))
-				for i, v := range r.Values {
-					q[i] = strconv.Quote(v)
-				}
-				e += ", values: [" + strings.Join(q, ", ") + "]"
-			}
-			exprs = append(exprs, e+"}")
+	p.writeAffinity(w)
+	if len(p.Tolerations) > 0 {
+		w.line(12, "tolerations:")
+		for _, t := range p.Tolerations {
+			w.line(14, "- %s", t.yaml())
 		}
-		w.line(12, "affinity:")
-		w.line(14, "nodeAffinity:")
-		w.line(16, "requiredDuringSchedulingIgnoredDuringExecution:")
-		w.line(18, "nodeSelectorTerms: [{matchExpressions: [%s]}]", strings.Join(exprs, ", "))
+	}
+	if len(p.Spread) > 0 {
+		w.line(12, "topologySpreadConstraints:")
+		for _, c := range p.Spread {
+			w.line(14, "- %s", c.yaml())
+		}
+	}
+	if len(p.Gates) > 0 {
+		var gs []string
+		for _, g := range p.Gates {
+			gs = append(gs, "{name: "+g+"}")
+		}
+		w.line(12, "schedulingGates: [%s]", strings.Join(gs, ", "))
 	}
 	var req []string
 	if p.MilliCPU > 0 {
@@ -203,6 +227,159 @@ func (j DraftJob) writeTemplate(w yamlWriter) {
 		res = fmt.Sprintf(", limits: {nvidia.com/gpu: %d}", p.GPU)
 	}
 	w.line(12, "containers: [{name: main, image: busybox, resources: {requests: {%s}%s}}]", strings.Join(req, ", "), res)
+}
+
+// writeAffinity writes the template's affinity, if it has any: node
+// affinity (required, preferred), then pod affinity and anti-affinity.
+func (p *DraftPlacement) writeAffinity(w yamlWriter) {
+	var affinity, anti []DraftPodAffinity
+	for _, t := range p.PodAffinity {
+		if t.Anti {
+			anti = append(anti, t)
+		} else {
+			affinity = append(affinity, t)
+		}
+	}
+	if len(p.Affinity) == 0 && len(p.Preferred) == 0 && len(affinity) == 0 && len(anti) == 0 {
+		return
+	}
+	w.line(12, "affinity:")
+	if len(p.Affinity) > 0 || len(p.Preferred) > 0 {
+		w.line(14, "nodeAffinity:")
+	}
+	if len(p.Affinity) > 0 {
+		var exprs []string
+		for _, r := range p.Affinity {
+			exprs = append(exprs, r.yaml())
+		}
+		w.line(16, "requiredDuringSchedulingIgnoredDuringExecution:")
+		w.line(18, "nodeSelectorTerms: [{matchExpressions: [%s]}]", strings.Join(exprs, ", "))
+	}
+	if len(p.Preferred) > 0 {
+		w.line(16, "preferredDuringSchedulingIgnoredDuringExecution:")
+		for _, t := range p.Preferred {
+			w.line(18, "- {weight: %d, preference: {matchExpressions: [%s]}}", t.Weight, t.Requirement.yaml())
+		}
+	}
+	writePodAffinity(w, "podAffinity", affinity)
+	writePodAffinity(w, "podAntiAffinity", anti)
+}
+
+// writePodAffinity writes the terms under name (podAffinity or
+// podAntiAffinity): the required ones, then the preferred ones.
+func writePodAffinity(w yamlWriter, name string, terms []DraftPodAffinity) {
+	if len(terms) == 0 {
+		return
+	}
+	w.line(14, "%s:", name)
+	var required, preferred []string
+	for _, t := range terms {
+		term := fmt.Sprintf("{topologyKey: %s, labelSelector: %s}", t.TopologyKey, t.Selector.yaml())
+		if t.Weight == 0 {
+			required = append(required, term)
+		} else {
+			preferred = append(preferred, fmt.Sprintf("{weight: %d, podAffinityTerm: %s}", t.Weight, term))
+		}
+	}
+	if len(required) > 0 {
+		w.line(16, "requiredDuringSchedulingIgnoredDuringExecution:")
+		for _, t := range required {
+			w.line(18, "- %s", t)
+		}
+	}
+	if len(preferred) > 0 {
+		w.line(16, "preferredDuringSchedulingIgnoredDuringExecution:")
+		for _, t := range preferred {
+			w.line(18, "- %s", t)
+		}
+	}
+}
+
+// yaml renders the requirement as a flow mapping.
+func (r DraftRequirement) yaml() string {
+	e := fmt.Sprintf("{key: %s, operator: %s", r.Key, r.Operator)
+	if len(r.Values) > 0 {
+		q := make([]string, len(r.Values))
+		for i, v := range r.Values {
+			q[i] = strconv.Quote(v)
+		}
+		e += ", values: [" + strings.Join(q, ", ") + "]"
+	}
+	return e + "}"
+}
+
+// yaml renders the selector as a flow mapping.
+func (s DraftSelector) yaml() string {
+	if s.Job == "" {
+		return "{matchExpressions: [{key: job-name, operator: Exists}]}"
+	}
+	return fmt.Sprintf("{matchLabels: {batch.kubernetes.io/job-name: %s}}", s.Job)
+}
+
+// yaml renders the taint as a flow mapping.
+func (t DraftTaint) yaml() string {
+	if t.Value == "" {
+		return fmt.Sprintf("{key: %s, effect: %s}", t.Key, t.Effect)
+	}
+	return fmt.Sprintf("{key: %s, value: %q, effect: %s}", t.Key, t.Value, t.Effect)
+}
+
+// yaml renders the toleration as a flow mapping.
+func (t DraftToleration) yaml() string {
+	parts := []string{"key: " + t.Key, "operator: " + t.Operator}
+	if t.Value != "" {
+		parts = append(parts, "value: "+strconv.Quote(t.Value))
+	}
+	if t.Effect != "" {
+		parts = append(parts, "effect: "+t.Effect)
+	}
+	if t.Seconds != nil {
+		parts = append(parts, fmt.Sprintf("tolerationSeconds: %d", *t.Seconds))
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// yaml renders the constraint as a flow mapping.
+func (c DraftSpread) yaml() string {
+	parts := []string{fmt.Sprintf("maxSkew: %d", c.MaxSkew), "topologyKey: " + c.TopologyKey, "whenUnsatisfiable: " + c.When}
+	if c.MinDomains != nil {
+		parts = append(parts, fmt.Sprintf("minDomains: %d", *c.MinDomains))
+	}
+	if c.NodeAffinityPolicy != "" {
+		parts = append(parts, "nodeAffinityPolicy: "+c.NodeAffinityPolicy)
+	}
+	if c.NodeTaintsPolicy != "" {
+		parts = append(parts, "nodeTaintsPolicy: "+c.NodeTaintsPolicy)
+	}
+	if len(c.MatchLabelKeys) > 0 {
+		parts = append(parts, "matchLabelKeys: ["+strings.Join(c.MatchLabelKeys, ", ")+"]")
+	}
+	parts = append(parts, "labelSelector: "+c.Selector.yaml())
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// yaml renders the priority class as a flow mapping.
+func (pc DraftPriorityClass) yaml() string {
+	s := fmt.Sprintf("{name: %s, value: %d", pc.Name, pc.Value)
+	if pc.GlobalDefault {
+		s += ", globalDefault: true"
+	}
+	if pc.Never {
+		s += ", preemptionPolicy: Never"
+	}
+	return s + "}"
+}
+
+// yaml renders the budget as a flow mapping.
+func (b DraftPDB) yaml() string {
+	s := fmt.Sprintf("{name: %s, selector: {matchLabels: {batch.kubernetes.io/job-name: %s}}", b.Name, b.Job)
+	if b.MinAvailable != nil {
+		s += fmt.Sprintf(", minAvailable: %d", *b.MinAvailable)
+	}
+	if b.MaxUnavailable != nil {
+		s += fmt.Sprintf(", maxUnavailable: %d", *b.MaxUnavailable)
+	}
+	return s + "}"
 }
 
 // flowMap renders a map as the inside of a YAML flow mapping, sorted.
@@ -261,6 +438,9 @@ func (a DraftAction) yaml() string {
 	field("maxFailedIndexes", a.MaxFailedIndexes)
 	if a.Replacement != "" {
 		parts = append(parts, "podReplacementPolicy: "+a.Replacement)
+	}
+	if len(a.RemoveGates) > 0 {
+		parts = append(parts, "removeSchedulingGates: ["+strings.Join(a.RemoveGates, ", ")+"]")
 	}
 	if a.Delete {
 		parts = append(parts, "delete: true")

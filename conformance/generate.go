@@ -335,8 +335,12 @@ type GenerateOptions struct {
 	// Cluster draws a cluster too: one to three pools of up to four nodes
 	// (capacities, zone and disk labels, now and then GPUs), and for each
 	// job requests, now and then a nodeSelector or a required node
-	// affinity. These draws come after the job's, so a seed's jobs are
-	// those Generate draws without the option.
+	// affinity; then, now and then, pool taints, priority classes and a
+	// PodDisruptionBudget, and for each job tolerations, preferred node
+	// affinity, a spread constraint, pod (anti-)affinity, a scheduling
+	// gate and its removal, and a priority class. These draws come after
+	// the job's, so a seed's jobs are those Generate draws without the
+	// option (but for a gate's removal among their actions).
 	Cluster bool
 }
 
@@ -400,4 +404,185 @@ func generateCluster(r *rand.Rand, d *Draft) {
 		}
 		d.Jobs[k].Placement = p
 	}
+	generateDirectives(r, d)
+}
+
+// The topology keys the explorer spreads and groups pods by.
+const (
+	zoneKey     = "topology.kubernetes.io/zone"
+	hostnameKey = "kubernetes.io/hostname"
+)
+
+// generateDirectives draws, after the pools and each job's requests and
+// node selection, the rest of a cluster and its scheduling directives:
+// pool taints, priority classes and PodDisruptionBudgets, and for each
+// job tolerations, preferred node affinity, spread constraints, pod
+// affinity and anti-affinity, scheduling gates (most often removed by an
+// action) and a priority class.
+func generateDirectives(r *rand.Rand, d *Draft) {
+	for i := range d.Pools {
+		if chance(r, 30) {
+			d.Pools[i].Taints = []DraftTaint{generateTaint(r)}
+		}
+	}
+	if chance(r, 20) {
+		d.PriorityClasses = []DraftPriorityClass{
+			{Name: "low", Value: r.IntN(11), GlobalDefault: chance(r, 50)},
+			{Name: "high", Value: 1000, Never: chance(r, 25)},
+		}
+	}
+	for k := range d.Jobs {
+		generateJobDirectives(r, d, &d.Jobs[k])
+	}
+	if len(d.PriorityClasses) > 0 && chance(r, 40) {
+		pdb := DraftPDB{Name: "pdb0", Job: d.Jobs[r.IntN(len(d.Jobs))].Name}
+		if chance(r, 50) {
+			pdb.MinAvailable = pint(r.IntN(3))
+		} else {
+			pdb.MaxUnavailable = pint(r.IntN(2))
+		}
+		d.PDBs = []DraftPDB{pdb}
+	}
+}
+
+// addAction inserts a into j's actions in time order, after those at the
+// same time, unless the job is deleted before then.
+func addAction(j *DraftJob, a DraftAction) {
+	i := len(j.Actions)
+	for i > 0 && j.Actions[i-1].At > a.At {
+		i--
+	}
+	if slices.ContainsFunc(j.Actions[:i], func(b DraftAction) bool { return b.Delete }) {
+		return
+	}
+	j.Actions = slices.Insert(j.Actions, i, a)
+}
+
+// generateTaint draws a taint of a gpu or dedicated key.
+func generateTaint(r *rand.Rand) DraftTaint {
+	t := DraftTaint{Key: "nvidia.com/gpu", Value: "true"}
+	if chance(r, 50) {
+		t = DraftTaint{Key: "dedicated", Value: []string{"batch", "infra"}[r.IntN(2)]}
+	}
+	t.Effect = []string{"NoSchedule", "PreferNoSchedule", "NoExecute"}[r.IntN(3)]
+	return t
+}
+
+// generateJobDirectives draws one job's directives beyond its requests.
+func generateJobDirectives(r *rand.Rand, d *Draft, j *DraftJob) {
+	p := j.Placement
+	var taints []DraftTaint
+	for _, pool := range d.Pools {
+		taints = append(taints, pool.Taints...)
+	}
+	if len(taints) > 0 && chance(r, 60) {
+		p.Tolerations = []DraftToleration{generateToleration(r, taints[r.IntN(len(taints))])}
+	}
+	if chance(r, 20) {
+		for range 1 + r.IntN(2) {
+			p.Preferred = append(p.Preferred, DraftPreferred{Weight: 1 + r.IntN(100), Requirement: generatePreference(r, d.Pools)})
+		}
+	}
+	if chance(r, 25) {
+		p.Spread = []DraftSpread{generateSpread(r, d, j)}
+	}
+	if chance(r, 25) {
+		p.PodAffinity = []DraftPodAffinity{generatePodAffinity(r, d, j)}
+	}
+	if chance(r, 10) {
+		p.Gates = []string{"example.com/gate"}
+		if chance(r, 80) {
+			addAction(j, DraftAction{At: j.At + 3 + r.IntN(40), RemoveGates: []string{"example.com/gate"}})
+		}
+	}
+	if len(d.PriorityClasses) > 0 && chance(r, 60) {
+		p.PriorityClass = []string{"low", "high", "high"}[r.IntN(3)]
+	}
+}
+
+// generateToleration draws a toleration of taint t, or one that just
+// misses it (another value or effect): Equal or Exists, of t's effect or
+// of every effect, with tolerationSeconds now and then for NoExecute.
+// The seconds outlast the explorer's scenarios: the reference runs no
+// taint-eviction controller.
+func generateToleration(r *rand.Rand, t DraftTaint) DraftToleration {
+	tl := DraftToleration{Key: t.Key, Operator: "Equal", Value: t.Value, Effect: t.Effect}
+	if chance(r, 40) {
+		tl.Operator, tl.Value = "Exists", ""
+	}
+	switch n := r.IntN(10); {
+	case n < 2:
+		tl.Effect = ""
+	case n < 4 && tl.Operator == "Equal":
+		tl.Value = "other" // misses
+	case n < 5:
+		tl.Effect = []string{"NoSchedule", "PreferNoSchedule", "NoExecute"}[r.IntN(3)] // misses unless the same
+	}
+	if tl.Effect == "NoExecute" && chance(r, 50) {
+		tl.Seconds = pint([]int{1800, 3600}[r.IntN(2)])
+	}
+	return tl
+}
+
+// generatePreference draws a preferred node affinity requirement: a zone,
+// or a label of one of the pools.
+func generatePreference(r *rand.Rand, pools []DraftPool) DraftRequirement {
+	pool := pools[r.IntN(len(pools))]
+	keys := slices.Sorted(maps.Keys(pool.Labels))
+	key := keys[r.IntN(len(keys))]
+	if chance(r, 30) {
+		return DraftRequirement{Key: key, Operator: "NotIn", Values: []string{pool.Labels[key]}}
+	}
+	return DraftRequirement{Key: key, Operator: "In", Values: []string{pool.Labels[key]}}
+}
+
+// generateSpread draws a spread constraint over zones or nodes of the
+// job's own pods, or of every job's.
+func generateSpread(r *rand.Rand, d *Draft, j *DraftJob) DraftSpread {
+	c := DraftSpread{
+		TopologyKey: []string{zoneKey, hostnameKey}[r.IntN(2)],
+		MaxSkew:     1 + r.IntN(2),
+		When:        []string{"DoNotSchedule", "ScheduleAnyway"}[r.IntN(2)],
+		Selector:    generateSelector(r, d, j),
+	}
+	if c.When == "DoNotSchedule" && chance(r, 25) {
+		c.MinDomains = pint(1 + r.IntN(4))
+	}
+	if chance(r, 20) {
+		c.NodeAffinityPolicy = []string{"Honor", "Ignore"}[r.IntN(2)]
+	}
+	if chance(r, 20) {
+		c.NodeTaintsPolicy = []string{"Honor", "Ignore"}[r.IntN(2)]
+	}
+	if c.Selector.Job == "" && chance(r, 50) {
+		// Narrowed to the pod's own job; not a key the selector names.
+		c.MatchLabelKeys = []string{[]string{"batch.kubernetes.io/controller-uid", "batch.kubernetes.io/job-name"}[r.IntN(2)]}
+	}
+	return c
+}
+
+// generatePodAffinity draws a pod affinity or anti-affinity term,
+// required or preferred, by zone or node.
+func generatePodAffinity(r *rand.Rand, d *Draft, j *DraftJob) DraftPodAffinity {
+	t := DraftPodAffinity{
+		Anti:        chance(r, 60),
+		TopologyKey: []string{zoneKey, hostnameKey}[r.IntN(2)],
+		Selector:    generateSelector(r, d, j),
+	}
+	if chance(r, 50) {
+		t.Weight = 1 + r.IntN(100)
+	}
+	return t
+}
+
+// generateSelector draws a selector of the job's own pods, another job's,
+// or every job's.
+func generateSelector(r *rand.Rand, d *Draft, j *DraftJob) DraftSelector {
+	switch n := r.IntN(10); {
+	case n < 6:
+		return DraftSelector{Job: j.Name}
+	case n < 8:
+		return DraftSelector{Job: d.Jobs[r.IntN(len(d.Jobs))].Name}
+	}
+	return DraftSelector{}
 }

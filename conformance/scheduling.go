@@ -13,9 +13,11 @@ import (
 	"github.com/jobsim/jobsim/manifest"
 	corev1 "k8s.io/api/core/v1"
 	nodev1 "k8s.io/api/node/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	schedulingv1 "k8s.io/api/scheduling/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/util/intstr"
 )
 
 // Scheduling is what the comparison looks at of the scheduler, in a
@@ -287,6 +289,44 @@ func v1RuntimeClasses(rcs []jobsim.RuntimeClass) []*nodev1.RuntimeClass {
 		out = append(out, o)
 	}
 	return out
+}
+
+// v1PDBs returns the cluster's PodDisruptionBudgets as objects.
+func v1PDBs(bs []jobsim.PodDisruptionBudget) []*policyv1.PodDisruptionBudget {
+	var out []*policyv1.PodDisruptionBudget
+	for _, b := range bs {
+		o := &policyv1.PodDisruptionBudget{ObjectMeta: metav1.ObjectMeta{Name: b.Name, Namespace: b.Namespace},
+			Spec: policyv1.PodDisruptionBudgetSpec{Selector: v1Selector(b.Selector),
+				MinAvailable: v1IntOrPercent(b.MinAvailable), MaxUnavailable: v1IntOrPercent(b.MaxUnavailable)}}
+		out = append(out, o)
+	}
+	return out
+}
+
+// v1Selector returns a label selector as the API's; nil stays nil.
+func v1Selector(s *jobsim.LabelSelector) *metav1.LabelSelector {
+	if s == nil {
+		return nil
+	}
+	out := &metav1.LabelSelector{MatchLabels: maps.Clone(s.MatchLabels)}
+	for _, r := range s.MatchExpressions {
+		out.MatchExpressions = append(out.MatchExpressions, metav1.LabelSelectorRequirement{
+			Key: r.Key, Operator: metav1.LabelSelectorOperator(r.Operator), Values: slices.Clone(r.Values)})
+	}
+	return out
+}
+
+// v1IntOrPercent returns a count or percentage as an IntOrString.
+func v1IntOrPercent(v *jobsim.IntOrPercent) *intstr.IntOrString {
+	if v == nil {
+		return nil
+	}
+	if v.Percent {
+		out := intstr.FromString(fmt.Sprintf("%d%%", v.Value))
+		return &out
+	}
+	out := intstr.FromInt32(v.Value)
+	return &out
 }
 
 var onNode = regexp.MustCompile(`on node (\S+)$`)

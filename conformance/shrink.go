@@ -1,10 +1,15 @@
 package conformance
 
-import "slices"
+import (
+	"maps"
+	"slices"
+)
 
 // Shrinks returns smaller variants of d, simplest first: fewer jobs,
 // actions, scripted runs and policy rules, unset options, fewer
-// completions, shorter runs. Some may be invalid; the caller checks.
+// completions, shorter runs; then, for a cluster, fewer pools, nodes,
+// taints, priority classes and budgets, and fewer scheduling directives
+// and requests. Some may be invalid; the caller checks.
 func (d Draft) Shrinks() []Draft {
 	s := &shrinker{from: d}
 	s.shrinkDraft()
@@ -15,6 +20,12 @@ func (d Draft) Shrinks() []Draft {
 		s.shrinkOptions(ji, j)
 		s.shrinkSize(ji, j)
 		s.shrinkDefaultRun(ji, j)
+	}
+	s.shrinkCluster()
+	for ji, j := range d.Jobs {
+		if j.Placement != nil {
+			s.shrinkPlacement(ji, *j.Placement)
+		}
 	}
 	return s.out
 }
@@ -152,6 +163,92 @@ func (s *shrinker) shrinkDefaultRun(ji int, j DraftJob) {
 	}
 }
 
+// shrinkCluster drops one pool at a time (when there are several),
+// lowers a pool's count, drops a pool's taints, the priority classes
+// (pods then all have priority 0) and the budgets.
+func (s *shrinker) shrinkCluster() {
+	d := s.from
+	for i, p := range d.Pools {
+		if len(d.Pools) > 1 {
+			s.add(func(c *Draft) { c.Pools = slices.Delete(c.Pools, i, i+1) })
+		}
+		if p.Count > 1 {
+			s.add(func(c *Draft) { c.Pools[i].Count-- })
+		}
+		if len(p.Taints) > 0 {
+			s.add(func(c *Draft) { c.Pools[i].Taints = nil })
+		}
+	}
+	if len(d.PriorityClasses) > 0 {
+		s.add(func(c *Draft) {
+			c.PriorityClasses, c.PDBs = nil, nil
+			for k := range c.Jobs {
+				if p := c.Jobs[k].Placement; p != nil {
+					p.PriorityClass = ""
+				}
+			}
+		})
+	}
+	if len(d.PDBs) > 0 {
+		s.add(func(c *Draft) { c.PDBs = nil })
+	}
+}
+
+// shrinkPlacement drops one of the job's scheduling directives at a time
+// (a gate with the actions that remove it), one optional field of a
+// spread constraint, and each request.
+func (s *shrinker) shrinkPlacement(ji int, p DraftPlacement) {
+	place := func(f func(p *DraftPlacement)) { s.job(ji, func(j *DraftJob) { f(j.Placement) }) }
+	if p.NodeSelector != nil {
+		place(func(p *DraftPlacement) { p.NodeSelector = nil })
+	}
+	if p.Affinity != nil {
+		place(func(p *DraftPlacement) { p.Affinity = nil })
+	}
+	for i := range p.Preferred {
+		place(func(p *DraftPlacement) { p.Preferred = slices.Delete(p.Preferred, i, i+1) })
+	}
+	for i := range p.Tolerations {
+		place(func(p *DraftPlacement) { p.Tolerations = slices.Delete(p.Tolerations, i, i+1) })
+	}
+	for i, c := range p.Spread {
+		place(func(p *DraftPlacement) { p.Spread = slices.Delete(p.Spread, i, i+1) })
+		if c.MinDomains != nil {
+			place(func(p *DraftPlacement) { p.Spread[i].MinDomains = nil })
+		}
+		if c.NodeAffinityPolicy != "" {
+			place(func(p *DraftPlacement) { p.Spread[i].NodeAffinityPolicy = "" })
+		}
+		if c.NodeTaintsPolicy != "" {
+			place(func(p *DraftPlacement) { p.Spread[i].NodeTaintsPolicy = "" })
+		}
+		if c.MatchLabelKeys != nil {
+			place(func(p *DraftPlacement) { p.Spread[i].MatchLabelKeys = nil })
+		}
+	}
+	for i := range p.PodAffinity {
+		place(func(p *DraftPlacement) { p.PodAffinity = slices.Delete(p.PodAffinity, i, i+1) })
+	}
+	if p.Gates != nil {
+		s.job(ji, func(j *DraftJob) {
+			j.Placement.Gates = nil
+			j.Actions = slices.DeleteFunc(j.Actions, func(a DraftAction) bool { return a.RemoveGates != nil })
+		})
+	}
+	if p.PriorityClass != "" {
+		place(func(p *DraftPlacement) { p.PriorityClass = "" })
+	}
+	if p.GPU > 0 {
+		place(func(p *DraftPlacement) { p.GPU = 0 })
+	}
+	if p.MilliCPU > 0 {
+		place(func(p *DraftPlacement) { p.MilliCPU = 0 })
+	}
+	if p.MemoryMi > 0 {
+		place(func(p *DraftPlacement) { p.MemoryMi = 0 })
+	}
+}
+
 // clone deep-copies the draft.
 func (d Draft) clone() Draft {
 	out := d
@@ -159,7 +256,42 @@ func (d Draft) clone() Draft {
 	for i, j := range d.Jobs {
 		out.Jobs[i] = j.clone()
 	}
+	out.Pools = slices.Clone(d.Pools)
+	for i, p := range out.Pools {
+		out.Pools[i].Labels = maps.Clone(p.Labels)
+		out.Pools[i].Taints = slices.Clone(p.Taints)
+	}
+	out.PriorityClasses = slices.Clone(d.PriorityClasses)
+	out.PDBs = slices.Clone(d.PDBs)
+	for i := range out.PDBs {
+		cloneInts(&out.PDBs[i].MinAvailable, &out.PDBs[i].MaxUnavailable)
+	}
 	return out
+}
+
+// clone deep-copies the placement.
+func (p DraftPlacement) clone() *DraftPlacement {
+	p.NodeSelector = maps.Clone(p.NodeSelector)
+	p.Affinity = slices.Clone(p.Affinity)
+	for i, r := range p.Affinity {
+		p.Affinity[i].Values = slices.Clone(r.Values)
+	}
+	p.Preferred = slices.Clone(p.Preferred)
+	for i, t := range p.Preferred {
+		p.Preferred[i].Requirement.Values = slices.Clone(t.Requirement.Values)
+	}
+	p.Tolerations = slices.Clone(p.Tolerations)
+	for i := range p.Tolerations {
+		cloneInts(&p.Tolerations[i].Seconds)
+	}
+	p.Spread = slices.Clone(p.Spread)
+	for i, c := range p.Spread {
+		cloneInts(&p.Spread[i].MinDomains)
+		p.Spread[i].MatchLabelKeys = slices.Clone(c.MatchLabelKeys)
+	}
+	p.PodAffinity = slices.Clone(p.PodAffinity)
+	p.Gates = slices.Clone(p.Gates)
+	return &p
 }
 
 // clone deep-copies the job.
@@ -184,6 +316,9 @@ func (j DraftJob) clone() DraftJob {
 	for k, v := range j.Runs {
 		c.Runs[k] = slices.Clone(v)
 	}
+	if j.Placement != nil {
+		c.Placement = j.Placement.clone()
+	}
 	return c
 }
 
@@ -194,6 +329,7 @@ func (a DraftAction) clone() DraftAction {
 		v := *a.Suspend
 		a.Suspend = &v
 	}
+	a.RemoveGates = slices.Clone(a.RemoveGates)
 	return a
 }
 

@@ -24,6 +24,8 @@ import (
 	"k8s.io/client-go/informers"
 	clientset "k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
+	batchclient "k8s.io/client-go/kubernetes/typed/batch/v1"
+	coreclient "k8s.io/client-go/kubernetes/typed/core/v1"
 	"k8s.io/klog/v2"
 	"k8s.io/utils/clock"
 )
@@ -126,6 +128,10 @@ type Action struct {
 	// Edit changes the spec; the API server's update strategy and
 	// validation decide.
 	Edit func(spec *batchv1.JobSpec)
+	// RemoveSchedulingGates removes these scheduling gates from each pod
+	// of the job that exists and is not bound to a node yet, as a
+	// client's update of the pod would, after the edit.
+	RemoveSchedulingGates []string
 }
 
 // Options adjust a reference run.
@@ -594,12 +600,23 @@ func doAction(ctx context.Context, cs clientset.Interface, api *apiServer, ns, n
 		}
 		return nil
 	}
+	if err := editJob(ctx, jobs, name, a.Edit); err != nil {
+		return err
+	}
+	if len(a.RemoveSchedulingGates) > 0 {
+		return removeGates(ctx, cs, ns, name, a.RemoveSchedulingGates)
+	}
+	return nil
+}
+
+// editJob updates the job's spec with edit, retried on conflicts.
+func editJob(ctx context.Context, jobs batchclient.JobInterface, name string, edit func(*batchv1.JobSpec)) error {
 	for range 10 {
 		j, err := jobs.Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return err
 		}
-		a.Edit(&j.Spec)
+		edit(&j.Spec)
 		_, err = jobs.Update(ctx, j, metav1.UpdateOptions{})
 		if apierrors.IsConflict(err) {
 			continue
@@ -607,6 +624,59 @@ func doAction(ctx context.Context, cs clientset.Interface, api *apiServer, ns, n
 		return err
 	}
 	return fmt.Errorf("update kept conflicting")
+}
+
+// removeGates removes gates from each pod of job ns/name that exists, is
+// not being deleted and is not bound to a node yet, each update retried
+// on conflicts.
+func removeGates(ctx context.Context, cs clientset.Interface, ns, name string, gates []string) error {
+	j, err := cs.BatchV1().Jobs(ns).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return err
+	}
+	pods := cs.CoreV1().Pods(ns)
+	list, err := pods.List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	for _, p := range list.Items {
+		if ref := metav1.GetControllerOf(&p); ref == nil || ref.UID != j.UID {
+			continue
+		}
+		if err := ungate(ctx, pods, p.Name, gates); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ungate removes gates from one pod unless it is bound or being deleted.
+func ungate(ctx context.Context, pods coreclient.PodInterface, name string, gates []string) error {
+	for range 10 {
+		p, err := pods.Get(ctx, name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if p.Spec.NodeName != "" || p.DeletionTimestamp != nil {
+			return nil
+		}
+		kept := slices.DeleteFunc(slices.Clone(p.Spec.SchedulingGates), func(g corev1.PodSchedulingGate) bool {
+			return slices.Contains(gates, g.Name)
+		})
+		if len(kept) == len(p.Spec.SchedulingGates) {
+			return nil
+		}
+		p.Spec.SchedulingGates = kept
+		_, err = pods.Update(ctx, p, metav1.UpdateOptions{})
+		if apierrors.IsConflict(err) {
+			continue
+		}
+		return err
+	}
+	return fmt.Errorf("update of pod %s kept conflicting", name)
 }
 
 // newWriterLogger logs to w, up to verbosity 4 (the controller's

@@ -18,6 +18,11 @@
 //	-out DIR    where findings are written (default difftest-out)
 //	-v          print every scenario's verdict
 //	-only I     run only scenario I of the seed (to reproduce a finding)
+//	-cluster    draw a cluster too: pools with labels, zones and taints,
+//	            priority classes and budgets, and each job's requests and
+//	            scheduling directives (selectors, node and pod affinity,
+//	            tolerations, spread constraints, gates and their removal,
+//	            priorities); the same seed then draws other scenarios
 //	-version V  the Kubernetes version to explore (default: the build's,
 //	            1.37); one binary links one release, so another version
 //	            is built with -modfile=k8s/1.N.mod -tags k8s1.N:
