@@ -50,7 +50,7 @@ type Cluster struct {
 	// cronDownSpans are the spans the CronJob controller was stopped,
 	// for CronJobHandle.Runs.
 	cronDownSpans []span
-	cronScratch cronPlan
+	cronScratch   cronPlan
 
 	pods     []*pod  // by slot; nil for free slots
 	freePods []int32 // free slots
