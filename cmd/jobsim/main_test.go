@@ -212,7 +212,7 @@ func TestExitStatus(t *testing.T) {
 			"<stdin>:3: found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs only\n"},
 		// A CronJob never finishes: it runs only until a given time.
 		{"CronJob", []string{"run", "-"}, cronJob, exitInvalid, "",
-			"<stdin>: until: Required value: a CronJob never finishes: give the time to run until (--until 24h, say)\n"},
+			"<stdin>: until: Required value: a CronJob never finishes: give the time to run until (jobsim run --until 24h, or get and describe --at)\n"},
 		{"CronJob validate", []string{"validate", "-"}, cronJob, exitOK, "valid manifest", ""},
 		{"CronJob among Jobs", []string{"run", "-o", "json", "--until", "1h", "-"}, cronJob + "---\n" + piJob, exitOK, `"kind": "List"`, ""},
 		{"nodes", []string{"run", "--width", "200", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK,
