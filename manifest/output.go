@@ -388,7 +388,17 @@ func (sim *Simulation) Objects() ([]*batchv1.Job, []*corev1.Pod) {
 
 // HasNodes reports whether the scenario says anything of nodes (nodes or
 // faults): List then shows them.
-func (s *Scenario) HasNodes() bool { return len(s.Nodes) > 0 || len(s.Faults) > 0 }
+func (s *Scenario) HasNodes() bool {
+	if len(s.Nodes) > 0 {
+		return true
+	}
+	for _, f := range s.Faults {
+		if f.Node != "" {
+			return true // a controller's fault says nothing of nodes
+		}
+	}
+	return false
+}
 
 // Nodes returns the cluster's nodes at the end of the simulation as v1
 // Node objects, as `kubectl get nodes -o yaml` would show them: labels

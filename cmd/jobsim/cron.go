@@ -125,7 +125,7 @@ func (r *textRenderer) cronTable(w io.Writer, h *jobsim.CronJobHandle, end time.
 	}
 	clock := func(t time.Time) string { return t.In(loc).Format("2006-01-02 15:04 MST") }
 	since := func(t time.Time) string { return fmtDur(t.Sub(r.start)) }
-	rows := []cronRow{{cells: []string{"SCHEDULED", "AT", "JOB", "CREATED", "OUTCOME", "DURATION"}}}
+	rows := []cronRow{{cells: []string{"SCHEDULED", "JOB", "CREATED", "DURATION", "OUTCOME"}}}
 	for i := 0; i < len(runs); i++ {
 		run := runs[i]
 		if run.Job == "" {
@@ -134,15 +134,11 @@ func (r *textRenderer) cronTable(w io.Writer, h *jobsim.CronJobHandle, end time.
 			for k+1 < len(runs) && sameSkip(runs[k+1], run) {
 				k++
 			}
-			sched, at := clock(run.Scheduled), since(run.Scheduled)
+			why := skipWords(run, func(t time.Time) string { return near(t, run.Scheduled, loc) })
 			if k > i {
-				sched += " to " + runs[k].Scheduled.In(loc).Format("15:04")
-				if runs[k].Scheduled.In(loc).YearDay() != run.Scheduled.In(loc).YearDay() {
-					sched = clock(run.Scheduled) + " to " + clock(runs[k].Scheduled)
-				}
-				at += fmt.Sprintf(" (%d times)", k-i+1)
+				why = fmt.Sprintf("%d times to %s, %s", k-i+1, near(runs[k].Scheduled, run.Scheduled, loc), why)
 			}
-			rows = append(rows, cronRow{cells: []string{sched, at, "-", "-", skipWords(run, clock), ""}, skip: true})
+			rows = append(rows, cronRow{cells: []string{clock(run.Scheduled), "-", "-", "-", why}, skip: true})
 			i = k
 			continue
 		}
@@ -164,41 +160,32 @@ func (r *textRenderer) cronTable(w io.Writer, h *jobsim.CronJobHandle, end time.
 		if run.TooManyMissed {
 			outcome += "; TooManyMissedTimes"
 		}
-		rows = append(rows, cronRow{cells: []string{clock(run.Scheduled), since(run.Scheduled), run.Job, since(run.Created), outcome, dur}})
+		if dur == "" {
+			dur = "-"
+		}
+		rows = append(rows, cronRow{cells: []string{clock(run.Scheduled), run.Job, since(run.Created), dur, outcome}})
 	}
 	r.printCronRows(w, rows)
 }
 
-// printCronRows lays the rows out in columns; the OUTCOME column, the
-// longest, wraps within the width.
+// printCronRows lays the rows out in columns; the last, OUTCOME, wraps
+// within the width.
 func (r *textRenderer) printCronRows(w io.Writer, rows []cronRow) {
-	widths := make([]int, len(rows[0].cells))
+	last := len(rows[0].cells) - 1
+	widths := make([]int, last)
 	for _, row := range rows {
-		for c, cell := range row.cells {
-			if c != 4 {
-				widths[c] = max(widths[c], len(cell))
-			}
-		}
-	}
-	widths[4] = len("OUTCOME")
-	for _, row := range rows {
-		if !row.skip {
-			widths[4] = max(widths[4], len(row.cells[4]))
+		for c, cell := range row.cells[:last] {
+			widths[c] = max(widths[c], len(cell))
 		}
 	}
 	for _, row := range rows {
 		var b strings.Builder
 		b.WriteString("  ")
-		for c := range 4 {
+		for c := range last {
 			fmt.Fprintf(&b, "%-*s  ", widths[c], row.cells[c])
 		}
 		indent := b.Len()
-		if row.skip || row.cells[5] == "" {
-			fmt.Fprint(w, b.String()+wrapWords(row.cells[4], max(r.o.width-indent, 20), strings.Repeat(" ", indent)))
-			continue
-		}
-		fmt.Fprintf(&b, "%-*s  %s", widths[4], row.cells[4], row.cells[5])
-		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
+		fmt.Fprint(w, b.String()+wrapWords(row.cells[last], max(r.o.width-indent, 20), strings.Repeat(" ", indent)))
 	}
 }
 
@@ -208,35 +195,42 @@ func sameSkip(a, b jobsim.CronRun) bool {
 		a.DeadlinePassed == b.DeadlinePassed && a.Pending == b.Pending
 }
 
+// near formats t for a row of scheduled time ref: the time of day when
+// it is the same day, else the date too.
+func near(t, ref time.Time, loc *time.Location) string {
+	if y, m, d := t.In(loc).Date(); y == ref.In(loc).Year() && m == ref.In(loc).Month() && d == ref.In(loc).Day() {
+		return t.In(loc).Format("15:04")
+	}
+	return t.In(loc).Format("2006-01-02 15:04")
+}
+
 // skipWords says why a scheduled time got no Job.
 func skipWords(run jobsim.CronRun, clock func(time.Time) string) string {
 	var s string
 	switch run.Reason {
 	case jobsim.CronRunForbid:
-		s = "skipped: a Job was still running (Forbid)"
+		s = "skipped: a Job still running (Forbid)"
 	case jobsim.CronRunControllerDown:
-		s = "missed: the CronJob controller was down"
+		s = "missed: controller down"
 	case jobsim.CronRunSuspended:
 		s = "skipped: suspended"
 	case jobsim.CronRunDeadlinePassed:
-		s = "skipped: the starting deadline passed"
+		s = "skipped: starting deadline passed"
 	case jobsim.CronRunSuperseded:
 		s = "superseded"
-	default:
-		s = "not started yet"
 	}
 	if run.Pending {
-		if run.Reason == "" {
+		if s == "" {
 			return "pending: due, not started yet"
 		}
-		return strings.Replace(s, "skipped: ", "pending: ", 1) + "; it may still start"
+		return strings.Replace(strings.Replace(s, "skipped: ", "pending: ", 1), "missed: ", "pending: ", 1) + "; may still start"
 	}
 	switch {
 	case run.DeadlinePassed && run.Reason != jobsim.CronRunDeadlinePassed:
 		s += ", past the starting deadline"
 	case run.DeadlinePassed:
 	case !run.SupersededBy.IsZero():
-		s += "; superseded by " + clock(run.SupersededBy) + " (only the most recent missed time starts)"
+		s += "; only the most recent, " + clock(run.SupersededBy) + ", started"
 	}
 	return s
 }
@@ -245,9 +239,9 @@ func skipWords(run jobsim.CronRun, clock func(time.Time) string) string {
 func lateWords(reason jobsim.CronRunReason) string {
 	switch reason {
 	case jobsim.CronRunForbid:
-		return "a Job was still running (Forbid)"
+		return "a Job still running (Forbid)"
 	case jobsim.CronRunControllerDown:
-		return "the CronJob controller was down"
+		return "controller down"
 	case jobsim.CronRunSuspended:
 		return "suspended until then"
 	}

@@ -126,6 +126,17 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestCronJobManifestGolden runs a plain CronJob manifest, which needs
+// --until, as the README shows it.
+func TestCronJobManifestGolden(t *testing.T) {
+	t.Chdir("../..")
+	r := runCmd(t, "", "run", "--until", "168h", "examples/manifests/nightly-report.cronjob.yaml")
+	if r.code != exitOK || r.stderr != "" {
+		t.Fatalf("exit status %d, stderr:\n%s", r.code, r.stderr)
+	}
+	golden(t, "nightly-report.cronjob.until-168h.text.golden", r.stdout)
+}
+
 // TestDeterminism runs each example twice, in one process, with every
 // output at once, and requires the same bytes.
 func TestDeterminism(t *testing.T) {

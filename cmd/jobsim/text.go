@@ -57,6 +57,9 @@ func newTextRenderer(s *manifest.Scenario, o outOpts) *textRenderer {
 		r.objWidth = max(r.objWidth, len("node/"+n.Name))
 	}
 	for _, f := range s.Faults {
+		if f.Node == "" {
+			continue
+		}
 		r.objWidth = max(r.objWidth, len("node/"+f.Node))
 	}
 	for _, sj := range s.Jobs {
@@ -271,6 +274,8 @@ func (r *textRenderer) footer(w io.Writer, stopped error) {
 		r.stopped = true
 		end = r.sim.Cluster().Now()
 		fmt.Fprintf(w, "Stopped at %s by the event limit, with things still to happen (see the error).\n", fmtDur(end.Sub(r.start)))
+	case r.sim.Stopped() && r.sim.HasUntil() && len(r.s.CronJobs) > 0:
+		fmt.Fprintf(w, "Stopped at %s (until): CronJobs go on creating Jobs.\n", fmtDur(end.Sub(r.start)))
 	case r.sim.Stopped() && r.sim.HasUntil():
 		fmt.Fprintf(w, "Stopped at %s (until), with jobs still running.\n", fmtDur(end.Sub(r.start)))
 	case r.sim.Stopped():
