@@ -80,7 +80,7 @@ func (s *Scenario) Simulate(opts SimOptions) (*Simulation, error) {
 	sim.until = until > 0
 	if !sim.until && len(s.CronJobs) > 0 && !s.cronJobsDeleted() {
 		var ps problems
-		ps.add(s.File, 0, "until", "Required value: a CronJob never finishes: give the time to run until (--until 24h, say)")
+		ps.add(s.File, 0, "until", "Required value: a CronJob never finishes: give the time to run until (jobsim run --until 24h, or get and describe --at)")
 		return nil, ps.err()
 	}
 	if !sim.until {

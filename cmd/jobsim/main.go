@@ -330,7 +330,14 @@ func cmdValidate(args []string, e env) int {
 		if s.IsScenario {
 			kind = "scenario"
 		}
-		fmt.Fprintf(e.stdout, "%s: valid %s (%s)\n", s.File, kind, plural(len(s.Jobs), "job"))
+		what := plural(len(s.Jobs), "job")
+		if n := len(s.CronJobs); n > 0 {
+			what = plural(n, "CronJob")
+			if len(s.Jobs) > 0 {
+				what = plural(len(s.Jobs), "job") + ", " + what
+			}
+		}
+		fmt.Fprintf(e.stdout, "%s: valid %s (%s)\n", s.File, kind, what)
 	}
 	return exitOK
 }

@@ -126,6 +126,17 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestCronJobManifestGolden runs a plain CronJob manifest, which needs
+// --until, as the README shows it.
+func TestCronJobManifestGolden(t *testing.T) {
+	t.Chdir("../..")
+	r := runCmd(t, "", "run", "--until", "168h", "examples/manifests/nightly-report.cronjob.yaml")
+	if r.code != exitOK || r.stderr != "" {
+		t.Fatalf("exit status %d, stderr:\n%s", r.code, r.stderr)
+	}
+	golden(t, "nightly-report.cronjob.until-168h.text.golden", r.stdout)
+}
+
 // TestDeterminism runs each example twice, in one process, with every
 // output at once, and requires the same bytes.
 func TestDeterminism(t *testing.T) {
@@ -212,7 +223,7 @@ func TestExitStatus(t *testing.T) {
 			"<stdin>:3: found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs only\n"},
 		// A CronJob never finishes: it runs only until a given time.
 		{"CronJob", []string{"run", "-"}, cronJob, exitInvalid, "",
-			"<stdin>: until: Required value: a CronJob never finishes: give the time to run until (--until 24h, say)\n"},
+			"<stdin>: until: Required value: a CronJob never finishes: give the time to run until (jobsim run --until 24h, or get and describe --at)\n"},
 		{"CronJob validate", []string{"validate", "-"}, cronJob, exitOK, "valid manifest", ""},
 		{"CronJob among Jobs", []string{"run", "-o", "json", "--until", "1h", "-"}, cronJob + "---\n" + piJob, exitOK, `"kind": "List"`, ""},
 		{"nodes", []string{"run", "--width", "200", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK,
