@@ -411,6 +411,33 @@ func TestCronJobScheduleEditRequeuesAtTheNewSchedule(t *testing.T) {
 	}
 }
 
+func TestCronJobScheduleEditDoesNotStartTheTimeTheNewScheduleMissed(t *testing.T) {
+	// Hourly, so edit-60 runs at 1h00; at 1h20m30s every 15 minutes.
+	// updateCronJob requeues after nextScheduleTimeDuration of the new
+	// schedule: from lastScheduleTime 1h00 the new schedule's most recent
+	// time not after now is 1h15, so the requeue is at the one after it,
+	// 1h30m0.1s (utils.go mostRecentScheduleTime, nextScheduleTimeDuration).
+	// That sync starts only the most recent unmet time, 1h30: 1h15, missed
+	// under the new schedule, is never started.
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+	h := submitCron(t, c, newCronJob("edit", "0 * * * *"), jobsim.Fixed(time.Second, 0))
+	c.At(start.Add(80*time.Minute+30*time.Second), func() {
+		if err := c.UpdateCronJob("", "edit", func(s *jobsim.CronJobSpec) { s.Schedule = "*/15 * * * *" }); err != nil {
+			t.Error(err)
+		}
+	})
+	runUntil(t, c, start.Add(106*time.Minute))
+	var got []string
+	for _, j := range h.Jobs() {
+		got = append(got, fmt.Sprintf("%s at %v", j.Name(), j.CreationTime().Sub(start)))
+	}
+	want := []string{"edit-60 at 1h0m0.1s", "edit-90 at 1h30m0.1s", "edit-105 at 1h45m0.1s"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("jobs (-want +got):\n%s", diff)
+	}
+}
+
 func TestCronJobActiveJobDeletedIsMissingJob(t *testing.T) {
 	c := jobsim.NewCluster(jobsim.Config{})
 	start := c.Now()

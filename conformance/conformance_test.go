@@ -143,6 +143,9 @@ func TestConformance(t *testing.T) {
 			for _, j := range rep.Reference.Jobs {
 				t.Logf("Kubernetes: %s", j)
 			}
+			for _, cj := range rep.Reference.CronJobs {
+				t.Logf("Kubernetes CronJob %s: jobs %v, events %v", cj.Name, cj.Jobs, cj.Events)
+			}
 			if rep.Reference.Scheduling != nil {
 				t.Logf("kube-scheduler: %s", rep.Reference.Scheduling)
 				t.Logf("jobsim's scheduler: %s", rep.Jobsim.Scheduling)
