@@ -50,8 +50,11 @@ type virtualClock struct {
 	seq    uint64
 
 	running atomic.Int64 // AfterFunc callbacks running
-	stopCh  chan struct{}
-	done    chan struct{}
+	// unread are the one-shot channel timers that fired and whose time
+	// nobody has received yet (see unreadPending); c.mu guards it.
+	unread []unreadTimer
+	stopCh chan struct{}
+	done   chan struct{}
 }
 
 var _ clock.WithTicker = (*virtualClock)(nil)
@@ -66,7 +69,25 @@ const (
 	// before time moves: a goroutine between two counted steps (an
 	// informer passing an event on) gets that long to show up as busy.
 	quietTicks = 2
+	// jumpQuietTicks is how many quiet ticks in a row a jump waits for:
+	// a goroutine that sets a timer after a step that counted as busy (a
+	// work queue's waiting loop, handed a delayed key by a worker that is
+	// done) gets that long to set it before the clock leaps past its
+	// time. Short of it, time moves at speed.
+	jumpQuietTicks = 5
+	// unreadGrace is the most wall-clock time a fired timer's unread
+	// channel holds the clock: a receiver that gave up on it (its select
+	// took another case and it never stops the timer) must not hold it
+	// for ever.
+	unreadGrace = 50 * time.Millisecond
 )
+
+// unreadTimer is a fired one-shot channel timer and when (wall clock) it
+// fired.
+type unreadTimer struct {
+	t     *vtimer
+	fired time.Time
+}
 
 func newVirtualClock(start time.Time, speed float64) *virtualClock {
 	return &virtualClock{speed: speed, now: start, busy: func() bool { return false }, worldBatch: func(run func()) { run() }}
@@ -105,14 +126,14 @@ func (c *virtualClock) loop() {
 		wall := time.Now()
 		d := min(wall.Sub(last), maxWall)
 		last = wall
-		if c.running.Load() > 0 || c.busy() {
+		if c.running.Load() > 0 || c.unreadPending(wall) || c.busy() {
 			quiet = 0
 			continue
 		}
 		if quiet++; quiet < quietTicks {
 			continue
 		}
-		if c.advance(time.Duration(float64(d) * c.speed)) {
+		if c.advance(time.Duration(float64(d)*c.speed), quiet >= jumpQuietTicks) {
 			quiet = 0
 		}
 	}
@@ -120,20 +141,25 @@ func (c *virtualClock) loop() {
 
 // advance moves time by step, or to the next deadline within it and fires
 // the first timer due then (or all the world's timers due then); it
-// reports whether it fired any.
-func (c *virtualClock) advance(step time.Duration) bool {
+// reports whether it fired any. mayJump allows a jump (see jump).
+func (c *virtualClock) advance(step time.Duration, mayJump bool) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	target := c.now.Add(step)
-	if c.jump {
-		if next, ok := c.nextNonTicker(); ok && next.After(target) {
+	if c.jump && mayJump {
+		next, ok := c.nextNonTicker()
+		switch {
+		case ok && next.After(target):
 			target = next
+		case !ok && !c.limit.IsZero():
+			// Nothing is due but the tickers: quiet to the end.
+			target = c.limit
 		}
 	}
 	if !c.limit.IsZero() && target.After(c.limit) {
 		target = c.limit
 	}
-	if c.jump {
+	if c.jump && mayJump {
 		c.skipTickers(target)
 	}
 	if len(c.timers) == 0 || c.timers[0].at.After(target) {
@@ -222,7 +248,32 @@ func (c *virtualClock) fire(t *vtimer) {
 		case t.ch <- c.now:
 		default:
 		}
+		c.unread = append(c.unread, unreadTimer{t: t, fired: time.Now()})
 	}
+}
+
+// unreadPending reports whether a fired one-shot timer's time waits in
+// its channel, received by nobody yet; it forgets the timers whose time
+// was received, that were stopped or reset, or that waited longer than
+// unreadGrace. Between a timer's fire and its receiver's next step (the
+// work queue's waiting loop moving the due key into the queue, where it
+// counts as work in flight) nothing else shows the cluster busy: on a
+// loaded machine that goroutine can wait for a CPU longer than the quiet
+// ticks, and the clock would jump to the next timer (the end of the run)
+// before the key reaches the queue, so the sync would run late. wall is
+// the wall-clock time now.
+func (c *virtualClock) unreadPending(wall time.Time) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	keep := c.unread[:0]
+	for _, u := range c.unread {
+		if len(u.t.ch) > 0 && u.t.index < 0 && !u.t.stopped && wall.Sub(u.fired) < unreadGrace {
+			keep = append(keep, u)
+		}
+	}
+	clear(c.unread[len(keep):])
+	c.unread = keep
+	return len(keep) > 0
 }
 
 // add schedules t; c.mu is held.
@@ -313,6 +364,9 @@ type vtimer struct {
 	period time.Duration
 	f      func()
 	ch     chan time.Time
+	// stopped reports a Stop since the timer was last set: a time left
+	// in its channel then is one its owner no longer waits for.
+	stopped bool
 }
 
 // C returns the timer's channel; nil for an AfterFunc timer.
@@ -323,6 +377,7 @@ func (t *vtimer) C() <-chan time.Time { return t.ch }
 func (t *vtimer) Stop() bool {
 	t.c.mu.Lock()
 	defer t.c.mu.Unlock()
+	t.stopped = true
 	if t.index < 0 {
 		return false
 	}
@@ -345,6 +400,7 @@ func (t *vtimer) Reset(d time.Duration) bool {
 		}
 	}
 	t.at = t.c.now.Add(d)
+	t.stopped = false
 	t.c.add(t)
 	return active
 }

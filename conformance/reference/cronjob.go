@@ -280,8 +280,9 @@ func (r *run) startCronController(parent context.Context) (*cronController, erro
 		cs)
 	var q workqueue.TypedRateLimitingInterface[string]
 	if err == nil {
-		q = workqueue.NewTypedRateLimitingQueueWithConfig(workqueue.DefaultTypedControllerRateLimiter[string](),
-			workqueue.TypedRateLimitingQueueConfig[string]{Name: "cronjob", Clock: r.clk})
+		limiter := workqueue.DefaultTypedControllerRateLimiter[string]()
+		q = newTimedQueue(workqueue.NewTypedRateLimitingQueueWithConfig(limiter,
+			workqueue.TypedRateLimitingQueueConfig[string]{Name: "cronjob", Clock: r.clk}), limiter, r.clk)
 	}
 	constructing = nil
 	constructMu.Unlock()
