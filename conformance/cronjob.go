@@ -65,42 +65,99 @@ type rawCronEvent struct {
 	ev CronEvent
 }
 
-// cronEvents drops the repeats: an event equal to the one just before it
-// (same type, reason and message) within a second. The real controller
-// repeats one when a sync runs before its CronJob informer has seen the
-// controller's own status write of the instant (the stale sync sees the
-// same finished Job again, records SawCompletedJob again, and its status
-// write then conflicts); whether it does depends on goroutine timing.
-// Repeats of a later instant (JobAlreadyActive at each schedule) stay.
+// cronEvents drops the events the real controller records or not
+// depending on goroutine timing, not on a rule (see docs/fidelity.md):
 //
-// For the same reason it drops a FailedDelete "not found" of a Job whose
-// SuccessfulDelete came before: a stale sync deleting it again.
-func cronEvents(raw []rawCronEvent) []CronEvent {
+//   - a repeat: an event equal to one kept (same type, reason and
+//     message) less than a second before it. The real controller repeats
+//     one when a sync runs before its CronJob informer has seen the
+//     controller's own status write of the instant (the stale sync sees
+//     the same finished Job again, records SawCompletedJob again, and its
+//     status write then conflicts), after the first sync's other events
+//     of the instant (SuccessfulCreate). Repeats of a later instant stay;
+//   - a JobAlreadyActive after another between the same two scheduled
+//     times (sched's window): each sync that finds the unmet time with a
+//     Job active records one, and how many syncs there are depends on
+//     how many of the Job controller's status writes the work queue
+//     coalesces. One per skipped scheduled time stays;
+//   - a FailedDelete "not found", an UnexpectedJob or a MissingJob of a
+//     Job whose SuccessfulDelete came before. The sync after the
+//     controller's own deletion reads informers that may lag it: a Job
+//     informer that still lists the deleted Job (deleted again: not
+//     found; or, unfinished and gone from status.active, unexpected), or
+//     a CronJob informer that has not seen the status write taking it out
+//     of status.active (the Job is then missing).
+func cronEvents(raw []rawCronEvent, sched cronSchedules) []CronEvent {
 	var out []CronEvent
-	var last rawCronEvent
+	var kept []rawCronEvent
+	var lastActive rawCronEvent
 	deleted := map[string]bool{}
-	for i, e := range raw {
-		if i > 0 && e.ev == last.ev && e.at.Sub(last.at) <= time.Second {
+	for _, e := range raw {
+		if repeats(kept, e) {
+			continue
+		}
+		if e.ev.Reason == "JobAlreadyActive" && lastActive.ev == e.ev && sameWindow(sched, lastActive.at, e.at) {
 			continue
 		}
 		if name, ok := strings.CutPrefix(e.ev.Message, "Deleted job "); ok && e.ev.Reason == "SuccessfulDelete" {
 			deleted[name] = true
 		}
-		if e.ev.Reason == "FailedDelete" && strings.HasSuffix(e.ev.Message, "not found") && deletedIn(deleted, e.ev.Message) {
+		if staleAfterDelete(deleted, e.ev) {
 			continue
 		}
 		out = append(out, e.ev)
-		last = e
+		kept = append(kept, e)
+		if e.ev.Reason == "JobAlreadyActive" {
+			lastActive = e
+		}
 	}
 	return out
+}
+
+// repeats reports whether e equals an event of kept within the second
+// before it.
+func repeats(kept []rawCronEvent, e rawCronEvent) bool {
+	for i := len(kept) - 1; i >= 0 && e.at.Sub(kept[i].at) <= time.Second; i-- {
+		if kept[i].ev == e.ev {
+			return true
+		}
+	}
+	return false
+}
+
+// sameWindow reports whether a and b lie between the same two scheduled
+// times; false when the schedule is unknown.
+func sameWindow(sched cronSchedules, a, b time.Time) bool {
+	na, ok := sched.window(a)
+	if !ok {
+		return false
+	}
+	nb, ok := sched.window(b)
+	return ok && na.Equal(nb)
+}
+
+// staleAfterDelete reports whether ev is a stale sync's view of a Job in
+// deleted (see cronEvents).
+func staleAfterDelete(deleted map[string]bool, ev CronEvent) bool {
+	switch ev.Reason {
+	case "FailedDelete":
+		return strings.HasSuffix(ev.Message, "not found") && deletedIn(deleted, ev.Message)
+	case "UnexpectedJob":
+		name, ok := strings.CutPrefix(ev.Message, "Saw a job that the controller did not create or forgot: ")
+		return ok && deleted[name]
+	case "MissingJob":
+		name, ok := strings.CutPrefix(ev.Message, "Active job went missing: ")
+		return ok && deleted[name]
+	}
+	return false
 }
 
 // cronOutcomesOfJobsim reduces jobsim's CronJobs to outcomes: cjs in the
 // scenario's order (nil where one was not created), jobs every Job
 // simulated, events the CronJob events observed.
-func cronOutcomesOfJobsim(start time.Time, cjs []*jobsim.CronJobHandle, jobs []*jobsim.JobHandle, events []jobsim.Event) []CronJobOutcome {
+func cronOutcomesOfJobsim(start time.Time, scheds []cronSchedules, cjs []*jobsim.CronJobHandle, jobs []*jobsim.JobHandle, events []jobsim.Event) []CronJobOutcome {
 	var out []CronJobOutcome
-	for _, h := range cjs {
+	for i, h := range cjs {
 		if h == nil {
 			out = append(out, CronJobOutcome{})
 			continue
@@ -145,16 +202,16 @@ func cronOutcomesOfJobsim(start time.Time, cjs []*jobsim.CronJobHandle, jobs []*
 				raw = append(raw, rawCronEvent{at: e.Time, ev: CronEvent{Type: string(e.Type), Reason: e.Reason, Message: e.Message}})
 			}
 		}
-		co.Events = cronEvents(raw)
+		co.Events = cronEvents(raw, scheduleAt(scheds, i))
 		out = append(out, co)
 	}
 	return out
 }
 
 // cronOutcomesOfReference reduces the reference's CronJobs to outcomes.
-func cronOutcomesOfReference(start time.Time, res []reference.CronJobResult) []CronJobOutcome {
+func cronOutcomesOfReference(start time.Time, scheds []cronSchedules, res []reference.CronJobResult) []CronJobOutcome {
 	var out []CronJobOutcome
-	for _, cr := range res {
+	for i, cr := range res {
 		if cr.Object == nil {
 			out = append(out, CronJobOutcome{})
 			continue
@@ -200,7 +257,7 @@ func cronOutcomesOfReference(start time.Time, res []reference.CronJobResult) []C
 		for _, e := range cr.Events {
 			raw = append(raw, rawCronEvent{at: e.At, ev: CronEvent{Type: e.Type, Reason: e.Reason, Message: e.Message}})
 		}
-		co.Events = cronEvents(raw)
+		co.Events = cronEvents(raw, scheduleAt(scheds, i))
 		out = append(out, co)
 	}
 	return out
@@ -284,4 +341,12 @@ func deletedIn(deleted map[string]bool, msg string) bool {
 	}
 	name, _, ok := strings.Cut(rest, `"`)
 	return ok && deleted[name]
+}
+
+// scheduleAt returns scheds[i], or no schedule.
+func scheduleAt(scheds []cronSchedules, i int) cronSchedules {
+	if i < len(scheds) {
+		return scheds[i]
+	}
+	return cronSchedules{}
 }

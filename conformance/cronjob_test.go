@@ -22,13 +22,45 @@ func TestCronEventsDropRepeatsOfOneInstant(t *testing.T) {
 	got := cronEvents([]rawCronEvent{
 		{at(time.Hour), saw},
 		{at(time.Hour + time.Millisecond), saw}, // a stale sync's repeat
+		{at(time.Hour + time.Millisecond), CronEvent{Type: "Normal", Reason: "SuccessfulCreate", Message: "Created job a-2"}},
+		{at(time.Hour + 2*time.Millisecond), saw}, // after the first sync's other event
 		{at(2 * time.Hour), busy},
 		{at(3 * time.Hour), busy}, // the next schedule: kept
 		{at(4 * time.Hour), CronEvent{Type: "Normal", Reason: "SuccessfulDelete", Message: "Deleted job a-1"}},
 		{at(4 * time.Hour), CronEvent{Type: "Warning", Reason: "FailedDelete", Message: `Deleted job: jobs.batch "a-1" not found`}},
-	})
-	want := []CronEvent{saw, busy, busy, {Type: "Normal", Reason: "SuccessfulDelete", Message: "Deleted job a-1"}}
+	}, cronSchedules{})
+	want := []CronEvent{saw, {Type: "Normal", Reason: "SuccessfulCreate", Message: "Created job a-2"}, busy, busy, {Type: "Normal", Reason: "SuccessfulDelete", Message: "Deleted job a-1"}}
 	if diff := cmp.Diff(want, got); diff != "" {
+		t.Error(diff)
+	}
+}
+
+func TestCronEventsKeepOneJobAlreadyActivePerScheduledTime(t *testing.T) {
+	// Hourly: the syncs of one hour that find the Job active record the
+	// same skipped time; the next hour's is another.
+	busy := CronEvent{Type: "Normal", Reason: "JobAlreadyActive", Message: "Not starting job because prior execution is running and concurrency policy is Forbid"}
+	var sc cronSchedules
+	sc.add(cronStart, "0 * * * *", nil)
+	got := cronEvents([]rawCronEvent{
+		{at(time.Hour + 100*time.Millisecond), busy},
+		{at(time.Hour + 5*time.Minute), busy}, // a Job status write's sync, same hour
+		{at(2*time.Hour + 100*time.Millisecond), busy},
+	}, sc)
+	if diff := cmp.Diff([]CronEvent{busy, busy}, got); diff != "" {
+		t.Error(diff)
+	}
+}
+
+func TestCronEventsDropStaleViewsOfADeletedJob(t *testing.T) {
+	del := CronEvent{Type: "Normal", Reason: "SuccessfulDelete", Message: "Deleted job a-1"}
+	other := CronEvent{Type: "Normal", Reason: "MissingJob", Message: "Active job went missing: b-1"}
+	got := cronEvents([]rawCronEvent{
+		{at(time.Hour), del},
+		{at(time.Hour), CronEvent{Type: "Warning", Reason: "UnexpectedJob", Message: "Saw a job that the controller did not create or forgot: a-1"}},
+		{at(time.Hour), CronEvent{Type: "Normal", Reason: "MissingJob", Message: "Active job went missing: a-1"}},
+		{at(time.Hour), other}, // not deleted by the controller: kept
+	}, cronSchedules{})
+	if diff := cmp.Diff([]CronEvent{del, other}, got); diff != "" {
 		t.Error(diff)
 	}
 }
@@ -57,7 +89,7 @@ func TestCronOutcomeOfReference(t *testing.T) {
 			{At: at(2 * time.Hour), Type: "Normal", Reason: "SuccessfulCreate", Message: "Created job nightly-2"},
 		},
 	}}
-	got := cronOutcomesOfReference(cronStart, res)
+	got := cronOutcomesOfReference(cronStart, nil, res)
 	tm := func(d time.Duration) *Time { v := Time(d); return &v }
 	want := []CronJobOutcome{{
 		Name: "nightly",

@@ -85,7 +85,7 @@ func RunJobsim(c *Case) (Outcome, error) {
 	start := c.Scenario.Start
 	out := outcomeOfJobsim(start, sim.End().Sub(start), sim.Jobs())
 	if len(c.Scenario.CronJobs) > 0 {
-		out.CronJobs = cronOutcomesOfJobsim(start, sim.CronJobs(), cronCreated, cronEvents)
+		out.CronJobs = cronOutcomesOfJobsim(start, schedulesOf(c.Scenario), sim.CronJobs(), cronCreated, cronEvents)
 	}
 	if rec != nil {
 		out.Scheduling = rec.outcome(nodeClasses(c.Scenario), sim.Jobs())
@@ -103,7 +103,7 @@ func RunReference(ctx context.Context, c *Case, stopAt time.Duration, opts Optio
 	}
 	out := outcomeOfReference(c.Scenario.Start, res)
 	if len(res.CronJobs) > 0 {
-		out.CronJobs = cronOutcomesOfReference(c.Scenario.Start, res.CronJobs)
+		out.CronJobs = cronOutcomesOfReference(c.Scenario.Start, schedulesOf(c.Scenario), res.CronJobs)
 	}
 	if len(c.Scenario.Nodes) > 0 {
 		out.Scheduling = schedulingOfReference(c.Scenario.Start, nodeClasses(c.Scenario), res)
