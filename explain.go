@@ -244,7 +244,7 @@ func explainHistory(h *JobHandle) *Explanation {
 	j := h.j
 	c := j.c
 	st := h.Status()
-	ex := &Explanation{Job: j.name, Namespace: j.ns, Outcome: OutcomeRunning}
+	ex := &Explanation{Job: j.name, Namespace: j.ns, Outcome: OutcomeRunning, WhatIf: WhatIf{Smallest: -1}}
 	epoch := c.eng.Epoch()
 	for _, cond := range st.Conditions {
 		if cond.Status != ConditionTrue {

@@ -187,7 +187,7 @@ func (r *whatIfRun) try(field, from, to string, edit func(*Config, *Job)) (Count
 	r.budget -= min(fired, r.budget)
 	if err != nil {
 		cf.Error = err.Error()
-		if errors.Is(err, sim.ErrEventLimit) {
+		if errors.Is(err, sim.ErrEventLimit) && r.budget == 0 {
 			r.w.BudgetExhausted = true
 		}
 	}
@@ -424,6 +424,9 @@ func (w WhatIf) sentences(ex *Explanation) []Sentence {
 	var out []Sentence
 	if w.Note != "" {
 		return []Sentence{{Text: "What if: " + w.Note + "."}}
+	}
+	if len(w.Tried) == 0 && !w.BudgetExhausted {
+		return nil
 	}
 	if w.Smallest >= 0 {
 		cf := w.Tried[w.Smallest]
