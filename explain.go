@@ -50,7 +50,9 @@ type Explanation struct {
 	// ExplainOptions.Rerun. Empty when none was asked for.
 	WhatIf WhatIf `json:"whatIf"`
 	// Sentences are the explanation in plain language, each with the
-	// events it rests on. String prints them.
+	// events it rests on. String prints them. A job of more than 4 pods
+	// gets one sentence per group of pods alike, and, with
+	// ExplainOptions.Full, one per pod as well.
 	Sentences []Sentence `json:"sentences"`
 	// NoHistory is set when the cluster kept no event log
 	// (Config.DiscardEvents): only the outcome is known then.
@@ -293,8 +295,15 @@ type reader struct {
 	// waiting holds, per key (the index, or -1), the failed pods not
 	// replaced yet, oldest first; streak counts, per backoff key, the
 	// failures since the last success.
-	waiting map[int][]*podTrack
-	streak  map[int]int
+	waiting  map[int][]*podTrack
+	nWaiting int // the pods in waiting
+	streak   map[int]int
+	// suspendedAt are the times of the job's Suspended events.
+	suspendedAt []time.Duration
+	// arena holds the pods' first event references, and slab the pods
+	// followed, to allocate them at once.
+	arena []int
+	slab  []podTrack
 	// The counts of the sweep that splits the makespan.
 	running, terminating, pending, crashloop int
 	last                                     time.Duration
@@ -335,7 +344,7 @@ func newReader(h *JobHandle, ex *Explanation) *reader {
 	if ex.RecordedAt != 0 {
 		end = ex.RecordedAt
 	}
-	return &reader{h: h, j: j, ex: ex, end: end, pods: map[string]*podTrack{},
+	return &reader{h: h, j: j, ex: ex, end: end, pods: make(map[string]*podTrack, j.nextOrdinal), list: make([]*podTrack, 0, j.nextOrdinal),
 		waiting: map[int][]*podTrack{}, streak: map[int]int{}, last: j.created, lastRestart: -1,
 		restartsAt: map[int]int{}}
 }
@@ -343,7 +352,8 @@ func newReader(h *JobHandle, ex *Explanation) *reader {
 // read follows the events of r's job, in order.
 func (r *reader) read(events []Event) {
 	epoch := r.j.c.eng.Epoch()
-	for i, e := range events {
+	for i := range events {
+		e := &events[i]
 		if e.Job != r.j.name || e.Object.Namespace != r.j.ns || (e.Object.Kind != KindJob && e.Object.Kind != KindPod) {
 			continue
 		}
@@ -372,10 +382,7 @@ func (r *reader) advance(t time.Duration) {
 	}
 	d := t - r.last
 	tb := &r.ex.Time
-	waiting := false
-	for _, w := range r.waiting {
-		waiting = waiting || len(w) > 0
-	}
+	waiting := r.nWaiting > 0
 	switch {
 	case r.running > 0:
 		tb.Running += d
@@ -447,12 +454,24 @@ func (r *reader) indexOf(name string) int {
 	return ix
 }
 
-func (r *reader) jobEvent(i int, t time.Duration, e Event) {
-	r.jobEvents = append(r.jobEvents, i)
+func (r *reader) jobEvent(i int, t time.Duration, e *Event) {
+	if e.Type == EventChange {
+		r.jobEvents = append(r.jobEvents, i)
+	}
 	switch e.Reason {
 	case ReasonSuccessfulCreate:
 		ix := r.indexOf(e.Related)
-		p := &podTrack{part: PodPart{Name: e.Related, Index: ix, Rule: -1, Created: t, Fate: FateActive, Events: []int{i}}, state: psDone}
+		if len(r.arena) == cap(r.arena) {
+			r.arena = make([]int, 0, 8*max(64, r.j.nextOrdinal-len(r.list)))
+		}
+		n := len(r.arena)
+		r.arena = r.arena[:n+8]
+		evs := append(r.arena[n:n:n+8], i)
+		if len(r.slab) == cap(r.slab) {
+			r.slab = make([]podTrack, 0, max(16, r.j.nextOrdinal-len(r.list)))
+		}
+		r.slab = append(r.slab, podTrack{part: PodPart{Name: e.Related, Index: ix, Rule: -1, Created: t, Fate: FateActive, Events: evs}, state: psDone})
+		p := &r.slab[len(r.slab)-1]
 		r.pods[e.Related] = p
 		r.list = append(r.list, p)
 		r.set(p, psPending)
@@ -460,6 +479,7 @@ func (r *reader) jobEvent(i int, t time.Duration, e Event) {
 		if w := r.waiting[k]; len(w) > 0 {
 			f := w[0]
 			r.waiting[k] = w[1:]
+			r.nWaiting--
 			f.part.ReplacedBy = e.Related
 			f.part.Backoff = t - f.part.Ended
 			f.part.Events = append(f.part.Events, i)
@@ -474,12 +494,13 @@ func (r *reader) jobEvent(i int, t time.Duration, e Event) {
 		}
 	case ReasonSuspended:
 		r.suspended = true
+		r.suspendedAt = append(r.suspendedAt, t)
 	case ReasonResumed:
 		r.suspended = false
 	}
 }
 
-func (r *reader) podEvent(i int, t time.Duration, e Event) {
+func (r *reader) podEvent(i int, t time.Duration, e *Event) {
 	p := r.pods[e.Object.Name]
 	if p == nil {
 		return
@@ -561,6 +582,7 @@ func (r *reader) ended(p *podTrack, t time.Duration, phase PodPhase) {
 	if !decided {
 		wk := r.waitKey(p.part.Index)
 		r.waiting[wk] = append(r.waiting[wk], p)
+		r.nWaiting++
 	}
 }
 
@@ -593,6 +615,7 @@ func (r *reader) finish() {
 			p.part.Fate = FateUncounted
 		}
 	}
+	r.ex.Pods = make([]PodPart, 0, len(r.list))
 	for _, p := range r.list {
 		if p.deleted {
 			p.part.DeletedBy = r.deletedBy(p)
@@ -623,10 +646,8 @@ func (r *reader) deletedBy(p *podTrack) string {
 	if p.part.DeletedBy == "" {
 		return "user"
 	}
-	epoch := r.j.c.eng.Epoch()
-	for _, i := range r.jobEvents {
-		e := r.j.c.events[i]
-		if e.Time.Sub(epoch) == p.deletedAt && e.Reason == ReasonSuspended {
+	for _, t := range r.suspendedAt {
+		if t == p.deletedAt {
 			return "suspension"
 		}
 	}
@@ -640,7 +661,7 @@ func (r *reader) decision() Decision {
 		var out []int
 		epoch := r.j.c.eng.Epoch()
 		for _, i := range r.jobEvents {
-			e := r.j.c.events[i]
+			e := &r.j.c.events[i]
 			if e.Time.Sub(epoch) == t && e.Type == EventChange {
 				out = append(out, i)
 			}
@@ -781,7 +802,7 @@ func (r *reader) sameExit() string {
 	epoch := r.j.c.eng.Epoch()
 	for _, p := range r.list {
 		for _, i := range p.part.Events {
-			e := r.j.c.events[i]
+			e := &r.j.c.events[i]
 			if !e.Exited || (p.deleted && e.Time.Sub(epoch) >= p.deletedAt) {
 				continue
 			}

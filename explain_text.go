@@ -169,53 +169,62 @@ func firstClause(msg string) string {
 	return strings.TrimSuffix(msg, ".")
 }
 
-// podSentences says each pod's part: one sentence per pod in detail,
-// and, for the short text, one per group of pods alike (same fate, same
-// deletion cause).
+// podSentences says each pod's part: one sentence per pod for a job of
+// at most 4 pods, else one per group of pods alike (same fate, deletion
+// cause, disruption and rule), and, with Full, one per pod as well.
 func (ex *Explanation) podSentences() []Sentence {
 	var out []Sentence
+	type key struct {
+		fate                  Fate
+		deletedBy, disruption string
+		rule                  int
+	}
 	type group struct {
-		key   string
-		pods  []PodPart
-		first int
+		pods   []int // positions in ex.Pods
+		events int
 	}
 	var groups []*group
-	byKey := map[string]*group{}
-	for _, p := range ex.Pods {
-		out = append(out, Sentence{Text: "Pod " + p.Name + ": " + podClause(p) + ".", Events: p.Events, Detail: true})
-		k := string(p.Fate) + "/" + p.DeletedBy + "/" + p.Disruption + fmt.Sprint(p.Rule)
+	byKey := map[key]*group{}
+	few := len(ex.Pods) <= 4
+	for i := range ex.Pods {
+		p := &ex.Pods[i]
+		if few || ex.full {
+			out = append(out, Sentence{Text: "Pod " + p.Name + ": " + podClause(*p) + ".", Events: p.Events, Detail: !few})
+		}
+		if few {
+			continue
+		}
+		k := key{p.Fate, p.DeletedBy, p.Disruption, p.Rule}
 		g := byKey[k]
 		if g == nil {
-			g = &group{key: k}
+			g = &group{}
 			byKey[k] = g
 			groups = append(groups, g)
 		}
-		g.pods = append(g.pods, p)
+		g.pods = append(g.pods, i)
+		g.events += len(p.Events)
 	}
-	if len(ex.Pods) <= 4 {
-		for i := range out {
-			out[i].Detail = false
-		}
+	if few {
 		return out
 	}
 	for _, g := range groups {
-		p := g.pods[0]
-		var ev []int
-		for _, q := range g.pods {
-			ev = append(ev, q.Events...)
+		p := &ex.Pods[g.pods[0]]
+		ev := make([]int, 0, g.events)
+		for _, i := range g.pods {
+			ev = append(ev, ex.Pods[i].Events...)
 		}
 		if len(g.pods) == 1 {
-			out = append(out, Sentence{Text: "Pod " + p.Name + ": " + podClause(p) + ".", Events: ev})
+			out = append(out, Sentence{Text: "Pod " + p.Name + ": " + podClause(*p) + ".", Events: ev})
 			continue
 		}
-		out = append(out, Sentence{Text: fmt.Sprintf("%s (%s, ...): %s.", plural(len(g.pods), "pod"), p.Name, groupClause(g.pods)), Events: ev})
+		out = append(out, Sentence{Text: fmt.Sprintf("%s (%s, ...): %s.", plural(len(g.pods), "pod"), p.Name, groupClause(ex.Pods, g.pods)), Events: ev})
 	}
 	return out
 }
 
 // groupClause sums up pods of one fate.
-func groupClause(ps []PodPart) string {
-	p := ps[0]
+func groupClause(all []PodPart, idx []int) string {
+	p := &all[idx[0]]
 	var s string
 	switch p.Fate {
 	case FateSucceeded:
@@ -240,7 +249,8 @@ func groupClause(ps []PodPart) string {
 	var pend, maxPend time.Duration
 	reason := ""
 	var backoffs []string
-	for _, q := range ps {
+	for _, i := range idx {
+		q := &all[i]
 		pend += q.Pending
 		if q.Pending > maxPend {
 			maxPend, reason = q.Pending, q.PendingReason
