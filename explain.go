@@ -633,18 +633,18 @@ func (r *reader) finish() {
 	}
 }
 
-// deletedBy names what deleted p: the job's end when its outcome was
-// decided at that instant, a suspension or a scale-down when the Job
-// controller did it then, a user otherwise.
+// deletedBy names what deleted p: a disruption; a user when the Job
+// controller did not (no SuccessfulDelete); else the job's end when its
+// outcome was decided at that instant, a suspension or a scale-down.
 func (r *reader) deletedBy(p *podTrack) string {
-	if r.ex.DecidedAt != 0 && p.deletedAt == r.ex.DecidedAt {
-		return "job end"
-	}
 	if p.part.Disruption != "" {
 		return "disruption"
 	}
 	if p.part.DeletedBy == "" {
-		return "user"
+		return "user" // no SuccessfulDelete: not the Job controller
+	}
+	if r.ex.DecidedAt != 0 && p.deletedAt == r.ex.DecidedAt {
+		return "job end"
 	}
 	for _, t := range r.suspendedAt {
 		if t == p.deletedAt {
@@ -692,8 +692,12 @@ func (r *reader) decision() Decision {
 			p := failed[limit]
 			d.Pod = p.part.Name
 			d.Events = append(lastEvents(p, 1), d.Events...)
+			lets := plural(limit, "pod")
+			if limit == 0 {
+				lets = "no pod"
+			}
 			d.Text = fmt.Sprintf("backoffLimit: %d lets %s fail; the %s counted failure, pod %s (exit %d at %s), exceeded it",
-				limit, plural(limit, "pod"), ordinal(limit+1), p.part.Name, p.part.ExitCode, span(p.part.Ended))
+				limit, lets, ordinal(limit+1), p.part.Name, p.part.ExitCode, span(p.part.Ended))
 			return d
 		}
 		d.Text = fmt.Sprintf("backoffLimit: %d was exceeded", limit)

@@ -395,7 +395,11 @@ func (r *whatIfRun) disruptions() {
 		return
 	}
 	rule := PodFailurePolicyRule{Action: ActionIgnore, OnPodConditions: []PodFailurePolicyOnPodCondition{{Type: string(DisruptionTarget), Status: ConditionTrue}}}
-	r.try("podFailurePolicy.rules", "-", "Ignore on DisruptionTarget ("+seen+") first", func(_ *Config, j *Job) {
+	from := "none"
+	if pfp := r.job.Spec.PodFailurePolicy; pfp != nil {
+		from = plural(len(pfp.Rules), "rule")
+	}
+	r.try("podFailurePolicy.rules", from, "an Ignore rule on DisruptionTarget ("+seen+") first", func(_ *Config, j *Job) {
 		pfp := &PodFailurePolicy{}
 		if j.Spec.PodFailurePolicy != nil {
 			pfp.Rules = slices.Clone(j.Spec.PodFailurePolicy.Rules)
@@ -447,7 +451,7 @@ func (w WhatIf) sentences(ex *Explanation) []Sentence {
 		case cf.Error != "":
 			out = append(out, Sentence{Text: fmt.Sprintf("%s: the re-run did not end within the budget (%s).", cf.Change(), cf.Error)})
 		case cf.Flips:
-			out = append(out, Sentence{Text: fmt.Sprintf("%s would also change it: %s (%s) after %s.", cf.Change(), cf.Outcome, cf.Reason, span(cf.Makespan)), Detail: true})
+			out = append(out, Sentence{Text: fmt.Sprintf("%s would also change it: %s (%s) after %s.", cf.Change(), cf.Outcome, cf.Reason, span(cf.Makespan))})
 		case ex.Outcome == OutcomeComplete:
 			out = append(out, Sentence{Text: fmt.Sprintf("%s: still %s, after %s instead of %s.", cf.Change(), cf.Outcome, span(cf.Makespan), span(ex.Makespan))})
 		default:
