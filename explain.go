@@ -318,14 +318,13 @@ type reader struct {
 
 // podTrack is a pod being followed.
 type podTrack struct {
-	part           PodPart
-	state          trackState
-	deleted        bool // a SuccessfulDelete or Killing was seen
-	deletedAt      time.Duration
-	terminal       bool
-	phase          PodPhase
-	restartsLive   int
-	scheduledEvent int
+	part         PodPart
+	state        trackState
+	deleted      bool // a SuccessfulDelete or Killing was seen
+	deletedAt    time.Duration
+	terminal     bool
+	phase        PodPhase
+	restartsLive int
 }
 
 type trackState int

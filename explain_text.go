@@ -246,12 +246,11 @@ func groupClause(all []PodPart, idx []int) string {
 	if p.Disruption != "" {
 		s += ", disrupted (" + p.Disruption + ")"
 	}
-	var pend, maxPend time.Duration
+	var maxPend time.Duration
 	reason := ""
 	var backoffs []string
 	for _, i := range idx {
 		q := &all[i]
-		pend += q.Pending
 		if q.Pending > maxPend {
 			maxPend, reason = q.Pending, q.PendingReason
 		}
