@@ -692,3 +692,37 @@ func ExampleRerun() {
 	// restartPolicy Never -> OnFailure would not help: still Failed (BackoffLimitExceeded) after 20s: backoffLimit: 0 lets no pod fail; the 1st counted failure, pod evicted-7cc77 (exit 143 at 20s), exceeded it.
 	// podReplacementPolicy TerminatingOrFailed -> Failed would not help: still Failed (BackoffLimitExceeded) after 20s: backoffLimit: 0 lets no pod fail; the 1st counted failure, pod evicted-7cc77 (exit 143 at 20s), exceeded it.
 }
+
+// ExplainCronJob explains each Job of a CronJob by its scheduled time.
+// The CronJob controller creates each Job 100 ms after its time; every
+// run lasts 30 s and succeeds.
+func ExampleExplainCronJob() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+	h, err := c.SubmitCronJob(jobsim.CronJob{
+		Name: "report",
+		Spec: jobsim.CronJobSpec{
+			Schedule: "*/5 * * * *",
+			JobTemplate: jobsim.JobTemplate{Spec: jobsim.JobSpec{
+				Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+					RestartPolicy: jobsim.RestartNever,
+					Containers:    []jobsim.Container{{Name: "report", Image: "busybox"}},
+				}},
+			}},
+		},
+	}, jobsim.Fixed(30*time.Second, 0))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := c.RunUntil(start.Add(11 * time.Minute)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range jobsim.ExplainCronJob(h) {
+		fmt.Println(r.Scheduled.Sub(start), r.Job, r.Outcome, "after", r.Explanation.Makespan)
+	}
+	// Output:
+	// 5m0s report-5 Complete after 30s
+	// 10m0s report-10 Complete after 30s
+}

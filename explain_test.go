@@ -1,6 +1,7 @@
 package jobsim_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -293,5 +294,97 @@ func TestExplainSuccessPolicy(t *testing.T) {
 	}
 	if !strings.Contains(ex.String(), "The outcome was certain at 10s (SuccessCriteriaMet); it was recorded at 25s, once the 2 pods deleted then had terminated.") {
 		t.Errorf("text:\n%s", ex)
+	}
+}
+
+// Every 2 minutes a backup that fails half the time: a Job per
+// scheduled time, each explained. The failed history limit (1) keeps
+// the last failed Job only; an older failed one is known by what the
+// CronJob controller saw of it.
+func TestExplainCronJob(t *testing.T) {
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+	tmpl := explainJob("x", jobsim.RestartNever).Spec
+	tmpl.BackoffLimit = jobsim.Ptr(0)
+	b := jobsim.BehaviorFunc(func(rc *jobsim.RunContext) jobsim.Run {
+		// backup-2 and backup-6 fail, backup-4 and backup-8 succeed.
+		if strings.HasSuffix(rc.Job, "-2") || strings.HasSuffix(rc.Job, "-6") {
+			return jobsim.Run{Duration: 30 * time.Second, ExitCode: 1}
+		}
+		return jobsim.Run{Duration: 30 * time.Second}
+	})
+	h, err := c.SubmitCronJob(jobsim.CronJob{Name: "backup", Spec: jobsim.CronJobSpec{
+		Schedule: "*/2 * * * *", JobTemplate: jobsim.JobTemplate{Spec: tmpl},
+	}}, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.RunUntil(start.Add(9 * time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	runs := jobsim.ExplainCronJob(h)
+	var got []string
+	for _, r := range runs {
+		s := r.Job + " " + r.Scheduled.Sub(start).String() + " " + string(r.Outcome)
+		if r.Explanation != nil {
+			s += " " + r.Explanation.Reason
+		}
+		got = append(got, s)
+	}
+	// The Jobs of 2, 4, 6 and 8 minutes; backup-2, failed, was deleted
+	// when backup-6 failed (failedJobsHistoryLimit 1).
+	want := []string{
+		"backup-2 2m0s Failed",
+		"backup-4 4m0s Complete CompletionsReached",
+		"backup-6 6m0s Failed BackoffLimitExceeded",
+		"backup-8 8m0s Complete CompletionsReached",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("runs (-want +got):\n%s", diff)
+	}
+}
+
+// The short text of a large job holds at most 15 lines, the pods
+// grouped; Full prints one line per pod as well. The JSON form carries
+// the same facts.
+func TestExplainLengthAndJSON(t *testing.T) {
+	job := explainJob("wide", jobsim.RestartNever)
+	job.Spec.Completions, job.Spec.Parallelism, job.Spec.BackoffLimit = jobsim.Ptr(40), jobsim.Ptr(10), jobsim.Ptr(50)
+	b := jobsim.BehaviorFunc(func(rc *jobsim.RunContext) jobsim.Run {
+		if rc.Key%4 == 0 {
+			return jobsim.Run{Duration: 10 * time.Second, ExitCode: 1}
+		}
+		return jobsim.Run{Duration: 20 * time.Second}
+	})
+	c := jobsim.NewCluster(jobsim.Config{})
+	h, err := c.Submit(job, b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Run(); err != nil {
+		t.Fatal(err)
+	}
+	short := jobsim.Explain(h).String()
+	if n := strings.Count(short, "\n"); n > 15 {
+		t.Errorf("short text has %d lines:\n%s", n, short)
+	}
+	full := jobsim.ExplainWith(h, jobsim.ExplainOptions{Full: true})
+	if n, pods := strings.Count(full.String(), "\nPod "), h.PodsCreated(); n != pods {
+		t.Errorf("full text names %d pods of %d", n, pods)
+	}
+	data, err := json.Marshal(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back struct {
+		Outcome string
+		Reason  string
+		Pods    []struct{ Name, Fate string }
+	}
+	if err := json.Unmarshal(data, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Outcome != "Complete" || back.Reason != "CompletionsReached" || len(back.Pods) != h.PodsCreated() {
+		t.Errorf("JSON: %s", data)
 	}
 }
