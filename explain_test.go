@@ -388,3 +388,47 @@ func TestExplainLengthAndJSON(t *testing.T) {
 		t.Errorf("JSON: %s", data)
 	}
 }
+
+// Pods the Job controller deletes while the job runs are not counted and
+// not replaced: at 10 s a suspension deletes both running pods (they
+// exit 143 at once); resumed at 1m, the job gets two new pods, which
+// succeed 30 s later. The 50 s suspended count as idle.
+func TestExplainSuspensionDeletes(t *testing.T) {
+	job := explainJob("paused", jobsim.RestartNever)
+	job.Spec.Completions, job.Spec.Parallelism = jobsim.Ptr(2), jobsim.Ptr(2)
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+	h, err := c.Submit(job, jobsim.Fixed(30*time.Second, 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(suspend bool) func() {
+		return func() {
+			if err := c.Update("default", "paused", func(s *jobsim.JobSpec) { s.Suspend = suspend }); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	c.At(start.Add(10*time.Second), edit(true))
+	c.At(start.Add(time.Minute), edit(false))
+	if err := c.Run(); err != nil {
+		t.Fatal(err)
+	}
+	// The job was edited: counterfactuals need the Job as submitted.
+	ex := jobsim.ExplainWith(h, jobsim.ExplainOptions{Rerun: jobsim.RerunJob(jobsim.Fixed(30*time.Second, 0))})
+	want := []podFact{
+		{jobsim.FateDeleted, 10 * time.Second, 143, 0, 0, 0, "suspension"},
+		{jobsim.FateDeleted, 10 * time.Second, 143, 0, 0, 0, "suspension"},
+		{jobsim.FateSucceeded, 90 * time.Second, 0, 0, 0, 0, ""},
+		{jobsim.FateSucceeded, 90 * time.Second, 0, 0, 0, 0, ""},
+	}
+	if diff := cmp.Diff(want, podFacts(ex)); diff != "" {
+		t.Errorf("pods (-want +got):\n%s", diff)
+	}
+	if got, want := ex.Time, (jobsim.TimeBreakdown{Running: 40 * time.Second, Idle: 50 * time.Second}); got != want {
+		t.Errorf("time = %+v, want %+v", got, want)
+	}
+	if !strings.Contains(ex.WhatIf.Note, "edited during the run") {
+		t.Errorf("what if: %+v", ex.WhatIf)
+	}
+}
