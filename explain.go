@@ -295,15 +295,20 @@ type reader struct {
 	// waiting holds, per key (the index, or -1), the failed pods not
 	// replaced yet, oldest first; streak counts, per backoff key, the
 	// failures since the last success.
-	waiting  map[int][]*podTrack
-	nWaiting int // the pods in waiting
-	streak   map[int]int
+	waiting  [][]*podTrack // by key+1
+	nWaiting int           // the pods in waiting
+	streak   []int         // by key+1
 	// suspendedAt are the times of the job's Suspended events.
 	suspendedAt []time.Duration
 	// arena holds the pods' first event references, and slab the pods
 	// followed, to allocate them at once.
 	arena []int
 	slab  []podTrack
+	// spilled: a pod's part could not live in Explanation.Pods.
+	spilled bool
+	// lastPod is the pod of the last pod event: a pod's events often
+	// come together.
+	lastPod *podTrack
 	// The counts of the sweep that splits the makespan.
 	running, terminating, pending, crashloop int
 	last                                     time.Duration
@@ -318,7 +323,7 @@ type reader struct {
 
 // podTrack is a pod being followed.
 type podTrack struct {
-	part         PodPart
+	part         *PodPart // in Explanation.Pods, in creation order
 	state        trackState
 	deleted      bool // a SuccessfulDelete or Killing was seen
 	deletedAt    time.Duration
@@ -343,8 +348,9 @@ func newReader(h *JobHandle, ex *Explanation) *reader {
 	if ex.RecordedAt != 0 {
 		end = ex.RecordedAt
 	}
+	ex.Pods = make([]PodPart, 0, j.nextOrdinal)
 	return &reader{h: h, j: j, ex: ex, end: end, pods: make(map[string]*podTrack, j.nextOrdinal), list: make([]*podTrack, 0, j.nextOrdinal),
-		waiting: map[int][]*podTrack{}, streak: map[int]int{}, last: j.created, lastRestart: -1,
+		last: j.created, lastRestart: -1,
 		restartsAt: map[int]int{}}
 }
 
@@ -417,6 +423,34 @@ func (r *reader) set(p *podTrack, s trackState) {
 	r.count(s, 1)
 }
 
+// podOf finds the pod of a verdict: the pods are followed in creation
+// order, so its ordinal says where, unless events of it were missed.
+func (r *reader) podOf(v podVerdict) *podTrack {
+	if v.ordinal < len(r.list) {
+		if p := r.list[v.ordinal]; p.part.Name == v.name {
+			return p
+		}
+	}
+	return r.pods[v.name]
+}
+
+// waitList returns the list of failed pods waiting under key k (an
+// index, or -1).
+func (r *reader) waitList(k int) *[]*podTrack {
+	for len(r.waiting) <= k+1 {
+		r.waiting = append(r.waiting, nil)
+	}
+	return &r.waiting[k+1]
+}
+
+// streakOf returns the failures in a row under backoff key k.
+func (r *reader) streakOf(k int) *int {
+	for len(r.streak) <= k+1 {
+		r.streak = append(r.streak, 0)
+	}
+	return &r.streak[k+1]
+}
+
 // key is the pod-failure backoff's key of index ix: the index with
 // backoffLimitPerIndex, the whole job otherwise.
 func (r *reader) key(ix int) int {
@@ -469,15 +503,23 @@ func (r *reader) jobEvent(i int, t time.Duration, e *Event) {
 		if len(r.slab) == cap(r.slab) {
 			r.slab = make([]podTrack, 0, max(16, r.j.nextOrdinal-len(r.list)))
 		}
-		r.slab = append(r.slab, podTrack{part: PodPart{Name: e.Related, Index: ix, Rule: -1, Created: t, Fate: FateActive, Events: evs}, state: psDone})
+		part := &PodPart{}
+		if ps := r.ex.Pods; len(ps) < cap(ps) {
+			r.ex.Pods = ps[:len(ps)+1]
+			part = &r.ex.Pods[len(ps)]
+		} else {
+			r.spilled = true // more pods than the job created: never expected
+		}
+		*part = PodPart{Name: e.Related, Index: ix, Rule: -1, Created: t, Fate: FateActive, Events: evs}
+		r.slab = append(r.slab, podTrack{part: part, state: psDone})
 		p := &r.slab[len(r.slab)-1]
 		r.pods[e.Related] = p
 		r.list = append(r.list, p)
 		r.set(p, psPending)
 		k := r.waitKey(ix)
-		if w := r.waiting[k]; len(w) > 0 {
+		if w := *r.waitList(k); len(w) > 0 {
 			f := w[0]
-			r.waiting[k] = w[1:]
+			*r.waitList(k) = w[1:]
 			r.nWaiting--
 			f.part.ReplacedBy = e.Related
 			f.part.Backoff = t - f.part.Ended
@@ -500,9 +542,12 @@ func (r *reader) jobEvent(i int, t time.Duration, e *Event) {
 }
 
 func (r *reader) podEvent(i int, t time.Duration, e *Event) {
-	p := r.pods[e.Object.Name]
-	if p == nil {
-		return
+	p := r.lastPod
+	if p == nil || p.part.Name != e.Object.Name {
+		if p = r.pods[e.Object.Name]; p == nil {
+			return
+		}
+		r.lastPod = p
 	}
 	p.part.Events = append(p.part.Events, i)
 	switch {
@@ -569,18 +614,18 @@ func (r *reader) ended(p *podTrack, t time.Duration, phase PodPhase) {
 	p.restartsLive = 0
 	k := r.key(p.part.Index)
 	if phase == PodSucceeded {
-		r.streak[k] = 0
+		*r.streakOf(k) = 0
 		return
 	}
 	decided := r.ex.DecidedAt != 0 && t >= r.ex.DecidedAt
 	if p.deleted && !decided && p.part.DeletedBy != "" {
 		return // deleted by the controller while the job ran: not replaced
 	}
-	r.streak[k]++
-	p.part.Consecutive = r.streak[k]
+	*r.streakOf(k)++
+	p.part.Consecutive = *r.streakOf(k)
 	if !decided {
 		wk := r.waitKey(p.part.Index)
-		r.waiting[wk] = append(r.waiting[wk], p)
+		*r.waitList(wk) = append(*r.waitList(wk), p)
 		r.nWaiting++
 	}
 }
@@ -589,7 +634,7 @@ func (r *reader) ended(p *podTrack, t time.Duration, phase PodPhase) {
 // deleted each deleted pod.
 func (r *reader) finish() {
 	for _, v := range r.j.verdicts {
-		p := r.pods[v.name]
+		p := r.podOf(v)
 		if p == nil {
 			continue
 		}
@@ -614,7 +659,6 @@ func (r *reader) finish() {
 			p.part.Fate = FateUncounted
 		}
 	}
-	r.ex.Pods = make([]PodPart, 0, len(r.list))
 	for _, p := range r.list {
 		if p.deleted {
 			p.part.DeletedBy = r.deletedBy(p)
@@ -628,7 +672,13 @@ func (r *reader) finish() {
 		if !p.terminal && p.part.Runs == 0 {
 			p.part.Pending = r.end - p.part.Created
 		}
-		r.ex.Pods = append(r.ex.Pods, p.part)
+	}
+	if r.spilled {
+		pods := make([]PodPart, len(r.list))
+		for i, p := range r.list {
+			pods[i] = *p.part
+		}
+		r.ex.Pods = pods
 	}
 }
 
@@ -846,7 +896,7 @@ func (r *reader) failedBy(t time.Duration) []*podTrack {
 	var out []*podTrack
 	for _, v := range r.j.verdicts {
 		if v.failed && v.counted && v.phase == PodFailed && v.at <= t {
-			if p := r.pods[v.name]; p != nil {
+			if p := r.podOf(v); p != nil {
 				out = append(out, p)
 			}
 		}
@@ -859,7 +909,7 @@ func (r *reader) succeeded() []*podTrack {
 	var out []*podTrack
 	for _, v := range r.j.verdicts {
 		if v.phase == PodSucceeded && v.counted {
-			if p := r.pods[v.name]; p != nil {
+			if p := r.podOf(v); p != nil {
 				out = append(out, p)
 			}
 		}

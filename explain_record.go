@@ -11,12 +11,13 @@ import "time"
 
 // podVerdict is how one sync counted one pod.
 type podVerdict struct {
-	at     time.Duration // the sync's time since the epoch
-	name   string
-	index  int // completion index, -1 if none
-	phase  PodPhase
-	action PodFailurePolicyAction // of the matching rule, "" if none matched
-	rule   int                    // that rule's index, when action is set
+	at      time.Duration // the sync's time since the epoch
+	name    string
+	ordinal int // creation ordinal within the job
+	index   int // completion index, -1 if none
+	phase   PodPhase
+	action  PodFailurePolicyAction // of the matching rule, "" if none matched
+	rule    int                    // that rule's index, when action is set
 	// counted: the pod joined status.succeeded or status.failed.
 	counted bool
 	failed  bool // counted (or ignored) as a failure
@@ -31,7 +32,7 @@ func (c *Cluster) noteVerdict(pl *plan, p *pod) {
 		return
 	}
 	j := pl.j
-	v := podVerdict{at: pl.now, name: p.name(), index: p.index, phase: p.phase, failures: p.failureCount}
+	v := podVerdict{at: pl.now, name: p.name(), ordinal: p.ordinal, index: p.index, phase: p.phase, failures: p.failureCount}
 	valid := !j.indexed() || j.idx.valid(p.index)
 	failureFinish := pl.finish != nil && pl.finish.Type != JobSuccessCriteriaMet
 	switch {

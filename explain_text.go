@@ -180,11 +180,11 @@ func (ex *Explanation) podSentences() []Sentence {
 		rule                  int
 	}
 	type group struct {
+		key    key
 		pods   []int // positions in ex.Pods
 		events int
 	}
 	var groups []*group
-	byKey := map[key]*group{}
 	few := len(ex.Pods) <= 4
 	for i := range ex.Pods {
 		p := &ex.Pods[i]
@@ -195,10 +195,15 @@ func (ex *Explanation) podSentences() []Sentence {
 			continue
 		}
 		k := key{p.Fate, p.DeletedBy, p.Disruption, p.Rule}
-		g := byKey[k]
+		var g *group
+		for _, h := range groups { // a few groups: a scan beats hashing
+			if h.key == k {
+				g = h
+				break
+			}
+		}
 		if g == nil {
-			g = &group{}
-			byKey[k] = g
+			g = &group{key: k}
 			groups = append(groups, g)
 		}
 		g.pods = append(g.pods, i)
