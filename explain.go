@@ -503,14 +503,17 @@ func (r *reader) jobEvent(i int, t time.Duration, e *Event) {
 		if len(r.slab) == cap(r.slab) {
 			r.slab = make([]podTrack, 0, max(16, r.j.nextOrdinal-len(r.list)))
 		}
-		part := &PodPart{}
+		var part *PodPart
 		if ps := r.ex.Pods; len(ps) < cap(ps) {
 			r.ex.Pods = ps[:len(ps)+1]
 			part = &r.ex.Pods[len(ps)]
 		} else {
+			part = new(PodPart)
 			r.spilled = true // more pods than the job created: never expected
 		}
-		*part = PodPart{Name: e.Related, Index: ix, Rule: -1, Created: t, Fate: FateActive, Events: evs}
+		// Field by field: the part is zero, and a whole-struct copy
+		// would cost a write barrier over all of it.
+		part.Name, part.Index, part.Rule, part.Created, part.Fate, part.Events = e.Related, ix, -1, t, FateActive, evs
 		r.slab = append(r.slab, podTrack{part: part, state: psDone})
 		p := &r.slab[len(r.slab)-1]
 		r.pods[e.Related] = p
