@@ -185,6 +185,8 @@ type IndexPart struct {
 	Failures int      `json:"failures"`
 	// Text says it in a sentence.
 	Text string `json:"text"`
+	// Events are the events of its pods.
+	Events []int `json:"events,omitempty"`
 }
 
 // Sentence is one sentence of the plain-language explanation, with the
@@ -948,6 +950,7 @@ func (r *reader) indexParts() []IndexPart {
 		}
 		ip := &parts[ix]
 		ip.Pods = append(ip.Pods, p.part.Name)
+		ip.Events = append(ip.Events, p.part.Events...)
 		if p.part.Fate == FateFailed || p.part.Fate == FateFailIndex || p.part.Fate == FateFailJob {
 			ip.Failures++
 		}

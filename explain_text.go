@@ -65,10 +65,10 @@ func (ex *Explanation) sentences() []Sentence {
 		add(false, ex.Rule.Events, "The outcome was certain at %s (%s); it was recorded at %s, once the %s deleted then had terminated.",
 			span(ex.DecidedAt), interimOf(ex.Outcome), span(ex.RecordedAt), plural(term, "pod"))
 	}
-	add(false, nil, "Time: %s.", ex.Time.text())
+	add(false, nil, "Time: %s.", ex.Time.text()) // the pods' sentences cite the events
 	out = append(out, ex.podSentences()...)
 	for _, ip := range ex.Indexes {
-		add(ip.Outcome != "Failed", nil, "%s.", ip.Text)
+		add(ip.Outcome != "Failed", ip.Events, "%s.", ip.Text)
 	}
 	out = append(out, ex.WhatIf.sentences(ex)...)
 	return out

@@ -274,6 +274,9 @@ func (r *whatIfRun) failed() {
 		r.parallelism()
 		r.moreNodes()
 	}
+	if r.ex.Reason == JobReasonBackoffLimitExceeded {
+		r.fewerAtOnce()
+	}
 	r.disruptions()
 	r.restartPolicy()
 	if spec.PodReplacementPolicy != ReplaceFailed && spec.PodFailurePolicy == nil {
@@ -312,6 +315,17 @@ func (r *whatIfRun) parallelism() {
 		return
 	}
 	r.try("parallelism", strconv.Itoa(p), strconv.Itoa(p+1), func(_ *Config, j *Job) { j.Spec.Parallelism = Ptr(p + 1) })
+}
+
+// fewerAtOnce tries one pod fewer at a time: fewer pods failing
+// together, and successes between failures reset the pod-failure
+// backoff.
+func (r *whatIfRun) fewerAtOnce() {
+	p := *r.job.Spec.Parallelism
+	if p <= 1 {
+		return
+	}
+	r.try("parallelism", strconv.Itoa(p), strconv.Itoa(p-1), func(_ *Config, j *Job) { j.Spec.Parallelism = Ptr(p - 1) })
 }
 
 // moreNodes tries one more node like those of the busiest pool (the
