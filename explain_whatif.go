@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -117,7 +118,7 @@ func whatIf(h *JobHandle, ex *Explanation, opts ExplainOptions) WhatIf {
 	c := h.j.c
 	r := &whatIfRun{h: h, ex: ex, opts: opts, w: WhatIf{Smallest: -1}}
 	r.cfg = opts.Config
-	if r.cfg.Nodes == nil && r.cfg.Seed == 0 && r.cfg.Start.IsZero() && len(r.cfg.PriorityClasses) == 0 {
+	if reflect.ValueOf(r.cfg).IsZero() {
 		r.cfg = c.cfg
 	}
 	r.job = opts.Job
