@@ -20,6 +20,7 @@ import (
 // Event references are positions in the slice Cluster.Events returned
 // when Explain ran. String formats it as plain text.
 type Explanation struct {
+	// Job and Namespace name the job explained.
 	Job       string `json:"job"`
 	Namespace string `json:"namespace"`
 	// Outcome is OutcomeComplete, OutcomeFailed, OutcomeSuspended or
@@ -190,7 +191,9 @@ type IndexPart struct {
 }
 
 // Sentence is one sentence of the plain-language explanation, with the
-// positions in Cluster.Events of the events it rests on.
+// positions in Cluster.Events of the events it rests on. The sentence on
+// where the time went cites none (the pods' sentences cite their
+// events), nor do those on counterfactuals, which rest on re-runs.
 type Sentence struct {
 	Text   string `json:"text"`
 	Events []int  `json:"events,omitempty"`
