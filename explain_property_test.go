@@ -12,7 +12,11 @@ import (
 // genExplainCase draws a small job and a behaviour whose every key ends
 // in success after a few scripted runs, so that every run ends.
 func genExplainCase(t *rapid.T) (jobsim.Config, jobsim.Job, jobsim.Behavior) {
-	cfg := jobsim.Config{Seed: rapid.Uint64Range(0, 1000).Draw(t, "seed")}
+	cfg := jobsim.Config{
+		Seed:      rapid.Uint64Range(0, 1000).Draw(t, "seed"),
+		SyncDelay: rapid.SampledFrom([]time.Duration{0, time.Second}).Draw(t, "syncDelay"),
+		Version:   rapid.SampledFrom(jobsim.Versions()).Draw(t, "version"),
+	}
 	if rapid.Bool().Draw(t, "nodes") {
 		cfg.Nodes = []jobsim.Node{{Name: "w0", Capacity: map[string]int64{"cpu": 2000}}}
 	}
@@ -86,6 +90,20 @@ func TestExplainProperty(t *testing.T) {
 		outcome, reason := outcomeOf(h)
 		if ex.Outcome != outcome || ex.Reason != reason {
 			t.Fatalf("explained %s (%s), status says %s (%s)", ex.Outcome, ex.Reason, outcome, reason)
+		}
+		if ex.Rule.Text == "" {
+			t.Fatalf("no rule for %s (%s)", ex.Outcome, ex.Reason)
+		}
+		switch ex.Reason {
+		case jobsim.JobReasonBackoffLimitExceeded, jobsim.JobReasonPodFailurePolicy, jobsim.JobReasonCompletionsReached, jobsim.JobReasonSuccessPolicy:
+			if ex.Rule.Pod == "" {
+				t.Fatalf("%s names no pod: %s\n%s", ex.Reason, ex.Rule.Text, ex)
+			}
+		}
+		for _, p := range ex.Pods {
+			if p.Fate == jobsim.FateActive {
+				t.Fatalf("pod %s still active after the job %s", p.Name, ex.Outcome)
+			}
 		}
 		tb := ex.Time
 		if sum := tb.Running + tb.Terminating + tb.Pending + tb.Backoff + tb.Idle; sum != ex.Makespan {
