@@ -629,8 +629,10 @@ func (r *reader) ended(p *podTrack, t time.Duration, phase PodPhase) {
 	if p.deleted && !decided && p.part.DeletedBy != "" {
 		return // deleted by the controller while the job ran: not replaced
 	}
-	*r.streakOf(k)++
-	p.part.Consecutive = *r.streakOf(k)
+	if !decided || !p.deleted { // not a pod deleted as the job ended
+		*r.streakOf(k)++
+		p.part.Consecutive = *r.streakOf(k)
+	}
 	if !decided {
 		wk := r.waitKey(p.part.Index)
 		*r.waitList(wk) = append(*r.waitList(wk), p)
