@@ -295,7 +295,7 @@ type reader struct {
 	j    *job
 	ex   *Explanation
 	end  time.Duration // the end of the makespan, since the epoch
-	pods map[string]*podTrack
+	pods map[uint64]*podTrack // by nameKey
 	list []*podTrack
 	// waiting holds, per key (the index, or -1), the failed pods not
 	// replaced yet, oldest first; streak counts, per backoff key, the
@@ -309,6 +309,9 @@ type reader struct {
 	// followed, to allocate them at once.
 	arena []int
 	slab  []podTrack
+	// exits are, by index+1, the exit codes of the runs that ended by
+	// themselves (not stopped by a deletion).
+	exits []exitCodes
 	// spilled: a pod's part could not live in Explanation.Pods.
 	spilled bool
 	// lastPod is the pod of the last pod event: a pod's events often
@@ -354,20 +357,20 @@ func newReader(h *JobHandle, ex *Explanation) *reader {
 		end = ex.RecordedAt
 	}
 	ex.Pods = make([]PodPart, 0, j.nextOrdinal)
-	return &reader{h: h, j: j, ex: ex, end: end, pods: make(map[string]*podTrack, j.nextOrdinal), list: make([]*podTrack, 0, j.nextOrdinal),
+	return &reader{h: h, j: j, ex: ex, end: end, pods: make(map[uint64]*podTrack, j.nextOrdinal), list: make([]*podTrack, 0, j.nextOrdinal),
 		last: j.created, lastRestart: -1,
 		restartsAt: map[int]int{}}
 }
 
 // read follows the events of r's job, in order.
 func (r *reader) read(events []Event) {
-	epoch := r.j.c.eng.Epoch()
+	since := sinceEpoch(r.j.c)
 	for i := range events {
 		e := &events[i]
 		if e.Job != r.j.name || e.Object.Namespace != r.j.ns || (e.Object.Kind != KindJob && e.Object.Kind != KindPod) {
 			continue
 		}
-		t := e.Time.Sub(epoch)
+		t := since(e.Time)
 		if t < r.j.created {
 			continue // an earlier job of the same name
 		}
@@ -383,6 +386,19 @@ func (r *reader) read(events []Event) {
 		}
 	}
 	r.advance(r.end)
+}
+
+// sinceEpoch returns a function that reads a time of c's history as the
+// virtual time since its epoch: by Unix nanoseconds where they cannot
+// overflow (Time.Sub also checks for overflow, at twice the cost), else
+// by Sub.
+func sinceEpoch(c *Cluster) func(time.Time) time.Duration {
+	epoch := c.eng.Epoch()
+	if epoch.Year() > 1700 && c.eng.Now().Year() < 2200 {
+		base := epoch.UnixNano()
+		return func(t time.Time) time.Duration { return time.Duration(t.UnixNano() - base) }
+	}
+	return func(t time.Time) time.Duration { return t.Sub(epoch) }
 }
 
 // advance splits the time from r.last to t by what the job was doing.
@@ -436,7 +452,46 @@ func (r *reader) podOf(v podVerdict) *podTrack {
 			return p
 		}
 	}
-	return r.pods[v.name]
+	return r.pod(v.name)
+}
+
+// exitCodes tells whether runs all exited with one code.
+type exitCodes struct {
+	code, runs int
+	mixed      bool
+}
+
+// noteExit records a run of index ix (-1 for none) that exited by
+// itself with code.
+func (r *reader) noteExit(ix, code int) {
+	for len(r.exits) <= ix+1 {
+		r.exits = append(r.exits, exitCodes{})
+	}
+	x := &r.exits[ix+1]
+	if x.runs > 0 && x.code != code {
+		x.mixed = true
+	}
+	x.code = code
+	x.runs++
+}
+
+// nameKey packs the last 8 bytes of a pod's name, which hold its
+// generated suffix, unique among its job's pods (see nameSuffix), into a
+// map key cheaper to hash than the name.
+func nameKey(name string) uint64 {
+	var k uint64
+	for i := max(0, len(name)-8); i < len(name); i++ {
+		k = k<<8 | uint64(name[i])
+	}
+	return k
+}
+
+// pod returns the followed pod of that name, or nil.
+func (r *reader) pod(name string) *podTrack {
+	if p := r.pods[nameKey(name)]; p != nil && p.part.Name == name {
+		return p
+	}
+	return nil
 }
 
 // waitList returns the list of failed pods waiting under key k (an
@@ -521,7 +576,7 @@ func (r *reader) jobEvent(i int, t time.Duration, e *Event) {
 		part.Name, part.Index, part.Rule, part.Created, part.Fate, part.Events = e.Related, ix, -1, t, FateActive, evs
 		r.slab = append(r.slab, podTrack{part: part, state: psDone})
 		p := &r.slab[len(r.slab)-1]
-		r.pods[e.Related] = p
+		r.pods[nameKey(e.Related)] = p
 		r.list = append(r.list, p)
 		r.set(p, psPending)
 		k := r.waitKey(ix)
@@ -534,7 +589,7 @@ func (r *reader) jobEvent(i int, t time.Duration, e *Event) {
 			f.part.Events = append(f.part.Events, i)
 		}
 	case ReasonSuccessfulDelete:
-		if p := r.pods[e.Related]; p != nil {
+		if p := r.pod(e.Related); p != nil {
 			p.part.Events = append(p.part.Events, i)
 			if !p.terminal {
 				p.deleted, p.deletedAt = true, t
@@ -552,7 +607,7 @@ func (r *reader) jobEvent(i int, t time.Duration, e *Event) {
 func (r *reader) podEvent(i int, t time.Duration, e *Event) {
 	p := r.lastPod
 	if p == nil || p.part.Name != e.Object.Name {
-		if p = r.pods[e.Object.Name]; p == nil {
+		if p = r.pod(e.Object.Name); p == nil {
 			return
 		}
 		r.lastPod = p
@@ -577,6 +632,9 @@ func (r *reader) podEvent(i int, t time.Duration, e *Event) {
 		}
 	case e.Exited:
 		p.part.ExitCode = e.ExitCode
+		if !p.deleted {
+			r.noteExit(p.part.Index, e.ExitCode)
+		}
 		switch {
 		case strings.HasSuffix(e.Message, "; pod "+string(PodFailed)):
 			r.ended(p, t, PodFailed)
@@ -804,14 +862,13 @@ func (r *reader) decision() Decision {
 				*spec.BackoffLimitPerIndex, ordinal(*spec.BackoffLimitPerIndex+1), plural(d.Count, "index"), failed)
 		}
 	case JobReasonCompletionsReached:
-		succ := r.succeeded()
+		n, p := r.succeeded(ex.DecidedAt)
 		d.Field, d.Value = "completions", "unset"
 		if spec.Completions != nil {
 			d.Value = strconv.Itoa(*spec.Completions)
 		}
-		d.Count = len(succ)
-		if len(succ) > 0 {
-			p := succ[len(succ)-1]
+		d.Count = n
+		if p != nil {
 			d.Pod = p.part.Name
 			d.Events = append(lastEvents(p, 1), d.Events...)
 			if spec.Completions == nil {
@@ -829,12 +886,7 @@ func (r *reader) decision() Decision {
 				fmt.Sscanf(cond.Message, "Matched rules at index %d", &k)
 			}
 		}
-		var last *podTrack
-		for _, p := range r.succeeded() {
-			if p.part.Ended <= ex.DecidedAt {
-				last = p
-			}
-		}
+		_, last := r.succeeded(ex.DecidedAt)
 		if k >= 0 && spec.SuccessPolicy != nil && k < len(spec.SuccessPolicy.Rules) {
 			d.Field = fmt.Sprintf("successPolicy.rules[%d]", k)
 			d.Value = successRuleText(spec.SuccessPolicy.Rules[k])
@@ -861,38 +913,21 @@ func (r *reader) decision() Decision {
 // sameExit says when the runs that ended by themselves all exited with
 // one non-zero code: every run of the job, or of one failed index.
 func (r *reader) sameExit() string {
-	codes := map[int]map[int]bool{} // index -> codes
-	epoch := r.j.c.eng.Epoch()
-	for _, p := range r.list {
-		for _, i := range p.part.Events {
-			e := &r.j.c.events[i]
-			if !e.Exited || (p.deleted && e.Time.Sub(epoch) >= p.deletedAt) {
-				continue
-			}
-			if codes[p.part.Index] == nil {
-				codes[p.part.Index] = map[int]bool{}
-			}
-			codes[p.part.Index][e.ExitCode] = true
-		}
-	}
-	one := func(m map[int]bool) int {
-		if len(m) != 1 {
-			return 0
-		}
-		for k := range m {
-			return k
+	one := func(k int) int {
+		if k+1 < len(r.exits) && r.exits[k+1].runs > 0 && !r.exits[k+1].mixed {
+			return r.exits[k+1].code
 		}
 		return 0
 	}
 	if !r.j.indexed() {
-		if code := one(codes[-1]); code != 0 {
+		if code := one(-1); code != 0 {
 			return fmt.Sprintf("every run exits %d", code)
 		}
 		return ""
 	}
 	for _, ip := range r.ex.Indexes {
 		if ip.Outcome == "Failed" {
-			if code := one(codes[ip.Index]); code != 0 {
+			if code := one(ip.Index); code != 0 {
 				return fmt.Sprintf("every run of index %d exits %d", ip.Index, code)
 			}
 		}
@@ -914,17 +949,18 @@ func (r *reader) failedBy(t time.Duration) []*podTrack {
 	return out
 }
 
-// succeeded returns the pods counted succeeded, in the order counted.
-func (r *reader) succeeded() []*podTrack {
-	var out []*podTrack
+// succeeded returns how many pods were counted succeeded, and the last
+// of them to be counted that ended by t.
+func (r *reader) succeeded(t time.Duration) (n int, last *podTrack) {
 	for _, v := range r.j.verdicts {
 		if v.phase == PodSucceeded && v.counted {
-			if p := r.podOf(v); p != nil {
-				out = append(out, p)
+			n++
+			if p := r.podOf(v); p != nil && p.part.Ended <= t {
+				last = p
 			}
 		}
 	}
-	return out
+	return n, last
 }
 
 // indexParts tells each index's story.

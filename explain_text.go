@@ -212,12 +212,18 @@ func (ex *Explanation) podSentences() []Sentence {
 	if few {
 		return out
 	}
+	total := 0
+	for _, g := range groups {
+		total += g.events
+	}
+	buf := make([]int, 0, total) // every group's events, in one allocation
 	for _, g := range groups {
 		p := &ex.Pods[g.pods[0]]
-		ev := make([]int, 0, g.events)
+		n := len(buf)
 		for _, i := range g.pods {
-			ev = append(ev, ex.Pods[i].Events...)
+			buf = append(buf, ex.Pods[i].Events...)
 		}
+		ev := buf[n:len(buf):len(buf)]
 		if len(g.pods) == 1 {
 			out = append(out, Sentence{Text: "Pod " + p.Name + ": " + podClause(*p) + ".", Events: ev})
 			continue
