@@ -831,8 +831,12 @@ func (r *reader) decision() Decision {
 				n++
 			}
 		}
-		d.Text = fmt.Sprintf("activeDeadlineSeconds: %s counts from startTime (%s); at %s the Job had been active that long, and the controller deleted its %s",
-			d.Value, span(start), span(ex.DecidedAt), plural(n, "active pod"))
+		deleted := "the controller deleted its " + plural(n, "active pod")
+		if n == 0 {
+			deleted = "no pod was active then"
+		}
+		d.Text = fmt.Sprintf("activeDeadlineSeconds: %s counts from startTime (%s); at %s the Job had been active that long, and %s",
+			d.Value, span(start), span(ex.DecidedAt), deleted)
 	case JobReasonPodFailurePolicy:
 		for _, p := range r.list {
 			if p.part.Fate == FateFailJob {

@@ -432,3 +432,16 @@ func TestExplainSuspensionDeletes(t *testing.T) {
 		t.Errorf("what if: %+v", ex.WhatIf)
 	}
 }
+
+// The deadline of TestExplainDeadlineBeforeBackoffLimit strikes while
+// the second failure's backoff holds the next pod back: no pod is
+// active then, and the text says so.
+func TestExplainDeadlineDuringBackoffText(t *testing.T) {
+	job := explainJob("deadline", jobsim.RestartNever)
+	job.Spec.ActiveDeadline = jobsim.Ptr(30 * time.Second)
+	_, ex := runExplained(t, jobsim.Config{}, job, jobsim.Fixed(5*time.Second, 1), false)
+	want := "activeDeadlineSeconds: 30 counts from startTime (0s); at 30s the Job had been active that long, and no pod was active then"
+	if ex.Rule.Text != want {
+		t.Errorf("rule:\n got %s\nwant %s", ex.Rule.Text, want)
+	}
+}
