@@ -294,7 +294,7 @@ type reader struct {
 	h    *JobHandle
 	j    *job
 	ex   *Explanation
-	end  time.Duration // the end of the makespan, since the epoch
+	end  time.Duration        // the end of the makespan, since the epoch
 	pods map[uint64]*podTrack // by nameKey
 	list []*podTrack
 	// waiting holds, per key (the index, or -1), the failed pods not
