@@ -571,10 +571,17 @@ func (sim *Simulation) Step() (bool, error) {
 }
 
 // running reports whether a submitted job has neither finished nor been
-// deleted.
+// deleted, or a CronJob exists.
 func (sim *Simulation) running() bool {
 	for _, h := range sim.handles {
 		if h != nil && !h.Finished() && !h.Deleted() {
+			return true
+		}
+	}
+	// A CronJob never finishes: a suspended one, with nothing due, still
+	// counts its scheduled times up to the until.
+	for _, h := range sim.cronHandles {
+		if h != nil && !h.Deleted() {
 			return true
 		}
 	}
