@@ -192,7 +192,7 @@ func (h *CronJobHandle) Runs() []CronRun {
 	}
 	prev := cj.created
 	for _, cr := range cj.runs.created {
-		for t := cr.sched.Next(prev); t.Before(cr.scheduled); t = cr.sched.Next(t) {
+		for t := cr.sched.Next(prev); t.After(prev) && t.Before(cr.scheduled); prev, t = t, cr.sched.Next(t) {
 			r := CronRun{Scheduled: t.UTC(), Reason: cj.cause(t), SupersededBy: cr.scheduled.UTC()}
 			r.DeadlinePassed = cr.deadline != nil && !t.After(cr.at.Add(-*cr.deadline))
 			if r.Reason == "" {
@@ -213,7 +213,8 @@ func (h *CronJobHandle) Runs() []CronRun {
 	// The times since the last Job, with the schedule in force now.
 	var pending []CronRun
 	sched, deadline := cj.next.sched, cj.meta.Spec.StartingDeadline
-	for t := sched.Next(prev); !t.After(end); t = sched.Next(t) {
+	// A schedule whose times never come (February 30) gives the zero time.
+	for t := sched.Next(prev); t.After(prev) && !t.After(end); prev, t = t, sched.Next(t) {
 		r := CronRun{Scheduled: t.UTC(), Reason: cj.cause(t)}
 		r.DeadlinePassed = deadline != nil && !t.After(end.Add(-*deadline))
 		if r.Reason == "" && r.DeadlinePassed {
