@@ -99,7 +99,7 @@ Flags:
                         scenario's, else 1)
   --until DURATION      stop the clock this long after the start (default:
                         the scenario's, else when nothing is left to
-                        happen, at most 720h)
+                        happen, at most 720h; a CronJob needs one)
   --sync-delay DURATION how long the Job controller waits before reacting
                         to pod changes (default 0s; 1s is Kubernetes')
   --width N             the text output's width: messages wrap and the chart
