@@ -91,6 +91,12 @@ func TestCronJobProblems(t *testing.T) {
 		{"job rule", strings.Replace(cronManifest("", ""), "restartPolicy: Never", "restartPolicy: Always", 1),
 			[]want{{13, "spec.jobTemplate.spec.template.spec.restartPolicy", `valid values: "OnFailure", "Never"`}}},
 		{"refused", cronManifest("", "          nodeName: n1\n"), []want{{15, "spec.jobTemplate.spec.template.spec.nodeName", "not supported by jobsim"}}},
+		// ValidateJobTemplateSpec: each Job gets its selector generated.
+		{"template selector", strings.Replace(cronManifest("", ""), "    spec:\n      template:", "    spec:\n      selector: {matchLabels: {a: b}}\n      template:", 1),
+			[]want{{9, "spec.jobTemplate.spec.selector", "`selector` will be auto-generated"}}},
+		// The template's labels are not validated on create (upstream
+		// does not): a bad one fails each Job's creation instead.
+		{"template label", strings.Replace(cronManifest("", ""), "  jobTemplate:\n", "  jobTemplate:\n    metadata: {labels: {\"bad key!\": x}}\n", 1), nil},
 		{"long name", strings.Replace(cronManifest("", ""), "name: report", "name: "+strings.Repeat("a", 53), 1),
 			[]want{{4, "metadata.name", "must be no more than 52 characters"}}},
 	}
