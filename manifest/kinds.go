@@ -166,26 +166,6 @@ func newSkipped(file string, n *yaml.Node, offset int, apiVersion, kind string) 
 	return skipped{file: file, line: n.Line + offset, apiVersion: apiVersion, kind: kind, name: objectName(n)}
 }
 
-// childKey returns the key node of field name in a mapping, or nil.
-func childKey(n *yaml.Node, name string) *yaml.Node {
-	for _, kv := range mappingPairs(n) {
-		if k := resolve(kv[0]); k != nil && k.Kind == yaml.ScalarNode && k.Value == name {
-			return k
-		}
-	}
-	return nil
-}
-
-// childValue returns the value node of field name in a mapping, or nil.
-func childValue(n *yaml.Node, name string) *yaml.Node {
-	for _, kv := range mappingPairs(n) {
-		if k := resolve(kv[0]); k != nil && k.Kind == yaml.ScalarNode && k.Value == name {
-			return resolve(kv[1])
-		}
-	}
-	return nil
-}
-
 // what names the object: "Secret s (v1)", "CronJob nightly (batch/v1)".
 func (s skipped) what() string {
 	w := clip(s.kind)
