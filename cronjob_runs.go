@@ -69,7 +69,7 @@ type CronRun struct {
 // cronRuns is what the record of one CronJob holds.
 type cronRuns struct {
 	created   []cronCreation
-	forbidden []time.Time // scheduled times held back by Forbid, in order, each once
+	forbidden map[int64]bool // scheduled times (Unix ns) held back by Forbid
 	suspended []span      // spans of suspension
 	gone      time.Time   // when it was deleted; zero if not
 }
@@ -128,11 +128,10 @@ func (cj *cronJob) noteSuspend(suspended bool, now time.Time) {
 // noteForbidden records that the controller held back a scheduled time
 // because a Job was active and the policy is Forbid.
 func (cj *cronJob) noteForbidden(scheduled time.Time) {
-	f := cj.runs.forbidden
-	if n := len(f); n > 0 && f[n-1].Equal(scheduled) {
-		return
+	if cj.runs.forbidden == nil {
+		cj.runs.forbidden = map[int64]bool{}
 	}
-	cj.runs.forbidden = append(f, scheduled)
+	cj.runs.forbidden[scheduled.UnixNano()] = true
 }
 
 // noteCreated records a Job created (or adopted) for a scheduled time.
@@ -141,14 +140,7 @@ func (cj *cronJob) noteCreated(scheduled, now time.Time, job string, tooMany boo
 		sched: cj.next.sched, deadline: clonePtr(cj.meta.Spec.StartingDeadline), tooMany: tooMany})
 }
 
-func (cj *cronJob) wasForbidden(t time.Time) bool {
-	for _, f := range cj.runs.forbidden {
-		if f.Equal(t) {
-			return true
-		}
-	}
-	return false
-}
+func (cj *cronJob) wasForbidden(t time.Time) bool { return cj.runs.forbidden[t.UnixNano()] }
 
 // cause is the first cause that kept a scheduled time from starting on
 // time, or "".
