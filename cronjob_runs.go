@@ -70,8 +70,8 @@ type CronRun struct {
 type cronRuns struct {
 	created   []cronCreation
 	forbidden map[int64]bool // scheduled times (Unix ns) held back by Forbid
-	suspended []span      // spans of suspension
-	gone      time.Time   // when it was deleted; zero if not
+	suspended []span         // spans of suspension
+	gone      time.Time      // when it was deleted; zero if not
 }
 
 // cronCreation is one Job the controller created (or adopted) for a
