@@ -42,6 +42,7 @@ type CronJobView struct {
 
 // CronJobJob is one Job of a CronJob at one instant.
 type CronJobJob struct {
+	// Name is the Job's name: the CronJob's and its scheduled minute.
 	Name string
 	// Scheduled is the time of its scheduled-timestamp annotation.
 	Scheduled time.Time
