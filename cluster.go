@@ -47,7 +47,10 @@ type Cluster struct {
 	cronJobs    []*cronJob          // by creation order, deleted ones included
 	cronJobKeys map[string]*cronJob // "namespace/name" of existing CronJobs
 	cronDown    bool                // the CronJob controller is stopped
-	cronScratch cronPlan
+	// cronDownSpans are the spans the CronJob controller was stopped,
+	// for CronJobHandle.Runs.
+	cronDownSpans []timeSpan
+	cronScratch   cronPlan
 
 	pods     []*pod  // by slot; nil for free slots
 	freePods []int32 // free slots

@@ -43,6 +43,7 @@ func (c *Cluster) SubmitCronJob(cj CronJob, b Behavior) (*CronJobHandle, error) 
 	}
 	r.handle = &CronJobHandle{cj: r}
 	r.parse()
+	r.noteSuspend(obj.Spec.Suspend, c.eng.Now().UTC())
 	c.cronJobs = append(c.cronJobs, r)
 	c.cronJobKeys[key] = r
 	c.cronEvent(r, EventChange, ReasonCreated, "CronJob created", "")
@@ -122,6 +123,9 @@ func (c *Cluster) UpdateCronJob(ns, name string, edit func(spec *CronJobSpec)) e
 	if len(changes) == 0 {
 		return nil
 	}
+	if old.Spec.Suspend != next.Spec.Suspend {
+		cj.noteSuspend(next.Spec.Suspend, c.eng.Now().UTC())
+	}
 	cj.meta.Spec = next.Spec
 	cj.gen++
 	c.cronEvent(cj, EventChange, ReasonSpecUpdated, strings.Join(changes, ", "), "")
@@ -183,6 +187,7 @@ func (c *Cluster) DeleteCronJob(ns, name string) error {
 		return &NotFoundError{Resource: "cronjobs.batch", Namespace: ns, Name: name}
 	}
 	cj.gone = true
+	cj.runs.gone = c.eng.Now().UTC()
 	cj.nowTimer.Stop()
 	cj.laterTimer.Stop()
 	delete(c.cronJobKeys, ns+"/"+name)
@@ -207,6 +212,7 @@ func (c *Cluster) StopCronJobController() {
 		return
 	}
 	c.cronDown = true
+	c.cronDownSpans = openSpan(c.cronDownSpans, c.eng.Now().UTC())
 	for _, cj := range c.cronJobs {
 		cj.nowTimer.Stop()
 		cj.laterTimer.Stop()
@@ -222,6 +228,7 @@ func (c *Cluster) StartCronJobController() {
 		return
 	}
 	c.cronDown = false
+	c.cronDownSpans = closeSpan(c.cronDownSpans, c.eng.Now().UTC())
 	for _, cj := range c.cronJobs {
 		cj.failures = 0
 		c.cronEnqueue(cj)

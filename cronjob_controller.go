@@ -56,6 +56,10 @@ type cronJob struct {
 	validKey validationKey
 
 	gone bool
+
+	// runs records the controller's decisions per scheduled time, for
+	// CronJobHandle.Runs (cronjob_runs.go). The controller never reads it.
+	runs cronRuns
 }
 
 // validationKey is what the validation of a CronJob's Job depends on:
@@ -100,6 +104,9 @@ type cronPlan struct {
 	// requeue, when set, is when to sync again (AddAfter).
 	requeue    time.Duration
 	hasRequeue bool
+	// tooManyMissed is set when the sync warns TooManyMissedTimes, for
+	// the record of the Job it creates.
+	tooManyMissed bool
 
 	// Scratch space for decide.
 	done, failed, missing []*job
@@ -369,6 +376,7 @@ func (c *Cluster) planSchedule(pl *cronPlan) {
 	}
 	if sc.missed == manyMissed {
 		pl.event(EventWarning, ReasonTooManyMissedTimes, "too many missed start times. Set or decrease .spec.startingDeadlineSeconds or check clock skew", "")
+		pl.tooManyMissed = true
 	}
 	scheduled := sc.recent
 	if d := s.StartingDeadline; d != nil && scheduled.Add(*d).Before(now) {
@@ -385,6 +393,7 @@ func (c *Cluster) planSchedule(pl *cronPlan) {
 	}
 	if s.ConcurrencyPolicy == ForbidConcurrent && len(pl.active) > 0 {
 		pl.event(EventNormal, ReasonJobAlreadyActive, "Not starting job because prior execution is running and concurrency policy is Forbid", "")
+		cj.noteForbidden(scheduled)
 		requeue()
 		return
 	}
@@ -429,6 +438,7 @@ func (c *Cluster) applyCronJob(pl *cronPlan) (failed bool) {
 	switch {
 	case pl.adopt != nil:
 		active = append(active, pl.adopt)
+		cj.noteCreated(pl.lastSchedule, pl.now, pl.adopt.name, pl.tooManyMissed)
 	case !pl.create.IsZero():
 		j, err := c.createJob(c.jobFor(cj, pl.create), cj.behavior(), cj)
 		if err != nil {
@@ -438,6 +448,7 @@ func (c *Cluster) applyCronJob(pl *cronPlan) (failed bool) {
 			break
 		}
 		cj.nCreated++
+		cj.noteCreated(pl.create, pl.now, j.name, pl.tooManyMissed)
 		c.cronEvent(cj, EventNormal, ReasonSuccessfulCreate, "Created job "+j.name, j.name)
 		active = append(active, j)
 	}

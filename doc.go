@@ -199,6 +199,15 @@
 // it created. Not modelled: the informer's periodic resync (every 12 to 24
 // hours upstream) and the rate limiter's overall bucket.
 //
+// [CronJobHandle.Runs] lists every scheduled time since a CronJob's
+// creation with what the controller did about it: the Job it created,
+// and when, or why it created none ([CronRunForbid],
+// [CronRunControllerDown], [CronRunSuspended], [CronRunDeadlinePassed],
+// [CronRunSuperseded]). The controller notes its decisions as it makes
+// them (a Job created, a time held back by Forbid, the TooManyMissedTimes
+// warning); the record keeps one entry per Job created and per time held
+// back, not per scheduled time, and Runs lays them out when called.
+//
 // # Concurrency
 //
 // A [Cluster] is not safe for concurrent use, and neither is a

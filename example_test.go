@@ -726,3 +726,51 @@ func ExampleExplainCronJob() {
 	// 5m0s report-5 Complete after 30s
 	// 10m0s report-10 Complete after 30s
 }
+
+// A CronJob every 5 minutes through an outage of the CronJob controller
+// from 12m to 31m: the restarted controller starts only the most recent
+// missed time, 30m, and Runs says what became of each scheduled time.
+func ExampleCronJobHandle_Runs() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+	h, err := c.SubmitCronJob(jobsim.CronJob{
+		Name: "sweep",
+		Spec: jobsim.CronJobSpec{
+			Schedule: "*/5 * * * *",
+			JobTemplate: jobsim.JobTemplate{Spec: jobsim.JobSpec{
+				Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+					RestartPolicy: jobsim.RestartNever,
+					Containers:    []jobsim.Container{{Name: "sweep", Image: "busybox"}},
+				}},
+			}},
+		},
+	}, jobsim.Fixed(time.Minute, 0))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c.At(start.Add(12*time.Minute), c.StopCronJobController)
+	c.At(start.Add(31*time.Minute), c.StartCronJobController)
+	if err := c.RunUntil(start.Add(36 * time.Minute)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range h.Runs() {
+		switch {
+		case r.Job != "" && r.Reason != "":
+			fmt.Printf("%-5v %s created at %v, late: %s\n", r.Scheduled.Sub(start), r.Job, r.Created.Sub(start), r.Reason)
+		case r.Job != "":
+			fmt.Printf("%-5v %s created at %v\n", r.Scheduled.Sub(start), r.Job, r.Created.Sub(start))
+		default:
+			fmt.Printf("%-5v no Job: %s, superseded by %v\n", r.Scheduled.Sub(start), r.Reason, r.SupersededBy.Sub(start))
+		}
+	}
+	// Output:
+	// 5m0s  sweep-5 created at 5m0.1s
+	// 10m0s sweep-10 created at 10m0.1s
+	// 15m0s no Job: ControllerDown, superseded by 30m0s
+	// 20m0s no Job: ControllerDown, superseded by 30m0s
+	// 25m0s no Job: ControllerDown, superseded by 30m0s
+	// 30m0s sweep-30 created at 31m0s, late: ControllerDown
+	// 35m0s sweep-35 created at 35m0.1s
+}

@@ -68,8 +68,30 @@
 // succeeded, as failed, or as deleted by the controller without being
 // counted.
 //
+// # CronJobs
+//
+// A CronChecker (NewCronChecker, on CronHistoryOf a Cluster) checks the
+// CronJob controller (pkg/controller/cronjob, v1.34.4 to v1.37.2) on
+// every event of a CronJob:
+//   - under concurrencyPolicy Forbid, never two active Jobs of a CronJob;
+//   - a Job is created no earlier than its scheduled time, and no later
+//     than startingDeadlineSeconds after it;
+//   - under Forbid and Replace, no other Job of the CronJob is active when
+//     one is created: Replace has deleted them first;
+//   - after a sync (its SawCompletedJob events and its status write), the
+//     finished Jobs kept are within successfulJobsHistoryLimit and
+//     failedJobsHistoryLimit;
+//   - at each of the controller's decisions (a Job created, a time held
+//     back by Forbid, TooManyMissedTimes), CronJobHandle.Runs has every
+//     time of the schedule since the creation, in order, each with the
+//     Job created for it and named for it, a reason, or pending (the most
+//     recent only), and every Job the controller created. (Not checked
+//     once the schedule or time zone changed, nor for @every schedules.)
+//
+// CronJobs and CronRuns generate CronJobs and their Jobs' runs.
+//
 // # Concurrency
 //
-// A Checker runs on its History's goroutine (a Cluster's, like every
-// Observer).
+// A Checker, and a CronChecker, runs on its History's goroutine (a
+// Cluster's, like every Observer).
 package jobsimtest

@@ -15,5 +15,6 @@ func TestFailFiles(t *testing.T) {
 		"TestPlacementInvariants":        placementProperty,
 		"TestMyJobProperty":              myJobProperty,
 		"TestReplayAgreesWithTheLiveRun": replayAgreesProperty,
+		"TestCronJobInvariants":          cronJobProperty,
 	})
 }

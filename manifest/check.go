@@ -38,6 +38,7 @@ func (s *Scenario) check(ps *problems) {
 		}
 	}
 	s.checkNames(ps)
+	s.checkCronJobs(ps)
 	for _, sj := range s.Jobs {
 		s.checkActions(sj, ps)
 		s.checkRuns(sj, ps)

@@ -102,8 +102,12 @@ func decodeJobs(file string, data []byte, opts Options, ps *problems) ([]*Job, [
 	if !ok {
 		return nil, nil
 	}
-	jobs, others := decodeDocuments(file, data, ps, ps)
-	return jobs, notices(others)
+	d := decodeDocuments(file, data, ps, ps)
+	ns := notices(d.others)
+	for _, cj := range d.cronJobs {
+		ns = append(ns, Notice{File: cj.File, Line: cj.Line, Message: escape("skipped CronJob " + clip(cj.CronJob.Name) + " (batch/v1): DecodeJobs reads Jobs; Parse and Load read CronJobs too")})
+	}
+	return d.jobs, ns
 }
 
 // renderHelm replaces {{ .Release.Name }} when a release name is given,
@@ -169,11 +173,11 @@ func objectName(n *yaml.Node) string {
 // decodeObject decodes one object node: a Job, a List of objects, or
 // anything else (skipped, and returned as such). offset turns the node's lines
 // into lines of file, and prefix goes before its field paths.
-func decodeObject(file string, n *yaml.Node, offset int, prefix string, ps *problems) ([]*Job, []skipped) {
+func decodeObject(file string, n *yaml.Node, offset int, prefix string, ps *problems) decoded {
 	line := n.Line + offset
 	if n.Kind != yaml.MappingNode {
 		ps.add(file, line, strings.TrimSuffix(prefix, "."), "expected a Kubernetes object (apiVersion, kind, metadata, spec), got %s", kindName(n))
-		return nil, nil
+		return decoded{}
 	}
 	apiVersion, kind, lines := typeMeta(n)
 	switch {
@@ -185,23 +189,40 @@ func decodeObject(file string, n *yaml.Node, offset int, prefix string, ps *prob
 		return decodeList(file, n, offset, prefix, ps)
 	case kind == "Job" && apiVersion == "batch/v1":
 		if j := decodeJob(file, n, offset, prefix, ps); j != nil {
-			return []*Job{j}, nil
+			return decoded{jobs: []*Job{j}}
+		}
+	case kind == "CronJob" && apiVersion == "batch/v1":
+		if cj := decodeCronJob(file, n, offset, prefix, ps); cj != nil {
+			return decoded{cronJobs: []*CronJob{cj}}
 		}
 	case kind == ScenarioKind:
 		ps.add(file, line, "", "a Scenario must be the first and only document of its file")
 	default:
 		if field, msg := kindMistake(apiVersion, kind); msg != "" {
 			ps.add(file, lines[field]+offset, prefix+field, "%s", msg)
-			return nil, nil
+			return decoded{}
 		}
-		return nil, []skipped{newSkipped(file, n, offset, apiVersion, kind)}
+		return decoded{others: []skipped{newSkipped(file, n, offset, apiVersion, kind)}}
 	}
-	return nil, nil
+	return decoded{}
 }
 
-func decodeList(file string, n *yaml.Node, offset int, prefix string, ps *problems) ([]*Job, []skipped) {
-	var jobs []*Job
-	var others []skipped
+// decoded is what a manifest, or one of its objects, holds: its Jobs,
+// its CronJobs and the objects of other kinds, skipped.
+type decoded struct {
+	jobs     []*Job
+	cronJobs []*CronJob
+	others   []skipped
+}
+
+func (d *decoded) add(o decoded) {
+	d.jobs = append(d.jobs, o.jobs...)
+	d.cronJobs = append(d.cronJobs, o.cronJobs...)
+	d.others = append(d.others, o.others...)
+}
+
+func decodeList(file string, n *yaml.Node, offset int, prefix string, ps *problems) decoded {
+	var out decoded
 	for _, kv := range mappingPairs(n) {
 		k, v := resolve(kv[0]), resolve(kv[1])
 		if k == nil || k.Value != "items" || v == nil {
@@ -216,12 +237,10 @@ func decodeList(file string, n *yaml.Node, offset int, prefix string, ps *proble
 			if item == nil {
 				continue
 			}
-			js, sk := decodeObject(file, item, offset, fmt.Sprintf("%sitems[%d].", prefix, i), ps)
-			jobs = append(jobs, js...)
-			others = append(others, sk...)
+			out.add(decodeObject(file, item, offset, fmt.Sprintf("%sitems[%d].", prefix, i), ps))
 		}
 	}
-	return jobs, others
+	return out
 }
 
 // decodeJob decodes, defaults and validates one batch/v1 Job node. A

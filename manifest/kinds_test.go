@@ -86,10 +86,10 @@ func TestKindsOfOtherGroupsAreSkipped(t *testing.T) {
 		name, doc string
 		want      string
 	}{
-		{"Volcano Job", doc("batch.volcano.sh/v1alpha1", "Job", "vj"), "f.yaml:1: skipped Job vj (batch.volcano.sh/v1alpha1): jobsim simulates batch/v1 Jobs only"},
-		{"custom lower-case kind", doc("example.com/v1", "job", "cj"), "f.yaml:1: skipped job cj (example.com/v1): jobsim simulates batch/v1 Jobs only"},
-		{"unknown core kind", doc("v1", "Widget", "w"), "f.yaml:1: skipped Widget w (v1): jobsim simulates batch/v1 Jobs only"},
-		{"old Deployment", doc("apps/v1beta1", "Deployment", "d"), "f.yaml:1: skipped Deployment d (apps/v1beta1): jobsim simulates batch/v1 Jobs only"},
+		{"Volcano Job", doc("batch.volcano.sh/v1alpha1", "Job", "vj"), "f.yaml:1: skipped Job vj (batch.volcano.sh/v1alpha1): jobsim simulates batch/v1 Jobs and CronJobs only"},
+		{"custom lower-case kind", doc("example.com/v1", "job", "cj"), "f.yaml:1: skipped job cj (example.com/v1): jobsim simulates batch/v1 Jobs and CronJobs only"},
+		{"unknown core kind", doc("v1", "Widget", "w"), "f.yaml:1: skipped Widget w (v1): jobsim simulates batch/v1 Jobs and CronJobs only"},
+		{"old Deployment", doc("apps/v1beta1", "Deployment", "d"), "f.yaml:1: skipped Deployment d (apps/v1beta1): jobsim simulates batch/v1 Jobs and CronJobs only"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,23 +144,23 @@ func TestFileWithoutJobNamesWhatItHolds(t *testing.T) {
 		want  []Problem
 	}{
 		{"one Deployment", "---\n" + deployment, []Problem{
-			{File: "f.yaml", Line: 3, Message: "found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs only"},
+			{File: "f.yaml", Line: 3, Message: "found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs and CronJobs only"},
 		}},
 		{"several kinds", doc("v1", "Secret", "s") + "---\n" + deployment + "---\n" + doc("v1", "Service", "web") + "---\n" + doc("v1", "ConfigMap", "c") + "---\n" + doc("v1", "ServiceAccount", "sa"), []Problem{
-			{File: "f.yaml", Line: 1, Message: "found Secret s (v1), Deployment web (apps/v1) at line 7, Service web (v1) at line 12 and 2 more, none a Job: jobsim simulates batch/v1 Jobs only"},
+			{File: "f.yaml", Line: 1, Message: "found Secret s (v1), Deployment web (apps/v1) at line 7, Service web (v1) at line 12 and 2 more, none a Job: jobsim simulates batch/v1 Jobs and CronJobs only"},
 		}},
 		{"no name", "apiVersion: v1\nkind: Namespace\n", []Problem{
-			{File: "f.yaml", Line: 1, Message: "found Namespace (v1), not a Job: jobsim simulates batch/v1 Jobs only"},
+			{File: "f.yaml", Line: 1, Message: "found Namespace (v1), not a Job: jobsim simulates batch/v1 Jobs and CronJobs only"},
 		}},
-		{"CronJob", cronJob, []Problem{
-			{File: "f.yaml", Line: 1, Message: "jobsim does not run CronJobs yet: CronJob nightly (batch/v1) would create the Job of its spec.jobTemplate (line 7); to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job"},
-		}},
-		// The CronJob is what the file is about; the Secret says nothing.
-		{"CronJob and Secret", doc("v1", "Secret", "s") + "---\n" + cronJob, []Problem{
-			{File: "f.yaml", Line: 6, Message: "jobsim does not run CronJobs yet: CronJob nightly (batch/v1) would create the Job of its spec.jobTemplate (line 12); to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job"},
-		}},
+		// A CronJob is simulated: a file of one holds what jobsim runs.
+		{"CronJob", cronJob, nil},
+		{"CronJob and Secret", doc("v1", "Secret", "s") + "---\n" + cronJob, nil},
+		// Without a schedule and a job template, it is invalid as the API
+		// server has it (ValidateCronJob), at the object's line.
 		{"CronJob without jobTemplate", doc("batch/v1", "CronJob", "c"), []Problem{
-			{File: "f.yaml", Line: 1, Message: "jobsim does not run CronJobs yet: CronJob c (batch/v1) would create the Job of its spec.jobTemplate; to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job"},
+			{File: "f.yaml", Line: 1, Field: "spec.jobTemplate.spec.template.spec.containers", Message: "Required value"},
+			{File: "f.yaml", Line: 1, Field: "spec.jobTemplate.spec.template.spec.restartPolicy", Message: `Required value: valid values: "OnFailure", "Never"`},
+			{File: "f.yaml", Line: 1, Field: "spec.schedule", Message: "Required value"},
 		}},
 		{"empty", "# nothing here\n", []Problem{{File: "f.yaml", Message: "no batch/v1 Job found"}}},
 	}
@@ -174,20 +174,18 @@ func TestFileWithoutJobNamesWhatItHolds(t *testing.T) {
 	}
 }
 
-// TestCronJobNoticePointsAtJobTemplate: among Jobs, a CronJob is skipped
-// like any other kind (SCENARIO.md), and its notice says where the Job
-// it would create is.
-func TestCronJobNoticePointsAtJobTemplate(t *testing.T) {
+// TestCronJobAmongJobsIsRead: among Jobs, a CronJob is read, not
+// skipped: both run, and nothing is said of it.
+func TestCronJobAmongJobsIsRead(t *testing.T) {
 	s, err := Parse("f.yaml", []byte(cronJob+"---\n"+manifestWith()), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []Notice{{File: "f.yaml", Line: 1, Message: "skipped CronJob nightly (batch/v1): jobsim does not run CronJobs yet; the Job it would create is its spec.jobTemplate (line 7)"}}
-	if diff := cmp.Diff(want, s.Notices); diff != "" {
-		t.Errorf("notices (-want +got):\n%s", diff)
+	if len(s.Notices) != 0 {
+		t.Errorf("notices %v, want none", s.Notices)
 	}
-	if len(s.Jobs) != 1 {
-		t.Errorf("%d jobs, want 1", len(s.Jobs))
+	if len(s.Jobs) != 1 || len(s.CronJobs) != 1 {
+		t.Errorf("%d jobs and %d CronJobs, want 1 and 1", len(s.Jobs), len(s.CronJobs))
 	}
 }
 
@@ -206,19 +204,19 @@ func TestScenarioFileWithoutJobNamesWhatItHolds(t *testing.T) {
 		want       []Problem
 	}{
 		{"Deployment", "- file: web.yaml\n", []Problem{
-			{File: "s.yaml", Line: 4, Field: "jobs[0].file", Message: `Invalid value: "web.yaml": line 2: found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs only`},
+			{File: "s.yaml", Line: 4, Field: "jobs[0].file", Message: `Invalid value: "web.yaml": line 2: found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs and CronJobs only`},
 		}},
 		{"CronJob", "- file: cron.yaml\n", []Problem{
-			{File: "s.yaml", Line: 4, Field: "jobs[0].file", Message: `Invalid value: "cron.yaml": line 1: jobsim does not run CronJobs yet: CronJob nightly (batch/v1) would create the Job of its spec.jobTemplate (line 7); to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job`},
+			{File: "s.yaml", Line: 4, Field: "jobs[0].file", Message: `Invalid value: "cron.yaml": the file holds 1 batch/v1 CronJob, not a Job: list it under cronJobs (cronJobs[].file)`},
 		}},
 		{"two CronJobs", "- file: mixed.yaml\n", []Problem{
-			{File: "s.yaml", Line: 4, Field: "jobs[0].file", Message: `Invalid value: "mixed.yaml": line 6: jobsim does not run CronJobs yet: CronJob nightly (batch/v1) would create the Job of its spec.jobTemplate (line 12); to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job (and 1 more problem)`},
+			{File: "s.yaml", Line: 4, Field: "jobs[0].file", Message: `Invalid value: "mixed.yaml": the file holds 2 batch/v1 CronJobs, not a Job: list it under cronJobs (cronJobs[].file)`},
 		}},
 		{"inline CronJob", "- job:\n" + indent(cronJob, "    "), []Problem{
-			{File: "s.yaml", Line: 5, Field: "jobs[0].job", Message: "jobsim does not run CronJobs yet: CronJob nightly (batch/v1) would create the Job of its spec.jobTemplate (line 11); to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job"},
+			{File: "s.yaml", Line: 5, Field: "jobs[0].job", Message: "Invalid value: a batch/v1 CronJob, not a Job: write it under cronJobs (cronJobs[].cronJob)"},
 		}},
 		{"inline Secret", "- job: {apiVersion: v1, kind: Secret, metadata: {name: s}}\n", []Problem{
-			{File: "s.yaml", Line: 4, Field: "jobs[0].job", Message: "found Secret s (v1), not a Job: jobsim simulates batch/v1 Jobs only"},
+			{File: "s.yaml", Line: 4, Field: "jobs[0].job", Message: "found Secret s (v1), not a Job: jobsim simulates batch/v1 Jobs and CronJobs only"},
 		}},
 	}
 	for _, tt := range tests {

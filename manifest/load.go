@@ -2,6 +2,7 @@ package manifest
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"time"
 
@@ -45,15 +46,18 @@ func Parse(path string, data []byte, opts Options) (*Scenario, error) {
 			p := &scenarioParser{file: path, opts: opts, ps: &ps, s: s}
 			p.parse(node, line, data)
 		} else {
-			jobs, others := decodeDocuments(path, data, &ps, &ps)
-			s.Notices = notices(others)
-			for _, j := range jobs {
+			d := decodeDocuments(path, data, &ps, &ps)
+			s.Notices = notices(d.others)
+			for _, j := range d.jobs {
 				s.Jobs = append(s.Jobs, &ScenarioJob{Manifest: j, line: j.Line})
 			}
+			for i, cj := range d.cronJobs {
+				s.CronJobs = append(s.CronJobs, &ScenarioCronJob{Manifest: cj, line: cj.Line, path: fmt.Sprintf("cronJobs[%d]", i)})
+			}
 			switch {
-			case len(jobs) > 0 || len(ps.list) > 0:
-			case len(others) > 0:
-				noJob(others, &ps, "")
+			case len(d.jobs) > 0 || len(d.cronJobs) > 0 || len(ps.list) > 0:
+			case len(d.others) > 0:
+				noJob(d.others, &ps, "")
 			default:
 				ps.add(path, 0, "", "no batch/v1 Job found")
 			}
@@ -64,6 +68,9 @@ func Parse(path string, data []byte, opts Options) (*Scenario, error) {
 	}
 	if opts.Version != 0 {
 		s.KubernetesVersion = opts.Version
+	}
+	if opts.Until != 0 {
+		s.Until = opts.Until
 	}
 	for name, on := range opts.FeatureGates {
 		if s.FeatureGates == nil {
@@ -83,9 +90,8 @@ func Parse(path string, data []byte, opts Options) (*Scenario, error) {
 // all (YAML syntax, a document that is not an object) go to unread, the
 // others to ps: a scenario reports the former at its file: entry. It
 // returns the Jobs, and the objects of other kinds, skipped.
-func decodeDocuments(file string, data []byte, ps, unread *problems) ([]*Job, []skipped) {
-	var jobs []*Job
-	var others []skipped
+func decodeDocuments(file string, data []byte, ps, unread *problems) decoded {
+	var out decoded
 	for _, doc := range splitDocuments(file, data, unread) {
 		node, ok := parseYAML(file, doc, unread)
 		if !ok || node == nil {
@@ -98,11 +104,9 @@ func decodeDocuments(file string, data []byte, ps, unread *problems) ([]*Job, []
 				kindWord(node), quoteClip(lineText(doc.data, node.Line)))
 			continue
 		}
-		js, sk := decodeObject(file, node, doc.line-1, "", ps)
-		jobs = append(jobs, js...)
-		others = append(others, sk...)
+		out.add(decodeObject(file, node, doc.line-1, "", ps))
 	}
-	return jobs, others
+	return out
 }
 
 // firstDocument tells whether data's first document is a Scenario, and

@@ -324,6 +324,21 @@ func (sim *Simulation) Objects() ([]*batchv1.Job, []*corev1.Pod) {
 			jobs = append(jobs, JobObject(o.j, h))
 		}
 	}
+	// The Jobs the CronJobs created that still exist, CronJob by CronJob,
+	// in creation order.
+	for i, sc := range sim.scenario.CronJobs {
+		ch := sim.cronHandles[i]
+		if ch == nil {
+			continue
+		}
+		for _, h := range ch.Jobs() {
+			o := owner{sc.Manifest.Template, h}
+			byUID[h.UID()] = o
+			key := h.Namespace() + "/" + h.Name()
+			byName[key] = append(byName[key], o)
+			jobs = append(jobs, cronJobJob(sc.Manifest, ch, h))
+		}
+	}
 	// A pod carries its job's UID in a label, unless the job has a manual
 	// selector: it is then the pod of the job of its name, or of the one
 	// of the jobs of that name (one deleted, one submitted after) that
@@ -373,7 +388,17 @@ func (sim *Simulation) Objects() ([]*batchv1.Job, []*corev1.Pod) {
 
 // HasNodes reports whether the scenario says anything of nodes (nodes or
 // faults): List then shows them.
-func (s *Scenario) HasNodes() bool { return len(s.Nodes) > 0 || len(s.Faults) > 0 }
+func (s *Scenario) HasNodes() bool {
+	if len(s.Nodes) > 0 {
+		return true
+	}
+	for _, f := range s.Faults {
+		if f.Node != "" {
+			return true // a controller's fault says nothing of nodes
+		}
+	}
+	return false
+}
 
 // Nodes returns the cluster's nodes at the end of the simulation as v1
 // Node objects, as `kubectl get nodes -o yaml` would show them: labels
@@ -444,12 +469,16 @@ func (sim *Simulation) Nodes() []*corev1.Node {
 }
 
 // List returns Objects as a v1 List, as `kubectl get jobs,pods -o json`
-// prints it: its items are the objects' JSON with sorted keys. When the
+// prints it: its items are the objects' JSON with sorted keys. The
+// CronJobs that still exist come first (CronJobObject), as with
+// `kubectl get cronjobs,jobs,pods`, and the Jobs they created follow the
+// scenario's own. When the
 // scenario has nodes or faults, the nodes follow, as with `kubectl get
 // jobs,pods,nodes`.
 func (sim *Simulation) List() (map[string]any, error) {
 	jobs, pods := sim.Objects()
 	items := []any{}
+	crons := sim.CronJobObjects()
 	add := func(obj any) error {
 		data, err := json.Marshal(obj)
 		if err != nil {
@@ -463,6 +492,11 @@ func (sim *Simulation) List() (map[string]any, error) {
 		}
 		items = append(items, v)
 		return nil
+	}
+	for _, cj := range crons {
+		if err := add(cj); err != nil {
+			return nil, err
+		}
 	}
 	for _, j := range jobs {
 		if err := add(j); err != nil {
@@ -510,4 +544,63 @@ func (sim *Simulation) ListYAML() ([]byte, error) {
 		return nil, err
 	}
 	return yaml.Marshal(l)
+}
+
+// CronJobObject returns the batch/v1 CronJob that `kubectl get cronjob
+// -o yaml` would show for a created CronJob: cj's object with the
+// metadata the API server sets (uid, generation, creationTimestamp), the
+// spec as edited since, and the status the controller last wrote.
+func CronJobObject(cj *CronJob, h *jobsim.CronJobHandle) *batchv1.CronJob {
+	obj := cj.Object.DeepCopy()
+	obj.TypeMeta = metav1.TypeMeta{APIVersion: "batch/v1", Kind: "CronJob"}
+	obj.UID = types.UID(h.UID())
+	obj.Generation = int64(h.Generation())
+	obj.CreationTimestamp = metav1.NewTime(h.CreationTime())
+	sp := h.Spec()
+	s := &obj.Spec
+	s.Schedule = sp.Schedule
+	s.TimeZone = clonePtr(sp.TimeZone)
+	s.ConcurrencyPolicy = batchv1.ConcurrencyPolicy(sp.ConcurrencyPolicy)
+	s.Suspend = jobsim.Ptr(sp.Suspend)
+	s.StartingDeadlineSeconds = nil
+	if d := sp.StartingDeadline; d != nil {
+		s.StartingDeadlineSeconds = jobsim.Ptr(int64(*d / time.Second))
+	}
+	s.SuccessfulJobsHistoryLimit = int32Ptr(sp.SuccessfulJobsHistoryLimit)
+	s.FailedJobsHistoryLimit = int32Ptr(sp.FailedJobsHistoryLimit)
+	st := h.Status()
+	obj.Status = batchv1.CronJobStatus{LastScheduleTime: metaTime(st.LastScheduleTime), LastSuccessfulTime: metaTime(st.LastSuccessfulTime)}
+	for _, ref := range st.Active {
+		r := corev1.ObjectReference{APIVersion: "batch/v1", Kind: "Job", Namespace: ref.Namespace, Name: ref.Name}
+		for _, j := range h.Jobs() {
+			if j.Name() == ref.Name {
+				r.UID = types.UID(j.UID())
+			}
+		}
+		obj.Status.Active = append(obj.Status.Active, r)
+	}
+	return obj
+}
+
+// CronJobObjects returns the CronJobs that exist at the end of the
+// simulation, in the scenario's order, as CronJobObject shows them.
+func (sim *Simulation) CronJobObjects() []*batchv1.CronJob {
+	var out []*batchv1.CronJob
+	for i, sc := range sim.scenario.CronJobs {
+		if h := sim.cronHandles[i]; h != nil && !h.Deleted() {
+			out = append(out, CronJobObject(sc.Manifest, h))
+		}
+	}
+	return out
+}
+
+// cronJobJob is the object of a Job a CronJob created: the template's
+// Job as it was created, owned by the CronJob.
+func cronJobJob(cj *CronJob, owner *jobsim.CronJobHandle, h *jobsim.JobHandle) *batchv1.Job {
+	obj := JobObject(cj.Template, h)
+	obj.OwnerReferences = []metav1.OwnerReference{{
+		APIVersion: "batch/v1", Kind: "CronJob", Name: owner.Name(), UID: types.UID(owner.UID()),
+		Controller: jobsim.Ptr(true), BlockOwnerDeletion: jobsim.Ptr(true),
+	}}
+	return obj
 }

@@ -45,6 +45,10 @@ type Options struct {
 	// FeatureGates are set over the scenario's featureGates, gate by
 	// gate.
 	FeatureGates map[string]bool
+	// Until, if not 0, is the until the scenario will be run with
+	// (SimOptions.Until): a scenario with CronJobs then needs none of
+	// its own.
+	Until time.Duration
 }
 
 func (o Options) readFile(name string) ([]byte, error) {
@@ -96,6 +100,9 @@ type Scenario struct {
 	Scheduler *Scheduler
 	// Jobs are the jobs to submit, in the order of the file.
 	Jobs []*ScenarioJob
+	// CronJobs are the CronJobs to create (cronJobs:), in the order of
+	// the file.
+	CronJobs []*ScenarioCronJob
 	// Notices tell about what was skipped while reading.
 	Notices []Notice
 
@@ -329,11 +336,14 @@ const (
 	FaultRecover FaultAction = "recover"
 )
 
-// Fault happens to a node at a given time.
+// Fault happens to a node, or to a controller, at a given time.
 type Fault struct {
-	At     time.Duration // when, after the scenario's start
-	Node   string        // the node's name, such as pool-a-1
-	Action FaultAction   // what happens to it
+	At   time.Duration // when, after the scenario's start
+	Node string        // the node's name, such as pool-a-1; "" for a controller's fault
+	// Controller is the controller that stops (FaultDown) or starts
+	// (FaultUp): ControllerCronJob; "" for a node's fault.
+	Controller string
+	Action     FaultAction // what happens to it
 
 	path     string // "faults[0]"
 	line     int    // its line

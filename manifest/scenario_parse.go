@@ -76,6 +76,7 @@ func (p *scenarioParser) parse(root *yaml.Node, offset int, data []byte) {
 		"pdbs":            p.pdbs,
 		"scheduler":       p.scheduler,
 		"jobs":            p.jobs,
+		"cronJobs":        p.cronJobs,
 	})
 	// Faults may come before nodes in the file.
 	for _, f := range p.s.Faults {
@@ -84,8 +85,8 @@ func (p *scenarioParser) parse(root *yaml.Node, offset int, data []byte) {
 		}
 	}
 	p.checkScheduling()
-	if len(p.s.Jobs) == 0 && len(p.ps.list) == 0 {
-		p.problem(root, "jobs", "Required value: a scenario needs at least one job")
+	if len(p.s.Jobs) == 0 && len(p.s.CronJobs) == 0 && len(p.ps.list) == 0 {
+		p.problem(root, "jobs", "Required value: a scenario needs at least one job (jobs) or CronJob (cronJobs)")
 	}
 }
 
@@ -419,7 +420,7 @@ func (p *scenarioParser) priorityClasses(_, v *yaml.Node, path string) {
 func (p *scenarioParser) faults(_, v *yaml.Node, path string) {
 	p.list(v, path, func(_ int, e *yaml.Node, path string) {
 		f := Fault{line: p.line(orNode(resolve(e)))}
-		var atNode, nodeNode, actionNode *yaml.Node
+		var atNode, nodeNode, ctrlNode, actionNode *yaml.Node
 		p.fields(e, path, map[string]func(k, v *yaml.Node, path string){
 			"at": func(_, v *yaml.Node, path string) {
 				atNode = v
@@ -429,26 +430,40 @@ func (p *scenarioParser) faults(_, v *yaml.Node, path string) {
 				nodeNode = v
 				f.Node, _ = p.str(v, path)
 			},
+			"controller": func(_, v *yaml.Node, path string) {
+				ctrlNode = v
+				if s, ok := p.str(v, path); ok {
+					if s != ControllerCronJob {
+						p.problem(v, path, "Unsupported value: %s: supported values: %q", quoteClip(s), ControllerCronJob)
+					}
+					f.Controller = s
+				}
+			},
 			"action": func(_, v *yaml.Node, path string) {
 				actionNode = v
 				if s, ok := p.str(v, path); ok {
-					switch FaultAction(s) {
-					case FaultFail, FaultDrain, FaultRecover:
-						f.Action = FaultAction(s)
-					default:
-						p.problem(v, path, "Unsupported value: %s: supported values: \"fail\", \"drain\", \"recover\"", quoteClip(s))
-					}
+					f.Action = FaultAction(s)
 				}
 			},
 		})
 		if atNode == nil {
 			p.problem(e, path+".at", "Required value")
 		}
-		if nodeNode == nil {
-			p.problem(e, path+".node", "Required value")
+		switch {
+		case nodeNode != nil && ctrlNode != nil:
+			p.problem(ctrlNode, path+".controller", "Invalid value: a fault is of a node or of a controller, not both")
+		case nodeNode == nil && ctrlNode == nil:
+			p.problem(e, path+".node", "Required value: the node that fails (node), or the controller that stops (controller: cronjob)")
 		}
-		if actionNode == nil {
+		switch {
+		case actionNode == nil:
 			p.problem(e, path+".action", "Required value")
+		case ctrlNode != nil:
+			if f.Action != FaultDown && f.Action != FaultUp {
+				p.problem(actionNode, path+".action", "Unsupported value: %s: supported values: \"down\", \"up\"", quoteClip(actionNode.Value))
+			}
+		case f.Action != FaultFail && f.Action != FaultDrain && f.Action != FaultRecover:
+			p.problem(actionNode, path+".action", "Unsupported value: %s: supported values: \"fail\", \"drain\", \"recover\"", quoteClip(actionNode.Value))
 		}
 		f.path = path
 		if nodeNode != nil && f.Node != "" {
@@ -531,9 +546,51 @@ func (p *scenarioParser) jobs(_, v *yaml.Node, path string) {
 
 // fileJob reads the one Job of a manifest file a scenario names.
 func (p *scenarioParser) fileJob(v *yaml.Node, path, name string) *Job {
+	d, ok := p.fileObjects(v, path, name)
+	if !ok {
+		return nil
+	}
+	if len(d.jobs) == 0 && len(d.cronJobs) > 0 {
+		p.problem(v, path, "Invalid value: %q: the file holds %s, not a Job: list it under cronJobs (cronJobs[].file)", name, plural(len(d.cronJobs), "batch/v1 CronJob"))
+		return nil
+	}
+	if len(d.jobs) == 0 && len(d.others) > 0 {
+		var why problems
+		noJob(d.others, &why, "")
+		p.problem(v, path, "Invalid value: %s: %s", quoteKey(name), nested(why))
+		return nil
+	}
+	p.s.Notices = append(p.s.Notices, notices(d.others)...)
+	if len(d.jobs) != 1 || len(d.cronJobs) > 0 {
+		p.problem(v, path, "Invalid value: %q: the file holds %s; a scenario job needs exactly one Job", name, holds(d))
+		return nil
+	}
+	return d.jobs[0]
+}
+
+// holds says how many Jobs and CronJobs a file holds.
+func holds(d decoded) string {
+	what := plural(len(d.jobs), "batch/v1 Job")
+	if len(d.cronJobs) > 0 {
+		what += " and " + plural(len(d.cronJobs), "CronJob")
+	}
+	return what
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+// fileObjects reads the objects of a manifest file a scenario names. It
+// reports false if the file cannot be read or has problems, which it
+// reports.
+func (p *scenarioParser) fileObjects(v *yaml.Node, path, name string) (decoded, bool) {
 	if name == "" {
 		p.problem(v, path, "Required value")
-		return nil
+		return decoded{}, false
 	}
 	full := name
 	if !filepath.IsAbs(name) {
@@ -542,40 +599,28 @@ func (p *scenarioParser) fileJob(v *yaml.Node, path, name string) *Job {
 	data, err := p.opts.readFile(full)
 	if err != nil {
 		p.problem(v, path, "Invalid value: %q: %s", name, readError(err))
-		return nil
+		return decoded{}, false
 	}
 	before := len(p.ps.list)
 	var unread problems
-	var jobs []*Job
-	var others []skipped
+	var d decoded
 	if checkText(full, data, &unread) {
 		var ok bool
 		if data, ok = renderHelm(full, data, p.opts.ReleaseName, p.ps); !ok {
-			return nil
+			return decoded{}, false
 		}
-		jobs, others = decodeDocuments(full, data, p.ps, &unread)
+		d = decodeDocuments(full, data, p.ps, &unread)
 	}
 	if len(unread.list) > 0 {
 		// Not a manifest, or not one YAML can read: say so at the
 		// scenario's line, and quote the file's first problem.
 		p.problem(v, path, "Invalid value: %s: %s", quoteKey(name), nested(unread))
-		return nil
+		return decoded{}, false
 	}
 	if len(p.ps.list) > before {
-		return nil
+		return decoded{}, false
 	}
-	if len(jobs) == 0 && len(others) > 0 {
-		var why problems
-		noJob(others, &why, "")
-		p.problem(v, path, "Invalid value: %s: %s", quoteKey(name), nested(why))
-		return nil
-	}
-	p.s.Notices = append(p.s.Notices, notices(others)...)
-	if len(jobs) != 1 {
-		p.problem(v, path, "Invalid value: %q: the file holds %d batch/v1 Jobs; a scenario job needs exactly one", name, len(jobs))
-		return nil
-	}
-	return jobs[0]
+	return d, true
 }
 
 // inlineJob reads a Job written in the scenario itself.
@@ -586,13 +631,18 @@ func (p *scenarioParser) inlineJob(v *yaml.Node, path string) *Job {
 		return nil
 	}
 	before := len(p.ps.list)
-	jobs, others := decodeObject(p.file, v, p.offset, path+".", p.ps)
+	d := decodeObject(p.file, v, p.offset, path+".", p.ps)
+	jobs := d.jobs
 	if len(p.ps.list) > before {
 		return nil
 	}
+	if len(d.cronJobs) > 0 {
+		p.problem(v, path, "Invalid value: a batch/v1 CronJob, not a Job: write it under cronJobs (cronJobs[].cronJob)")
+		return nil
+	}
 	if len(jobs) != 1 {
-		if len(others) > 0 {
-			noJob(others, p.ps, path)
+		if len(d.others) > 0 {
+			noJob(d.others, p.ps, path)
 		} else {
 			p.problem(v, path, "Invalid value: expected a batch/v1 Job")
 		}

@@ -56,6 +56,10 @@ type Simulation struct {
 	sampled time.Time             // when the nodes' use was last sampled
 
 	nextCheck uint64 // the events fired at the next check of the limit
+
+	cronHandles []*jobsim.CronJobHandle // per scenario CronJob; nil until created
+	cronCreated map[string]int          // CronJob namespace/name → Jobs it created
+	cronOrdinal map[string]int          // its Job's namespace/name → the Job's ordinal
 }
 
 // Simulate loads the scenario into a new cluster, ready to run. Its only
@@ -74,6 +78,11 @@ func (s *Scenario) Simulate(opts SimOptions) (*Simulation, error) {
 		until = opts.Until
 	}
 	sim.until = until > 0
+	if !sim.until && len(s.CronJobs) > 0 && !s.cronJobsDeleted() {
+		var ps problems
+		ps.add(s.File, 0, "until", "Required value: a CronJob never finishes: give the time to run until (jobsim run --until 24h, or get and describe --at)")
+		return nil, ps.err()
+	}
 	if !sim.until {
 		until = DefaultHorizon
 	}
@@ -292,6 +301,15 @@ func (sim *Simulation) track(name string) *nodeTrack {
 func (sim *Simulation) observe(e jobsim.Event) {
 	sim.last = e.Time
 	switch {
+	case e.Object.Kind == jobsim.KindCronJob:
+		if e.Reason == jobsim.ReasonSuccessfulCreate && e.Related != "" {
+			key := e.Object.Namespace + "/" + e.Object.Name
+			sim.cronOrdinal[e.Object.Namespace+"/"+e.Related] = sim.cronCreated[key]
+			sim.cronCreated[key]++
+		}
+		if e.Reason == jobsim.ReasonDeleted {
+			delete(sim.cronCreated, e.Object.Namespace+"/"+e.Object.Name)
+		}
 	case e.Object.Kind == jobsim.KindNode:
 		sim.track(e.Object.Name).observe(e)
 	case e.Reason == jobsim.ReasonScheduled:
@@ -365,7 +383,16 @@ func (sim *Simulation) build() (*jobsim.Cluster, []*jobsim.JobHandle) {
 			})
 		}
 	}
+	sim.buildCronJobs(c)
 	for _, f := range s.Faults {
+		if f.Controller != "" {
+			do := c.StopCronJobController
+			if f.Action == FaultUp {
+				do = c.StartCronJobController
+			}
+			c.At(s.Start.Add(f.At), do)
+			continue
+		}
 		do := map[FaultAction]func(string) error{FaultFail: c.FailNode, FaultDrain: c.DrainNode, FaultRecover: c.RecoverNode}[f.Action]
 		c.At(s.Start.Add(f.At), func() {
 			if err := do(f.Node); err != nil {
@@ -376,6 +403,87 @@ func (sim *Simulation) build() (*jobsim.Cluster, []*jobsim.JobHandle) {
 	}
 	return c, handles
 }
+
+// buildCronJobs creates the scenario's CronJobs at their times and
+// schedules their actions. The faults come after, so that at one instant
+// the CronJobs' actions come before the controller's faults.
+func (sim *Simulation) buildCronJobs(c *jobsim.Cluster) {
+	s := sim.scenario
+	sim.cronHandles = make([]*jobsim.CronJobHandle, len(s.CronJobs))
+	sim.cronCreated, sim.cronOrdinal = map[string]int{}, map[string]int{}
+	ordinal := func(ns, name string) (int, bool) {
+		n, ok := sim.cronOrdinal[ns+"/"+name]
+		return n, ok
+	}
+	note := func(cj jobsim.CronJob, msg string) {
+		sim.observe(jobsim.Event{Time: c.Now(), Object: jobsim.ObjectRef{Kind: jobsim.KindCronJob, Namespace: cj.Namespace, Name: cj.Name},
+			Type: jobsim.EventChange, Reason: ReasonActionFailed, Message: msg})
+	}
+	order := make([]int, len(s.CronJobs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmpDuration(s.CronJobs[a].At, s.CronJobs[b].At) })
+	for _, i := range order {
+		sc := s.CronJobs[i]
+		cj := sc.Manifest.CronJob
+		create := func() {
+			h, err := c.SubmitCronJob(cj, sc.Behavior(cj.Spec.JobTemplate.Spec.Template, ordinal))
+			if err != nil {
+				note(cj, "cannot create the CronJob: "+err.Error())
+				return
+			}
+			sim.cronHandles[i] = h
+		}
+		if sc.At == 0 {
+			create()
+		} else {
+			c.At(s.Start.Add(sc.At), create)
+		}
+	}
+	for _, sc := range s.CronJobs {
+		cj := sc.Manifest.CronJob
+		for k := range sc.Actions {
+			a := &sc.Actions[k]
+			c.At(s.Start.Add(a.At), func() {
+				var err error
+				if a.Delete {
+					err = c.DeleteCronJob(cj.Namespace, cj.Name)
+				} else {
+					err = c.UpdateCronJob(cj.Namespace, cj.Name, a.Apply)
+				}
+				if err != nil {
+					note(cj, a.path+": "+err.Error())
+				}
+			})
+		}
+	}
+}
+
+func cmpDuration(a, b time.Duration) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// cronJobsDeleted reports whether an action deletes every CronJob of the
+// scenario.
+func (s *Scenario) cronJobsDeleted() bool {
+	for _, sc := range s.CronJobs {
+		if _, ok := sc.deletedAt(); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// CronJobs returns the handle of each scenario CronJob, in the
+// scenario's order; nil for one not created (yet).
+func (sim *Simulation) CronJobs() []*jobsim.CronJobHandle { return sim.cronHandles }
 
 // Scenario returns the scenario being simulated.
 func (sim *Simulation) Scenario() *Scenario { return sim.scenario }
@@ -463,10 +571,17 @@ func (sim *Simulation) Step() (bool, error) {
 }
 
 // running reports whether a submitted job has neither finished nor been
-// deleted.
+// deleted, or a CronJob exists.
 func (sim *Simulation) running() bool {
 	for _, h := range sim.handles {
 		if h != nil && !h.Finished() && !h.Deleted() {
+			return true
+		}
+	}
+	// A CronJob never finishes: a suspended one, with nothing due, still
+	// counts its scheduled times up to the until.
+	for _, h := range sim.cronHandles {
+		if h != nil && !h.Deleted() {
 			return true
 		}
 	}

@@ -57,6 +57,13 @@ func cmdGet(args []string, e env) int {
 		for _, j := range jobs {
 			rows = append(rows, withNamespace(f.allNamespaces, j.Namespace, kubeJobRow(j, v.now, wide)))
 		}
+	case kubeCronJobs:
+		var crons []*batchv1.CronJob
+		crons, missing = pickNamed(inNamespace(v.cronJobs, ns), names)
+		header = kubeCronJobColumns(wide)
+		for _, cj := range crons {
+			rows = append(rows, withNamespace(f.allNamespaces, cj.Namespace, kubeCronJobRow(cj, v.now, wide)))
+		}
 	}
 	if f.allNamespaces {
 		header = append([]string{"NAMESPACE"}, header...)
@@ -434,4 +441,43 @@ func jobCondition(j *batchv1.Job, t batchv1.JobConditionType) bool {
 		}
 	}
 	return false
+}
+
+// kubeCronJobColumns are the columns of kubectl's CronJob table
+// (cronJobColumnDefinitions in pkg/printers/internalversion).
+func kubeCronJobColumns(wide bool) []string {
+	cols := []string{"NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"}
+	if wide {
+		cols = append(cols, "CONTAINERS", "IMAGES", "SELECTOR")
+	}
+	return cols
+}
+
+// kubeCronJobRow is the row printCronJob gives a CronJob at now.
+func kubeCronJobRow(cj *batchv1.CronJob, now time.Time, wide bool) []string {
+	last := "<none>"
+	if t := cj.Status.LastScheduleTime; t != nil {
+		last = kubeAge(t.Time, now)
+	}
+	tz := "<none>"
+	if cj.Spec.TimeZone != nil {
+		tz = *cj.Spec.TimeZone
+	}
+	suspend := "<unset>"
+	if s := cj.Spec.Suspend; s != nil {
+		suspend = "False"
+		if *s {
+			suspend = "True"
+		}
+	}
+	row := []string{cj.Name, cj.Spec.Schedule, tz, suspend, strconv.Itoa(len(cj.Status.Active)), last, kubeAge(cj.CreationTimestamp.Time, now)}
+	if !wide {
+		return row
+	}
+	var names, images []string
+	for _, c := range cj.Spec.JobTemplate.Spec.Template.Spec.Containers {
+		names = append(names, c.Name)
+		images = append(images, c.Image)
+	}
+	return append(row, strings.Join(names, ","), strings.Join(images, ","), metav1.FormatLabelSelector(cj.Spec.JobTemplate.Spec.Selector))
 }

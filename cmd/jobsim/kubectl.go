@@ -26,7 +26,8 @@ Simulates FILE up to an instant and prints its pods or jobs as
 kubectl get shows them then: every event at or before the instant has
 happened, and ages count back from it.
 
-RESOURCE is pods (pod, po) or jobs (job); the NAMEs, if any, pick objects.
+RESOURCE is pods (pod, po), jobs (job) or cronjobs (cronjob, cj); the
+NAMEs, if any, pick objects.
 
 Flags:
   --at DURATION         the instant, as a virtual time since the start (default:
@@ -65,6 +66,7 @@ type kubeResource int
 const (
 	kubePods kubeResource = iota + 1
 	kubeJobs
+	kubeCronJobs // get only
 )
 
 // parseKubeResource maps kubectl's names of a resource (plural, singular,
@@ -75,6 +77,8 @@ func parseKubeResource(s string) (kubeResource, bool) {
 		return kubePods, true
 	case "jobs", "job", "jobs.batch", "job.batch":
 		return kubeJobs, true
+	case "cronjobs", "cronjob", "cj", "cronjobs.batch", "cronjob.batch":
+		return kubeCronJobs, true
 	}
 	return 0, false
 }
@@ -83,8 +87,11 @@ func parseKubeResource(s string) (kubeResource, bool) {
 // NotFound status, named by the resource's plural and group.
 func (r kubeResource) notFound(name string) string {
 	what := "pods"
-	if r == kubeJobs {
+	switch r {
+	case kubeJobs:
 		what = "jobs.batch"
+	case kubeCronJobs:
+		what = "cronjobs.batch"
 	}
 	return fmt.Sprintf("Error from server (NotFound): %s %q not found", what, name)
 }
@@ -162,7 +169,10 @@ func parseView(cmd, help string, args []string, e env, wide bool) (r viewRequest
 	}
 	res, ok := parseKubeResource(pos[0])
 	if !ok {
-		return r, usageError(e, cmd, fmt.Sprintf("the server doesn't have a resource type %q (jobsim knows pods and jobs)", pos[0]), help), false
+		return r, usageError(e, cmd, fmt.Sprintf("the server doesn't have a resource type %q (jobsim knows pods, jobs and cronjobs)", pos[0]), help), false
+	}
+	if res == kubeCronJobs && !wide { // describe
+		return r, usageError(e, cmd, "jobsim describes pods and jobs; for a CronJob, jobsim get cronjobs, or jobsim run for what became of each scheduled time", help), false
 	}
 	v, code := simulateView(pos[len(pos)-1], f, e)
 	if v == nil {
@@ -179,6 +189,8 @@ type kubeView struct {
 	now   time.Time // the instant shown: ages count back from it
 	jobs  []*batchv1.Job
 	pods  []*corev1.Pod
+	// cronJobs are the CronJobs that exist then.
+	cronJobs []*batchv1.CronJob
 	// events are the Kubernetes Events up to now, in order.
 	events []jobsim.Event
 }
@@ -243,6 +255,9 @@ func simulateView(file string, f viewFlags, e env) (*kubeView, int) {
 	}
 	for _, p := range pods {
 		v.pods = append(v.pods, asServed(p))
+	}
+	for _, cj := range sim.CronJobObjects() {
+		v.cronJobs = append(v.cronJobs, asServed(cj))
 	}
 	for _, ev := range rec.events {
 		if !ev.Time.After(v.now) {

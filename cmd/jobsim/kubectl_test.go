@@ -108,7 +108,11 @@ func TestKubectlExitStatus(t *testing.T) {
 		{"get help", []string{"get", "-h"}, exitOK, "--at DURATION", ""},
 		{"help get", []string{"help", "get"}, exitOK, "Usage: jobsim get", ""},
 		{"describe no name or file", []string{"describe", "job"}, exitUsage, "", "no FILE given"},
-		{"describe unknown resource", []string{"describe", "cronjob", "x", crash}, exitUsage, "", `the server doesn't have a resource type "cronjob"`},
+		{"describe unknown resource", []string{"describe", "deployment", "x", crash}, exitUsage, "", `the server doesn't have a resource type "deployment"`},
+		// get lists CronJobs; describe has no CronJob view, and says where to look.
+		{"describe cronjob", []string{"describe", "cronjob", "x", crash}, exitUsage, "", "jobsim describes pods and jobs; for a CronJob, jobsim get cronjobs"},
+		{"get cronjobs none", []string{"get", "cronjobs", crash}, exitOK, "", "No resources found in default namespace."},
+		{"get cronjob not found", []string{"get", "cj", "nope", crash}, exitInvalid, "", `Error from server (NotFound): cronjobs.batch "nope" not found`},
 		{"describe wide", []string{"describe", "job", "crashloop", crash, "-o", "wide"}, exitUsage, "", "flag provided but not defined: -o"},
 		{"describe job not found", []string{"describe", "job", "nope", crash}, exitInvalid, "", `Error from server (NotFound): jobs.batch "nope" not found`},
 		{"describe pod not found", []string{"describe", "pod", "crashloop", crash}, exitInvalid, "", `Error from server (NotFound): pods "crashloop" not found`},

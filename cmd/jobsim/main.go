@@ -99,7 +99,7 @@ Flags:
                         scenario's, else 1)
   --until DURATION      stop the clock this long after the start (default:
                         the scenario's, else when nothing is left to
-                        happen, at most 720h)
+                        happen, at most 720h; a CronJob needs one)
   --sync-delay DURATION how long the Job controller waits before reacting
                         to pod changes (default 0s; 1s is Kubernetes')
   --width N             the text output's width: messages wrap and the chart
@@ -330,7 +330,14 @@ func cmdValidate(args []string, e env) int {
 		if s.IsScenario {
 			kind = "scenario"
 		}
-		fmt.Fprintf(e.stdout, "%s: valid %s (%s)\n", s.File, kind, plural(len(s.Jobs), "job"))
+		what := plural(len(s.Jobs), "job")
+		if n := len(s.CronJobs); n > 0 {
+			what = plural(n, "CronJob")
+			if len(s.Jobs) > 0 {
+				what = plural(len(s.Jobs), "job") + ", " + what
+			}
+		}
+		fmt.Fprintf(e.stdout, "%s: valid %s (%s)\n", s.File, kind, what)
 	}
 	return exitOK
 }

@@ -126,6 +126,17 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// TestCronJobManifestGolden runs a plain CronJob manifest, which needs
+// --until, as the README shows it.
+func TestCronJobManifestGolden(t *testing.T) {
+	t.Chdir("../..")
+	r := runCmd(t, "", "run", "--until", "168h", "examples/manifests/nightly-report.cronjob.yaml")
+	if r.code != exitOK || r.stderr != "" {
+		t.Fatalf("exit status %d, stderr:\n%s", r.code, r.stderr)
+	}
+	golden(t, "nightly-report.cronjob.until-168h.text.golden", r.stdout)
+}
+
 // TestDeterminism runs each example twice, in one process, with every
 // output at once, and requires the same bytes.
 func TestDeterminism(t *testing.T) {
@@ -203,17 +214,18 @@ func TestExitStatus(t *testing.T) {
 		{"validate helm", []string{"validate", "examples/manifests/helm/todo-db-test-job.yaml"}, "", exitInvalid, "", "--set-release NAME"},
 		{"validate helm release", []string{"validate", "--set-release", "todo", "examples/manifests/helm/todo-db-test-job.yaml"}, "", exitOK, "valid manifest", ""},
 		{"notice", []string{"run", "-o", "json", "-"}, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n---\n" + piJob, exitOK, `"kind": "List"`,
-			"<stdin>:1: skipped Secret s (v1): jobsim simulates batch/v1 Jobs only"},
+			"<stdin>:1: skipped Secret s (v1): jobsim simulates batch/v1 Jobs and CronJobs only"},
 		{"lower-case kind", []string{"run", "-"}, "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n---\n" + strings.Replace(piJob, "kind: Job", "kind: job", 1), exitInvalid, "",
 			"<stdin>:6: kind: no matches for kind \"job\" in version \"batch/v1\" (did you mean kind: Job?)\n"},
 		{"old Job apiVersion", []string{"validate", "-"}, strings.Replace(piJob, "batch/v1", "batch/v1beta1", 1), exitInvalid, "",
 			"<stdin>:1: apiVersion: no matches for kind \"Job\" in version \"batch/v1beta1\" (did you mean apiVersion: batch/v1?)\n"},
 		{"no Job", []string{"run", "-"}, "---\n# Source: web/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n", exitInvalid, "",
-			"<stdin>:3: found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs only\n"},
+			"<stdin>:3: found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs and CronJobs only\n"},
+		// A CronJob never finishes: it runs only until a given time.
 		{"CronJob", []string{"run", "-"}, cronJob, exitInvalid, "",
-			"<stdin>:1: jobsim does not run CronJobs yet: CronJob nightly (batch/v1) would create the Job of its spec.jobTemplate (line 6); to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job\n"},
-		{"CronJob among Jobs", []string{"run", "-o", "json", "-"}, cronJob + "---\n" + piJob, exitOK, `"kind": "List"`,
-			"<stdin>:1: skipped CronJob nightly (batch/v1): jobsim does not run CronJobs yet; the Job it would create is its spec.jobTemplate (line 6)\n"},
+			"<stdin>: until: Required value: a CronJob never finishes: give the time to run until (jobsim run --until 24h, or get and describe --at)\n"},
+		{"CronJob validate", []string{"validate", "-"}, cronJob, exitOK, "valid manifest", ""},
+		{"CronJob among Jobs", []string{"run", "-o", "json", "--until", "1h", "-"}, cronJob + "---\n" + piJob, exitOK, `"kind": "List"`, ""},
 		{"nodes", []string{"run", "--width", "200", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK,
 			"Successfully assigned default/pi-job-m87v2 to pool-0", ""},
 		{"nodes validate", []string{"validate", "-"}, "apiVersion: jobsim/v1alpha1\nkind: Scenario\nnodes: [{name: pool}]\njobs:\n- job:\n" + indent(piJob, "    "), exitOK, "valid scenario", ""},

@@ -37,6 +37,8 @@ type textRenderer struct {
 	deleted  map[string]time.Time             // job key → when it was deleted
 	chart    chart
 	stopped  bool // the simulation stopped with an error
+	// cronEnds are the Jobs CronJobs created, by job key (cron.go).
+	cronEnds map[string]*cronJobEnd
 }
 
 func newTextRenderer(s *manifest.Scenario, o outOpts) *textRenderer {
@@ -49,16 +51,29 @@ func newTextRenderer(s *manifest.Scenario, o outOpts) *textRenderer {
 		deleted:  map[string]time.Time{},
 		objWidth: len("OBJECT"),
 		chart:    newChart(s),
+		cronEnds: map[string]*cronJobEnd{},
 	}
 	for _, n := range s.Config().Nodes {
 		r.objWidth = max(r.objWidth, len("node/"+n.Name))
 	}
 	for _, f := range s.Faults {
+		if f.Node == "" {
+			continue
+		}
 		r.objWidth = max(r.objWidth, len("node/"+f.Node))
 	}
 	for _, sj := range s.Jobs {
 		j := sj.Manifest.Job
 		r.objWidth = max(r.objWidth, len("job/"+j.Name), len("pod/")+podNameLen(sj))
+	}
+	if len(s.CronJobs) > 0 {
+		limit := s.Start.Add(manifest.DefaultHorizon)
+		if s.Until > 0 {
+			limit = s.Start.Add(s.Until)
+		}
+		for _, sc := range s.CronJobs {
+			r.objWidth = max(r.objWidth, cronObjWidth(sc, limit))
+		}
 	}
 	return r
 }
@@ -90,6 +105,11 @@ func (r *textRenderer) header(w io.Writer) {
 		what = "scenario"
 	}
 	jobs := plural(len(r.s.Jobs), "job")
+	if n := len(r.s.CronJobs); n > 0 && len(r.s.Jobs) == 0 {
+		jobs = plural(n, "CronJob")
+	} else if n > 0 {
+		jobs += ", " + plural(n, "CronJob")
+	}
 	if n := len(r.s.Config().Nodes); n > 0 {
 		jobs += ", " + plural(n, "node")
 	}
@@ -158,6 +178,7 @@ func (r *textRenderer) observe(ev jobsim.Event) []string {
 	obj := ev.Object.String()
 	key := jobKey(ev.Object.Namespace, ev.Job)
 	clause := r.chart.observe(ev, key)
+	r.noteCronJob(ev)
 	if ev.Reason == jobsim.ReasonPreempted && ev.Related != "" {
 		clause = "by pod/" + ev.Related
 	}
@@ -238,6 +259,7 @@ func (r *textRenderer) conditionLines(at, obj string, ev jobsim.Event) []string 
 			cj.reasons.finished = true
 		}
 		out = append(out, r.row(at, obj, "("+string(c.Type)+")", msg, colour))
+		r.noteCronCondition(key, c, ev.Time)
 	}
 	r.conds[key] = cur
 	return out
@@ -254,6 +276,8 @@ func (r *textRenderer) footer(w io.Writer, stopped error) {
 		r.stopped = true
 		end = r.sim.Cluster().Now()
 		fmt.Fprintf(w, "Stopped at %s by the event limit, with things still to happen (see the error).\n", fmtDur(end.Sub(r.start)))
+	case r.sim.Stopped() && r.sim.HasUntil() && len(r.s.CronJobs) > 0:
+		fmt.Fprintf(w, "Stopped at %s (until): CronJobs go on creating Jobs.\n", fmtDur(end.Sub(r.start)))
 	case r.sim.Stopped() && r.sim.HasUntil():
 		fmt.Fprintf(w, "Stopped at %s (until), with jobs still running.\n", fmtDur(end.Sub(r.start)))
 	case r.sim.Stopped():
@@ -265,6 +289,7 @@ func (r *textRenderer) footer(w io.Writer, stopped error) {
 		fmt.Fprintln(w)
 		r.summary(w, sj, r.sim.Jobs()[i])
 	}
+	r.cronTables(w, end)
 	if r.s.HasNodes() {
 		fmt.Fprintln(w)
 		r.nodeSummaries(w, end)
