@@ -66,23 +66,31 @@ type CronRun struct {
 	Pending bool
 }
 
-// cronRuns is what the record of one CronJob holds.
+// cronRuns is what the record of one CronJob holds. It keeps at most
+// 2 × maxRunsListed creations, dropping the oldest half when full, so that
+// it stays bounded however long the CronJob runs.
 type cronRuns struct {
 	created   []cronCreation
+	specs     []cronSpec     // the schedules and deadlines the creations were made under
+	base      time.Time      // the scheduled time of the last creation dropped; zero if none
 	forbidden map[int64]bool // scheduled times (Unix ns) held back by Forbid
-	suspended []timeSpan         // spans of suspension
+	suspended []timeSpan     // spans of suspension
 	gone      time.Time      // when it was deleted; zero if not
 }
 
 // cronCreation is one Job the controller created (or adopted) for a
-// scheduled time, with what it saw then.
+// scheduled time, with what it saw then. The Job's name follows from the
+// scheduled time (cronJobName).
 type cronCreation struct {
-	scheduled time.Time
-	at        time.Time
-	job       string
-	sched     cron.Schedule  // the schedule in force
-	deadline  *time.Duration // startingDeadline in force
-	tooMany   bool
+	scheduled, at int64 // Unix ns
+	spec          int32 // index in cronRuns.specs
+	tooMany       bool
+}
+
+// cronSpec is a schedule and starting deadline in force.
+type cronSpec struct {
+	sched    cron.Schedule
+	deadline *time.Duration
 }
 
 // timeSpan is a time interval [from, to); a zero to is open.
@@ -135,9 +143,29 @@ func (cj *cronJob) noteForbidden(scheduled time.Time) {
 }
 
 // noteCreated records a Job created (or adopted) for a scheduled time.
-func (cj *cronJob) noteCreated(scheduled, now time.Time, job string, tooMany bool) {
-	cj.runs.created = append(cj.runs.created, cronCreation{scheduled: scheduled, at: now, job: job,
-		sched: cj.next.sched, deadline: clonePtr(cj.meta.Spec.StartingDeadline), tooMany: tooMany})
+func (cj *cronJob) noteCreated(scheduled, now time.Time, tooMany bool) {
+	r := &cj.runs
+	deadline := cj.meta.Spec.StartingDeadline
+	if n := len(r.specs); n == 0 || r.specs[n-1].sched != cj.next.sched || !sameDuration(r.specs[n-1].deadline, deadline) {
+		r.specs = append(r.specs, cronSpec{sched: cj.next.sched, deadline: clonePtr(deadline)})
+	}
+	if len(r.created) >= 2*maxRunsListed {
+		drop := len(r.created) - maxRunsListed + 1
+		r.base = time.Unix(0, r.created[drop-1].scheduled).UTC()
+		r.created = append(r.created[:0], r.created[drop:]...)
+		for t := range r.forbidden {
+			if t <= r.base.UnixNano() {
+				delete(r.forbidden, t)
+			}
+		}
+	}
+	r.created = append(r.created, cronCreation{scheduled: scheduled.UnixNano(), at: now.UnixNano(),
+		spec: int32(len(r.specs) - 1), tooMany: tooMany})
+}
+
+// sameDuration reports whether two optional durations are equal.
+func sameDuration(a, b *time.Duration) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
 }
 
 func (cj *cronJob) wasForbidden(t time.Time) bool { return cj.runs.forbidden[t.UnixNano()] }
@@ -157,7 +185,7 @@ func (cj *cronJob) cause(t time.Time) CronRunReason {
 }
 
 // maxRunsListed bounds what Runs returns: the most recent this many.
-const maxRunsListed = 100000
+var maxRunsListed = 100000 // a variable for tests
 
 // Runs returns one record per scheduled time of the CronJob from its
 // creation to now (or to its deletion), in order: the Job the controller
@@ -183,7 +211,19 @@ func (h *CronJobHandle) Runs() []CronRun {
 		}
 	}
 	prev := cj.created
-	for _, cr := range cj.runs.created {
+	if !cj.runs.base.IsZero() {
+		prev = cj.runs.base
+	}
+	for _, c := range cj.runs.created {
+		sp := cj.runs.specs[c.spec]
+		cr := struct {
+			scheduled, at time.Time
+			job           string
+			sched         cron.Schedule
+			deadline      *time.Duration
+			tooMany       bool
+		}{time.Unix(0, c.scheduled).UTC(), time.Unix(0, c.at).UTC(), "", sp.sched, sp.deadline, c.tooMany}
+		cr.job = cronJobName(cj.name, cr.scheduled)
 		for t := cr.sched.Next(prev); t.After(prev) && t.Before(cr.scheduled); prev, t = t, cr.sched.Next(t) {
 			r := CronRun{Scheduled: t.UTC(), Reason: cj.cause(t), SupersededBy: cr.scheduled.UTC()}
 			r.DeadlinePassed = cr.deadline != nil && !t.After(cr.at.Add(-*cr.deadline))
