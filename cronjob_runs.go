@@ -70,7 +70,7 @@ type CronRun struct {
 type cronRuns struct {
 	created   []cronCreation
 	forbidden map[int64]bool // scheduled times (Unix ns) held back by Forbid
-	suspended []timeSpan         // spans of suspension
+	suspended []timeSpan     // spans of suspension
 	gone      time.Time      // when it was deleted; zero if not
 }
 
