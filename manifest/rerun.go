@@ -58,3 +58,50 @@ func (sim *Simulation) Explain(i int, full bool) *jobsim.Explanation {
 	}
 	return jobsim.ExplainWith(h, opts)
 }
+
+// CronJobRuns explains the Jobs the scenario's k-th CronJob (in the
+// scenario's order) created, per scheduled time, as
+// jobsim.ExplainCronJob does; full is jobsim.ExplainOptions.Full for the
+// Jobs that still exist. It returns nil for a CronJob not created (yet)
+// and panics if k is out of range.
+func (sim *Simulation) CronJobRuns(k int, full bool) []jobsim.ScheduledRun {
+	ch := sim.cronHandles[k]
+	if ch == nil {
+		return nil
+	}
+	runs := jobsim.ExplainCronJob(ch)
+	if !full {
+		return runs
+	}
+	live := map[string]*jobsim.JobHandle{}
+	for _, jh := range ch.Jobs() {
+		live[jh.Name()] = jh
+	}
+	for i := range runs {
+		if jh := live[runs[i].Job]; jh != nil && runs[i].Explanation != nil {
+			runs[i].Explanation = jobsim.ExplainWith(jh, jobsim.ExplainOptions{Full: true})
+		}
+	}
+	return runs
+}
+
+// Explanations returns the explanation of each scenario job submitted,
+// in the scenario's order (Explain), then of each Job the scenario's
+// CronJobs created that still exists, per CronJob in the scenario's
+// order and then per scheduled time (CronJobRuns).
+func (sim *Simulation) Explanations(full bool) []*jobsim.Explanation {
+	var out []*jobsim.Explanation
+	for i := range sim.scenario.Jobs {
+		if ex := sim.Explain(i, full); ex != nil {
+			out = append(out, ex)
+		}
+	}
+	for k := range sim.scenario.CronJobs {
+		for _, r := range sim.CronJobRuns(k, full) {
+			if r.Explanation != nil {
+				out = append(out, r.Explanation)
+			}
+		}
+	}
+	return out
+}
