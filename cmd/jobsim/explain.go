@@ -150,44 +150,57 @@ func cmdExplain(args []string, e env) int {
 		if len(sims) > 1 {
 			fmt.Fprintf(e.stdout, "==> %s <==\n", sim.Scenario().File)
 		}
-		writeExplanations(e.stdout, sim, full)
+		writeExplanations(e.stdout, sim, full, "--full")
 	}
 	return status
 }
 
 // writeExplanations prints the explanation of each job of sim, then of
-// each of its CronJobs' scheduled times, a blank line between them.
-func writeExplanations(w io.Writer, sim *manifest.Simulation, full bool) {
+// each of its CronJobs' scheduled times, a blank line between them; an
+// explanation cut short names flag, the flag that prints it all.
+func writeExplanations(w io.Writer, sim *manifest.Simulation, full bool, flag string) {
+	fmt.Fprint(w, flagHint(explanations(sim, full), flag))
+}
+
+// flagHint names flag where the library's text names its option.
+func flagHint(text, flag string) string {
+	return strings.ReplaceAll(text, " more with the Full option)\n", " more with "+flag+")\n")
+}
+
+// explanations returns what writeExplanations prints.
+func explanations(sim *manifest.Simulation, full bool) string {
+	var w strings.Builder
 	s := sim.Scenario()
 	sep := ""
 	for i, sj := range s.Jobs {
-		fmt.Fprint(w, sep)
+		fmt.Fprint(&w, sep)
 		sep = "\n"
 		ex := sim.Explain(i, full)
 		if ex == nil {
-			fmt.Fprintf(w, "job/%s: not submitted before the end, at %s.\n", sj.Manifest.Job.Name, fmtDur(sim.End().Sub(s.Start)))
+			fmt.Fprintf(&w, "job/%s: not submitted before the end, at %s.\n", sj.Manifest.Job.Name, fmtDur(sim.End().Sub(s.Start)))
 			continue
 		}
-		fmt.Fprint(w, ex)
+		fmt.Fprint(&w, ex)
 	}
 	for k, sc := range s.CronJobs {
 		name := sc.Manifest.CronJob.Name
 		runs := sim.CronJobRuns(k, full)
-		fmt.Fprint(w, sep)
+		fmt.Fprint(&w, sep)
 		sep = "\n"
 		if sim.CronJobs()[k] == nil {
-			fmt.Fprintf(w, "cronjob/%s: not created before the end, at %s.\n", name, fmtDur(sim.End().Sub(s.Start)))
+			fmt.Fprintf(&w, "cronjob/%s: not created before the end, at %s.\n", name, fmtDur(sim.End().Sub(s.Start)))
 			continue
 		}
-		fmt.Fprintf(w, "cronjob/%s: %s.\n", name, plural(len(runs), "Job")+" created")
+		fmt.Fprintf(&w, "cronjob/%s: %s.\n", name, plural(len(runs), "Job")+" created")
 		for _, r := range runs {
-			fmt.Fprintln(w)
-			fmt.Fprintf(w, "cronjob/%s, scheduled %s: job/%s, created at %s: %s.\n", name, formatTime(r.Scheduled), r.Job, fmtDur(r.Created), runOutcome(r))
+			fmt.Fprintln(&w)
+			fmt.Fprintf(&w, "cronjob/%s, scheduled %s: job/%s, created at %s: %s.\n", name, formatTime(r.Scheduled), r.Job, fmtDur(r.Created), runOutcome(r))
 			if r.Explanation != nil {
-				fmt.Fprint(w, r.Explanation)
+				fmt.Fprint(&w, r.Explanation)
 			}
 		}
 	}
+	return w.String()
 }
 
 // runOutcome says how a CronJob's Job ended, or what is known of it.
@@ -244,6 +257,6 @@ func explainJSON(sim *manifest.Simulation, full bool) ([]byte, error) {
 func explainText(sim *manifest.Simulation, full bool) string {
 	var b strings.Builder
 	b.WriteString("\nExplanation:\n\n")
-	writeExplanations(&b, sim, full)
+	writeExplanations(&b, sim, full, "--explain=full")
 	return b.String()
 }
