@@ -445,3 +445,46 @@ func TestExplainDeadlineDuringBackoffText(t *testing.T) {
 		t.Errorf("rule:\n got %s\nwant %s", ex.Rule.Text, want)
 	}
 }
+
+// Pods that never exit fail only by the deadline: without it, the Job
+// would never finish, which is no change of outcome. The re-run ends
+// when nothing is left to happen, the Job still running.
+func TestExplainDeadlineUnsetNeverFinishes(t *testing.T) {
+	job := explainJob("forever", jobsim.RestartNever)
+	job.Spec.ActiveDeadline = jobsim.Ptr(60 * time.Second)
+	_, ex := runExplained(t, jobsim.Config{}, job, jobsim.Forever(), true)
+	if ex.Reason != jobsim.JobReasonDeadlineExceeded {
+		t.Fatalf("outcome %s %s", ex.Outcome, ex.Reason)
+	}
+	if ex.WhatIf.Smallest != -1 {
+		t.Errorf("a change flips: %+v", ex.WhatIf.Tried[ex.WhatIf.Smallest])
+	}
+	var unset *jobsim.Counterfactual
+	for i, cf := range ex.WhatIf.Tried {
+		if cf.Field == "activeDeadlineSeconds" && cf.To == "unset" {
+			unset = &ex.WhatIf.Tried[i]
+		}
+	}
+	if unset == nil || unset.Outcome != jobsim.OutcomeRunning || unset.Flips {
+		t.Fatalf("activeDeadlineSeconds unset: %+v, want Running, no flip", unset)
+	}
+	want := "activeDeadlineSeconds 60 -> unset would not help: the Job then does not finish (Running when the re-run ended)."
+	if !strings.Contains(ex.String(), want) {
+		t.Errorf("text lacks %q:\n%s", want, ex)
+	}
+}
+
+// A change that leaves a complete Job's makespan as it was says so.
+func TestExplainNoQuicker(t *testing.T) {
+	job := explainJob("wq", jobsim.RestartNever)
+	job.Spec.Parallelism = jobsim.Ptr(2)
+	job.Spec.Completions = jobsim.Ptr(4)
+	_, ex := runExplained(t, jobsim.Config{}, job, jobsim.Fixed(10*time.Second, 0), true)
+	want := "parallelism 2 -> 3: still Complete, after 20s instead of 20s."
+	if strings.Contains(ex.String(), want) {
+		t.Errorf("text has %q:\n%s", want, ex)
+	}
+	if want := "parallelism 2 -> 3: still Complete, no quicker (20s)."; !strings.Contains(ex.String(), want) {
+		t.Errorf("text lacks %q:\n%s", want, ex)
+	}
+}

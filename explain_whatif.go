@@ -70,8 +70,9 @@ type Counterfactual struct {
 	Outcome  Outcome       `json:"outcome"`
 	Reason   string        `json:"reason,omitempty"`
 	Makespan time.Duration `json:"makespan"`
-	// Flips says the outcome (Complete, Failed ...) differs from the
-	// explained run's.
+	// Flips says the re-run's job finished (Complete or Failed) with an
+	// outcome other than the explained run's; one that did not finish
+	// (Running, Suspended) flips nothing.
 	Flips bool `json:"flips"`
 	// Why is the re-run's deciding rule: why the change did (or did not)
 	// help.
@@ -93,6 +94,11 @@ func (cf Counterfactual) Apply(cfg Config, job Job) (Config, Job) {
 		cf.edit(&cfg, &job)
 	}
 	return cfg, job
+}
+
+// finished reports whether the re-run's job ended, Complete or Failed.
+func (cf Counterfactual) finished() bool {
+	return cf.Outcome == OutcomeComplete || cf.Outcome == OutcomeFailed
 }
 
 // Change formats the change: "backoffLimit 4 -> 6".
@@ -194,7 +200,9 @@ func (r *whatIfRun) try(field, from, to string, edit func(*Config, *Job)) (Count
 	}
 	got := explainHistory(h)
 	cf.Outcome, cf.Reason, cf.Makespan = got.Outcome, got.Reason, got.Makespan
-	cf.Flips = got.Outcome != r.ex.Outcome && err == nil
+	// Only a finished re-run changes the outcome: a job that then never
+	// ends (its pods run forever once a deadline is gone) is no answer.
+	cf.Flips = got.Outcome != r.ex.Outcome && err == nil && cf.finished()
 	cf.Why = got.Rule.Text
 	r.w.Tried = append(r.w.Tried, cf)
 	return cf, true
@@ -467,6 +475,10 @@ func (w WhatIf) sentences(ex *Explanation) []Sentence {
 			out = append(out, Sentence{Text: fmt.Sprintf("%s: the re-run did not end within the budget (%s).", cf.Change(), cf.Error)})
 		case cf.Flips:
 			out = append(out, Sentence{Text: fmt.Sprintf("%s would also change it: %s (%s) after %s.", cf.Change(), cf.Outcome, cf.Reason, span(cf.Makespan))})
+		case !cf.finished():
+			out = append(out, Sentence{Text: fmt.Sprintf("%s would not help: the Job then does not finish (%s when the re-run ended).", cf.Change(), cf.Outcome)})
+		case ex.Outcome == OutcomeComplete && cf.Makespan == ex.Makespan:
+			out = append(out, Sentence{Text: fmt.Sprintf("%s: still %s, no quicker (%s).", cf.Change(), cf.Outcome, span(cf.Makespan))})
 		case ex.Outcome == OutcomeComplete:
 			out = append(out, Sentence{Text: fmt.Sprintf("%s: still %s, after %s instead of %s.", cf.Change(), cf.Outcome, span(cf.Makespan), span(ex.Makespan))})
 		default:

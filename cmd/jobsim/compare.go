@@ -474,7 +474,7 @@ func at(lines []string, i int) string {
 // compareConflicts says which flag --compare-versions cannot be given
 // with, or "".
 func compareConflicts(f runFlags, fs *flag.FlagSet) string {
-	for _, name := range []string{"kubernetes-version", "speed", "events", "chart"} {
+	for _, name := range []string{"kubernetes-version", "speed", "events", "chart", "explain"} {
 		if flagSet(fs, name) {
 			return fmt.Sprintf("--compare-versions and --%s cannot be given together", name)
 		}
