@@ -49,7 +49,7 @@ type Cluster struct {
 	cronDown    bool                // the CronJob controller is stopped
 	// cronDownSpans are the spans the CronJob controller was stopped,
 	// for CronJobHandle.Runs.
-	cronDownSpans []span
+	cronDownSpans []timeSpan
 	cronScratch   cronPlan
 
 	pods     []*pod  // by slot; nil for free slots

@@ -166,6 +166,7 @@ func (c *Cluster) writeStatus(pl *plan) {
 	}
 	st.active, st.ready, st.terminating = pl.active, pl.ready, pl.terminating
 	for _, p := range pl.finalizers {
+		c.noteVerdict(pl, p) // for Explain (explain_record.go)
 		c.removeFinalizer(p)
 	}
 	st.succeeded += pl.countSucceeded

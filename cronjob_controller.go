@@ -438,7 +438,7 @@ func (c *Cluster) applyCronJob(pl *cronPlan) (failed bool) {
 	switch {
 	case pl.adopt != nil:
 		active = append(active, pl.adopt)
-		cj.noteCreated(pl.lastSchedule, pl.now, pl.adopt.name, pl.tooManyMissed)
+		cj.noteCreated(pl.lastSchedule, pl.now, pl.tooManyMissed)
 	case !pl.create.IsZero():
 		j, err := c.createJob(c.jobFor(cj, pl.create), cj.behavior(), cj)
 		if err != nil {
@@ -448,7 +448,7 @@ func (c *Cluster) applyCronJob(pl *cronPlan) (failed bool) {
 			break
 		}
 		cj.nCreated++
-		cj.noteCreated(pl.create, pl.now, j.name, pl.tooManyMissed)
+		cj.noteCreated(pl.create, pl.now, pl.tooManyMissed)
 		c.cronEvent(cj, EventNormal, ReasonSuccessfulCreate, "Created job "+j.name, j.name)
 		active = append(active, j)
 	}

@@ -66,33 +66,41 @@ type CronRun struct {
 	Pending bool
 }
 
-// cronRuns is what the record of one CronJob holds.
+// cronRuns is what the record of one CronJob holds. It keeps at most
+// 2 × maxRunsListed creations, dropping the oldest half when full, so that
+// it stays bounded however long the CronJob runs.
 type cronRuns struct {
 	created   []cronCreation
-	forbidden []time.Time // scheduled times held back by Forbid, in order, each once
-	suspended []span      // spans of suspension
-	gone      time.Time   // when it was deleted; zero if not
+	specs     []cronSpec     // the schedules and deadlines the creations were made under
+	base      time.Time      // the scheduled time of the last creation dropped; zero if none
+	forbidden map[int64]bool // scheduled times (Unix ns) held back by Forbid
+	suspended []timeSpan     // spans of suspension
+	gone      time.Time      // when it was deleted; zero if not
 }
 
 // cronCreation is one Job the controller created (or adopted) for a
-// scheduled time, with what it saw then.
+// scheduled time, with what it saw then. The Job's name follows from the
+// scheduled time (cronJobName).
 type cronCreation struct {
-	scheduled time.Time
-	at        time.Time
-	job       string
-	sched     cron.Schedule  // the schedule in force
-	deadline  *time.Duration // startingDeadline in force
-	tooMany   bool
+	scheduled, at int64 // Unix ns
+	spec          int32 // index in cronRuns.specs
+	tooMany       bool
 }
 
-// span is a time interval [from, to); a zero to is open.
-type span struct{ from, to time.Time }
+// cronSpec is a schedule and starting deadline in force.
+type cronSpec struct {
+	sched    cron.Schedule
+	deadline *time.Duration
+}
 
-func (s span) contains(t time.Time) bool {
+// timeSpan is a time interval [from, to); a zero to is open.
+type timeSpan struct{ from, to time.Time }
+
+func (s timeSpan) contains(t time.Time) bool {
 	return !t.Before(s.from) && (s.to.IsZero() || t.Before(s.to))
 }
 
-func inSpans(spans []span, t time.Time) bool {
+func inSpans(spans []timeSpan, t time.Time) bool {
 	for _, s := range spans {
 		if s.contains(t) {
 			return true
@@ -102,14 +110,14 @@ func inSpans(spans []span, t time.Time) bool {
 }
 
 // openSpan starts a span at t unless one is open; closeSpan ends it.
-func openSpan(spans []span, t time.Time) []span {
+func openSpan(spans []timeSpan, t time.Time) []timeSpan {
 	if n := len(spans); n > 0 && spans[n-1].to.IsZero() {
 		return spans
 	}
-	return append(spans, span{from: t})
+	return append(spans, timeSpan{from: t})
 }
 
-func closeSpan(spans []span, t time.Time) []span {
+func closeSpan(spans []timeSpan, t time.Time) []timeSpan {
 	if n := len(spans); n > 0 && spans[n-1].to.IsZero() {
 		spans[n-1].to = t
 	}
@@ -128,27 +136,39 @@ func (cj *cronJob) noteSuspend(suspended bool, now time.Time) {
 // noteForbidden records that the controller held back a scheduled time
 // because a Job was active and the policy is Forbid.
 func (cj *cronJob) noteForbidden(scheduled time.Time) {
-	f := cj.runs.forbidden
-	if n := len(f); n > 0 && f[n-1].Equal(scheduled) {
-		return
+	if cj.runs.forbidden == nil {
+		cj.runs.forbidden = map[int64]bool{}
 	}
-	cj.runs.forbidden = append(f, scheduled)
+	cj.runs.forbidden[scheduled.UnixNano()] = true
 }
 
 // noteCreated records a Job created (or adopted) for a scheduled time.
-func (cj *cronJob) noteCreated(scheduled, now time.Time, job string, tooMany bool) {
-	cj.runs.created = append(cj.runs.created, cronCreation{scheduled: scheduled, at: now, job: job,
-		sched: cj.next.sched, deadline: clonePtr(cj.meta.Spec.StartingDeadline), tooMany: tooMany})
-}
-
-func (cj *cronJob) wasForbidden(t time.Time) bool {
-	for _, f := range cj.runs.forbidden {
-		if f.Equal(t) {
-			return true
+func (cj *cronJob) noteCreated(scheduled, now time.Time, tooMany bool) {
+	r := &cj.runs
+	deadline := cj.meta.Spec.StartingDeadline
+	if n := len(r.specs); n == 0 || r.specs[n-1].sched != cj.next.sched || !sameDuration(r.specs[n-1].deadline, deadline) {
+		r.specs = append(r.specs, cronSpec{sched: cj.next.sched, deadline: clonePtr(deadline)})
+	}
+	if len(r.created) >= 2*maxRunsListed {
+		drop := len(r.created) - maxRunsListed + 1
+		r.base = time.Unix(0, r.created[drop-1].scheduled).UTC()
+		r.created = append(r.created[:0], r.created[drop:]...)
+		for t := range r.forbidden {
+			if t <= r.base.UnixNano() {
+				delete(r.forbidden, t)
+			}
 		}
 	}
-	return false
+	r.created = append(r.created, cronCreation{scheduled: scheduled.UnixNano(), at: now.UnixNano(),
+		spec: int32(len(r.specs) - 1), tooMany: tooMany})
 }
+
+// sameDuration reports whether two optional durations are equal.
+func sameDuration(a, b *time.Duration) bool {
+	return a == nil && b == nil || a != nil && b != nil && *a == *b
+}
+
+func (cj *cronJob) wasForbidden(t time.Time) bool { return cj.runs.forbidden[t.UnixNano()] }
 
 // cause is the first cause that kept a scheduled time from starting on
 // time, or "".
@@ -165,7 +185,7 @@ func (cj *cronJob) cause(t time.Time) CronRunReason {
 }
 
 // maxRunsListed bounds what Runs returns: the most recent this many.
-const maxRunsListed = 100000
+var maxRunsListed = 100000 // a variable for tests
 
 // Runs returns one record per scheduled time of the CronJob from its
 // creation to now (or to its deletion), in order: the Job the controller
@@ -191,8 +211,20 @@ func (h *CronJobHandle) Runs() []CronRun {
 		}
 	}
 	prev := cj.created
-	for _, cr := range cj.runs.created {
-		for t := cr.sched.Next(prev); t.Before(cr.scheduled); t = cr.sched.Next(t) {
+	if !cj.runs.base.IsZero() {
+		prev = cj.runs.base
+	}
+	for _, c := range cj.runs.created {
+		sp := cj.runs.specs[c.spec]
+		cr := struct {
+			scheduled, at time.Time
+			job           string
+			sched         cron.Schedule
+			deadline      *time.Duration
+			tooMany       bool
+		}{time.Unix(0, c.scheduled).UTC(), time.Unix(0, c.at).UTC(), "", sp.sched, sp.deadline, c.tooMany}
+		cr.job = cronJobName(cj.name, cr.scheduled)
+		for t := cr.sched.Next(prev); t.After(prev) && t.Before(cr.scheduled); prev, t = t, cr.sched.Next(t) {
 			r := CronRun{Scheduled: t.UTC(), Reason: cj.cause(t), SupersededBy: cr.scheduled.UTC()}
 			r.DeadlinePassed = cr.deadline != nil && !t.After(cr.at.Add(-*cr.deadline))
 			if r.Reason == "" {
@@ -213,7 +245,8 @@ func (h *CronJobHandle) Runs() []CronRun {
 	// The times since the last Job, with the schedule in force now.
 	var pending []CronRun
 	sched, deadline := cj.next.sched, cj.meta.Spec.StartingDeadline
-	for t := sched.Next(prev); !t.After(end); t = sched.Next(t) {
+	// A schedule whose times never come (February 30) gives the zero time.
+	for t := sched.Next(prev); t.After(prev) && !t.After(end); prev, t = t, sched.Next(t) {
 		r := CronRun{Scheduled: t.UTC(), Reason: cj.cause(t)}
 		r.DeadlinePassed = deadline != nil && !t.After(end.Add(-*deadline))
 		if r.Reason == "" && r.DeadlinePassed {

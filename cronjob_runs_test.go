@@ -172,3 +172,20 @@ func TestRunsTooManyMissed(t *testing.T) {
 		t.Errorf("no TooManyMissedTimes event:\n%s", ev)
 	}
 }
+
+// TestRunsOfAScheduleThatNeverComes: "0 0 30 2 *" (February 30) parses,
+// as the API server lets it, but has no time: robfig/cron's Next gives
+// the zero time, the controller warns InvalidSchedule at its first sync,
+// and the record has no scheduled time.
+func TestRunsOfAScheduleThatNeverComes(t *testing.T) {
+	start := time.Unix(0, 0).UTC()
+	c := jobsim.NewCluster(jobsim.Config{})
+	h := submitCron(t, c, newCronJob("never", "0 0 30 2 *"), jobsim.Fixed(time.Minute, 0))
+	runUntil(t, c, start.Add(48*time.Hour))
+	if runs := h.Runs(); len(runs) != 0 {
+		t.Errorf("Runs = %v, want none", runLines(runs, start))
+	}
+	if ev := strings.Join(cronEvents(c, start), "\n"); !strings.Contains(ev, "InvalidSchedule") {
+		t.Errorf("events:\n%s\nwant InvalidSchedule", ev)
+	}
+}

@@ -31,6 +31,12 @@
 //   - [Cluster.Events] returns the history, a list of [Event] (Kubernetes
 //     Events and watch-style changes to Jobs); [Cluster.Observe] streams
 //     them to an [Observer] as they happen.
+//   - [Explain] tells why a job ended the way it did, from the history
+//     alone: the rule that decided it, each pod's part, where the time
+//     went ([Explanation]); [ExplainWith] and a [Rerun] also simulate
+//     it again with one change at a time, to find the smallest change
+//     that would have changed the outcome; [ExplainCronJob] explains a
+//     CronJob's Jobs by scheduled time.
 //   - [Cluster.Update] edits a running job's mutable fields (suspend,
 //     parallelism, activeDeadlineSeconds ...) as `kubectl edit` would;
 //     [Cluster.Delete] and [Cluster.DeletePod] delete a job or a pod;

@@ -561,6 +561,172 @@ func ExampleCluster_SubmitCronJob() {
 	// active: [job/backup-6] last scheduled: 6m0s
 }
 
+// Explain tells why a Job ended the way it did, from the history alone.
+// This one is the crashloop of the course: every run lasts 5 seconds and
+// exits 1, restartPolicy OnFailure restarts the container in place after
+// the kubelet's CrashLoopBackOff (none, then 10 s, 20 s, 40 s), and the
+// 4th restart, at 1m30s, reaches backoffLimit 4.
+func ExampleExplain() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	h, err := c.Submit(jobsim.Job{
+		Name: "crashloop",
+		Spec: jobsim.JobSpec{
+			BackoffLimit: jobsim.Ptr(4),
+			Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+				RestartPolicy: jobsim.RestartOnFailure,
+				Containers:    []jobsim.Container{{Name: "app", Image: "registry.example.com/flaky-app:0.3"}},
+			}},
+		},
+	}, jobsim.Fixed(5*time.Second, 1))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := c.Run(); err != nil {
+		fmt.Println(err)
+		return
+	}
+	ex := jobsim.Explain(h)
+	fmt.Print(ex)
+	fmt.Println(ex.Rule.Field, ex.Rule.Value, ex.Rule.Count, ex.Time.Running, ex.Time.Backoff)
+	// Output:
+	// job/crashloop: Failed (BackoffLimitExceeded) at 1m30s, after 1m30s.
+	// Why: backoffLimit: 4 with restartPolicy: OnFailure counts container restarts across the Job's unfinished pods; the 4th restart, of pod crashloop-bw6lq at 1m30s, reached it.
+	// Time: running 20s, backoff 1m10s.
+	// Pod crashloop-bw6lq: failed at 1m30s (exit 143), a counted failure, after 4 restarts, deleted by the Job controller as the Job ended.
+	// backoffLimit 4 4 20s 1m10s
+}
+
+// ExplainWith with a Rerun also simulates the job again, with the same
+// seed and one change at a time, and reports the smallest change that
+// would have changed the outcome. Here activeDeadlineSeconds 60 stops
+// two 45-second pods of the second pair at 1m; 120 would let them
+// finish at 1m30s, and so would no deadline. One more pod at a time
+// would not help: the fourth pod still starts at 45 s, and is stopped at
+// 1m.
+func ExampleExplainWith() {
+	job := jobsim.Job{
+		Name: "deadline",
+		Spec: jobsim.JobSpec{
+			Completions:    jobsim.Ptr(4),
+			Parallelism:    jobsim.Ptr(2),
+			ActiveDeadline: jobsim.Ptr(60 * time.Second),
+			Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+				RestartPolicy: jobsim.RestartNever,
+				Containers:    []jobsim.Container{{Name: "work", Image: "busybox"}},
+			}},
+		},
+	}
+	b := jobsim.Fixed(45*time.Second, 0)
+	rerun := jobsim.RerunJob(b)
+	h, err := rerun(jobsim.Config{}, job)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ex := jobsim.ExplainWith(h, jobsim.ExplainOptions{Rerun: rerun})
+	fmt.Print(ex)
+	best := ex.WhatIf.Tried[ex.WhatIf.Smallest]
+	fmt.Println(best.Field, best.To, best.Outcome, best.Makespan)
+	// Output:
+	// job/deadline: Failed (DeadlineExceeded) at 1m, after 1m.
+	// Why: activeDeadlineSeconds: 60 counts from startTime (0s); at 1m the Job had been active that long, and the controller deleted its 2 active pods.
+	// Time: running 1m.
+	// Pod deadline-j9fh4: succeeded at 45s.
+	// Pod deadline-9jjks: succeeded at 45s.
+	// Pod deadline-rgg4q: failed at 1m (exit 143), a counted failure, deleted by the Job controller as the Job ended.
+	// Pod deadline-z7q76: failed at 1m (exit 143), a counted failure, deleted by the Job controller as the Job ended.
+	// What would have changed it: activeDeadlineSeconds 60 -> 120; the Job is then Complete (CompletionsReached) after 1m30s.
+	// activeDeadlineSeconds 60 -> unset would also change it: Complete (CompletionsReached) after 1m30s.
+	// parallelism 2 -> 3 would not help: still Failed (DeadlineExceeded) after 1m: activeDeadlineSeconds: 60 counts from startTime (0s); at 1m the Job had been active that long, and the controller deleted its 1 active pod.
+	// restartPolicy Never -> OnFailure would not help: still Failed (DeadlineExceeded) after 1m: activeDeadlineSeconds: 60 counts from startTime (0s); at 1m the Job had been active that long, and the controller deleted its 2 active pods.
+	// podReplacementPolicy TerminatingOrFailed -> Failed would not help: still Failed (DeadlineExceeded) after 1m: activeDeadlineSeconds: 60 counts from startTime (0s); at 1m the Job had been active that long, and the controller deleted its 2 active pods.
+	// activeDeadlineSeconds 120 Complete 1m30s
+}
+
+// A Rerun of one's own replays the rest of a scenario: here a user
+// evicts the job's first pod at 20 s. The eviction fails the pod, and
+// backoffLimit 0 fails the Job. backoffLimit 1 would have saved it, and
+// so would an Ignore rule on the DisruptionTarget condition: either way
+// the replacement comes after the 10 s backoff, at 30 s, and succeeds
+// at 1m30s. OnFailure would not: an evicted pod fails whatever its
+// restart policy.
+func ExampleRerun() {
+	job := jobsim.Job{
+		Name: "evicted",
+		Spec: jobsim.JobSpec{
+			BackoffLimit: jobsim.Ptr(0),
+			Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+				RestartPolicy: jobsim.RestartNever,
+				Containers:    []jobsim.Container{{Name: "work", Image: "busybox"}},
+			}},
+		},
+	}
+	var rerun jobsim.Rerun = func(cfg jobsim.Config, job jobsim.Job) (*jobsim.JobHandle, error) {
+		c := jobsim.NewCluster(cfg)
+		h, err := c.Submit(job, jobsim.Fixed(time.Minute, 0))
+		if err != nil {
+			return nil, err
+		}
+		c.At(c.Now().Add(20*time.Second), func() {
+			if ps := h.Pods(); len(ps) > 0 {
+				_ = c.EvictPod(ps[0].Namespace, ps[0].Name)
+			}
+		})
+		return h, c.Run()
+	}
+	h, err := rerun(jobsim.Config{}, job)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ex := jobsim.ExplainWith(h, jobsim.ExplainOptions{Rerun: rerun})
+	fmt.Print(ex)
+	// Output:
+	// job/evicted: Failed (BackoffLimitExceeded) at 20s, after 20s.
+	// Why: backoffLimit: 0 lets no pod fail; the 1st counted failure, pod evicted-7cc77 (exit 143 at 20s), exceeded it.
+	// Time: running 20s.
+	// Pod evicted-7cc77: failed at 20s (exit 143), a counted failure, disrupted (EvictionByEvictionAPI).
+	// What would have changed it: backoffLimit 0 -> 1; the Job is then Complete (CompletionsReached) after 1m30s.
+	// podFailurePolicy.rules none -> an Ignore rule on DisruptionTarget (EvictionByEvictionAPI) first would also change it: Complete (CompletionsReached) after 1m30s.
+	// restartPolicy Never -> OnFailure would not help: still Failed (BackoffLimitExceeded) after 20s: backoffLimit: 0 lets no pod fail; the 1st counted failure, pod evicted-7cc77 (exit 143 at 20s), exceeded it.
+	// podReplacementPolicy TerminatingOrFailed -> Failed would not help: still Failed (BackoffLimitExceeded) after 20s: backoffLimit: 0 lets no pod fail; the 1st counted failure, pod evicted-7cc77 (exit 143 at 20s), exceeded it.
+}
+
+// ExplainCronJob explains each Job of a CronJob by its scheduled time.
+// The CronJob controller creates each Job 100 ms after its time; every
+// run lasts 30 s and succeeds.
+func ExampleExplainCronJob() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	start := c.Now()
+	h, err := c.SubmitCronJob(jobsim.CronJob{
+		Name: "report",
+		Spec: jobsim.CronJobSpec{
+			Schedule: "*/5 * * * *",
+			JobTemplate: jobsim.JobTemplate{Spec: jobsim.JobSpec{
+				Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+					RestartPolicy: jobsim.RestartNever,
+					Containers:    []jobsim.Container{{Name: "report", Image: "busybox"}},
+				}},
+			}},
+		},
+	}, jobsim.Fixed(30*time.Second, 0))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if err := c.RunUntil(start.Add(11 * time.Minute)); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, r := range jobsim.ExplainCronJob(h) {
+		fmt.Println(r.Scheduled.Sub(start), r.Job, r.Outcome, "after", r.Explanation.Makespan)
+	}
+	// Output:
+	// 5m0s report-5 Complete after 30s
+	// 10m0s report-10 Complete after 30s
+}
+
 // A CronJob every 5 minutes through an outage of the CronJob controller
 // from 12m to 31m: the restarted controller starts only the most recent
 // missed time, 30m, and Runs says what became of each scheduled time.

@@ -82,6 +82,10 @@ type job struct {
 	unschedMsg         string // why its pending pods fit nowhere
 	marked             int    // queue entries that carry unschedMsg
 	stats              jobStats
+
+	// verdicts is how the controller counted each finished pod, for
+	// Explain (explain_record.go).
+	verdicts []podVerdict
 }
 
 // jobStats accumulates scheduling figures of a job.

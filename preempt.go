@@ -15,6 +15,9 @@ type victimSet struct {
 	node       *nodeState
 	victims    []*pod
 	violations int // victims whose PodDisruptionBudget allows no disruption
+	// earliest is the earliest status.startTime (to the second) of the
+	// victims of the highest priority among them.
+	earliest time.Duration
 }
 
 // preempt tries to make room for p, the next pod of j. It returns the
@@ -139,7 +142,24 @@ func (s *scheduler) victimsOn(n *nodeState, j *job) *victimSet {
 			}
 		}
 	}
+	vs.earliest = earliestOfHighest(vs.victims, started)
 	return vs
+}
+
+// earliestOfHighest is GetEarliestPodStartTime: the earliest start of
+// the victims of the highest priority among them.
+func earliestOfHighest(victims []*pod, started func(*pod) time.Duration) time.Duration {
+	var prio int32
+	var earliest time.Duration
+	for i, v := range victims {
+		switch t := started(v); {
+		case i == 0 || v.job.priority > prio:
+			prio, earliest = v.job.priority, t
+		case v.job.priority == prio && t < earliest:
+			earliest = t
+		}
+	}
+	return earliest
 }
 
 // passes reports whether j's pod passes the filters on n once the pods
@@ -173,8 +193,10 @@ func fitsFree(free, req resVec) bool {
 
 // betterVictims orders candidate nodes (pickOneNodeForPreemption): the
 // fewest PodDisruptionBudget violations, then the lowest highest-priority
-// victim, then the lowest sum of priorities, then the fewest victims;
-// ties keep the node listed first.
+// victim, then the lowest sum of priorities, then the fewest victims,
+// then the latest start of the highest-priority victims (the earliest of
+// them on each node: preempt the work that has run the shortest); ties
+// keep the node listed first.
 func betterVictims(a, b *victimSet) bool {
 	ha, sa := victimPriorities(a)
 	hb, sb := victimPriorities(b)
@@ -187,6 +209,8 @@ func betterVictims(a, b *victimSet) bool {
 		return sa < sb
 	case len(a.victims) != len(b.victims):
 		return len(a.victims) < len(b.victims)
+	case a.earliest != b.earliest:
+		return a.earliest > b.earliest
 	}
 	return false
 }

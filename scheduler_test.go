@@ -359,6 +359,40 @@ func TestPreemptionChoosesTheNodeWithTheLowestPriorityVictims(t *testing.T) {
 	}
 }
 
+func TestPreemptionPrefersTheNodeWhoseVictimsStartedLatest(t *testing.T) {
+	// Two full nodes whose victims tie on every other rule (no budgets,
+	// the same priorities, two victims each): pickOneNodeForPreemption
+	// then takes the node whose highest-priority victims' earliest start
+	// is the latest, so the work that has run the shortest is lost. The
+	// pods of n-0 started at 0 s, those of n-1 at 5 s: the urgent pod
+	// preempts on n-1, although n-0 comes first.
+	ns := nodes(2, "n", jobsim.ResourceList{"cpu": 2000})
+	ns[0].Labels = map[string]string{"pool": "a"}
+	ns[1].Labels = map[string]string{"pool": "b"}
+	c := jobsim.NewCluster(jobsim.Config{PriorityClasses: priorities, Nodes: ns})
+	cpu := jobsim.ResourceList{"cpu": 1000}
+	submit(t, c, requesting(withPriority(newJob("early", 2, 2), "low", map[string]string{"pool": "a"}), cpu), jobsim.Forever())
+	c.At(at(5*time.Second), func() {
+		submit(t, c, requesting(withPriority(newJob("late", 2, 2), "low", map[string]string{"pool": "b"}), cpu), jobsim.Forever())
+	})
+	c.At(at(10*time.Second), func() {
+		submit(t, c, requesting(withPriority(newJob("urgent", 1, 1), "high", nil), jobsim.ResourceList{"cpu": 2000}), jobsim.Forever())
+	})
+	var preempted []string
+	c.Observe(jobsim.ObserverFunc(func(e jobsim.Event) {
+		if e.Reason == "Preempted" {
+			preempted = append(preempted, e.Job)
+		}
+	}))
+	if err := c.RunUntil(at(11 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	diff(t, "jobs whose pods were preempted", []string{"late", "late"}, preempted)
+	if urgent := c.Job("", "urgent").Pods()[0]; urgent.Spec.NodeName != "n-1" {
+		t.Errorf("urgent pod on %q, want n-1", urgent.Spec.NodeName)
+	}
+}
+
 func faultCluster(t *testing.T) (*jobsim.Cluster, *jobsim.JobHandle) {
 	c := jobsim.NewCluster(jobsim.Config{Nodes: nodes(2, "n", jobsim.ResourceList{"cpu": 2000})})
 	job := requesting(newJob("shards", 4, 4), jobsim.ResourceList{"cpu": 1000})

@@ -34,9 +34,8 @@ type Scheduling struct {
 	// Placements counts, per job, the pods bound to each class. A
 	// reference binding whose best-scored nodes (Binding.Ties) span
 	// several classes counts for the one jobsim's counts need, when some
-	// assignment of all such bindings matches them (greedily, in binding
-	// order, which finds one whenever a job's tied bindings offer the
-	// same classes): a tie between classes is not a disagreement.
+	// assignment of all such bindings matches them (see resolved): a tie
+	// between classes is not a disagreement.
 	Placements map[string]map[string]int
 	// Spread is, per class of several nodes, how many pods each of its
 	// nodes got over the run, sorted from the most: the same however the
@@ -72,11 +71,13 @@ type tiedBinding struct {
 	alts []string
 }
 
-// resolved returns s with its tied bindings counted in Placements: each
-// for the first of its classes where want has more pods of its job than
-// counted so far, else for the first class. Greedy, in binding order, it
-// finds want's counts whenever a job's tied bindings offer the same
-// classes, the common case.
+// resolved returns s with its tied bindings counted in Placements, each
+// for one of its classes, so that want's counts are met wherever some
+// assignment meets them: per job, the tied bindings are matched to the
+// classes where want has more pods than counted so far (a bipartite
+// matching, by augmenting paths, so that a binding that could go to
+// several classes gives way to one that has fewer). A binding left
+// unmatched counts for its first class.
 func (s *Scheduling) resolved(want *Scheduling) *Scheduling {
 	if s == nil || len(s.tied) == 0 {
 		return s
@@ -91,17 +92,66 @@ func (s *Scheduling) resolved(want *Scheduling) *Scheduling {
 	if want != nil {
 		target = want.Placements
 	}
+	byJob := map[string][][]string{}
+	var jobs []string
 	for _, t := range s.tied {
-		pick := t.alts[0]
-		for _, c := range t.alts {
-			if target[t.job][c] > out.Placements[t.job][c] {
-				pick = c
-				break
-			}
+		if _, ok := byJob[t.job]; !ok {
+			jobs = append(jobs, t.job)
 		}
-		count(out.Placements, t.job, pick)
+		byJob[t.job] = append(byJob[t.job], t.alts)
+	}
+	for _, job := range jobs {
+		need := map[string]int{}
+		for c, n := range target[job] {
+			need[c] = n - out.Placements[job][c]
+		}
+		for _, c := range matchTies(byJob[job], need) {
+			count(out.Placements, job, c)
+		}
 	}
 	return &out
+}
+
+// matchTies assigns each binding, given by the classes it tied between,
+// one of them, taking at most need[c] bindings to class c for as many
+// bindings as possible; the others get their first class.
+func matchTies(alts [][]string, need map[string]int) []string {
+	assign := make([]string, len(alts))
+	var augment func(i int, seen map[string]bool) bool
+	augment = func(i int, seen map[string]bool) bool {
+		for _, c := range alts[i] {
+			if seen[c] || need[c] <= 0 {
+				continue
+			}
+			seen[c] = true
+			taken := 0
+			for j := range alts {
+				if assign[j] == c {
+					taken++
+				}
+			}
+			if taken < need[c] {
+				assign[i] = c
+				return true
+			}
+			for j := range alts {
+				if assign[j] == c && augment(j, seen) {
+					assign[i] = c
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for i := range alts {
+		augment(i, map[string]bool{})
+	}
+	for i, c := range assign {
+		if c == "" {
+			assign[i] = alts[i][0]
+		}
+	}
+	return assign
 }
 
 // nodeClasses maps each node of the scenario to its class.

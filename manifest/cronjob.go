@@ -1,6 +1,7 @@
 package manifest
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
@@ -198,14 +199,22 @@ func (cj *CronJob) templateJob(ps *problems) *templateResult {
 	}
 	j := &Job{Object: job, File: cj.File, Line: line, lines: lines, prefix: cj.prefix + templatePath}
 	before := len(ps.list)
+	if sel := job.Spec.Selector; sel != nil {
+		// ValidateJobTemplateSpec: each Job gets a selector of its own.
+		data, _ := json.Marshal(sel)
+		j.problem(ps, "spec.selector", "Invalid value: %s: `selector` will be auto-generated", clip(string(data)))
+		job.Spec.Selector = nil
+	}
 	var scratch problems
 	spec := j.convert(&scratch).Spec // before the Job defaults, as the CronJob stores it
 	var admitted problems
 	j.admit(&admitted)
 	for _, p := range admitted.list {
-		field := strings.TrimPrefix(p.Field, j.prefix)
-		if field == "metadata.name" || strings.HasPrefix(field, "metadata.name") || field == "metadata.namespace" {
-			continue // the CronJob's name, checked as such
+		if strings.HasPrefix(strings.TrimPrefix(p.Field, j.prefix), "metadata.") {
+			// The name is the CronJob's, checked as such; the template's
+			// labels and annotations are not checked on create, as
+			// upstream has it: a bad one fails each Job's creation.
+			continue
 		}
 		ps.list = append(ps.list, p)
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/jobsim/jobsim"
 )
 
@@ -89,6 +91,12 @@ func TestCronJobProblems(t *testing.T) {
 		{"job rule", strings.Replace(cronManifest("", ""), "restartPolicy: Never", "restartPolicy: Always", 1),
 			[]want{{13, "spec.jobTemplate.spec.template.spec.restartPolicy", `valid values: "OnFailure", "Never"`}}},
 		{"refused", cronManifest("", "          nodeName: n1\n"), []want{{15, "spec.jobTemplate.spec.template.spec.nodeName", "not supported by jobsim"}}},
+		// ValidateJobTemplateSpec: each Job gets its selector generated.
+		{"template selector", strings.Replace(cronManifest("", ""), "    spec:\n      template:", "    spec:\n      selector: {matchLabels: {a: b}}\n      template:", 1),
+			[]want{{9, "spec.jobTemplate.spec.selector", "`selector` will be auto-generated"}}},
+		// The template's labels are not validated on create (upstream
+		// does not): a bad one fails each Job's creation instead.
+		{"template label", strings.Replace(cronManifest("", ""), "  jobTemplate:\n", "  jobTemplate:\n    metadata: {labels: {\"bad key!\": x}}\n", 1), nil},
 		{"long name", strings.Replace(cronManifest("", ""), "name: report", "name: "+strings.Repeat("a", 53), 1),
 			[]want{{4, "metadata.name", "must be no more than 52 characters"}}},
 	}
@@ -234,5 +242,87 @@ func TestPlainCronJobNeedsUntil(t *testing.T) {
 		if d := st.CompletionTime.Sub(st.StartTime); !j.Finished() || d < 30*time.Minute || d > 31*time.Minute {
 			t.Errorf("%s: finished %v after %v, want about 30m", j.Name(), j.Finished(), d)
 		}
+	}
+}
+
+// TestScenarioCronJobSimulates runs the cronJobs format end to end: an
+// inline CronJob every 10 minutes (from the Unix epoch), Jobs of one
+// 1-minute pod with backoffLimit 0, the second Job's pod failing; the
+// controller down from 25m to 45m; suspended at 50m.
+//   - 10m and 20m start on time (at +100 ms); the Job of 20m fails.
+//   - 30m and 40m pass while the controller is down; at 45m the restarted
+//     controller starts the most recent, 40m, and 30m is superseded.
+//   - 50m comes while it is suspended, and so does 1h, the until.
+func TestScenarioCronJobSimulates(t *testing.T) {
+	s := parseScenario(t, cronScenarioHead+`until: 1h
+cronJobs:
+  - cronJob:
+      apiVersion: batch/v1
+      kind: CronJob
+      metadata: {name: tick}
+      spec:
+        schedule: "*/10 * * * *"
+        jobTemplate:
+          spec:
+            backoffLimit: 0
+            template:
+              spec:
+                restartPolicy: Never
+                containers: [{name: c, image: i}]
+    pods: {default: {run: 1m}}
+    jobs:
+      "1": {default: {run: 30s, exit: 1}}
+    actions:
+      - {at: 50m, suspend: true}
+faults:
+  - {at: 25m, controller: cronjob, action: down}
+  - {at: 45m, controller: cronjob, action: up}
+`)
+	sim := run(t, s, SimOptions{})
+	h := sim.CronJobs()[0]
+	start := s.Start
+	type row struct {
+		at      time.Duration
+		job     string
+		created time.Duration
+		reason  jobsim.CronRunReason
+		pending bool
+	}
+	var got []row
+	for _, r := range h.Runs() {
+		x := row{at: r.Scheduled.Sub(start), job: r.Job, reason: r.Reason, pending: r.Pending}
+		if r.Job != "" {
+			x.created = r.Created.Sub(start)
+		}
+		got = append(got, x)
+	}
+	ms := 100 * time.Millisecond
+	want := []row{
+		{at: 10 * time.Minute, job: "tick-10", created: 10*time.Minute + ms},
+		{at: 20 * time.Minute, job: "tick-20", created: 20*time.Minute + ms},
+		{at: 30 * time.Minute, reason: jobsim.CronRunControllerDown},
+		{at: 40 * time.Minute, job: "tick-40", created: 45 * time.Minute, reason: jobsim.CronRunControllerDown},
+		{at: 50 * time.Minute, reason: jobsim.CronRunSuspended},
+		{at: time.Hour, reason: jobsim.CronRunSuspended, pending: true},
+	}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(row{})); diff != "" {
+		t.Errorf("Runs (-want +got):\n%s", diff)
+	}
+	outcome := map[string]string{}
+	for _, j := range h.Jobs() {
+		st := j.Status()
+		switch {
+		case st.IsTrue(jobsim.JobComplete):
+			outcome[j.Name()] = "Complete"
+		case st.IsTrue(jobsim.JobFailed):
+			outcome[j.Name()] = "Failed"
+		}
+	}
+	// The default history limits (3 complete, 1 failed) keep all three.
+	if diff := cmp.Diff(map[string]string{"tick-10": "Complete", "tick-20": "Failed", "tick-40": "Complete"}, outcome); diff != "" {
+		t.Errorf("outcomes (-want +got):\n%s", diff)
+	}
+	if !h.Spec().Suspend {
+		t.Error("the action did not suspend the CronJob")
 	}
 }

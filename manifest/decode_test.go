@@ -263,7 +263,7 @@ func TestScenarioProblems(t *testing.T) {
 		{"problem in file", head + "jobs:\n- file: bad.yaml\n", []want{{6, "spec.parallelism", "must be greater than or equal to 0"}}},
 		{"inline job", head + "jobs:\n- job:\n    apiVersion: batch/v1\n    kind: Job\n    metadata: {name: x}\n    spec:\n      parallelism: -1\n      template: {spec: {containers: [{name: a, image: b}], restartPolicy: Never}}\n",
 			[]want{{9, "jobs[0].job.spec.parallelism", "must be greater than or equal to 0"}}},
-		{"inline not a job", head + "jobs:\n- job: {apiVersion: v1, kind: Secret, metadata: {name: s}}\n", []want{{4, "jobs[0].job", "jobsim simulates batch/v1 Jobs only"}}},
+		{"inline not a job", head + "jobs:\n- job: {apiVersion: v1, kind: Secret, metadata: {name: s}}\n", []want{{4, "jobs[0].job", "jobsim simulates batch/v1 Jobs and CronJobs only"}}},
 		{"run fields", head + "jobs:\n- file: job.yaml\n  pods:\n    default: {run: 5 s, exit: 256, disrupt: \"no reason\", term: -1s}\n", []want{
 			{6, "jobs[0].pods.default.run", "must be a duration"},
 			{6, "jobs[0].pods.default.exit", "between 0 and 255"},

@@ -22,14 +22,20 @@
 //     `kubectl get jobs,pods,nodes -o json|yaml` would;
 //     [Simulation.NodeUse] tells what each node ran and how full it was.
 //   - [JobObject] and [PodObject] convert one job or pod back to the
-//     Kubernetes types.
+//     Kubernetes types, and [CronJobObject] a CronJob.
+//   - A scenario's cronJobs ([ScenarioCronJob], with [CronAction]s and the
+//     faults of the CronJob controller) are created with
+//     jobsim.Cluster.SubmitCronJob; [Simulation.CronJobs] returns their
+//     handles. A CronJob never finishes: a simulation with one needs an
+//     until.
 //
 // # Reading manifests
 //
 // A manifest is one or more YAML documents separated by "---" lines, or a
-// stream of JSON objects. Each document is a batch/v1 Job, a v1 List of
-// objects, or another kind, which is skipped with a [Notice] (a CronJob's
-// points at its spec.jobTemplate, the Job it would create). A kind that
+// stream of JSON objects. Each document is a batch/v1 Job, a batch/v1
+// CronJob ([CronJob], whose spec.jobTemplate is read as the Job it
+// creates, at paths under spec.jobTemplate), a v1 List of objects, or
+// another kind, which is skipped with a [Notice]. A kind that
 // kubectl would refuse is a problem in its words (no matches for kind
 // "job" in version "batch/v1"), with a hint: a kind of Kubernetes spelt in
 // another case, a Job or CronJob outside batch/v1, or a kind batch/v1

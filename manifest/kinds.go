@@ -159,42 +159,12 @@ type skipped struct {
 	line             int // where the object starts
 	apiVersion, kind string
 	name             string // metadata.name, or ""
-	// templateLine is the line of a CronJob's spec.jobTemplate, or 0.
-	templateLine int
 }
 
 // newSkipped describes the object n of file, whose lines are offset.
 func newSkipped(file string, n *yaml.Node, offset int, apiVersion, kind string) skipped {
-	s := skipped{file: file, line: n.Line + offset, apiVersion: apiVersion, kind: kind, name: objectName(n)}
-	if s.cronJob() {
-		if t := childKey(childValue(n, "spec"), "jobTemplate"); t != nil {
-			s.templateLine = t.Line + offset
-		}
-	}
-	return s
+	return skipped{file: file, line: n.Line + offset, apiVersion: apiVersion, kind: kind, name: objectName(n)}
 }
-
-// childKey returns the key node of field name in a mapping, or nil.
-func childKey(n *yaml.Node, name string) *yaml.Node {
-	for _, kv := range mappingPairs(n) {
-		if k := resolve(kv[0]); k != nil && k.Kind == yaml.ScalarNode && k.Value == name {
-			return k
-		}
-	}
-	return nil
-}
-
-// childValue returns the value node of field name in a mapping, or nil.
-func childValue(n *yaml.Node, name string) *yaml.Node {
-	for _, kv := range mappingPairs(n) {
-		if k := resolve(kv[0]); k != nil && k.Kind == yaml.ScalarNode && k.Value == name {
-			return resolve(kv[1])
-		}
-	}
-	return nil
-}
-
-func (s skipped) cronJob() bool { return s.kind == "CronJob" && s.apiVersion == "batch/v1" }
 
 // what names the object: "Secret s (v1)", "CronJob nightly (batch/v1)".
 func (s skipped) what() string {
@@ -205,20 +175,9 @@ func (s skipped) what() string {
 	return w + " (" + clip(s.apiVersion) + ")"
 }
 
-// jobTemplate points at a CronJob's spec.jobTemplate, with its line.
-func (s skipped) jobTemplate() string {
-	if s.templateLine > 0 {
-		return fmt.Sprintf("spec.jobTemplate (line %d)", s.templateLine)
-	}
-	return "spec.jobTemplate"
-}
-
 // notice is what is said of the object when the file has Jobs.
 func (s skipped) notice() Notice {
-	msg := "skipped " + s.what() + ": jobsim simulates batch/v1 Jobs only"
-	if s.cronJob() {
-		msg = "skipped " + s.what() + ": jobsim does not run CronJobs yet; the Job it would create is its " + s.jobTemplate()
-	}
+	msg := "skipped " + s.what() + ": jobsim simulates batch/v1 Jobs and CronJobs only"
 	return Notice{File: s.file, Line: s.line, Message: escape(msg)}
 }
 
@@ -232,22 +191,13 @@ func notices(sk []skipped) []Notice {
 }
 
 // noJob reports why a file (or an inline job) that holds objects gives
-// no Job: each CronJob, pointing at the Job it would create, or else the
-// kinds found, the first three named.
+// no Job nor CronJob: the kinds found, the first three named.
 func noJob(sk []skipped, ps *problems, field string) {
-	cron := false
-	for _, s := range sk {
-		if s.cronJob() {
-			cron = true
-			ps.add(s.file, s.line, field, "jobsim does not run CronJobs yet: %s would create the Job of its %s; to simulate that Job, copy spec.jobTemplate.spec into the spec of a batch/v1 Job",
-				s.what(), s.jobTemplate())
-		}
-	}
-	if cron || len(sk) == 0 {
+	if len(sk) == 0 {
 		return
 	}
 	if len(sk) == 1 {
-		ps.add(sk[0].file, sk[0].line, field, "found %s, not a Job: jobsim simulates batch/v1 Jobs only", sk[0].what())
+		ps.add(sk[0].file, sk[0].line, field, "found %s, not a Job: jobsim simulates batch/v1 Jobs and CronJobs only", sk[0].what())
 		return
 	}
 	names := []string{sk[0].what()}
@@ -258,5 +208,5 @@ func noJob(sk []skipped, ps *problems, field string) {
 	if len(sk) > 3 {
 		list += fmt.Sprintf(" and %d more", len(sk)-3)
 	}
-	ps.add(sk[0].file, sk[0].line, field, "found %s, none a Job: jobsim simulates batch/v1 Jobs only", list)
+	ps.add(sk[0].file, sk[0].line, field, "found %s, none a Job: jobsim simulates batch/v1 Jobs and CronJobs only", list)
 }

@@ -86,10 +86,10 @@ func TestKindsOfOtherGroupsAreSkipped(t *testing.T) {
 		name, doc string
 		want      string
 	}{
-		{"Volcano Job", doc("batch.volcano.sh/v1alpha1", "Job", "vj"), "f.yaml:1: skipped Job vj (batch.volcano.sh/v1alpha1): jobsim simulates batch/v1 Jobs only"},
-		{"custom lower-case kind", doc("example.com/v1", "job", "cj"), "f.yaml:1: skipped job cj (example.com/v1): jobsim simulates batch/v1 Jobs only"},
-		{"unknown core kind", doc("v1", "Widget", "w"), "f.yaml:1: skipped Widget w (v1): jobsim simulates batch/v1 Jobs only"},
-		{"old Deployment", doc("apps/v1beta1", "Deployment", "d"), "f.yaml:1: skipped Deployment d (apps/v1beta1): jobsim simulates batch/v1 Jobs only"},
+		{"Volcano Job", doc("batch.volcano.sh/v1alpha1", "Job", "vj"), "f.yaml:1: skipped Job vj (batch.volcano.sh/v1alpha1): jobsim simulates batch/v1 Jobs and CronJobs only"},
+		{"custom lower-case kind", doc("example.com/v1", "job", "cj"), "f.yaml:1: skipped job cj (example.com/v1): jobsim simulates batch/v1 Jobs and CronJobs only"},
+		{"unknown core kind", doc("v1", "Widget", "w"), "f.yaml:1: skipped Widget w (v1): jobsim simulates batch/v1 Jobs and CronJobs only"},
+		{"old Deployment", doc("apps/v1beta1", "Deployment", "d"), "f.yaml:1: skipped Deployment d (apps/v1beta1): jobsim simulates batch/v1 Jobs and CronJobs only"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -144,13 +144,13 @@ func TestFileWithoutJobNamesWhatItHolds(t *testing.T) {
 		want  []Problem
 	}{
 		{"one Deployment", "---\n" + deployment, []Problem{
-			{File: "f.yaml", Line: 3, Message: "found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs only"},
+			{File: "f.yaml", Line: 3, Message: "found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs and CronJobs only"},
 		}},
 		{"several kinds", doc("v1", "Secret", "s") + "---\n" + deployment + "---\n" + doc("v1", "Service", "web") + "---\n" + doc("v1", "ConfigMap", "c") + "---\n" + doc("v1", "ServiceAccount", "sa"), []Problem{
-			{File: "f.yaml", Line: 1, Message: "found Secret s (v1), Deployment web (apps/v1) at line 7, Service web (v1) at line 12 and 2 more, none a Job: jobsim simulates batch/v1 Jobs only"},
+			{File: "f.yaml", Line: 1, Message: "found Secret s (v1), Deployment web (apps/v1) at line 7, Service web (v1) at line 12 and 2 more, none a Job: jobsim simulates batch/v1 Jobs and CronJobs only"},
 		}},
 		{"no name", "apiVersion: v1\nkind: Namespace\n", []Problem{
-			{File: "f.yaml", Line: 1, Message: "found Namespace (v1), not a Job: jobsim simulates batch/v1 Jobs only"},
+			{File: "f.yaml", Line: 1, Message: "found Namespace (v1), not a Job: jobsim simulates batch/v1 Jobs and CronJobs only"},
 		}},
 		// A CronJob is simulated: a file of one holds what jobsim runs.
 		{"CronJob", cronJob, nil},
@@ -204,7 +204,7 @@ func TestScenarioFileWithoutJobNamesWhatItHolds(t *testing.T) {
 		want       []Problem
 	}{
 		{"Deployment", "- file: web.yaml\n", []Problem{
-			{File: "s.yaml", Line: 4, Field: "jobs[0].file", Message: `Invalid value: "web.yaml": line 2: found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs only`},
+			{File: "s.yaml", Line: 4, Field: "jobs[0].file", Message: `Invalid value: "web.yaml": line 2: found Deployment web (apps/v1), not a Job: jobsim simulates batch/v1 Jobs and CronJobs only`},
 		}},
 		{"CronJob", "- file: cron.yaml\n", []Problem{
 			{File: "s.yaml", Line: 4, Field: "jobs[0].file", Message: `Invalid value: "cron.yaml": the file holds 1 batch/v1 CronJob, not a Job: list it under cronJobs (cronJobs[].file)`},
@@ -216,7 +216,7 @@ func TestScenarioFileWithoutJobNamesWhatItHolds(t *testing.T) {
 			{File: "s.yaml", Line: 5, Field: "jobs[0].job", Message: "Invalid value: a batch/v1 CronJob, not a Job: write it under cronJobs (cronJobs[].cronJob)"},
 		}},
 		{"inline Secret", "- job: {apiVersion: v1, kind: Secret, metadata: {name: s}}\n", []Problem{
-			{File: "s.yaml", Line: 4, Field: "jobs[0].job", Message: "found Secret s (v1), not a Job: jobsim simulates batch/v1 Jobs only"},
+			{File: "s.yaml", Line: 4, Field: "jobs[0].job", Message: "found Secret s (v1), not a Job: jobsim simulates batch/v1 Jobs and CronJobs only"},
 		}},
 	}
 	for _, tt := range tests {

@@ -546,6 +546,52 @@ func (sim *Simulation) ListYAML() ([]byte, error) {
 	return yaml.Marshal(l)
 }
 
+// ExplainedList returns List with one field more, "explanations": the
+// Explanations of its jobs, with full as ExplainOptions.Full. kubectl
+// reads a List's apiVersion, kind, metadata and items, and leaves the
+// field alone. It needs SimOptions.History for more than the outcomes.
+func (sim *Simulation) ExplainedList(full bool) (map[string]any, error) {
+	l, err := sim.List()
+	if err != nil {
+		return nil, err
+	}
+	exs := sim.Explanations(full)
+	data, err := json.Marshal(exs)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, err
+	}
+	l["explanations"] = v
+	return l, nil
+}
+
+// ExplainedListJSON returns ExplainedList as ListJSON formats List.
+func (sim *Simulation) ExplainedListJSON(full bool) ([]byte, error) {
+	l, err := sim.ExplainedList(full)
+	if err != nil {
+		return nil, err
+	}
+	data, err := json.MarshalIndent(l, "", "    ")
+	if err != nil {
+		return nil, err
+	}
+	return append(data, '\n'), nil
+}
+
+// ExplainedListYAML returns ExplainedList as ListYAML formats List.
+func (sim *Simulation) ExplainedListYAML(full bool) ([]byte, error) {
+	l, err := sim.ExplainedList(full)
+	if err != nil {
+		return nil, err
+	}
+	return yaml.Marshal(l)
+}
+
 // CronJobObject returns the batch/v1 CronJob that `kubectl get cronjob
 // -o yaml` would show for a created CronJob: cj's object with the
 // metadata the API server sets (uid, generation, creationTimestamp), the

@@ -238,9 +238,8 @@ func (p *scenarioParser) cronActions(v *yaml.Node, path string) []CronAction {
 	var out []CronAction
 	p.list(v, path, func(_ int, e *yaml.Node, path string) {
 		a := CronAction{path: path, line: p.line(orNode(resolve(e))), lines: map[string]int{}}
-		var atNode, deleteNode *yaml.Node
-		changes := 0
-		change := func(k *yaml.Node) { a.lines[k.Value] = p.line(k); changes++ }
+		ac := &actionCommon{p: p, lines: a.lines}
+		change := ac.change
 		str := func(dst **string) func(k, v *yaml.Node, path string) {
 			return func(k, v *yaml.Node, path string) {
 				change(k)
@@ -257,27 +256,7 @@ func (p *scenarioParser) cronActions(v *yaml.Node, path string) []CronAction {
 				}
 			}
 		}
-		p.fields(e, path, map[string]func(k, v *yaml.Node, path string){
-			"at": func(_, v *yaml.Node, path string) {
-				atNode = v
-				a.At, _ = p.duration(v, path)
-			},
-			"delete": func(k, v *yaml.Node, path string) {
-				deleteNode = v
-				a.lines[k.Value] = p.line(k)
-				if b, ok := p.bool(v, path); ok {
-					if !b {
-						p.problem(v, path, "Invalid value: false: delete: true deletes the CronJob; leave it out otherwise")
-					}
-					a.Delete = b
-				}
-			},
-			"suspend": func(k, v *yaml.Node, path string) {
-				change(k)
-				if b, ok := p.bool(v, path); ok {
-					a.Suspend = &b
-				}
-			},
+		p.fields(e, path, ac.with(&a.At, &a.Delete, &a.Suspend, "CronJob", map[string]func(k, v *yaml.Node, path string){
 			"schedule": str(&a.Schedule),
 			"timeZone": str(&a.TimeZone),
 			"concurrencyPolicy": func(k, v *yaml.Node, path string) {
@@ -296,16 +275,8 @@ func (p *scenarioParser) cronActions(v *yaml.Node, path string) []CronAction {
 			},
 			"successfulJobsHistoryLimit": count(&a.SuccessfulJobsHistoryLimit),
 			"failedJobsHistoryLimit":     count(&a.FailedJobsHistoryLimit),
-		})
-		if atNode == nil {
-			p.problem(orNode(resolve(e)), path+".at", "Required value: when the action happens")
-		}
-		switch {
-		case deleteNode != nil && changes > 0:
-			p.problem(deleteNode, path+".delete", "Forbidden: a deletion comes alone; make the changes in an action of their own")
-		case deleteNode == nil && changes == 0 && resolve(e) != nil && resolve(e).Kind == yaml.MappingNode:
-			p.problem(resolve(e), path, "Required value: an action changes a field (suspend, schedule, timeZone, concurrencyPolicy, startingDeadlineSeconds, successfulJobsHistoryLimit, failedJobsHistoryLimit) or deletes the CronJob (delete: true)")
-		}
+		}))
+		ac.check(e, path, "an action changes a field (suspend, schedule, timeZone, concurrencyPolicy, startingDeadlineSeconds, successfulJobsHistoryLimit, failedJobsHistoryLimit) or deletes the CronJob (delete: true)")
 		out = append(out, a)
 	})
 	return out

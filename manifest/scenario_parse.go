@@ -834,13 +834,68 @@ func (p *scenarioParser) random(v *yaml.Node, path string) jobsim.Random {
 	return r
 }
 
+// actionCommon parses what the actions of jobs and of CronJobs share:
+// when they happen, delete: true, and suspend; and checks, once an
+// action's own fields are parsed, that it has a time and either deletes
+// or changes something, not both.
+type actionCommon struct {
+	p                  *scenarioParser
+	lines              map[string]int // the action's field lines
+	atNode, deleteNode *yaml.Node
+	changes            int
+}
+
+// change records that the action changes field k.
+func (ac *actionCommon) change(k *yaml.Node) { ac.lines[k.Value] = ac.p.line(k); ac.changes++ }
+
+// with adds at, delete and suspend, stored in at, del and suspend, to an
+// action's own fields; object names what a deletion deletes.
+func (ac *actionCommon) with(at *time.Duration, del *bool, suspend **bool, object string, own map[string]func(k, v *yaml.Node, path string)) map[string]func(k, v *yaml.Node, path string) {
+	p := ac.p
+	own["at"] = func(_, v *yaml.Node, path string) {
+		ac.atNode = v
+		*at, _ = p.duration(v, path)
+	}
+	own["delete"] = func(k, v *yaml.Node, path string) {
+		ac.deleteNode = v
+		ac.lines[k.Value] = p.line(k)
+		if b, ok := p.bool(v, path); ok {
+			if !b {
+				p.problem(v, path, "Invalid value: false: delete: true deletes the %s; leave it out otherwise", object)
+			}
+			*del = b
+		}
+	}
+	own["suspend"] = func(k, v *yaml.Node, path string) {
+		ac.change(k)
+		if b, ok := p.bool(v, path); ok {
+			*suspend = &b
+		}
+	}
+	return own
+}
+
+// check reports an action without a time, a deletion with changes, and
+// an action that does nothing (required says what it may do).
+func (ac *actionCommon) check(e *yaml.Node, path, required string) {
+	p := ac.p
+	if ac.atNode == nil {
+		p.problem(orNode(resolve(e)), path+".at", "Required value: when the action happens")
+	}
+	switch {
+	case ac.deleteNode != nil && ac.changes > 0:
+		p.problem(ac.deleteNode, path+".delete", "Forbidden: a deletion comes alone; make the changes in an action of their own")
+	case ac.deleteNode == nil && ac.changes == 0 && resolve(e) != nil && resolve(e).Kind == yaml.MappingNode:
+		p.problem(resolve(e), path, "Required value: %s", required)
+	}
+}
+
 func (p *scenarioParser) actions(v *yaml.Node, path string) []Action {
 	var out []Action
 	p.list(v, path, func(_ int, e *yaml.Node, path string) {
 		a := Action{path: path, line: p.line(orNode(resolve(e))), lines: map[string]int{}}
-		var atNode, deleteNode *yaml.Node
-		changes := 0
-		change := func(k *yaml.Node) { a.lines[k.Value] = p.line(k); changes++ }
+		ac := &actionCommon{p: p, lines: a.lines}
+		change := ac.change
 		intField := func(dst **int) func(k, v *yaml.Node, path string) {
 			return func(k, v *yaml.Node, path string) {
 				change(k)
@@ -858,27 +913,7 @@ func (p *scenarioParser) actions(v *yaml.Node, path string) []Action {
 				}
 			}
 		}
-		p.fields(e, path, map[string]func(k, v *yaml.Node, path string){
-			"at": func(_, v *yaml.Node, path string) {
-				atNode = v
-				a.At, _ = p.duration(v, path)
-			},
-			"delete": func(k, v *yaml.Node, path string) {
-				deleteNode = v
-				a.lines[k.Value] = p.line(k)
-				if b, ok := p.bool(v, path); ok {
-					if !b {
-						p.problem(v, path, "Invalid value: false: delete: true deletes the job; leave it out otherwise")
-					}
-					a.Delete = b
-				}
-			},
-			"suspend": func(k, v *yaml.Node, path string) {
-				change(k)
-				if b, ok := p.bool(v, path); ok {
-					a.Suspend = &b
-				}
-			},
+		p.fields(e, path, ac.with(&a.At, &a.Delete, &a.Suspend, "job", map[string]func(k, v *yaml.Node, path string){
 			"parallelism":             intField(&a.Parallelism),
 			"completions":             intField(&a.Completions),
 			"backoffLimit":            intField(&a.BackoffLimit),
@@ -910,16 +945,8 @@ func (p *scenarioParser) actions(v *yaml.Node, path string) []Action {
 				change(k)
 				p.removeGates(&a, v, path)
 			},
-		})
-		if atNode == nil {
-			p.problem(orNode(resolve(e)), path+".at", "Required value: when the action happens")
-		}
-		switch {
-		case deleteNode != nil && changes > 0:
-			p.problem(deleteNode, path+".delete", "Forbidden: a deletion comes alone; make the changes in an action of their own")
-		case deleteNode == nil && changes == 0 && resolve(e) != nil && resolve(e).Kind == yaml.MappingNode:
-			p.problem(resolve(e), path, "Required value: an action changes a field (suspend, parallelism, activeDeadlineSeconds, backoffLimit, maxFailedIndexes, ttlSecondsAfterFinished, podReplacementPolicy, completions), removes scheduling gates from its pods (removeSchedulingGates) or deletes the job (delete: true)")
-		}
+		}))
+		ac.check(e, path, "an action changes a field (suspend, parallelism, activeDeadlineSeconds, backoffLimit, maxFailedIndexes, ttlSecondsAfterFinished, podReplacementPolicy, completions), removes scheduling gates from its pods (removeSchedulingGates) or deletes the job (delete: true)")
 		out = append(out, a)
 	})
 	return out

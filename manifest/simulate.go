@@ -26,6 +26,21 @@ type SimOptions struct {
 	// bound to it and its average utilisation. It costs a snapshot of the
 	// nodes after each step that binds pods or ends them.
 	NodeUse bool
+	// History keeps the cluster's event log (jobsim.Config.DiscardEvents
+	// false), which Explain reads; without it a Simulation discards its
+	// events once its observers have seen them.
+	History bool
+
+	// cfg, if not nil, is the cluster's configuration as given, and
+	// rerun the job replaced in it: see Simulation.Rerun.
+	cfg   *jobsim.Config
+	rerun *rerunJob
+}
+
+// rerunJob is the job a re-run submits in place of the scenario's.
+type rerunJob struct {
+	index int
+	job   jobsim.Job
 }
 
 // ReasonActionFailed is the reason of the event a Simulation reports
@@ -73,6 +88,11 @@ func (s *Scenario) Simulate(opts SimOptions) (*Simulation, error) {
 		return nil, ps.err()
 	}
 	sim := &Simulation{scenario: s, opts: opts, nodes: map[string]*nodeTrack{}}
+	if opts.cfg != nil {
+		if err := jobsim.ValidateConfig(*opts.cfg); err != nil {
+			return nil, err
+		}
+	}
 	until := s.Until
 	if opts.Until > 0 {
 		until = opts.Until
@@ -333,11 +353,7 @@ func (sim *Simulation) observe(e jobsim.Event) {
 // and the actions scheduled.
 func (sim *Simulation) build() (*jobsim.Cluster, []*jobsim.JobHandle) {
 	s := sim.scenario
-	cfg := s.Config()
-	cfg.SyncDelay = sim.opts.SyncDelay
-	cfg.MaxEvents = sim.opts.MaxEvents
-	cfg.DiscardEvents = true
-	c := jobsim.NewCluster(cfg)
+	c := jobsim.NewCluster(sim.config())
 	note := func(j *Job, msg string) {
 		sim.observe(jobsim.Event{Time: c.Now(), Object: jobsim.ObjectRef{Kind: jobsim.KindJob, Namespace: j.Job.Namespace, Name: j.Job.Name},
 			Job: j.Job.Name, Type: jobsim.EventChange, Reason: ReasonActionFailed, Message: msg})
@@ -346,8 +362,12 @@ func (sim *Simulation) build() (*jobsim.Cluster, []*jobsim.JobHandle) {
 	handles := make([]*jobsim.JobHandle, len(s.Jobs))
 	for _, i := range s.submissionOrder() {
 		sj := s.Jobs[i]
+		job := sj.Manifest.Job
+		if rj := sim.opts.rerun; rj != nil && rj.index == i {
+			job = rj.job
+		}
 		submit := func() {
-			h, err := c.Submit(sj.Manifest.Job, sj.Pods.Behavior(sj.Manifest.Job.Spec.Template))
+			h, err := c.Submit(job, sj.Pods.Behavior(job.Spec.Template))
 			if err != nil {
 				note(sj.Manifest, "cannot submit the job: "+err.Error())
 				return
@@ -402,6 +422,18 @@ func (sim *Simulation) build() (*jobsim.Cluster, []*jobsim.JobHandle) {
 		})
 	}
 	return c, handles
+}
+
+// config returns the configuration of the simulation's cluster.
+func (sim *Simulation) config() jobsim.Config {
+	if sim.opts.cfg != nil {
+		return *sim.opts.cfg
+	}
+	cfg := sim.scenario.Config()
+	cfg.SyncDelay = sim.opts.SyncDelay
+	cfg.MaxEvents = sim.opts.MaxEvents
+	cfg.DiscardEvents = !sim.opts.History
+	return cfg
 }
 
 // buildCronJobs creates the scenario's CronJobs at their times and
@@ -571,10 +603,17 @@ func (sim *Simulation) Step() (bool, error) {
 }
 
 // running reports whether a submitted job has neither finished nor been
-// deleted.
+// deleted, or a CronJob exists.
 func (sim *Simulation) running() bool {
 	for _, h := range sim.handles {
 		if h != nil && !h.Finished() && !h.Deleted() {
+			return true
+		}
+	}
+	// A CronJob never finishes: a suspended one, with nothing due, still
+	// counts its scheduled times up to the until.
+	for _, h := range sim.cronHandles {
+		if h != nil && !h.Deleted() {
 			return true
 		}
 	}

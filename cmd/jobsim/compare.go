@@ -176,6 +176,10 @@ func printComparison(w io.Writer, runs []*versionRun, width int) {
 	}
 	fmt.Fprintf(w, "%s: %s, %s, seed %d, start %s\n", s.File, what, plural(len(s.Jobs), "job"), s.Seed, s.Start.UTC().Format("2006-01-02T15:04:05Z07:00"))
 	fmt.Fprint(w, wrapWords("Compared on "+joinAnd(names)+", with the same seed. Times are virtual, since the start; only what differs is shown.", width, ""))
+	for _, sc := range s.CronJobs {
+		fmt.Fprintln(w)
+		fmt.Fprint(w, wrapWords("cronjob/"+sc.Manifest.CronJob.Name+": not compared: only the scenario's own Jobs are; run each version with --kubernetes-version to see the Jobs it creates.", width, "  "))
+	}
 	for j := range s.Jobs {
 		rows := jobRows(runs, j)
 		var diff []compareRow
@@ -470,7 +474,7 @@ func at(lines []string, i int) string {
 // compareConflicts says which flag --compare-versions cannot be given
 // with, or "".
 func compareConflicts(f runFlags, fs *flag.FlagSet) string {
-	for _, name := range []string{"kubernetes-version", "speed", "events", "chart"} {
+	for _, name := range []string{"kubernetes-version", "speed", "events", "chart", "explain"} {
 		if flagSet(fs, name) {
 			return fmt.Sprintf("--compare-versions and --%s cannot be given together", name)
 		}

@@ -190,3 +190,16 @@ func TestReadmeCompareOutput(t *testing.T) {
 		t.Errorf("README.md's output differs from the command's:\n%s", firstDiff(want, r.stdout))
 	}
 }
+
+// TestCompareSaysCronJobsAreNotCompared: the comparison covers the
+// scenario's own Jobs; a CronJob is named, and said not to be compared.
+func TestCompareSaysCronJobsAreNotCompared(t *testing.T) {
+	t.Chdir("../..")
+	r := runCmd(t, "", "run", "--compare-versions", "1.35,1.37", "examples/manifests/nightly-report.scenario.yaml")
+	if r.code != exitOK {
+		t.Fatalf("exit status %d, stderr:\n%s", r.code, r.stderr)
+	}
+	if want := "cronjob/nightly-report: not compared"; !strings.Contains(r.stdout, want) {
+		t.Errorf("output lacks %q:\n%s", want, r.stdout)
+	}
+}

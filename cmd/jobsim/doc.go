@@ -7,7 +7,7 @@
 //
 //	jobsim run [flags] FILE...       simulate each FILE and print what happens
 //	jobsim validate [flags] FILE...  check each FILE without running it
-//	jobsim get RESOURCE FILE         list pods or jobs at an instant, as kubectl get does
+//	jobsim get RESOURCE FILE         list pods, jobs or cronjobs at an instant, as kubectl get does
 //	jobsim describe RESOURCE NAME FILE
 //	                                 describe a job or pod then, as kubectl describe does
 //	jobsim version                   print the version and the Kubernetes versions simulated
@@ -37,7 +37,7 @@
 // the start (default: where run ends), and print what kubectl would show
 // then:
 //
-//	jobsim get pods|jobs [NAME...] FILE [--at T] [-o wide] [-n NS | -A]
+//	jobsim get pods|jobs|cronjobs [NAME...] FILE [--at T] [-o wide] [-n NS | -A]
 //	jobsim describe job|pod NAME FILE [--at T] [-n NS]
 //
 // get prints the API server's table of pods or jobs (kubectl's columns and
@@ -64,6 +64,14 @@
 // as --width, and coloured only on a terminal. It is printed as the
 // simulation goes, and the command's memory is bounded by what it keeps
 // to print: the live pods and the first 1000 of the chart.
+//
+// CronJobs run too, from a manifest or a scenario's cronJobs; as they
+// never finish, they need --until (or the scenario's until). Their events
+// are in the timeline as cronjob/NAME, and after it a table per CronJob
+// gives each scheduled time the Job created for it (when, how it ended,
+// how long it took) or why there was none, from
+// jobsim.CronJobHandle.Runs. -o json|yaml list the CronJobs first, as
+// `kubectl get cronjobs,jobs,pods` would.
 //
 // -o json and -o yaml print the jobs and pods that exist at the end as a
 // v1 List, as `kubectl get jobs,pods -o json|yaml` would, with the nodes

@@ -6,6 +6,7 @@ package main
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -360,4 +361,58 @@ func TestTableLayout(t *testing.T) {
 	if diff := cmp.Diff(want, b.String()); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
+}
+
+// TestGetCronJobs: kubectl's CronJob table (printCronJob) for
+// nightly-report.cronjob.yaml, daily at 02:00 with Jobs of 26 h, Forbid
+// and a deadline of an hour. At 27h the 02:00 Job runs (ACTIVE 1) and
+// 26h (02:00 the next day) is held back: the last schedule is still 2h,
+// 25 h ago. At 30h it has ended (28h0.1s) and 26h was never started
+// (the deadline passed at 27h): ACTIVE 0, LAST SCHEDULE 28h. No
+// timeZone is <none>; suspend, defaulted to false, is False. -o wide adds
+// the template's container, image and selector (none: <none>).
+func TestGetCronJobs(t *testing.T) {
+	t.Chdir("../..")
+	file := "examples/manifests/nightly-report.cronjob.yaml"
+	for _, tt := range []struct {
+		args []string
+		want [][]string
+	}{
+		{[]string{"--at", "27h"}, [][]string{
+			{"NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"},
+			{"nightly-report", "0 2 * * *", "<none>", "False", "1", "25h", "27h"},
+		}},
+		{[]string{"--at", "30h"}, [][]string{
+			{"NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE"},
+			{"nightly-report", "0 2 * * *", "<none>", "False", "0", "28h", "30h"},
+		}},
+		{[]string{"--at", "1h", "-o", "wide"}, [][]string{
+			{"NAME", "SCHEDULE", "TIMEZONE", "SUSPEND", "ACTIVE", "LAST SCHEDULE", "AGE", "CONTAINERS", "IMAGES", "SELECTOR"},
+			{"nightly-report", "0 2 * * *", "<none>", "False", "0", "<none>", "60m", "report", "registry.example.com/nightly-report:5.1", "<none>"},
+		}},
+	} {
+		r := runCmd(t, "", append([]string{"get", "cronjobs", file}, tt.args...)...)
+		if r.code != exitOK {
+			t.Fatalf("%v: exit status %d, stderr:\n%s", tt.args, r.code, r.stderr)
+		}
+		var got [][]string
+		for _, line := range strings.Split(strings.TrimRight(r.stdout, "\n"), "\n") {
+			got = append(got, splitColumns(line))
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("%v (-want +got):\n%s", tt.args, diff)
+		}
+	}
+}
+
+// splitColumns splits a row of kubectl's table at runs of 3 or more
+// spaces, its column gap (cells hold single spaces: "0 2 * * *").
+func splitColumns(line string) []string {
+	var out []string
+	for _, cell := range strings.Split(line, "   ") {
+		if cell = strings.TrimSpace(cell); cell != "" {
+			out = append(out, cell)
+		}
+	}
+	return out
 }

@@ -71,6 +71,7 @@ Usage:
 
   jobsim run [flags] FILE...       simulate each FILE and print what happens
   jobsim validate [flags] FILE...  check each FILE without running it
+  jobsim explain [flags] FILE...   say why each job ended as it did, and what would change it
   jobsim get RESOURCE FILE         list pods or jobs at an instant, as kubectl get does
   jobsim describe RESOURCE NAME FILE
                                    describe a job or pod then, as kubectl describe does
@@ -99,7 +100,7 @@ Flags:
                         scenario's, else 1)
   --until DURATION      stop the clock this long after the start (default:
                         the scenario's, else when nothing is left to
-                        happen, at most 720h)
+                        happen, at most 720h; a CronJob needs one)
   --sync-delay DURATION how long the Job controller waits before reacting
                         to pod changes (default 0s; 1s is Kubernetes')
   --width N             the text output's width: messages wrap and the chart
@@ -114,6 +115,9 @@ Flags:
   --max-events N        the most engine events a run may take (default
                         100000000); a run seen to need more stops early
   --events FILE         also write every event as JSON lines to FILE
+  --explain[=full]      after the summary, explain how each job ended (see
+                        jobsim help explain; full: every line); with -o json
+                        or yaml, the List gains a field "explanations"
   --set-release NAME    replace {{ .Release.Name }} of Helm templates with NAME
 ` + versionFlagsUsage + `  --compare-versions 1.35,1.37
                         run each FILE on each version, with the same seed,
@@ -144,6 +148,8 @@ func Main(args []string, e env) int {
 		return cmdRun(rest, e)
 	case "validate":
 		return cmdValidate(rest, e)
+	case "explain":
+		return cmdExplain(rest, e)
 	case "get":
 		return cmdGet(rest, e)
 	case "describe":
@@ -176,6 +182,8 @@ func cmdHelp(args []string, e env) int {
 		fmt.Fprint(e.stdout, runUsage)
 	case "validate":
 		fmt.Fprint(e.stdout, validateUsage)
+	case "explain":
+		fmt.Fprint(e.stdout, explainUsage)
 	case "get":
 		fmt.Fprint(e.stdout, getUsage)
 	case "describe":
@@ -214,6 +222,7 @@ type runFlags struct {
 	version    jobsim.Version   // --kubernetes-version
 	gates      map[string]bool  // --feature-gates
 	compare    []jobsim.Version // --compare-versions
+	explain    string           // --explain: explainOff, explainOn or explainFull
 }
 
 // optUint is a uint64 flag that knows whether it was set.
@@ -406,6 +415,7 @@ func cmdRun(args []string, e env) int {
 	fs.StringVar(&f.setRelease, "set-release", "", "")
 	f.versionFlags(fs)
 	fs.Var(versionsFlag{&f.compare}, "compare-versions", "")
+	fs.Var(explainFlag{&f.explain}, "explain", "")
 	files, err := parseInterspersed(fs, args)
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Fprint(e.stdout, runUsage)
@@ -424,6 +434,9 @@ func cmdRun(args []string, e env) int {
 	}
 	if f.until == 0 && flagSet(fs, "until") {
 		return usageError(e, "run", "invalid value for flag --until: must be greater than 0", runUsage)
+	}
+	if f.explain != explainOff && f.output == "events" {
+		return usageError(e, "run", "--explain prints text, json or yaml: drop -o events", runUsage)
 	}
 	out, msg := outputOptions(f, fs, e)
 	if msg != "" {

@@ -24,7 +24,8 @@ func runAll(scenarios []*manifest.Scenario, f runFlags, e env) int {
 		if f.output == "text" {
 			r.text = newTextRenderer(s, f.out)
 		}
-		sim, err := s.Simulate(manifest.SimOptions{Until: f.until, SyncDelay: f.syncDelay, MaxEvents: f.maxEvents, Observer: r, NodeUse: r.text != nil && s.HasNodes()})
+		sim, err := s.Simulate(manifest.SimOptions{Until: f.until, SyncDelay: f.syncDelay, MaxEvents: f.maxEvents, Observer: r, NodeUse: r.text != nil && s.HasNodes(),
+			History: f.explain != explainOff})
 		if err != nil {
 			bad = true
 			for _, p := range manifest.Problems(err) {
@@ -134,16 +135,32 @@ func (r *runner) run() error {
 			break
 		}
 	}
-	switch r.f.output {
-	case "text":
+	full := r.f.explain == explainFull
+	switch {
+	case r.f.output == "text":
 		r.text.footer(out, nil)
-	case "json":
+		if r.f.explain != explainOff {
+			io.WriteString(out, explainText(r.sim, full))
+		}
+	case r.f.output == "json" && r.f.explain != explainOff:
+		data, err := r.sim.ExplainedListJSON(full)
+		if err != nil {
+			return err
+		}
+		out.Write(data)
+	case r.f.output == "yaml" && r.f.explain != explainOff:
+		data, err := r.sim.ExplainedListYAML(full)
+		if err != nil {
+			return err
+		}
+		out.Write(data)
+	case r.f.output == "json":
 		data, err := r.sim.ListJSON()
 		if err != nil {
 			return err
 		}
 		out.Write(data)
-	case "yaml":
+	case r.f.output == "yaml":
 		data, err := r.sim.ListYAML()
 		if err != nil {
 			return err

@@ -105,7 +105,9 @@ func (r *textRenderer) header(w io.Writer) {
 		what = "scenario"
 	}
 	jobs := plural(len(r.s.Jobs), "job")
-	if n := len(r.s.CronJobs); n > 0 {
+	if n := len(r.s.CronJobs); n > 0 && len(r.s.Jobs) == 0 {
+		jobs = plural(n, "CronJob")
+	} else if n > 0 {
 		jobs += ", " + plural(n, "CronJob")
 	}
 	if n := len(r.s.Config().Nodes); n > 0 {
