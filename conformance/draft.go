@@ -21,6 +21,13 @@ type Draft struct {
 	PriorityClasses []DraftPriorityClass
 	// PDBs are the scenario's PodDisruptionBudgets.
 	PDBs []DraftPDB
+	// StartHour puts the start that many hours past midnight (UTC) of
+	// the start's day, for daily schedules to fall in the run.
+	StartHour int
+	// CronJobs are created at the start.
+	CronJobs []DraftCronJob
+	// Outage, if not nil, stops the CronJob controller for a while.
+	Outage *DraftOutage
 }
 
 // DraftPriorityClass is a priority class.
@@ -241,3 +248,43 @@ type DraftAction struct {
 }
 
 func pint(n int) *int { return &n }
+
+// DraftCronJob is a CronJob of a Draft, created at the start. Its Jobs
+// have backoffLimit 0 and Pods pods (completions and parallelism), and
+// restartPolicy Never. Nil pointers leave a field unset.
+type DraftCronJob struct {
+	// Name is metadata.name.
+	Name string
+	// Schedule is spec.schedule, TimeZone spec.timeZone ("" unset).
+	Schedule, TimeZone string
+	// Policy is spec.concurrencyPolicy; "" leaves it unset (Allow).
+	Policy string
+	// Deadline is startingDeadlineSeconds.
+	Deadline *int
+	// SuccessLimit and FailedLimit are successfulJobsHistoryLimit and
+	// failedJobsHistoryLimit.
+	SuccessLimit, FailedLimit *int
+	// Pods is each Job's completions and parallelism.
+	Pods int
+	// Default is the run of the pods of every Job; Jobs replaces it for
+	// the Jobs of some creation ordinals.
+	Default DraftRun
+	Jobs    map[int]DraftRun
+	// Actions are edits of the CronJob, in time order.
+	Actions []DraftCronAction
+}
+
+// DraftCronAction is an edit of a CronJob at a time (At seconds, plus
+// half a second).
+type DraftCronAction struct {
+	At       int
+	Suspend  *bool
+	Schedule string // "" leaves it
+	Policy   string // concurrencyPolicy; "" leaves it
+}
+
+// DraftOutage is an outage of the CronJob controller: down at Down, up
+// at Up (seconds, plus half a second).
+type DraftOutage struct {
+	Down, Up int
+}

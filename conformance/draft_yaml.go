@@ -20,8 +20,11 @@ func (d Draft) YAML(header ...string) []byte {
 		}
 	}
 	b.WriteString("apiVersion: jobsim/v1alpha1\nkind: Scenario\n")
-	if d.StartTenths > 0 {
-		fmt.Fprintf(&b, "start: 2026-01-01T00:00:00.%dZ\n", d.StartTenths)
+	switch {
+	case d.StartTenths > 0:
+		fmt.Fprintf(&b, "start: 2026-01-01T%02d:00:00.%dZ\n", d.StartHour, d.StartTenths)
+	case d.StartHour > 0:
+		fmt.Fprintf(&b, "start: 2026-01-01T%02d:00:00Z\n", d.StartHour)
 	}
 	if d.Until > 0 {
 		fmt.Fprintf(&b, "until: %s\n", d.Until)
@@ -59,9 +62,22 @@ func (d Draft) YAML(header ...string) []byte {
 			fmt.Fprintf(&b, "  - %s\n", pdb.yaml())
 		}
 	}
-	b.WriteString("jobs:\n")
+	if len(d.Jobs) > 0 || len(d.CronJobs) == 0 {
+		b.WriteString("jobs:\n")
+	}
 	for _, j := range d.Jobs {
 		j.write(yamlWriter{&b})
+	}
+	if len(d.CronJobs) > 0 {
+		b.WriteString("cronJobs:\n")
+	}
+	for _, cj := range d.CronJobs {
+		cj.write(yamlWriter{&b})
+	}
+	if o := d.Outage; o != nil {
+		b.WriteString("faults:\n")
+		fmt.Fprintf(&b, "  - {at: %s, controller: cronjob, action: down}\n", halfPast(o.Down))
+		fmt.Fprintf(&b, "  - {at: %s, controller: cronjob, action: up}\n", halfPast(o.Up))
 	}
 	return []byte(b.String())
 }
@@ -474,4 +490,74 @@ func sortedKeys(runs map[int][]DraftRun) []int {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// halfPast renders half a second past sec seconds as a duration.
+func halfPast(sec int) string {
+	return (time.Duration(sec)*time.Second + 500*time.Millisecond).String()
+}
+
+// write renders the CronJob as an entry of the scenario's cronJobs: the
+// CronJob object, then its Jobs' runs and its actions.
+func (cj DraftCronJob) write(w yamlWriter) {
+	w.line(2, "- cronJob:")
+	w.line(6, "apiVersion: batch/v1")
+	w.line(6, "kind: CronJob")
+	w.line(6, "metadata: {name: %s}", cj.Name)
+	w.line(6, "spec:")
+	w.line(8, "schedule: %q", cj.Schedule)
+	if cj.TimeZone != "" {
+		w.line(8, "timeZone: %s", cj.TimeZone)
+	}
+	if cj.Policy != "" {
+		w.line(8, "concurrencyPolicy: %s", cj.Policy)
+	}
+	opt := func(name string, p *int) {
+		if p != nil {
+			w.line(8, "%s: %d", name, *p)
+		}
+	}
+	opt("startingDeadlineSeconds", cj.Deadline)
+	opt("successfulJobsHistoryLimit", cj.SuccessLimit)
+	opt("failedJobsHistoryLimit", cj.FailedLimit)
+	w.line(8, "jobTemplate:")
+	w.line(10, "spec:")
+	w.line(12, "backoffLimit: 0")
+	if cj.Pods > 1 {
+		w.line(12, "completions: %d", cj.Pods)
+		w.line(12, "parallelism: %d", cj.Pods)
+	}
+	w.line(12, "template:")
+	w.line(14, "spec:")
+	w.line(16, "restartPolicy: Never")
+	w.line(16, "containers: [{name: main, image: busybox}]")
+	w.line(4, "pods:")
+	w.line(6, "default: %s", cj.Default)
+	if len(cj.Jobs) > 0 {
+		w.line(4, "jobs:")
+		for _, k := range slices.Sorted(maps.Keys(cj.Jobs)) {
+			w.line(6, "%q: {default: %s}", fmt.Sprint(k), cj.Jobs[k])
+		}
+	}
+	if len(cj.Actions) > 0 {
+		w.line(4, "actions:")
+		for _, a := range cj.Actions {
+			w.line(6, "- %s", a.yaml())
+		}
+	}
+}
+
+// yaml renders the action as a flow mapping.
+func (a DraftCronAction) yaml() string {
+	parts := []string{"at: " + halfPast(a.At)}
+	if a.Suspend != nil {
+		parts = append(parts, fmt.Sprintf("suspend: %t", *a.Suspend))
+	}
+	if a.Schedule != "" {
+		parts = append(parts, fmt.Sprintf("schedule: %q", a.Schedule))
+	}
+	if a.Policy != "" {
+		parts = append(parts, "concurrencyPolicy: "+a.Policy)
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
 }

@@ -19,8 +19,8 @@ const maxExplore = 15 * time.Minute
 
 // GenerateValid draws scenarios from r until one is valid (the API
 // server's validation, as jobsim applies it, accepts every job and
-// action) and ends on jobsim within 15 virtual minutes, and returns it
-// with its case.
+// action) and ends on jobsim within 15 virtual minutes (or, with
+// CronJobs, at its until), and returns it with its case.
 func GenerateValid(r *rand.Rand, name string) (Draft, *Case) {
 	return GenerateValidWith(r, name, GenerateOptions{})
 }
@@ -33,7 +33,11 @@ func GenerateValidWith(r *rand.Rand, name string, opts GenerateOptions) (Draft, 
 		if err != nil {
 			continue
 		}
-		if o, err := RunJobsim(c); err == nil && o.End <= maxExplore {
+		limit := maxExplore
+		if len(d.CronJobs) > 0 {
+			limit = d.Until // CronJobs never end: their scenarios run to it
+		}
+		if o, err := RunJobsim(c); err == nil && o.End <= limit {
 			return d, c
 		}
 	}

@@ -342,6 +342,15 @@ type GenerateOptions struct {
 	// the job's, so a seed's jobs are those Generate draws without the
 	// option (but for a gate's removal among their actions).
 	Cluster bool
+	// CronJobs draws, after everything else, zero to two CronJobs: a
+	// schedule (every 5 or 15 minutes, hourly, or daily at 02:30), now
+	// and then a time zone, a concurrencyPolicy, now and then a starting
+	// deadline and history limits, a Job template of one or two pods
+	// whose runs may outlast the period or fail, now and then a
+	// suspension and resumption, a schedule or policy edit, and an
+	// outage of the CronJob controller. A draft with CronJobs runs a few
+	// hours.
+	CronJobs bool
 }
 
 // GenerateWith is Generate with options.
@@ -349,6 +358,9 @@ func GenerateWith(r *rand.Rand, opts GenerateOptions) Draft {
 	d := Generate(r)
 	if opts.Cluster {
 		generateCluster(r, &d)
+	}
+	if opts.CronJobs {
+		generateCronJobs(r, &d)
 	}
 	return d
 }

@@ -9,7 +9,8 @@ import (
 // actions, scripted runs and policy rules, unset options, fewer
 // completions, shorter runs; then, for a cluster, fewer pools, nodes,
 // taints, priority classes and budgets, and fewer scheduling directives
-// and requests. Some may be invalid; the caller checks.
+// and requests; then fewer CronJobs, their actions, the outage, and
+// their options. Some may be invalid; the caller checks.
 func (d Draft) Shrinks() []Draft {
 	s := &shrinker{from: d}
 	s.shrinkDraft()
@@ -27,6 +28,7 @@ func (d Draft) Shrinks() []Draft {
 			s.shrinkPlacement(ji, *j.Placement)
 		}
 	}
+	s.shrinkCronJobs()
 	return s.out
 }
 
@@ -48,11 +50,12 @@ func (s *shrinker) job(ji int, f func(j *DraftJob)) {
 	s.add(func(c *Draft) { f(&c.Jobs[ji]) })
 }
 
-// shrinkDraft drops one job at a time (when there are several), Until
+// shrinkDraft drops one job at a time (when there are several, or
+// CronJobs), Until
 // and the start's tenths.
 func (s *shrinker) shrinkDraft() {
 	d := s.from
-	if len(d.Jobs) > 1 {
+	if len(d.Jobs) > 1 || len(d.CronJobs) > 0 {
 		for i := range d.Jobs {
 			s.add(func(c *Draft) { c.Jobs = slices.Delete(c.Jobs, i, i+1) })
 		}
@@ -249,6 +252,60 @@ func (s *shrinker) shrinkPlacement(ji int, p DraftPlacement) {
 	}
 }
 
+// shrinkCronJobs drops the outage, one CronJob at a time, one of its
+// actions at a time (a suspension with the resumption after it), the
+// runs of one Job at a time, and its options one at a time; it makes its
+// Jobs one pod, and its default run succeed and last about half as long.
+func (s *shrinker) shrinkCronJobs() {
+	d := s.from
+	if d.Outage != nil {
+		s.add(func(c *Draft) { c.Outage = nil })
+	}
+	for i, cj := range d.CronJobs {
+		s.add(func(c *Draft) { c.CronJobs = slices.Delete(c.CronJobs, i, i+1) })
+		cron := func(f func(cj *DraftCronJob)) { s.add(func(c *Draft) { f(&c.CronJobs[i]) }) }
+		for ai, a := range cj.Actions {
+			cron(func(cj *DraftCronJob) {
+				n := 1
+				if a.Suspend != nil && *a.Suspend {
+					// With the first resumption after it, if any.
+					if k := slices.IndexFunc(cj.Actions[ai+1:], func(b DraftCronAction) bool { return b.Suspend != nil && !*b.Suspend }); k == 0 {
+						n = 2
+					}
+				}
+				cj.Actions = slices.Delete(cj.Actions, ai, ai+n)
+			})
+		}
+		for _, k := range slices.Sorted(maps.Keys(cj.Jobs)) {
+			cron(func(cj *DraftCronJob) { delete(cj.Jobs, k) })
+		}
+		if cj.TimeZone != "" {
+			cron(func(cj *DraftCronJob) { cj.TimeZone = "" })
+		}
+		if cj.Policy != "" {
+			cron(func(cj *DraftCronJob) { cj.Policy = "" })
+		}
+		if cj.Deadline != nil {
+			cron(func(cj *DraftCronJob) { cj.Deadline = nil })
+		}
+		if cj.SuccessLimit != nil {
+			cron(func(cj *DraftCronJob) { cj.SuccessLimit = nil })
+		}
+		if cj.FailedLimit != nil {
+			cron(func(cj *DraftCronJob) { cj.FailedLimit = nil })
+		}
+		if cj.Pods > 1 {
+			cron(func(cj *DraftCronJob) { cj.Pods = 1 })
+		}
+		if cj.Default.Exit != 0 {
+			cron(func(cj *DraftCronJob) { cj.Default.Exit = 0 })
+		}
+		if cj.Default.Run > 2 {
+			cron(func(cj *DraftCronJob) { cj.Default.Run = (cj.Default.Run + 1) / 2 })
+		}
+	}
+}
+
 // clone deep-copies the draft.
 func (d Draft) clone() Draft {
 	out := d
@@ -262,6 +319,22 @@ func (d Draft) clone() Draft {
 		out.Pools[i].Taints = slices.Clone(p.Taints)
 	}
 	out.PriorityClasses = slices.Clone(d.PriorityClasses)
+	out.CronJobs = slices.Clone(d.CronJobs)
+	for i, cj := range out.CronJobs {
+		cloneInts(&out.CronJobs[i].Deadline, &out.CronJobs[i].SuccessLimit, &out.CronJobs[i].FailedLimit)
+		out.CronJobs[i].Jobs = maps.Clone(cj.Jobs)
+		out.CronJobs[i].Actions = slices.Clone(cj.Actions)
+		for k, a := range out.CronJobs[i].Actions {
+			if a.Suspend != nil {
+				v := *a.Suspend
+				out.CronJobs[i].Actions[k].Suspend = &v
+			}
+		}
+	}
+	if d.Outage != nil {
+		o := *d.Outage
+		out.Outage = &o
+	}
 	out.PDBs = slices.Clone(d.PDBs)
 	for i := range out.PDBs {
 		cloneInts(&out.PDBs[i].MinAvailable, &out.PDBs[i].MaxUnavailable)

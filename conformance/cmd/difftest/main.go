@@ -1,6 +1,7 @@
 // Command difftest is the differential explorer: it generates random Job
-// scenarios with a seeded generator, runs each on jobsim and on the real
-// Job controller of Kubernetes, and writes every disagreement, shrunk to
+// (and, with -cronjobs, CronJob) scenarios with a seeded generator, runs
+// each on jobsim and on the real controllers of Kubernetes, and writes
+// every disagreement, shrunk to
 // a minimal scenario, as a scenario file that can be added to the
 // conformance suite (conformance/testdata).
 //
@@ -23,6 +24,11 @@
 //	            scheduling directives (selectors, node and pod affinity,
 //	            tolerations, spread constraints, gates and their removal,
 //	            priorities); the same seed then draws other scenarios
+//	-cronjobs   draw zero to two CronJobs too (schedules, time zones,
+//	            concurrencyPolicy, deadlines, history limits, runs that
+//	            outlast the period or fail, suspensions, schedule and
+//	            policy edits, controller outages), in scenarios of a few
+//	            virtual hours; a seed's jobs stay those drawn without it
 //	-version V  the Kubernetes version to explore (default: the build's,
 //	            1.37); one binary links one release, so another version
 //	            is built with -modfile=k8s/1.N.mod -tags k8s1.N:
@@ -63,6 +69,7 @@ func main() {
 	out := flag.String("out", "difftest-out", "where findings are written")
 	verbose := flag.Bool("v", false, "print every scenario's verdict")
 	cluster := flag.Bool("cluster", false, "draw random clusters and scheduling directives too (the same seed then draws other scenarios)")
+	cronJobs := flag.Bool("cronjobs", false, "draw CronJobs too, in scenarios of a few virtual hours")
 	only := flag.Int("only", -1, "run only scenario i of the seed (to reproduce a finding)")
 	version := flag.String("version", reference.Version.String(), "the Kubernetes version to explore")
 	flag.Parse()
@@ -93,7 +100,7 @@ func main() {
 			for i := range work {
 				r := rand.New(rand.NewPCG(*seed, uint64(i)))
 				name := fmt.Sprintf("difftest-%d-%d", *seed, i)
-				d, _ := conformance.GenerateValidWith(r, name, conformance.GenerateOptions{Cluster: *cluster})
+				d, _ := conformance.GenerateValidWith(r, name, conformance.GenerateOptions{Cluster: *cluster, CronJobs: *cronJobs})
 				t0 := time.Now()
 				f, err := conformance.Check(ctx, name, d, opts, *budget)
 				results <- result{i: i, f: f, err: err, wall: time.Since(t0)}
