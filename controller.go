@@ -165,8 +165,8 @@ func (c *Cluster) writeStatus(pl *plan) {
 		}
 	}
 	st.active, st.ready, st.terminating = pl.active, pl.ready, pl.terminating
+	pl.j.verdicts = append(pl.j.verdicts, pl.verdicts...) // for Explain (explain_record.go)
 	for _, p := range pl.finalizers {
-		c.noteVerdict(pl, p) // for Explain (explain_record.go)
 		c.removeFinalizer(p)
 	}
 	st.succeeded += pl.countSucceeded
@@ -490,6 +490,8 @@ func (c *Cluster) decideFinalizers(pl *plan, delayed map[int]*pod) {
 			continue
 		}
 		valid := !j.indexed() || j.idx.valid(p.index)
+		before := counted
+		var m policyMatch
 		switch {
 		case p.phase == PodSucceeded:
 			switch {
@@ -500,10 +502,13 @@ func (c *Cluster) decideFinalizers(pl *plan, delayed map[int]*pod) {
 				counted++ // a newly succeeded index also takes a place
 			}
 		case failed || failureFinish:
-			if valid && c.policyOf(p).Counts {
+			if m = c.policyOf(p); valid && m.Counts {
 				pl.countFailed++
 				counted++
 			}
+		}
+		if !c.cfg.DiscardEvents && (p.phase == PodSucceeded || failed || failureFinish) {
+			pl.verdicts = append(pl.verdicts, c.verdict(pl, p, m, counted > before))
 		}
 		pl.finalizers = append(pl.finalizers, p)
 		if counted >= maxUncountedPods {

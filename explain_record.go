@@ -5,7 +5,7 @@ import "time"
 // What Explain needs that the event log does not say: how the Job
 // controller counted each finished pod (succeeded, failed, or ignored by
 // a podFailurePolicy rule) when it removed the pod's tracking finalizer.
-// The controller records it in writeStatus, only while the cluster keeps
+// decideFinalizers records it as it decides, only while the cluster keeps
 // its event log (Config.DiscardEvents unset), so that a run without
 // history pays nothing for it.
 
@@ -25,26 +25,14 @@ type podVerdict struct {
 	failures int
 }
 
-// noteVerdict records how the sync planning pl counts p, whose finalizer
-// it is about to remove. It mirrors decideFinalizers' switch.
-func (c *Cluster) noteVerdict(pl *plan, p *pod) {
-	if c.cfg.DiscardEvents {
-		return
-	}
-	j := pl.j
-	v := podVerdict{at: pl.now, name: p.name(), ordinal: p.ordinal, index: p.index, phase: p.phase, failures: p.failureCount}
-	valid := !j.indexed() || j.idx.valid(p.index)
-	failureFinish := pl.finish != nil && pl.finish.Type != JobSuccessCriteriaMet
-	switch {
-	case p.phase == PodSucceeded:
-		v.counted = !j.indexed() || pl.marks.markers[p.index] == p
-	case j.isPodFailed(p) || failureFinish:
-		m := c.policyOf(p)
+// verdict is how the sync planning pl counts p, whose finalizer it is
+// about to remove: decideFinalizers' decision, with m the policy rule p
+// matched (for a failure) and counted whether it joined a count.
+func (c *Cluster) verdict(pl *plan, p *pod, m policyMatch, counted bool) podVerdict {
+	v := podVerdict{at: pl.now, name: p.name(), ordinal: p.ordinal, index: p.index, phase: p.phase, failures: p.failureCount, counted: counted}
+	if p.phase != PodSucceeded {
 		v.failed = true
 		v.action, v.rule = m.Action, m.Rule
-		v.counted = valid && m.Counts
-	default:
-		return // an active pod a scale-down deletes: never counted
 	}
-	j.verdicts = append(j.verdicts, v)
+	return v
 }

@@ -60,9 +60,10 @@ type plan struct {
 
 	active, ready, terminating int // the status counts to write
 
-	finalizers                  []*pod // pods whose finalizer to remove, in order
-	countSucceeded, countFailed int    // pods those removals count
-	capped                      bool   // more finished pods wait than one sync counts
+	finalizers                  []*pod       // pods whose finalizer to remove, in order
+	verdicts                    []podVerdict // how those removals count each, for Explain (kept only with the event log)
+	countSucceeded, countFailed int          // pods those removals count
+	capped                      bool         // more finished pods wait than one sync counts
 	interim                     *JobCondition
 	final                       *JobCondition // the Complete or Failed condition to come
 	dirty                       bool          // the status changed: it is written
@@ -82,6 +83,7 @@ func (pl *plan) start(j *job, now time.Duration, at time.Time) {
 	pl.suspend = nil
 	pl.active, pl.ready, pl.terminating = j.nActive, j.nReady, j.nTerminating
 	pl.finalizers, pl.countSucceeded, pl.countFailed, pl.capped = pl.finalizers[:0], 0, 0, false
+	pl.verdicts = pl.verdicts[:0]
 	pl.interim, pl.final, pl.dirty = nil, nil, false
 }
 
