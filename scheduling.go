@@ -41,66 +41,23 @@ func (q *jobQueue) pop() *job {
 	return j
 }
 
-// podRequests is what a pod asks of its node, as PodRequests of
-// k8s.io/component-helpers/resource computes it: the containers'
-// requests summed; the init containers in order, a sidecar adding its
-// request to that sum and to the sidecars' own, an ordinary init
-// container needing its request plus the sidecars started before it;
-// for each resource the larger of the sum and the largest such need;
-// and then the pod's overhead added. With nonMissing, a container
-// (init containers included) that does not request CPU or memory
-// counts as requesting the scheduler's defaults, 100m and 200Mi
-// (NonMissingContainerRequests, as the scheduler asks for scoring).
-func podRequests(s *PodSpec, overhead ResourceList, nonMissing bool) map[string]int64 {
-	get := func(c *Container) ResourceList {
-		if !nonMissing {
-			return c.Requests
-		}
-		out := maps.Clone(c.Requests)
-		if out == nil {
-			out = ResourceList{}
-		}
-		if _, ok := out[ResourceCPU]; !ok {
-			out[ResourceCPU] = nonZeroCPU
-		}
-		if _, ok := out[ResourceMemory]; !ok {
-			out[ResourceMemory] = nonZeroMemory
-		}
-		return out
-	}
+// podRequests is what a pod asks of its node, for every resource its
+// containers, init containers or overhead name: podRequest of each, no
+// default for what a container leaves out.
+func podRequests(s *PodSpec, overhead ResourceList) map[string]int64 {
 	sum := map[string]int64{}
-	for i := range s.Containers {
-		for r, v := range get(&s.Containers[i]) {
-			sum[r] += v
-		}
-	}
-	sidecars := map[string]int64{}
-	need := map[string]int64{} // the largest init container's need
-	for i := range s.InitContainers {
-		c := &s.InitContainers[i]
-		req := get(c)
-		if c.IsSidecar() {
-			for r, v := range req {
-				sum[r] += v
-				sidecars[r] += v
+	for _, cs := range [][]Container{s.Containers, s.InitContainers} {
+		for i := range cs {
+			for r := range cs[i].Requests {
+				sum[r] = 0
 			}
-			for r, v := range sidecars {
-				need[r] = max(need[r], v)
-			}
-			continue
-		}
-		for r := range sidecars {
-			need[r] = max(need[r], req[r]+sidecars[r])
-		}
-		for r, v := range req {
-			need[r] = max(need[r], v+sidecars[r])
 		}
 	}
-	for r, v := range need {
-		sum[r] = max(sum[r], v)
+	for r := range overhead {
+		sum[r] = 0
 	}
-	for r, v := range overhead {
-		sum[r] += v
+	for r := range sum {
+		sum[r] = podRequest(s, overhead, r, 0)
 	}
 	return sum
 }
@@ -114,7 +71,7 @@ func podRequests(s *PodSpec, overhead ResourceList, nonMissing bool) map[string]
 // which kube-scheduler's NodeResourcesFit uses. The pods resource is not
 // included.
 func PodRequests(s PodSpec) ResourceList {
-	req := podRequests(&s, s.Overhead, false)
+	req := podRequests(&s, s.Overhead)
 	out := make(ResourceList, len(req))
 	for r, v := range req {
 		out[r] = v
@@ -129,9 +86,15 @@ func nonZeroRequests(s *PodSpec, overhead ResourceList) (cpu, mem int64) {
 	return podRequest(s, overhead, ResourceCPU, nonZeroCPU), podRequest(s, overhead, ResourceMemory, nonZeroMemory)
 }
 
-// podRequest is podRequests for the one resource r, where a container
-// that does not request it counts as requesting def; it allocates
-// nothing.
+// podRequest is what a pod asks of its node of resource r, as PodRequests
+// of k8s.io/component-helpers/resource computes it: the containers'
+// requests summed; the init containers in order, a sidecar adding its
+// request to that sum and to the sidecars' own, an ordinary init
+// container needing its request plus the sidecars started before it; the
+// larger of the sum and the largest such need; and then the pod's
+// overhead added. A container that does not request r counts as
+// requesting def (the scheduler's NonMissingContainerRequests, 100m CPU
+// and 200Mi memory, when it scores). It allocates nothing.
 func podRequest(s *PodSpec, overhead ResourceList, r string, def int64) int64 {
 	get := func(c *Container) int64 {
 		if v, ok := c.Requests[r]; ok {
@@ -170,7 +133,7 @@ func (s *scheduler) schedulingInfo(j *job) {
 	j.podSpec = &eff
 	tmpl := j.podSpec
 	j.req = make(resVec, len(s.res))
-	sum := podRequests(tmpl, tmpl.Overhead, false)
+	sum := podRequests(tmpl, tmpl.Overhead)
 	j.unknownRes = ""
 	for _, r := range slices.Sorted(maps.Keys(sum)) {
 		i, ok := s.resIdx[r]
