@@ -77,6 +77,22 @@ type chart struct {
 	jobs    map[string]*chartJob // by job key
 	dropped int                  // pods created past maxKept: not charted
 	maxKept int
+
+	// The Jobs, for the chart with a row per Job: the first maxKept
+	// created, in creation order, and the CronJobs' ranks.
+	jobOrder    []*jobRow
+	jobRowOf    map[string]*jobRow // by job key
+	jobsDropped int
+	cronRank    map[string]int // CronJob name → its place in the scenario
+}
+
+// jobRow is what the chart knows of one Job.
+type jobRow struct {
+	key, name string
+	owner     string // the CronJob that created it, or ""
+	created   time.Time
+	deleted   time.Time // zero unless deleted
+	outcome   string    // its Complete or Failed condition, with the reason
 }
 
 // chartJob is what the chart and the timeline know of a job.
@@ -91,7 +107,11 @@ type chartJob struct {
 const maxCharted = 1000
 
 func newChart(s *manifest.Scenario) chart {
-	c := chart{rows: map[string]*podRow{}, jobs: map[string]*chartJob{}, maxKept: maxCharted}
+	c := chart{rows: map[string]*podRow{}, jobs: map[string]*chartJob{}, maxKept: maxCharted,
+		jobRowOf: map[string]*jobRow{}, cronRank: map[string]int{}}
+	for i, sc := range s.CronJobs {
+		c.cronRank[sc.Manifest.CronJob.Name] = i
+	}
 	for i, sj := range s.Jobs {
 		j := sj.Manifest.Job
 		key := jobKey(j.Namespace, j.Name)
@@ -117,6 +137,43 @@ func (c *chart) create(name, job string, t time.Time) *podRow {
 		c.dropped++
 	}
 	return r
+}
+
+// jobCreated starts the row of a Job created at t; owner is the CronJob
+// that created it, if any.
+func (c *chart) jobCreated(key, name, owner string, t time.Time) {
+	if len(c.jobOrder) >= c.maxKept {
+		c.jobsDropped++
+		return
+	}
+	r := &jobRow{key: key, name: name, owner: owner, created: t}
+	c.jobOrder = append(c.jobOrder, r)
+	c.jobRowOf[key] = r
+}
+
+// jobDeleted notes that a Job was deleted at t.
+func (c *chart) jobDeleted(key string, t time.Time) {
+	if r := c.jobRowOf[key]; r != nil && r.deleted.IsZero() {
+		r.deleted = t
+	}
+}
+
+// jobCondition notes a Job's condition that came true: its first
+// Complete or Failed one is its outcome.
+func (c *chart) jobCondition(key string, cond jobsim.JobCondition) {
+	r := c.jobRowOf[key]
+	if r == nil || r.outcome != "" || cond.Status != jobsim.ConditionTrue {
+		return
+	}
+	switch cond.Type {
+	case jobsim.JobComplete:
+		r.outcome = string(cond.Type)
+	case jobsim.JobFailed:
+		r.outcome = string(cond.Type)
+		if cond.Reason != "" {
+			r.outcome += " (" + cond.Reason + ")"
+		}
+	}
 }
 
 func (r *podRow) close(t time.Time) {
@@ -304,11 +361,13 @@ func (c *chart) finish(sim *manifest.Simulation, end time.Time) {
 	}
 }
 
-// Chart modes: one row per pod, per completion index, or per node.
+// Chart modes: one row per pod, per completion index, per Job, or per
+// node.
 const (
 	chartAuto  = "auto"
 	chartPod   = "pod"
 	chartIndex = "index"
+	chartJobs  = "job"
 	chartNode  = "node"
 )
 
@@ -329,6 +388,7 @@ type drawRow struct {
 var chartTitles = map[string]string{
 	chartPod:   "Pods (one row per pod",
 	chartIndex: "Indexes (one row per completion index, its pods in turn",
+	chartJobs:  "Jobs (one row per Job, its pods in turn",
 	chartNode:  "Nodes (one row per node: how many pods run there",
 }
 
@@ -341,7 +401,7 @@ func (c *chart) render(w io.Writer, sim *manifest.Simulation, start, end time.Ti
 		return
 	}
 	mode, rows, note := c.layout(sim, o.chart, nodes)
-	head := map[string]string{chartPod: "POD", chartIndex: "INDEX", chartNode: "NODE"}[mode]
+	head := map[string]string{chartPod: "POD", chartIndex: "INDEX", chartJobs: "JOB", chartNode: "NODE"}[mode]
 	g := grid{start: start, end: end, nameW: len(head)}
 	outW := 0
 	for _, r := range rows {
@@ -394,8 +454,19 @@ func (c *chart) layout(sim *manifest.Simulation, mode string, nodes bool) (strin
 		return chartPod, c.podRows(), note
 	case chartIndex:
 		return chartIndex, c.indexRows(), note
+	case chartJobs:
+		return chartJobs, c.jobRows(), c.jobsNote(note)
 	case chartNode:
 		return chartNode, c.nodeRows(sim), note
+	}
+	if len(c.cronRank) > 0 {
+		// CronJobs: the story is the Jobs they create.
+		rows := c.jobRows()
+		if len(rows) <= autoRows {
+			return chartJobs, rows, c.jobsNote(note)
+		}
+		return chartJobs, rows[:autoRows], fmt.Sprintf("(the first %d of %d Jobs; --chart=job shows up to %d, --chart=pod their pods)",
+			autoRows, len(rows)+c.jobsDropped, c.maxKept)
 	}
 	pods := c.podRows()
 	if len(pods) <= autoRows && c.dropped == 0 {
@@ -470,6 +541,55 @@ func (c *chart) indexRows() []drawRow {
 		}
 	}
 	return rows
+}
+
+// jobRows returns a row per charted Job, its pods one after the other:
+// the scenario's Jobs first, then each CronJob's in the scenario's order,
+// each group in creation order.
+func (c *chart) jobRows() []drawRow {
+	order := slices.Clone(c.jobOrder)
+	rank := func(r *jobRow) int {
+		if r.owner == "" {
+			return -1
+		}
+		return c.cronRank[r.owner]
+	}
+	slices.SortStableFunc(order, func(a, b *jobRow) int { return rank(a) - rank(b) })
+	at := make(map[string]int, len(order))
+	rows := make([]drawRow, len(order))
+	for i, r := range order {
+		at[r.key] = i
+		rows[i] = drawRow{name: r.name}
+	}
+	for _, pr := range c.podRows() {
+		if i, ok := at[pr.pod.job]; ok {
+			rows[i].segs = append(rows[i].segs, pr.segs...)
+			rows[i].pods++
+		}
+	}
+	for i, r := range order {
+		out := r.outcome
+		switch {
+		case out != "":
+		case !r.deleted.IsZero():
+			out = "Deleted while running"
+		default:
+			out = "Running"
+		}
+		if n := rows[i].pods; n != 1 {
+			out += " (" + plural(n, "pod") + ")"
+		}
+		rows[i].outcome = out
+	}
+	return rows
+}
+
+// jobsNote adds to note the Jobs the chart does not keep.
+func (c *chart) jobsNote(note string) string {
+	if c.jobsDropped == 0 {
+		return note
+	}
+	return fmt.Sprintf("(%d later Jobs are not charted: the chart keeps the first %d)", c.jobsDropped, c.maxKept)
 }
 
 // nodeRows returns a row per node, in the cluster's order; countNodes

@@ -36,18 +36,23 @@ func (r *textRenderer) noteCronJob(ev jobsim.Event) {
 		if r.sim == nil {
 			return
 		}
+		owner := ""
 		if h := r.sim.Cluster().Job(ev.Object.Namespace, ev.Object.Name); h != nil && h.CronJob() != nil {
 			r.cronEnds[key] = &cronJobEnd{created: ev.Time}
+			owner = h.CronJob().Name()
 		}
+		r.chart.jobCreated(key, ev.Object.Name, owner, ev.Time)
 	case jobsim.ReasonDeleted:
 		if e := r.cronEnds[key]; e != nil {
 			e.deleted = ev.Time
 		}
+		r.chart.jobDeleted(key, ev.Time)
 	}
 }
 
 // noteCronCondition records a Job's Complete or Failed condition.
 func (r *textRenderer) noteCronCondition(key string, c jobsim.JobCondition, at time.Time) {
+	r.chart.jobCondition(key, c)
 	e := r.cronEnds[key]
 	if e == nil || e.outcome != "" || c.Status != jobsim.ConditionTrue {
 		return

@@ -3,6 +3,8 @@ package main
 import (
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 // TestCronJobTable: the table of a CronJob every 10 minutes, Replace,
@@ -80,4 +82,76 @@ func splitCells(line string) []string {
 		}
 	}
 	return out
+}
+
+// TestCronJobChart: with CronJobs the chart has a row per Job, grouped by
+// CronJob in the scenario's order, each group in creation order. b runs
+// every 10 minutes, a every 5 with Replace; every Job's pod runs 7m;
+// until 21m. Reasoned from the controller's rules: b-10 (created at
+// 10m0.1s) completes at 17m0.1s; b-20 and a-20 (20m0.1s) still run at
+// the until; Replace deletes a-5, a-10 and a-15, each while it runs,
+// when the next time's Job is created 5 minutes later.
+func TestCronJobChart(t *testing.T) {
+	scenario := `apiVersion: jobsim/v1alpha1
+kind: Scenario
+until: 21m
+cronJobs:
+  - cronJob:
+      apiVersion: batch/v1
+      kind: CronJob
+      metadata: {name: b}
+      spec:
+        schedule: "*/10 * * * *"
+        jobTemplate:
+          spec:
+            template:
+              spec:
+                restartPolicy: Never
+                containers: [{name: c, image: i}]
+    pods: {default: {run: 7m}}
+  - cronJob:
+      apiVersion: batch/v1
+      kind: CronJob
+      metadata: {name: a}
+      spec:
+        schedule: "*/5 * * * *"
+        concurrencyPolicy: Replace
+        jobTemplate:
+          spec:
+            template:
+              spec:
+                restartPolicy: Never
+                containers: [{name: c, image: i}]
+    pods: {default: {run: 7m}}
+`
+	r := runCmd(t, scenario, "run", "--width", "120", "-")
+	if r.code != exitOK {
+		t.Fatalf("exit status %d, stderr:\n%s", r.code, r.stderr)
+	}
+	i := strings.Index(r.stdout, "Jobs (one row per Job, its pods in turn")
+	if i < 0 {
+		t.Fatalf("no chart of Jobs:\n%s", r.stdout)
+	}
+	lines := strings.Split(r.stdout[i:], "\n")
+	var got [][2]string // the Job and its outcome
+	for _, l := range lines[4:] {
+		if l == "" {
+			break
+		}
+		f := strings.Fields(l)
+		name, out := f[0], strings.Join(f[1:], " ")
+		out = strings.TrimLeft(out, "=x- ")
+		got = append(got, [2]string{name, out})
+	}
+	want := [][2]string{
+		{"b-10", "Complete"},
+		{"b-20", "Running"},
+		{"a-5", "Deleted while running"},
+		{"a-10", "Deleted while running"},
+		{"a-15", "Deleted while running"},
+		{"a-20", "Running"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("chart rows (-want +got):\n%s\n%s", diff, strings.Join(lines, "\n"))
+	}
 }

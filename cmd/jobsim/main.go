@@ -106,8 +106,9 @@ Flags:
   --width N             the text output's width: messages wrap and the chart
                         fits within it (default: the terminal's, else 100)
   --chart MODE          the chart's rows: pod, index (one per completion
-                        index, its retries in turn), node, or auto (the
-                        default: pods if they fit, else grouped)
+                        index, its retries in turn), job (one per Job, its
+                        pods in turn), node, or auto (the default: Jobs
+                        with CronJobs, else pods if they fit, else grouped)
   --color WHEN          colour the text output: auto (on a terminal, unless
                         NO_COLOR is set; the default), always or never
   --speed N             play the timeline back as it happens, N times
@@ -477,9 +478,9 @@ func outputOptions(f runFlags, fs *flag.FlagSet, e env) (outOpts, string) {
 		o.width = min(max(width, 40), 1000)
 	}
 	switch f.chart {
-	case chartAuto, chartPod, chartIndex, chartNode:
+	case chartAuto, chartPod, chartIndex, chartJobs, chartNode:
 	default:
-		return o, fmt.Sprintf("invalid value %q for flag --chart: must be auto, pod, index or node", f.chart)
+		return o, fmt.Sprintf("invalid value %q for flag --chart: must be auto, pod, index, job or node", f.chart)
 	}
 	switch f.color {
 	case "always":

@@ -8,7 +8,7 @@ import (
 // and colour.
 type outOpts struct {
 	width  int    // columns; messages wrap and the chart fits within them
-	chart  string // chartAuto, chartPod, chartIndex or chartNode
+	chart  string // chartAuto, chartPod, chartIndex, chartJobs or chartNode
 	colour bool   // ANSI colours, on a terminal without NO_COLOR
 }
 

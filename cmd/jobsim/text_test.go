@@ -194,7 +194,7 @@ func TestOutputFlagErrors(t *testing.T) {
 		want string
 	}{
 		{[]string{"--width", "10"}, "invalid value for flag --width: must be from 40 to 1000"},
-		{[]string{"--chart", "job"}, `invalid value "job" for flag --chart: must be auto, pod, index or node`},
+		{[]string{"--chart", "jobs"}, `invalid value "jobs" for flag --chart: must be auto, pod, index, job or node`},
 		{[]string{"--color", "yes"}, `invalid value "yes" for flag --color: must be auto, always or never`},
 	} {
 		r := runCmd(t, "", append(append([]string{"run"}, tt.args...), "x.yaml")...)
