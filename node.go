@@ -3,6 +3,7 @@ package jobsim
 import (
 	"cmp"
 	"fmt"
+	"iter"
 	"maps"
 	"slices"
 	"strings"
@@ -136,6 +137,26 @@ func FormatQuantity(name string, v int64) string {
 		}
 	}
 	return fmt.Sprint(v)
+}
+
+// NodeRequests yields each node's name and what the pods bound to it
+// request (NodeView.Requested), in the order of Config.Nodes: the part of
+// Nodes that changes with every binding, without the cost of the rest.
+func (c *Cluster) NodeRequests() iter.Seq2[string, ResourceList] {
+	return func(yield func(string, ResourceList) bool) {
+		s := c.sched
+		for _, n := range s.nodes {
+			req := ResourceList{}
+			for r, name := range s.res {
+				if n.used[r] != 0 {
+					req[name] = n.used[r]
+				}
+			}
+			if !yield(n.spec.Name, req) {
+				return
+			}
+		}
+	}
 }
 
 // Nodes returns a snapshot of every node, in the order of Config.Nodes.

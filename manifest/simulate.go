@@ -643,8 +643,8 @@ func (sim *Simulation) sample() {
 	}
 	now := sim.cluster.Now()
 	sim.account(now)
-	for _, n := range sim.cluster.Nodes() {
-		sim.track(n.Name).requested = n.Requested
+	for name, req := range sim.cluster.NodeRequests() {
+		sim.track(name).requested = req
 	}
 }
 
