@@ -400,7 +400,7 @@ func (c *chart) render(w io.Writer, sim *manifest.Simulation, start, end time.Ti
 		fmt.Fprintln(w, "No pods were created.")
 		return
 	}
-	mode, rows, note := c.layout(sim, o.chart, nodes)
+	mode, rows, note := c.layout(sim, o.chart, nodes, autoRows)
 	head := map[string]string{chartPod: "POD", chartIndex: "INDEX", chartJobs: "JOB", chartNode: "NODE"}[mode]
 	g := grid{start: start, end: end, nameW: len(head)}
 	outW := 0
@@ -441,10 +441,10 @@ func (c *chart) render(w io.Writer, sim *manifest.Simulation, start, end time.Ti
 	}
 }
 
-// layout chooses the chart's mode (auto: pods if they fit, else indexes,
-// else nodes, else the first pods) and returns its rows and a note on
-// what it leaves out.
-func (c *chart) layout(sim *manifest.Simulation, mode string, nodes bool) (string, []drawRow, string) {
+// layout chooses the chart's mode (auto: Jobs with CronJobs, else pods
+// if at most limit, else indexes, else nodes, else the first pods) and
+// returns its rows and a note on what it leaves out.
+func (c *chart) layout(sim *manifest.Simulation, mode string, nodes bool, limit int) (string, []drawRow, string) {
 	var note string
 	if c.dropped > 0 {
 		note = fmt.Sprintf("(%d later pods are not charted: the chart keeps the first %d)", c.dropped, c.maxKept)
@@ -462,28 +462,28 @@ func (c *chart) layout(sim *manifest.Simulation, mode string, nodes bool) (strin
 	if len(c.cronRank) > 0 {
 		// CronJobs: the story is the Jobs they create.
 		rows := c.jobRows()
-		if len(rows) <= autoRows {
+		if len(rows) <= limit {
 			return chartJobs, rows, c.jobsNote(note)
 		}
-		return chartJobs, rows[:autoRows], fmt.Sprintf("(the first %d of %d Jobs; --chart=job shows up to %d, --chart=pod their pods)",
-			autoRows, len(rows)+c.jobsDropped, c.maxKept)
+		return chartJobs, rows[:limit], fmt.Sprintf("(the first %d of %d Jobs; --chart=job shows up to %d, --chart=pod their pods)",
+			limit, len(rows)+c.jobsDropped, c.maxKept)
 	}
 	pods := c.podRows()
-	if len(pods) <= autoRows && c.dropped == 0 {
+	if len(pods) <= limit && c.dropped == 0 {
 		return chartPod, pods, note
 	}
 	indexed := false
 	for _, cj := range c.jobs {
 		indexed = indexed || cj.indexed
 	}
-	if idx := c.indexRows(); indexed && len(idx) <= autoRows {
+	if idx := c.indexRows(); indexed && len(idx) <= limit {
 		return chartIndex, idx, note
 	}
-	if nr := c.nodeRows(sim); nodes && len(nr) <= autoRows {
+	if nr := c.nodeRows(sim); nodes && len(nr) <= limit {
 		return chartNode, nr, note
 	}
-	return chartPod, pods[:autoRows], fmt.Sprintf("(the first %d of %d pods; --chart=pod shows up to %d, --chart=index or --chart=node groups them)",
-		autoRows, len(pods)+c.dropped, c.maxKept)
+	return chartPod, pods[:limit], fmt.Sprintf("(the first %d of %d pods; --chart=pod shows up to %d, --chart=index or --chart=node groups them)",
+		limit, len(pods)+c.dropped, c.maxKept)
 }
 
 // podRows returns a row per charted pod: the jobs in the scenario's

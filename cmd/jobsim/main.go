@@ -95,7 +95,10 @@ time, a summary per job and a chart of the pods.
 Flags:
   -o, --output FORMAT   text (default), json or yaml (the jobs and pods at the
                         end, as kubectl get jobs,pods -o json|yaml shows
-                        them), or events (one JSON object per event)
+                        them), events (one JSON object per event), svg (the
+                        chart as an SVG document), html (a page with the
+                        chart, the events, the summary and the explanation)
+                        or trace (for Perfetto and chrome://tracing)
   --seed N              the seed of every random draw (default: the
                         scenario's, else 1)
   --until DURATION      stop the clock this long after the start (default:
@@ -426,9 +429,9 @@ func cmdRun(args []string, e env) int {
 		return usageError(e, "run", err.Error(), runUsage)
 	}
 	switch f.output {
-	case "text", "json", "yaml", "events":
+	case "text", "json", "yaml", "events", formatSVG, formatHTML, formatTrace:
 	default:
-		return usageError(e, "run", fmt.Sprintf("invalid value %q for flag -o: must be text, json, yaml or events", f.output), runUsage)
+		return usageError(e, "run", fmt.Sprintf("invalid value %q for flag -o: must be text, json, yaml, events, svg, html or trace", f.output), runUsage)
 	}
 	if f.speed < 0 || f.speed != f.speed {
 		return usageError(e, "run", "invalid value for flag --speed: must be a positive number", runUsage)
@@ -436,8 +439,11 @@ func cmdRun(args []string, e env) int {
 	if f.until == 0 && flagSet(fs, "until") {
 		return usageError(e, "run", "invalid value for flag --until: must be greater than 0", runUsage)
 	}
-	if f.explain != explainOff && f.output == "events" {
-		return usageError(e, "run", "--explain prints text, json or yaml: drop -o events", runUsage)
+	switch {
+	case f.explain != explainOff && (f.output == "events" || f.output == formatSVG || f.output == formatTrace):
+		return usageError(e, "run", "--explain prints text, json, yaml or html: drop -o "+f.output, runUsage)
+	case pictureFormat(f.output) && len(files) > 1:
+		return usageError(e, "run", "-o "+f.output+" draws one FILE: run it once per FILE", runUsage)
 	}
 	out, msg := outputOptions(f, fs, e)
 	if msg != "" {

@@ -111,7 +111,7 @@ func TestGolden(t *testing.T) {
 	t.Chdir("../..")
 	for _, file := range examples(t) {
 		base := strings.TrimSuffix(filepath.Base(file), ".yaml")
-		for _, format := range []string{"text", "json", "yaml", "events"} {
+		for _, format := range []string{"text", "json", "yaml", "events", "svg", "trace", "html"} {
 			t.Run(base+"/"+format, func(t *testing.T) {
 				r := runCmd(t, "", "run", "-o", format, file)
 				if r.code != exitOK {

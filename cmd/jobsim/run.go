@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"time"
 
 	"github.com/jobsim/jobsim"
@@ -21,11 +22,20 @@ func runAll(scenarios []*manifest.Scenario, f runFlags, e env) int {
 	bad := false
 	for _, s := range scenarios {
 		r := &runner{s: s, f: f, e: e}
-		if f.output == "text" {
+		switch {
+		case f.output == "text":
 			r.text = newTextRenderer(s, f.out)
+		case pictureFormat(f.output):
+			// The pictures are drawn from the text output's chart, and
+			// html prints its summaries: at 100 columns, without colour.
+			r.text = newTextRenderer(s, outOpts{width: 100, chart: f.out.chart})
+			r.pic = newPicture()
+			if f.output == formatTrace {
+				r.text.chart.maxKept = math.MaxInt // a trace has every pod
+			}
 		}
 		sim, err := s.Simulate(manifest.SimOptions{Until: f.until, SyncDelay: f.syncDelay, MaxEvents: f.maxEvents, Observer: r, NodeUse: r.text != nil && s.HasNodes(),
-			History: f.explain != explainOff})
+			History: f.explain != explainOff || f.output == formatHTML})
 		if err != nil {
 			bad = true
 			for _, p := range manifest.Problems(err) {
@@ -77,7 +87,8 @@ type runner struct {
 	sim        *manifest.Simulation
 	f          runFlags
 	e          env
-	text       *textRenderer // for -o text
+	text       *textRenderer // for -o text, and the chart of the pictures
+	pic        *picture      // for -o svg, html and trace
 	eventsFile io.Writer     // --events FILE
 
 	pending []line    // what the last step printed, waiting for its time
@@ -105,9 +116,15 @@ func (r *runner) Observe(ev jobsim.Event) {
 		}
 	}
 	if r.text != nil {
-		for _, l := range r.text.observe(ev) {
-			r.pending = append(r.pending, line{ev.Time, l})
+		lines := r.text.observe(ev)
+		if r.f.output == "text" {
+			for _, l := range lines {
+				r.pending = append(r.pending, line{ev.Time, l})
+			}
 		}
+	}
+	if r.pic != nil {
+		r.pic.observe(ev, r.sim)
 	}
 }
 
@@ -117,7 +134,7 @@ func (r *runner) Observe(ev jobsim.Event) {
 func (r *runner) run() error {
 	out := r.e.stdout
 	r.printed = r.s.Start
-	if r.text != nil {
+	if r.f.output == "text" {
 		r.text.header(out)
 	}
 	// Jobs submitted at the start have already been reported.
@@ -126,7 +143,12 @@ func (r *runner) run() error {
 		ok, err := r.sim.Step()
 		r.flush(out)
 		if err != nil {
-			if r.text != nil {
+			switch {
+			case r.pic != nil:
+				if perr := r.writePicture(out, err); perr != nil {
+					return perr
+				}
+			case r.text != nil:
 				r.text.footer(out, err)
 			}
 			return err
@@ -137,6 +159,8 @@ func (r *runner) run() error {
 	}
 	full := r.f.explain == explainFull
 	switch {
+	case r.pic != nil:
+		return r.writePicture(out, nil)
 	case r.f.output == "text":
 		r.text.footer(out, nil)
 		if r.f.explain != explainOff {
@@ -166,6 +190,21 @@ func (r *runner) run() error {
 			return err
 		}
 		out.Write(data)
+	}
+	return nil
+}
+
+// writePicture draws the run as -o svg, html or trace asks; stopped is
+// the error that stopped the simulation early, if any.
+func (r *runner) writePicture(out io.Writer, stopped error) error {
+	end := pictureEnd(r.sim, stopped)
+	switch r.f.output {
+	case formatSVG:
+		newSVGChart(&r.text.chart, r.sim, r.text.start, end, r.f.out.chart).write(out, true)
+	case formatHTML:
+		r.writeHTML(out, stopped)
+	case formatTrace:
+		return writeTrace(out, &r.text.chart, r.pic, r.sim, r.text.start, end)
 	}
 	return nil
 }

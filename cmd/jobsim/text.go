@@ -265,12 +265,22 @@ func (r *textRenderer) conditionLines(at, obj string, ev jobsim.Event) []string 
 	return out
 }
 
-// footer prints the summary of each job and the chart of the pods.
+// footer prints how the run ended, the summary of each job and the chart
+// of the pods.
 // A simulation that stopped with an error (the event limit) gets its
 // summary and chart as they were then.
 func (r *textRenderer) footer(w io.Writer, stopped error) {
-	end := r.sim.End()
 	fmt.Fprintln(w)
+	end := r.ending(w, stopped)
+	r.summaries(w, end)
+	fmt.Fprintln(w)
+	r.chart.render(w, r.sim, r.start, end, r.s.HasNodes(), r.o)
+}
+
+// ending says how the simulation ended, and returns the end of what the
+// summaries and the chart show.
+func (r *textRenderer) ending(w io.Writer, stopped error) time.Time {
+	end := r.sim.End()
 	switch {
 	case stopped != nil:
 		r.stopped = true
@@ -285,6 +295,12 @@ func (r *textRenderer) footer(w io.Writer, stopped error) {
 	default:
 		fmt.Fprintf(w, "Nothing left to happen after %s.\n", fmtDur(end.Sub(r.start)))
 	}
+	return end
+}
+
+// summaries prints the summary of each job, the table of each CronJob
+// and the nodes' summaries.
+func (r *textRenderer) summaries(w io.Writer, end time.Time) {
 	for i, sj := range r.s.Jobs {
 		fmt.Fprintln(w)
 		r.summary(w, sj, r.sim.Jobs()[i])
@@ -294,8 +310,6 @@ func (r *textRenderer) footer(w io.Writer, stopped error) {
 		fmt.Fprintln(w)
 		r.nodeSummaries(w, end)
 	}
-	fmt.Fprintln(w)
-	r.chart.render(w, r.sim, r.start, end, r.s.HasNodes(), r.o)
 }
 
 // scheduling reports whether the scenario says anything of scheduling:
