@@ -75,6 +75,7 @@ Usage:
   jobsim get RESOURCE FILE         list pods or jobs at an instant, as kubectl get does
   jobsim describe RESOURCE NAME FILE
                                    describe a job or pod then, as kubectl describe does
+  jobsim sweep -n N FILE           run FILE once per seed, and report the odds of each outcome
   jobsim version                   print jobsim's version and the Kubernetes versions it simulates
   jobsim help [COMMAND]            print this help, or a command's
 
@@ -158,6 +159,8 @@ func Main(args []string, e env) int {
 		return cmdGet(rest, e)
 	case "describe":
 		return cmdDescribe(rest, e)
+	case "sweep":
+		return cmdSweep(rest, e)
 	case "version", "--version", "-version":
 		fmt.Fprintf(e.stdout, "jobsim %s\n", version())
 		for _, v := range jobsim.Versions() {
@@ -192,6 +195,8 @@ func cmdHelp(args []string, e env) int {
 		fmt.Fprint(e.stdout, getUsage)
 	case "describe":
 		fmt.Fprint(e.stdout, describeUsage)
+	case "sweep":
+		fmt.Fprint(e.stdout, sweepUsage)
 	case "version", "help":
 		fmt.Fprint(e.stdout, usage)
 	default:

@@ -1,0 +1,82 @@
+package sweep
+
+import (
+	"fmt"
+
+	"github.com/jobsim/jobsim"
+	"github.com/jobsim/jobsim/manifest"
+)
+
+// Unfinished is the outcome of a run whose Jobs did not all finish by
+// its end (the scenario's until, or jobsim's horizon).
+const Unfinished = "Unfinished"
+
+// Scenario returns the function that runs scenario s with a seed and sums
+// the run up, for Run: the outcome (Complete when every Job completed;
+// else the reason of the first Job, in the scenario's order, that failed,
+// prefixed with its name when the scenario has several; else
+// Unfinished), the makespan (from the start to the end of the last Job),
+// the pods created, the pods the Jobs count as failed (status.failed)
+// and the time their containers ran. The scenario must have Jobs; it is
+// not changed, so workers may share it.
+func Scenario(s *manifest.Scenario, opts manifest.SimOptions) (func(struct{}, uint64) (Sample, error), error) {
+	if len(s.Jobs) == 0 {
+		return nil, fmt.Errorf("%s: a sweep sums up Jobs, and the scenario has none", s.File)
+	}
+	return func(_ struct{}, seed uint64) (Sample, error) {
+		sc := *s
+		sc.Seed = seed
+		sim, err := sc.Simulate(opts)
+		if err != nil {
+			return Sample{}, err
+		}
+		if err := sim.Run(); err != nil {
+			return Sample{}, err
+		}
+		return sampleOf(sim), nil
+	}, nil
+}
+
+// sampleOf sums up a finished simulation.
+func sampleOf(sim *manifest.Simulation) Sample {
+	start := sim.Scenario().Start
+	var x Sample
+	failed := ""
+	unfinished := false
+	several := len(sim.Jobs()) > 1
+	for _, h := range sim.Jobs() {
+		if h == nil {
+			unfinished = true // submitted after the end
+			continue
+		}
+		st := h.Status()
+		m := h.Metrics()
+		x.PodsCreated += h.PodsCreated()
+		x.PodsFailed += st.Failed
+		x.PodTime += m.RunTime
+		x.Makespan = max(x.Makespan, h.CreationTime().Sub(start)+m.Makespan)
+		f, isFailed := st.Condition(jobsim.JobFailed)
+		isFailed = isFailed && f.Status == jobsim.ConditionTrue
+		c, complete := st.Condition(jobsim.JobComplete)
+		complete = complete && c.Status == jobsim.ConditionTrue
+		switch {
+		case isFailed && failed == "":
+			failed = f.Reason
+			if several {
+				failed = h.Name() + ": " + f.Reason
+			}
+		case !complete && !isFailed:
+			unfinished = true
+		}
+	}
+	switch {
+	case failed != "":
+		x.Outcome = failed
+	case unfinished:
+		x.Outcome = Unfinished
+		x.Makespan = max(x.Makespan, sim.End().Sub(start))
+	default:
+		x.Outcome = "Complete"
+	}
+	return x
+}
