@@ -69,17 +69,17 @@ Flags:
 // sweepFlags are jobsim sweep's flags.
 type sweepFlags struct {
 	runFlags
-	n, seedFrom          uint64
-	shard                string
-	shardIndex           int
-	shards               int
-	parallel             int
-	progress             string
-	emitJob              bool
-	image, results, pvc  string
-	parallelism          int
-	outFile              string // --out: where to write, instead of standard output
-	shardK, shardM       int    // resolved, 1-based; 0 for none
+	n, seedFrom         uint64
+	shard               string
+	shardIndex          int
+	shards              int
+	parallel            int
+	progress            string
+	emitJob             bool
+	image, results, pvc string
+	parallelism         int
+	outFile             string // --out: where to write, instead of standard output
+	shardK, shardM      int    // resolved, 1-based; 0 for none
 }
 
 func cmdSweep(args []string, e env) int {

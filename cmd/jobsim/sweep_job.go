@@ -48,7 +48,7 @@ func dnsLabel(s string) string {
 // cronJobs[*].file), as written.
 func referencedFiles(data []byte) []string {
 	var doc struct {
-		Kind     string `yaml:"kind"`
+		Kind     string                  `yaml:"kind"`
 		Jobs     []struct{ File string } `yaml:"jobs"`
 		CronJobs []struct{ File string } `yaml:"cronJobs"`
 	}

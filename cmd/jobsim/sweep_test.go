@@ -138,7 +138,9 @@ func TestSweepMergeRefuses(t *testing.T) {
 	parts := shardParts(t, 60, 3, randomScenario)
 	other := shardParts(t, 60, 3, "examples/manifests/parallel.yaml")
 	split := shardParts(t, 90, 3, randomScenario)
-	p := func(set map[string][]byte, k int) []byte { return set[filepath.Join("parts", "part-"+strconv.Itoa(k)+".jsonl")] }
+	p := func(set map[string][]byte, k int) []byte {
+		return set[filepath.Join("parts", "part-"+strconv.Itoa(k)+".jsonl")]
+	}
 	cut := p(parts, 2)
 	cut = cut[:bytes.LastIndexByte(cut[:len(cut)-1], '\n')+1]
 	damaged := bytes.Replace(p(parts, 3), []byte(`"seed":45,`), []byte(`"seed":46,`), 1)
