@@ -74,7 +74,8 @@ h1{font-size:1.5rem;margin-bottom:.2rem}
 h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #dee2e6}
 .meta{color:#495057;margin-top:0}
 pre{background:#f8f9fa;padding:1rem;overflow-x:auto;font-size:.85rem;line-height:1.35}
-.chart{overflow-x:auto}
+.chart svg{max-width:100%;height:auto}
+pre.explanation{white-space:pre-wrap}
 table.events{border-collapse:collapse;font-size:.85rem}
 table.events th,table.events td{text-align:left;padding:.2rem .6rem;border-bottom:1px solid #e9ecef;vertical-align:top}
 table.events td:first-child{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
