@@ -5,13 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 	"strconv"
 	"time"
 
 	"github.com/benbjohnson/clock"
-	"golang.org/x/term"
 
 	"github.com/jobsim/jobsim"
 	"github.com/jobsim/jobsim/manifest"
@@ -23,32 +21,6 @@ const (
 	exitInvalid = 1 // invalid input, or a simulation that could not finish
 	exitUsage   = 2 // a usage error: unknown command or flag, no FILE
 )
-
-func main() {
-	os.Exit(Main(os.Args[1:], env{
-		stdin:    os.Stdin,
-		stdout:   os.Stdout,
-		stderr:   os.Stderr,
-		clock:    clock.New(),
-		readFile: os.ReadFile,
-		create:   func(name string) (io.WriteCloser, error) { return os.Create(name) },
-		terminal: terminalWidth,
-		getenv:   os.Getenv,
-	}))
-}
-
-// terminalWidth returns the width of w if it is a terminal.
-func terminalWidth(w io.Writer) (int, bool) {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return 0, false
-	}
-	width, _, err := term.GetSize(int(f.Fd()))
-	if err != nil || width <= 0 {
-		return 80, true
-	}
-	return width, true
-}
 
 // env is the command's view of the outside world, so that tests can
 // replace every part of it.
