@@ -47,6 +47,7 @@ Usage:
   jobsim get RESOURCE FILE         list pods or jobs at an instant, as kubectl get does
   jobsim describe RESOURCE NAME FILE
                                    describe a job or pod then, as kubectl describe does
+  jobsim serve [flags]             serve a page that runs jobsim in the browser
   jobsim version                   print jobsim's version and the Kubernetes versions it simulates
   jobsim help [COMMAND]            print this help, or a command's
 
@@ -127,6 +128,8 @@ func Main(args []string, e env) int {
 		return cmdGet(rest, e)
 	case "describe":
 		return cmdDescribe(rest, e)
+	case "serve":
+		return cmdServe(rest, e)
 	case "version", "--version", "-version":
 		fmt.Fprintf(e.stdout, "jobsim %s\n", version())
 		for _, v := range jobsim.Versions() {
@@ -161,6 +164,8 @@ func cmdHelp(args []string, e env) int {
 		fmt.Fprint(e.stdout, getUsage)
 	case "describe":
 		fmt.Fprint(e.stdout, describeUsage)
+	case "serve":
+		fmt.Fprint(e.stdout, serveUsage)
 	case "version", "help":
 		fmt.Fprint(e.stdout, usage)
 	default:
