@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"io/fs"
 	"strings"
@@ -44,10 +45,16 @@ func main() {
 	select {}
 }
 
-// runInMemory runs Main on files held in memory.
+// runInMemory runs Main on files held in memory. A panic is reported as
+// an error, so that the program lives on for the page's next call.
 func runInMemory(args []string, files map[string]string) (code int, stdout, stderr string, written map[string]*bytes.Buffer) {
 	var out, errOut bytes.Buffer
 	written = map[string]*bytes.Buffer{}
+	defer func() {
+		if r := recover(); r != nil {
+			code, stdout, stderr = exitInvalid, out.String(), errOut.String()+fmt.Sprintf("jobsim: internal error: %v\n", r)
+		}
+	}()
 	code = Main(args, env{
 		stdin:  strings.NewReader(""),
 		stdout: &out,

@@ -53,6 +53,18 @@ func cmdServe(args []string, e env) int {
 	if fs.NArg() > 0 {
 		return usageError(e, "serve", fmt.Sprintf("unexpected argument %q", fs.Arg(0)), serveUsage)
 	}
+	var l net.Listener
+	if *export == "" {
+		if !isLoopback(*addr) {
+			fmt.Fprintf(e.stderr, "jobsim serve: warning: %s is not this machine only: others may reach the page\n", *addr)
+		}
+		// Listen first: a busy port is known before the build.
+		if l, err = net.Listen("tcp", *addr); err != nil {
+			fmt.Fprintf(e.stderr, "jobsim serve: %v\n", err)
+			return exitInvalid
+		}
+		defer l.Close()
+	}
 	files, err := pageFiles(e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "jobsim serve: %v\n", err)
@@ -66,17 +78,9 @@ func cmdServe(args []string, e env) int {
 		fmt.Fprintf(e.stdout, "wrote the page to %s (%d files)\n", *export, len(files))
 		return exitOK
 	}
-	if !isLoopback(*addr) {
-		fmt.Fprintf(e.stderr, "jobsim serve: warning: %s is not this machine only: others may reach the page\n", *addr)
-	}
 	s := newSite(files)
 	wasm := s["/jobsim.wasm"]
 	fmt.Fprintf(e.stderr, "jobsim serve: jobsim.wasm is %s, %s gzipped\n", mebibytes(len(wasm.body)), mebibytes(len(wasm.gz)))
-	l, err := net.Listen("tcp", *addr)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "jobsim serve: %v\n", err)
-		return exitInvalid
-	}
 	fmt.Fprintf(e.stdout, "serving the page on http://%s/\n", l.Addr())
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	err = srv.Serve(l)

@@ -165,6 +165,19 @@ func TestServeUsage(t *testing.T) {
 	}
 }
 
+// Any address is accepted, but one that others can reach is warned about.
+func TestServeWarnsOfOtherAddresses(t *testing.T) {
+	// Port -1 cannot be listened on: the command stops there.
+	r := runCmd(t, "", "serve", "--addr", "0.0.0.0:-1")
+	if r.code != exitInvalid || !strings.Contains(r.stderr, "warning: 0.0.0.0:-1 is not this machine only") {
+		t.Errorf("jobsim serve --addr 0.0.0.0:-1: exit %d, stderr %q; want 1 and a warning", r.code, r.stderr)
+	}
+	r = runCmd(t, "", "serve", "--addr", "127.0.0.1:-1")
+	if r.code != exitInvalid || strings.Contains(r.stderr, "warning") {
+		t.Errorf("jobsim serve --addr 127.0.0.1:-1: exit %d, stderr %q; want 1 and no warning", r.code, r.stderr)
+	}
+}
+
 // serve --export writes the page that serve serves.
 func TestServeExport(t *testing.T) {
 	testWasm(t) // built, so that serve finds it in the cache

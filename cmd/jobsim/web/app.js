@@ -21,8 +21,12 @@ const page = {
 
 // jobsim runs the command with args on files ({name: text}).
 function jobsim(args, files) {
-  const r = globalThis.jobsimMain(args, files);
-  return { code: r.code, stdout: r.stdout, stderr: r.stderr, files: r.files || {} };
+  try {
+    const r = globalThis.jobsimMain(args, files);
+    return { code: r.code, stdout: r.stdout, stderr: r.stderr, files: r.files || {} };
+  } catch (e) {
+    return { code: -1, stdout: "", stderr: "jobsim stopped: " + e.message + " (reload the page)", files: {} };
+  }
 }
 
 async function loadWasm() {
