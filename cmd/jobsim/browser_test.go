@@ -167,13 +167,34 @@ func TestPageInBrowser(t *testing.T) {
 		b.screenshot(t, dir, "pi-job.png")
 	})
 
-	t.Run("pi-job/chart", func(t *testing.T) {
+	t.Run("pi-job chart", func(t *testing.T) {
 		if !supports(t, "svg") {
 			t.Skip("jobsim run -o svg is not there yet: the page shows a note instead of the chart")
 		}
 		outcomes := eval[[]string](t, b, `[...document.querySelectorAll("#gantt svg g.row")].map(g => g.dataset.outcome)`)
 		if len(outcomes) != 1 || outcomes[0] != "Succeeded" {
 			t.Errorf("the chart's rows have the outcomes %q, want one row, Succeeded", outcomes)
+		}
+	})
+
+	t.Run("every example", func(t *testing.T) {
+		n := eval[int](t, b, `document.getElementById("example").options.length - 1`) // the last is "(your own)"
+		for i := range n {
+			runs++
+			eval[chromedp.Void](t, b, fmt.Sprintf(`{
+				const pick = document.getElementById("example");
+				pick.value = "%d";
+				pick.dispatchEvent(new Event("change"));
+			}`, i))
+			b.do(t, waitRun(runs))
+			type outcome struct{ Title, Problems, Summary, Ms string }
+			got := eval[outcome](t, b, `({Title: document.getElementById("example").selectedOptions[0].text,
+				Problems: document.getElementById("problems").textContent,
+				Summary: document.getElementById("summary").textContent, Ms: document.body.dataset.runMs})`)
+			if got.Problems != "" || !strings.Contains(got.Summary, "job/") {
+				t.Errorf("%s: problems %q, summary %q; want none, and a summary", got.Title, got.Problems, got.Summary)
+			}
+			t.Logf("%s: %s ms", got.Title, got.Ms)
 		}
 	})
 

@@ -235,7 +235,7 @@ func newSite(files map[string][]byte) site {
 		a.etag = `"` + hex.EncodeToString(sum[:12]) + `"`
 		if len(body) > 512 {
 			var b bytes.Buffer
-			zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+			zw, _ := gzip.NewWriterLevel(&b, gzip.DefaultCompression)
 			zw.Write(body)
 			zw.Close()
 			if b.Len() < len(body) {

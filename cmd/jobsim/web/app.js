@@ -222,8 +222,11 @@ function showGantt(r) {
     const p = document.createElement("p");
     p.className = "note";
     p.textContent = "No chart (jobsim run -o svg): " + (r.code === 0 ? "not an SVG document" : firstLine(r.stderr)) +
-      ". The text chart is at the end of the page.";
+      ". Here is the text chart instead.";
     box.appendChild(p);
+    // The text output ends with its chart: "Pods (one row per pod ..." on.
+    const chart = /^\w+ \(one row per [\s\S]*/m.exec($("text").textContent);
+    if (chart) box.appendChild(Object.assign(document.createElement("pre"), { className: "textchart", textContent: chart[0] }));
     return;
   }
   box.appendChild(document.importNode(doc.documentElement, true));
