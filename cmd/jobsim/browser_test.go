@@ -290,10 +290,23 @@ func TestPageInBrowser(t *testing.T) {
 	t.Run("permalink", func(t *testing.T) {
 		url := eval[string](t, b, `location.href`)
 		// A new page from the link holds the same inputs.
-		b.do(t, chromedp.Navigate("about:blank"), chromedp.Navigate(url), ready)
+		b.do(t, chromedp.Navigate("about:blank"), chromedp.Navigate(url), ready, waitRun(1))
+		runs = 1 // the new page's
 		if manifest := eval[string](t, b, `document.getElementById("manifest").value`); !strings.Contains(manifest, "restartPolicie:") {
 			t.Errorf("the page from the link %s does not hold the manifest with the misspelt field:\n%s", url, manifest)
 		}
+	})
+
+	t.Run("bad flag", func(t *testing.T) {
+		runs++
+		eval[chromedp.Void](t, b, `document.getElementById("flags").value = "--seed x"`)
+		b.do(t, chromedp.Click(chromedp.CSS("#run")), waitRun(runs))
+		// The command's message, without the help that follows it.
+		listed := eval[[]string](t, b, `[...document.querySelectorAll("#problems li")].map(li => li.textContent)`)
+		if len(listed) != 1 || !strings.HasPrefix(listed[0], `jobsim run: invalid value "x" for flag -seed`) {
+			t.Errorf("with --seed x, the problems listed are %q, want the one message of jobsim run", listed)
+		}
+		eval[chromedp.Void](t, b, `document.getElementById("flags").value = ""`)
 	})
 
 	t.Run("html report", func(t *testing.T) {

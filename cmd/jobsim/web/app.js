@@ -163,7 +163,10 @@ function showProblems(r) {
     for (const ed of Object.values(editors)) drawGutter(ed);
     return true;
   }
-  for (const l of (r.stderr || r.stdout).trim().split("\n")) {
+  let lines = (r.stderr || r.stdout).trim().split("\n");
+  // A usage error (exit 2) is followed by the command's help: leave it out.
+  if (r.code === 2) lines = lines.slice(0, Math.max(1, lines.indexOf("")));
+  for (const l of lines) {
     const li = document.createElement("li");
     const m = /^(.+?):(\d+): /.exec(l);
     const ed = m && Object.values(editors).find((e) => e.name.value.trim() === m[1]);
