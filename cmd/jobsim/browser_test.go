@@ -216,6 +216,10 @@ func TestPageInBrowser(t *testing.T) {
 			}
 			eval[chromedp.Void](t, b, fmt.Sprintf(`showReplay({code: 0, stdout: %s, stderr: ""})`, jsString(string(trace))))
 		}
+		if !supports(t, "svg") {
+			// Likewise the chart, for the line of the replay's instant.
+			eval[chromedp.Void](t, b, fmt.Sprintf(`showGantt({code: 0, stdout: %s, stderr: ""})`, jsString(crashloopSVG())))
+		}
 		type replay struct{ Pod, State, Active, Failed string }
 		at := func(sec float64) replay {
 			t.Helper()
@@ -238,6 +242,21 @@ func TestPageInBrowser(t *testing.T) {
 		// is not a failed pod.
 		if got := at(45); got.State != "Running" || got.Active != "1" || got.Failed != "0" {
 			t.Errorf("at 45s: pod %s %s, job active %s failed %s; want Running, active 1, failed 0", got.Pod, got.State, got.Active, got.Failed)
+		}
+		// The line on the chart is at 45s of its time axis, between the
+		// ticks on either side.
+		type line struct{ Cursor, Expected float64 }
+		l := eval[line](t, b, `{
+			const ticks = [...document.querySelectorAll("#gantt g.tick[data-t]")].map(g => {
+				const r = (g.querySelector("line") || g).getBoundingClientRect();
+				return {t: Number(g.dataset.t), x: r.left + r.width / 2};
+			}).sort((a, b) => a.t - b.t);
+			const lo = ticks.filter(k => k.t <= 45).pop(), hi = ticks.find(k => k.t > 45);
+			const c = document.getElementById("cursor").getBoundingClientRect();
+			({Cursor: c.left + c.width / 2, Expected: lo.x + (45 - lo.t) / (hi.t - lo.t) * (hi.x - lo.x)});
+		}`)
+		if d := l.Cursor - l.Expected; d < -2 || d > 2 {
+			t.Errorf("at 45s the chart's line is at x %.1f, want %.1f (between the ticks)", l.Cursor, l.Expected)
 		}
 		b.screenshot(t, dir, "crashloop-45s.png")
 		if got := at(30); got.State != "BackOff" {
@@ -379,4 +398,17 @@ func crashloopTrace() map[string]any {
 	}
 	return map[string]any{"traceEvents": events, "displayTimeUnit": "ms",
 		"otherData": ev{"start": "1970-01-01T00:00:00Z", "end": "1970-01-01T00:01:30Z"}}
+}
+
+// crashloopSVG is a chart as jobsim run -o svg is to draw it: a row per
+// pod, ticks on the time axis every 20s, 5px a second.
+func crashloopSVG() string {
+	var ticks strings.Builder
+	for sec := 0; sec <= 80; sec += 20 {
+		fmt.Fprintf(&ticks, `<g class="tick" data-t="%d"><line x1="%d" x2="%d" y1="30" y2="36" stroke="#000"/>`+
+			`<text x="%d" y="48">%ds</text></g>`, sec, 120+5*sec, 120+5*sec, 122+5*sec, sec)
+	}
+	return `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="60" viewBox="0 0 600 60">` +
+		`<g class="row" data-name="crashloop-clt59" data-outcome="Failed (exit 143)"><text x="0" y="20">crashloop-clt59</text>` +
+		`<rect x="120" y="10" width="450" height="12" fill="#2e7d32"/></g>` + ticks.String() + `</svg>`
 }

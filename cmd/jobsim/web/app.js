@@ -352,7 +352,7 @@ function replayAt(t) {
 function moveCursor(t) {
   const cursor = $("cursor"), box = $("gantt");
   const ticks = [...box.querySelectorAll("g.tick[data-t]")].map((g) => {
-    const b = g.getBoundingClientRect();
+    const b = (g.querySelector("line") || g).getBoundingClientRect(); // the tick mark, not its label
     return { t: Number(g.dataset.t), x: b.left + b.width / 2 };
   }).sort((a, b) => a.t - b.t);
   if (ticks.length < 2 || ticks[ticks.length - 1].t === ticks[0].t) { cursor.hidden = true; return; }
