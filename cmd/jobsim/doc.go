@@ -10,6 +10,7 @@
 //	jobsim get RESOURCE FILE         list pods, jobs or cronjobs at an instant, as kubectl get does
 //	jobsim describe RESOURCE NAME FILE
 //	                                 describe a job or pod then, as kubectl describe does
+//	jobsim serve [flags]             serve a page that runs jobsim in the browser (docs/page.md)
 //	jobsim version                   print the version and the Kubernetes versions simulated
 //	jobsim help [COMMAND]            print the help
 //

@@ -5,13 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 	"strconv"
 	"time"
 
 	"github.com/benbjohnson/clock"
-	"golang.org/x/term"
 
 	"github.com/jobsim/jobsim"
 	"github.com/jobsim/jobsim/manifest"
@@ -23,32 +21,6 @@ const (
 	exitInvalid = 1 // invalid input, or a simulation that could not finish
 	exitUsage   = 2 // a usage error: unknown command or flag, no FILE
 )
-
-func main() {
-	os.Exit(Main(os.Args[1:], env{
-		stdin:    os.Stdin,
-		stdout:   os.Stdout,
-		stderr:   os.Stderr,
-		clock:    clock.New(),
-		readFile: os.ReadFile,
-		create:   func(name string) (io.WriteCloser, error) { return os.Create(name) },
-		terminal: terminalWidth,
-		getenv:   os.Getenv,
-	}))
-}
-
-// terminalWidth returns the width of w if it is a terminal.
-func terminalWidth(w io.Writer) (int, bool) {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return 0, false
-	}
-	width, _, err := term.GetSize(int(f.Fd()))
-	if err != nil || width <= 0 {
-		return 80, true
-	}
-	return width, true
-}
 
 // env is the command's view of the outside world, so that tests can
 // replace every part of it.
@@ -76,6 +48,7 @@ Usage:
   jobsim describe RESOURCE NAME FILE
                                    describe a job or pod then, as kubectl describe does
   jobsim sweep -n N FILE           run FILE once per seed, and report the odds of each outcome
+  jobsim serve [flags]             serve a page that runs jobsim in the browser
   jobsim version                   print jobsim's version and the Kubernetes versions it simulates
   jobsim help [COMMAND]            print this help, or a command's
 
@@ -161,6 +134,8 @@ func Main(args []string, e env) int {
 		return cmdDescribe(rest, e)
 	case "sweep":
 		return cmdSweep(rest, e)
+	case "serve":
+		return cmdServe(rest, e)
 	case "version", "--version", "-version":
 		fmt.Fprintf(e.stdout, "jobsim %s\n", version())
 		for _, v := range jobsim.Versions() {
@@ -197,6 +172,8 @@ func cmdHelp(args []string, e env) int {
 		fmt.Fprint(e.stdout, describeUsage)
 	case "sweep":
 		fmt.Fprint(e.stdout, sweepUsage)
+	case "serve":
+		fmt.Fprint(e.stdout, serveUsage)
 	case "version", "help":
 		fmt.Fprint(e.stdout, usage)
 	default:
