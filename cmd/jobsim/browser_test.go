@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -126,13 +127,6 @@ func (b *browser) screenshot(t *testing.T, dir, name string) {
 	}
 }
 
-// supports reports whether jobsim run knows the output format, which
-// other changes add (svg, trace, html).
-func supports(t *testing.T, format string) bool {
-	r := runCmd(t, "", "run", "-o", format, "../../examples/manifests/pi-job.scenario.yaml")
-	return r.code != exitUsage
-}
-
 // waitRun waits for the page's run number n, after a click or a pick.
 func waitRun(n int) chromedp.Action[chromedp.Void] {
 	return chromedp.WaitReady(chromedp.CSS(fmt.Sprintf(`body[data-runs="%d"]`, n)))
@@ -168,9 +162,6 @@ func TestPageInBrowser(t *testing.T) {
 	})
 
 	t.Run("pi-job chart", func(t *testing.T) {
-		if !supports(t, "svg") {
-			t.Skip("jobsim run -o svg is not there yet: the page shows a note instead of the chart")
-		}
 		outcomes := eval[[]string](t, b, `[...document.querySelectorAll("#gantt svg g.row")].map(g => g.dataset.outcome)`)
 		if len(outcomes) != 1 || outcomes[0] != "Succeeded" {
 			t.Errorf("the chart's rows have the outcomes %q, want one row, Succeeded", outcomes)
@@ -206,20 +197,6 @@ func TestPageInBrowser(t *testing.T) {
 			pick.dispatchEvent(new Event("change"));
 		}`)
 		b.do(t, waitRun(runs))
-		if !supports(t, "trace") {
-			// Until jobsim run -o trace is there, the replay is checked on a
-			// trace written here the way the command is to write it.
-			t.Log("jobsim run -o trace is not there yet: replaying a trace of crashloop written by the test")
-			trace, err := json.Marshal(crashloopTrace())
-			if err != nil {
-				t.Fatal(err)
-			}
-			eval[chromedp.Void](t, b, fmt.Sprintf(`showReplay({code: 0, stdout: %s, stderr: ""})`, jsString(string(trace))))
-		}
-		if !supports(t, "svg") {
-			// Likewise the chart, for the line of the replay's instant.
-			eval[chromedp.Void](t, b, fmt.Sprintf(`showGantt({code: 0, stdout: %s, stderr: ""})`, jsString(crashloopSVG())))
-		}
 		type replay struct{ Pod, State, Active, Failed string }
 		at := func(sec float64) replay {
 			t.Helper()
@@ -329,9 +306,6 @@ func TestPageInBrowser(t *testing.T) {
 	})
 
 	t.Run("html report", func(t *testing.T) {
-		if !supports(t, "html") {
-			t.Skip("jobsim run -o html is not there yet: no report to open")
-		}
 		r := runCmd(t, "", "run", "-o", "html", "../../examples/manifests/crashloop.scenario.yaml")
 		if r.code != exitOK {
 			t.Fatalf("jobsim run -o html: exit %d\n%s", r.code, r.stderr)
@@ -341,8 +315,27 @@ func TestPageInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		b.do(t, chromedp.Navigate("file://"+path), chromedp.WaitReady(chromedp.CSS("body")))
-		t.Logf("the report %s: title %q, %d svg elements", path, eval[string](t, b, `document.title`),
-			eval[int](t, b, `document.querySelectorAll("svg").length`))
+		// The report as the browser reads it: crashloop's one pod, failed
+		// when the Job passed backoffLimit 4 (the 4th restart), the event
+		// that says so, and the explanation.
+		type report struct {
+			Rows     []string
+			Reasons  []string
+			Sections []string
+		}
+		got := eval[report](t, b, `({
+			Rows: [...document.querySelectorAll("svg g.row")].map(g => g.dataset.name + ": " + g.dataset.outcome),
+			Reasons: [...document.querySelectorAll("table.events td:nth-child(3)")].map(td => td.textContent),
+			Sections: [...document.querySelectorAll("h2")].map(h => h.textContent)})`)
+		if len(got.Rows) != 1 || !strings.HasPrefix(got.Rows[0], "crashloop-") || !strings.HasSuffix(got.Rows[0], ": Failed (exit 143, deleted), 4 restarts") {
+			t.Errorf("the report's chart rows are %q, want crashloop's one pod, Failed (exit 143, deleted), 4 restarts", got.Rows)
+		}
+		if !contains(got.Reasons, "BackoffLimitExceeded") {
+			t.Errorf("the report's events lack BackoffLimitExceeded: %q", got.Reasons)
+		}
+		if want := []string{"Summary", "Chart", "Events", "Explanation"}; !slices.Equal(got.Sections, want) {
+			t.Errorf("the report's sections are %q, want %q", got.Sections, want)
+		}
 		b.screenshot(t, dir, "crashloop-report.png")
 	})
 
@@ -371,44 +364,4 @@ func slicesHasPrefix(list []string, prefix string) bool {
 		}
 	}
 	return false
-}
-
-// crashloopTrace is the trace jobsim run -o trace is to print for
-// crashloop.scenario.yaml (see its text output): one Job, one node, one
-// pod, its states as slices and its end as an instant, the Job's counters.
-func crashloopTrace() map[string]any {
-	const s = 1e6 // microseconds
-	type ev = map[string]any
-	events := []ev{
-		{"ph": "M", "name": "process_name", "pid": 1, "args": ev{"name": "job/crashloop"}},
-		{"ph": "M", "name": "process_name", "pid": 2, "args": ev{"name": "node-0"}},
-		{"ph": "M", "name": "thread_name", "pid": 2, "tid": 1, "args": ev{"name": "crashloop-clt59"}},
-		{"ph": "C", "name": "status", "pid": 1, "ts": 0, "args": ev{"active": 1, "succeeded": 0, "failed": 0}},
-		{"ph": "C", "name": "status", "pid": 1, "ts": 90 * s, "args": ev{"active": 0, "succeeded": 0, "failed": 1}},
-		{"ph": "i", "name": "Failed", "pid": 2, "tid": 1, "ts": 90 * s, "s": "t"},
-		{"ph": "i", "cat": "event", "name": "BackOff", "pid": 2, "tid": 1, "ts": 10 * s, "s": "t",
-			"args": ev{"object": "pod/crashloop-clt59", "reason": "BackOff", "message": "Back-off restarting failed container app"}},
-	}
-	for _, x := range []struct {
-		state    string
-		from, to float64
-	}{{"Running", 0, 5}, {"Running", 5, 10}, {"BackOff", 10, 20}, {"Running", 20, 25}, {"BackOff", 25, 45},
-		{"Running", 45, 50}, {"BackOff", 50, 90}} {
-		events = append(events, ev{"ph": "X", "name": x.state, "pid": 2, "tid": 1, "ts": x.from * s, "dur": (x.to - x.from) * s})
-	}
-	return map[string]any{"traceEvents": events, "displayTimeUnit": "ms",
-		"otherData": ev{"start": "1970-01-01T00:00:00Z", "end": "1970-01-01T00:01:30Z"}}
-}
-
-// crashloopSVG is a chart as jobsim run -o svg is to draw it: a row per
-// pod, ticks on the time axis every 20s, 5px a second.
-func crashloopSVG() string {
-	var ticks strings.Builder
-	for sec := 0; sec <= 80; sec += 20 {
-		fmt.Fprintf(&ticks, `<g class="tick" data-t="%d"><line x1="%d" x2="%d" y1="30" y2="36" stroke="#000"/>`+
-			`<text x="%d" y="48">%ds</text></g>`, sec, 120+5*sec, 120+5*sec, 122+5*sec, sec)
-	}
-	return `<svg xmlns="http://www.w3.org/2000/svg" width="600" height="60" viewBox="0 0 600 60">` +
-		`<g class="row" data-name="crashloop-clt59" data-outcome="Failed (exit 143)"><text x="0" y="20">crashloop-clt59</text>` +
-		`<rect x="120" y="10" width="450" height="12" fill="#2e7d32"/></g>` + ticks.String() + `</svg>`
 }
