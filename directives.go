@@ -78,7 +78,10 @@ type spreadConstraint struct {
 func compileDirectives(j *job, labels map[string]string) *directives {
 	s := j.podSpec
 	get := func(k string) (string, bool) { v, ok := labels[k]; return v, ok }
-	d := &directives{}
+	// Built on the stack and copied to the heap only if needed: most
+	// pods have no directives.
+	var dv directives
+	d := &dv
 	any := len(s.Tolerations) > 0
 	for _, t := range s.Tolerations {
 		if t.Effect == "" || t.Effect == TaintPreferNoSchedule {
@@ -165,7 +168,9 @@ func compileDirectives(j *job, labels map[string]string) *directives {
 	if !any {
 		return nil
 	}
-	return d
+	out := new(directives)
+	*out = dv
+	return out
 }
 
 // interPod reports whether the pods have pod affinity or anti-affinity.
