@@ -64,6 +64,9 @@ type scheduleScan struct {
 	// creation time, or the start of the starting deadline's window if
 	// later.
 	earliest time.Time
+	// t1 and t2 are the first two scheduled times after earliest, which
+	// nextScheduleAfterScan may need again.
+	t1, t2 time.Time
 	// recent is the most recent scheduled time not after now; zero if
 	// none.
 	recent time.Time
@@ -73,27 +76,21 @@ type scheduleScan struct {
 	err error
 }
 
-// nexter is the Next of a parsed schedule; a memo in front of it saves
-// recomputing the same times sync after sync.
-type nexter interface {
-	Next(t time.Time) time.Time
-}
-
 // mostRecentScheduleTime follows utils.go's mostRecentScheduleTime: from
 // the earliest time (last schedule or creation, or now minus the starting
 // deadline when includeDeadline and that is later), the most recent
 // scheduled time up to now, and whether few or many were missed. The
 // count of missed times is upstream's estimate: the time since the first
 // one divided by the gap between the first two, plus one.
-func mostRecentScheduleTime(last time.Time, deadline *time.Duration, now time.Time, s nexter, includeDeadline bool) scheduleScan {
+func mostRecentScheduleTime(last time.Time, deadline *time.Duration, now time.Time, s *nextMemo, includeDeadline bool) scheduleScan {
 	sc := scheduleScan{earliest: last}
 	if includeDeadline && deadline != nil {
 		if d := now.Add(-*deadline); d.After(sc.earliest) {
 			sc.earliest = d
 		}
 	}
-	t1 := s.Next(sc.earliest)
-	t2 := s.Next(t1)
+	sc.t1, sc.t2 = s.after(sc.earliest)
+	t1, t2 := sc.t1, sc.t2
 	if now.Before(t1) {
 		return sc
 	}
@@ -128,12 +125,12 @@ func mostRecentScheduleTime(last time.Time, deadline *time.Duration, now time.Ti
 // a CronJob (nextScheduleTimeDuration): to the schedule after the most
 // recent one (or after the earliest time if none was missed, or after now
 // if some were but none is found), plus nextScheduleDelta.
-func nextScheduleTimeDuration(last time.Time, deadline *time.Duration, now time.Time, s nexter) time.Duration {
+func nextScheduleTimeDuration(last time.Time, deadline *time.Duration, now time.Time, s *nextMemo) time.Duration {
 	return nextScheduleAfterScan(mostRecentScheduleTime(last, deadline, now, s, false), now, s)
 }
 
 // nextScheduleAfterScan is nextScheduleTimeDuration given its scan.
-func nextScheduleAfterScan(sc scheduleScan, now time.Time, s nexter) time.Duration {
+func nextScheduleAfterScan(sc scheduleScan, now time.Time, s *nextMemo) time.Duration {
 	from := sc.recent
 	switch {
 	case sc.err != nil:
@@ -143,7 +140,16 @@ func nextScheduleAfterScan(sc scheduleScan, now time.Time, s nexter) time.Durati
 	case from.IsZero():
 		from = now
 	}
-	return s.Next(from).Add(nextScheduleDelta).Sub(now)
+	var next time.Time
+	switch {
+	case from.Equal(sc.earliest):
+		next = sc.t1 // the common cases: the scan has the answer
+	case from.Equal(sc.t1):
+		next = sc.t2
+	default:
+		next = s.Next(from)
+	}
+	return next.Add(nextScheduleDelta).Sub(now)
 }
 
 // nextMemo remembers the last few results of a schedule's Next: the
@@ -154,8 +160,15 @@ type nextMemo struct {
 	in    [4]time.Time
 	out   [4]time.Time
 	n     int // entries filled; the next one written is n%len
+
+	// The last answer of after: every sync between two scheduled times
+	// scans from the same time.
+	afterOK        bool
+	afterIn        time.Time
+	after1, after2 time.Time
 }
 
+// Next is the schedule's Next, remembered.
 func (m *nextMemo) Next(t time.Time) time.Time {
 	for i := range min(m.n, len(m.in)) {
 		if m.in[i].Equal(t) {
@@ -167,4 +180,16 @@ func (m *nextMemo) Next(t time.Time) time.Time {
 	m.in[k], m.out[k] = t, out
 	m.n++
 	return out
+}
+
+// after returns the first two scheduled times after t: Next(t) and
+// Next(Next(t)).
+func (m *nextMemo) after(t time.Time) (t1, t2 time.Time) {
+	if m.afterOK && m.afterIn.Equal(t) {
+		return m.after1, m.after2
+	}
+	t1 = m.Next(t)
+	t2 = m.Next(t1)
+	m.afterOK, m.afterIn, m.after1, m.after2 = true, t, t1, t2
+	return t1, t2
 }
