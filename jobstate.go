@@ -67,7 +67,7 @@ type job struct {
 	classes            []*nodeClass        // node classes whose every node its nodeSelector and node affinity admit
 	partial            []classPart         // classes only some of whose nodes they admit (matchFields)
 	filter             *nodeFilter         // its required node affinity, nil if none
-	labels             map[string]string   // its pods' labels (but the completion index)
+	labels             map[string]string   // its pods' labels (but the completion index), once asked for: see podLabels
 	dir                *directives         // its other scheduling directives, nil if none
 	exact              bool                // placed by evaluating every node (see place)
 	gated              map[uint64][]string // the scheduling gates left, by pod seq

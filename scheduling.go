@@ -176,12 +176,12 @@ func (s *scheduler) schedulingInfo(j *job) {
 	if name := tmpl.PriorityClassName; name != "" {
 		j.priority, j.preemptNever = s.classesOf[name], s.neverPre[name]
 	}
-	j.labels = s.c.podLabels(j)
+	j.labels = nil // computed again from the template when asked
 	j.tolerations = withDefaultTolerations(tmpl.Tolerations)
 	if j.adm.withDefaults != nil {
 		j.tolerations = j.adm.withDefaults
 	}
-	j.dir = compileDirectives(j, j.labels)
+	j.dir = compileDirectives(j)
 	j.held = &heldRequests{req: j.req, scoreCPU: j.scoreCPU, scoreMem: j.scoreMem,
 		anti: j.dir != nil && len(j.dir.anti) > 0, affinity: j.dir.interPod()}
 	j.classes, j.partial = j.classes[:0], nil
