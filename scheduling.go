@@ -148,12 +148,18 @@ func (s *scheduler) schedulingInfo(j *job) {
 	// The pods' spec after the RuntimeClass admission (checked by Submit
 	// and Update): its overhead, node selector and tolerations.
 	j.adm, _ = s.c.admitRuntimeClass(&j.spec.Template.Spec)
-	eff := j.spec.Template.Spec
-	eff.Overhead, eff.NodeSelector = j.adm.overhead, j.adm.nodeSelector
-	if j.adm.tolerations != nil {
-		eff.Tolerations = j.adm.tolerations
+	if j.spec.Template.Spec.RuntimeClassName == "" {
+		// Without a class the admission changes nothing: the template
+		// serves. (An update that changes it calls schedulingInfo again.)
+		j.podSpec = &j.spec.Template.Spec
+	} else {
+		eff := j.spec.Template.Spec
+		eff.Overhead, eff.NodeSelector = j.adm.overhead, j.adm.nodeSelector
+		if j.adm.tolerations != nil {
+			eff.Tolerations = j.adm.tolerations
+		}
+		j.podSpec = &eff
 	}
-	j.podSpec = &eff
 	tmpl := j.podSpec
 	j.req = make(resVec, len(s.res))
 	j.unknownRes = ""
