@@ -175,6 +175,10 @@ func (c *Cluster) writeStatus(pl *plan) {
 		st.succeeded = j.idx.nSucceeded
 	}
 	if pl.interim != nil {
+		if st.conditions == nil {
+			// Room for the Complete or Failed condition that follows.
+			st.conditions = make([]JobCondition, 0, 2)
+		}
 		st.conditions = append(st.conditions, *pl.interim)
 	}
 	if pl.dirty {
