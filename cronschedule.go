@@ -157,15 +157,26 @@ func nextScheduleAfterScan(sc scheduleScan, now time.Time, s *nextMemo) time.Dur
 // times, and robfig/cron's Next walks the calendar second by second.
 type nextMemo struct {
 	sched cron.Schedule
-	in    [4]time.Time
-	out   [4]time.Time
-	n     int // entries filled; the next one written is n%len
+	// wholeMinutes is set for a schedule whose times all fall at second
+	// 0 of a minute, evaluated in the time's own zone or in UTC: see
+	// Next.
+	wholeMinutes bool
+	in           [4]time.Time
+	out          [4]time.Time
+	n            int // entries filled; the next one written is n%len
 
 	// The last answer of after: every sync between two scheduled times
 	// scans from the same time.
 	afterOK        bool
 	afterIn        time.Time
 	after1, after2 time.Time
+}
+
+// newNextMemo returns an empty memo of sched's Next.
+func newNextMemo(sched cron.Schedule) nextMemo {
+	ss, ok := sched.(*cron.SpecSchedule)
+	return nextMemo{sched: sched,
+		wholeMinutes: ok && ss.Second == 1<<0 && (ss.Location == time.Local || ss.Location == time.UTC)}
 }
 
 // Next is the schedule's Next, remembered.
@@ -175,11 +186,26 @@ func (m *nextMemo) Next(t time.Time) time.Time {
 			return m.out[i]
 		}
 	}
-	out := m.sched.Next(t)
+	out := m.sched.Next(m.start(t))
 	k := m.n % len(m.in)
 	m.in[k], m.out[k] = t, out
 	m.n++
 	return out
+}
+
+// start is a time from which the schedule's Next finds what it finds
+// from t, with fewer steps. Next starts at the second after t and walks
+// forward a second at a time to the next minute when every coarser field
+// matches; a schedule of wholeMinutes evaluated in UTC (whose minutes
+// are those of the absolute time) does the same from any second of t's
+// minute, as every field it looks at before the seconds is the same
+// throughout the minute, and so is what it truncates to. From t at
+// second 0, the usual case (a scheduled time), it starts at second 59.
+func (m *nextMemo) start(t time.Time) time.Time {
+	if m.wholeMinutes && t.Location() == time.UTC && t.Second() == 0 && t.Nanosecond() == 0 {
+		return t.Add(58 * time.Second)
+	}
+	return t
 }
 
 // after returns the first two scheduled times after t: Next(t) and
