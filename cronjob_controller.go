@@ -114,8 +114,11 @@ type cronPlan struct {
 	// messages of the common steps are left unformatted.
 	recording bool
 
-	// Scratch space for decide.
+	// Scratch space for decide. finished is, for each Job of the
+	// sync's snapshot, the true condition that finished it (Complete
+	// before Failed) or "": planCleanup reads it for planReconcile.
 	done, failed, missing []*job
+	finished              []JobConditionType
 }
 
 // cronStep is one deletion or event of a plan.
@@ -211,7 +214,7 @@ func (c *Cluster) decideCronJob(cj *cronJob) *cronPlan {
 	pl := &c.cronScratch
 	*pl = cronPlan{cj: cj, now: c.eng.Now().UTC(), steps: pl.steps[:0], active: append(pl.active[:0], cj.active...),
 		lastSchedule: cj.lastSchedule, lastSuccessful: cj.lastSuccessful, recording: c.recording(),
-		done: pl.done[:0], failed: pl.failed[:0], missing: pl.missing[:0]}
+		done: pl.done[:0], failed: pl.failed[:0], missing: pl.missing[:0], finished: pl.finished[:0]}
 	jobs := cj.children // the snapshot the sync works on: deletions below do not change it
 	c.planCleanup(pl, jobs)
 	c.planReconcile(pl, jobs)
@@ -226,12 +229,14 @@ func (c *Cluster) planCleanup(pl *cronPlan, jobs []*job) {
 	s := &pl.cj.meta.Spec
 	done, failed := pl.done, pl.failed
 	for _, j := range jobs {
+		var how JobConditionType
 		switch {
 		case j.status.isTrue(JobComplete):
-			done = append(done, j)
+			done, how = append(done, j), JobComplete
 		case j.status.isTrue(JobFailed):
-			failed = append(failed, j)
+			failed, how = append(failed, j), JobFailed
 		}
+		pl.finished = append(pl.finished, how)
 	}
 	for _, list := range []struct {
 		jobs  []*job
@@ -304,11 +309,12 @@ func (pl *cronPlan) event(typ EventType, reason, message, related string) {
 // syncCronJob): a finished Job leaves it (SawCompletedJob) and a completed
 // one may advance lastSuccessfulTime; an unfinished Job not in it is
 // reported (UnexpectedJob); an active Job that no longer exists leaves it
-// (MissingJob).
+// (MissingJob). It follows planCleanup, whose record of the finished
+// Jobs it reads.
 func (c *Cluster) planReconcile(pl *cronPlan, jobs []*job) {
-	for _, j := range jobs {
+	for i, j := range jobs {
 		found := slices.Contains(pl.active, j)
-		finished := j.status.finished()
+		finished := pl.finished[i] != ""
 		switch {
 		case !found && !finished:
 			pl.event(EventWarning, ReasonUnexpectedJob, "Saw a job that the controller did not create or forgot: "+j.name, j.name)
@@ -321,7 +327,7 @@ func (c *Cluster) planReconcile(pl *cronPlan, jobs []*job) {
 				}
 				pl.event(EventNormal, ReasonSawCompletedJob, msg, j.name)
 			}
-			if j.status.isTrue(JobComplete) && j.status.completed {
+			if pl.finished[i] == JobComplete && j.status.completed {
 				at := c.eng.Epoch().Add(c.stamp(j.status.completionTime)).UTC()
 				if pl.lastSuccessful.IsZero() || at.After(pl.lastSuccessful) {
 					pl.lastSuccessful = at
