@@ -91,7 +91,7 @@ func (c *Cluster) decide(j *job) *plan {
 			pl.active = 0
 		}
 		if completionsReached(j.spec.Completions, succeeded, pl.active) {
-			pl.finish = newCondition(JobSuccessCriteriaMet, JobReasonCompletionsReached, "Reached expected number of succeeded pods", pl.at)
+			c.finishWith(pl, JobSuccessCriteriaMet, JobReasonCompletionsReached, "Reached expected number of succeeded pods")
 		} else if manageJobCalled {
 			pl.suspend = suspendOf(j, st, c.prof.clearStartOnSuspend)
 		}
@@ -175,6 +175,10 @@ func (c *Cluster) writeStatus(pl *plan) {
 		st.succeeded = j.idx.nSucceeded
 	}
 	if pl.interim != nil {
+		if st.conditions == nil {
+			// Room for the Complete or Failed condition that follows.
+			st.conditions = make([]JobCondition, 0, 2)
+		}
 		st.conditions = append(st.conditions, *pl.interim)
 	}
 	if pl.dirty {
@@ -261,12 +265,12 @@ func (c *Cluster) gatherFinished(pl *plan) (succeeded, failed int, failJob *pod,
 func (c *Cluster) decideFinish(pl *plan, failed int, failJobMsg string, failJob bool) (succeeded int, indexed bool) {
 	j, st := pl.j, &pl.j.status
 	if cond := st.condition(JobSuccessCriteriaMet); cond != nil && cond.Status == ConditionTrue {
-		pl.finish = newCondition(JobSuccessCriteriaMet, cond.Reason, cond.Message, pl.at)
+		c.finishWith(pl, JobSuccessCriteriaMet, cond.Reason, cond.Message)
 	} else if cond := st.condition(JobFailureTarget); cond != nil && cond.Status == ConditionTrue {
-		pl.finish = newCondition(JobFailed, cond.Reason, cond.Message, pl.at)
+		c.finishWith(pl, JobFailed, cond.Reason, cond.Message)
 	}
 	if pl.finish == nil && failJob {
-		pl.finish = newCondition(JobFailureTarget, JobReasonPodFailurePolicy, failJobMsg, pl.at)
+		c.finishWith(pl, JobFailureTarget, JobReasonPodFailurePolicy, failJobMsg)
 	}
 	if pl.finish == nil {
 		// The deadline runs from startTime as read back from the API, to
@@ -281,9 +285,9 @@ func (c *Cluster) decideFinish(pl *plan, failed int, failJobMsg string, failJob 
 		switch {
 		case exceedsBackoffLimit(failed, limit) ||
 			(j.restartPolicy() == RestartOnFailure && pastBackoffLimitOnFailure(j.restarts, limit)):
-			pl.finish = newCondition(JobFailureTarget, JobReasonBackoffLimitExceeded, "Job has reached the specified backoff limit", pl.at)
+			c.finishWith(pl, JobFailureTarget, JobReasonBackoffLimitExceeded, "Job has reached the specified backoff limit")
 		case pastActiveDeadline(j.spec.ActiveDeadline, started, start, pl.now, j.spec.Suspend):
-			pl.finish = newCondition(JobFailureTarget, JobReasonDeadlineExceeded, "Job was active longer than specified deadline", pl.at)
+			c.finishWith(pl, JobFailureTarget, JobReasonDeadlineExceeded, "Job was active longer than specified deadline")
 		case j.spec.ActiveDeadline != nil && !j.spec.Suspend && started:
 			pl.requeueAfter(*j.spec.ActiveDeadline - (pl.now - start))
 		}
@@ -296,14 +300,14 @@ func (c *Cluster) decideFinish(pl *plan, failed int, failJobMsg string, failJob 
 	if j.perIndex() && pl.finish == nil {
 		switch max := j.spec.MaxFailedIndexes; {
 		case max != nil && nFailed > *max:
-			pl.finish = newCondition(JobFailureTarget, JobReasonMaxFailedIndexesExceeded, "Job has exceeded the specified maximal number of failed indexes", pl.at)
+			c.finishWith(pl, JobFailureTarget, JobReasonMaxFailedIndexesExceeded, "Job has exceeded the specified maximal number of failed indexes")
 		case nFailed > 0 && nFailed+nSucceeded >= x.completions:
-			pl.finish = newCondition(JobFailureTarget, JobReasonFailedIndexes, "Job has failed indexes", pl.at)
+			c.finishWith(pl, JobFailureTarget, JobReasonFailedIndexes, "Job has failed indexes")
 		}
 	}
 	if pl.finish == nil {
 		if rule := matchSuccessPolicy(x.successRules, c.successRuleHits(pl), nSucceeded); rule >= 0 {
-			pl.finish = newCondition(JobSuccessCriteriaMet, JobReasonSuccessPolicy, fmt.Sprintf("Matched rules at index %d", rule), pl.at)
+			c.finishWith(pl, JobSuccessCriteriaMet, JobReasonSuccessPolicy, fmt.Sprintf("Matched rules at index %d", rule))
 		}
 	}
 	return nSucceeded, true
@@ -327,6 +331,14 @@ func (c *Cluster) successRuleHits(pl *plan) []int {
 	}
 	c.scratch.ruleHits = hits
 	return hits
+}
+
+// finishWith sets the condition that finishes pl's job, as newCondition
+// makes it at the plan's time, in the scratch space: writeStatus copies
+// what it keeps, and a finishing job's syncs allocate nothing for it.
+func (c *Cluster) finishWith(pl *plan, t JobConditionType, reason, message string) {
+	c.scratch.finishCond = *newCondition(t, reason, message, pl.at)
+	pl.finish = &c.scratch.finishCond
 }
 
 func newCondition(t JobConditionType, reason, message string, at time.Time) *JobCondition {
@@ -519,7 +531,7 @@ func (c *Cluster) decideFinalizers(pl *plan, delayed map[int]*pod) {
 	if pl.countSucceeded+pl.countFailed > 0 {
 		pl.dirty = true
 	}
-	pl.decideConditions()
+	pl.decideConditions(&c.scratch.finalCond)
 }
 
 // canRemoveFinalizer: always when the job is being deleted or finishing,
@@ -538,7 +550,8 @@ func canRemoveFinalizer(pl *plan, p *pod, failed bool, delayed map[int]*pod) boo
 // decideConditions plans the interim FailureTarget or SuccessCriteriaMet
 // condition that comes before the final one, and the final Complete or
 // Failed condition, added once no pod is terminating (enactJobFinished).
-func (pl *plan) decideConditions() {
+// The final condition is made in final.
+func (pl *plan) decideConditions(final *JobCondition) {
 	st := &pl.j.status
 	f := pl.finish
 	switch {
@@ -546,12 +559,14 @@ func (pl *plan) decideConditions() {
 		return
 	case f.Type == JobFailureTarget:
 		pl.interim, pl.dirty = f, true
-		f = newCondition(JobFailed, f.Reason, f.Message, pl.at)
+		*final = *newCondition(JobFailed, f.Reason, f.Message, pl.at)
+		f = final
 	case f.Type == JobSuccessCriteriaMet:
 		if st.condition(JobSuccessCriteriaMet) == nil {
 			pl.interim, pl.dirty = f, true
 		}
-		f = newCondition(JobComplete, f.Reason, f.Message, pl.at)
+		*final = *newCondition(JobComplete, f.Reason, f.Message, pl.at)
+		f = final
 	}
 	if !pl.capped && pl.terminating == 0 {
 		pl.final = f

@@ -59,7 +59,7 @@ func (cj *cronJob) parse() {
 	if err != nil {
 		panic("jobsim: a validated schedule does not parse: " + err.Error())
 	}
-	cj.next = nextMemo{sched: sched}
+	cj.next = newNextMemo(sched)
 	tz := ""
 	if s.TimeZone != nil {
 		tz = *s.TimeZone

@@ -93,6 +93,8 @@ type cronPlan struct {
 	steps []cronStep
 	// create is the scheduled time of the Job to create; zero for none.
 	create time.Time
+	// createName is the name of that Job.
+	createName string
 	// adopt is an existing Job of the CronJob, named for the scheduled
 	// time but missing from status.active, that goes back into it.
 	adopt *job
@@ -108,8 +110,15 @@ type cronPlan struct {
 	// the record of the Job it creates.
 	tooManyMissed bool
 
-	// Scratch space for decide.
+	// recording is whether events are kept or observed: if not, the
+	// messages of the common steps are left unformatted.
+	recording bool
+
+	// Scratch space for decide. finished is, for each Job of the
+	// sync's snapshot, the true condition that finished it (Complete
+	// before Failed) or "": planCleanup reads it for planReconcile.
 	done, failed, missing []*job
+	finished              []JobConditionType
 }
 
 // cronStep is one deletion or event of a plan.
@@ -204,8 +213,8 @@ func (c *Cluster) syncCronJob(cj *cronJob) {
 func (c *Cluster) decideCronJob(cj *cronJob) *cronPlan {
 	pl := &c.cronScratch
 	*pl = cronPlan{cj: cj, now: c.eng.Now().UTC(), steps: pl.steps[:0], active: append(pl.active[:0], cj.active...),
-		lastSchedule: cj.lastSchedule, lastSuccessful: cj.lastSuccessful,
-		done: pl.done[:0], failed: pl.failed[:0], missing: pl.missing[:0]}
+		lastSchedule: cj.lastSchedule, lastSuccessful: cj.lastSuccessful, recording: c.recording(),
+		done: pl.done[:0], failed: pl.failed[:0], missing: pl.missing[:0], finished: pl.finished[:0]}
 	jobs := cj.children // the snapshot the sync works on: deletions below do not change it
 	c.planCleanup(pl, jobs)
 	c.planReconcile(pl, jobs)
@@ -220,12 +229,14 @@ func (c *Cluster) planCleanup(pl *cronPlan, jobs []*job) {
 	s := &pl.cj.meta.Spec
 	done, failed := pl.done, pl.failed
 	for _, j := range jobs {
+		var how JobConditionType
 		switch {
 		case j.status.isTrue(JobComplete):
-			done = append(done, j)
+			done, how = append(done, j), JobComplete
 		case j.status.isTrue(JobFailed):
-			failed = append(failed, j)
+			failed, how = append(failed, j), JobFailed
 		}
+		pl.finished = append(pl.finished, how)
 	}
 	for _, list := range []struct {
 		jobs  []*job
@@ -278,8 +289,11 @@ func compareDuration(a, b time.Duration) int {
 // deleteJob plans deleting j and removing it from status.active
 // (deleteJob).
 func (pl *cronPlan) deleteJob(j *job) {
-	pl.steps = append(pl.steps, cronStep{del: j, typ: EventNormal, reason: ReasonSuccessfulDelete,
-		message: "Deleted job " + j.name, related: j.name})
+	st := cronStep{del: j, typ: EventNormal, reason: ReasonSuccessfulDelete, related: j.name}
+	if pl.recording {
+		st.message = "Deleted job " + j.name
+	}
+	pl.steps = append(pl.steps, st)
 	pl.removeActive(j)
 }
 
@@ -295,20 +309,25 @@ func (pl *cronPlan) event(typ EventType, reason, message, related string) {
 // syncCronJob): a finished Job leaves it (SawCompletedJob) and a completed
 // one may advance lastSuccessfulTime; an unfinished Job not in it is
 // reported (UnexpectedJob); an active Job that no longer exists leaves it
-// (MissingJob).
+// (MissingJob). It follows planCleanup, whose record of the finished
+// Jobs it reads.
 func (c *Cluster) planReconcile(pl *cronPlan, jobs []*job) {
-	for _, j := range jobs {
+	for i, j := range jobs {
 		found := slices.Contains(pl.active, j)
-		finished := j.status.finished()
+		finished := pl.finished[i] != ""
 		switch {
 		case !found && !finished:
 			pl.event(EventWarning, ReasonUnexpectedJob, "Saw a job that the controller did not create or forgot: "+j.name, j.name)
 		case finished:
 			if found {
 				pl.removeActive(j)
-				pl.event(EventNormal, ReasonSawCompletedJob, "Saw completed job: "+j.name+", condition: "+string(finishedCondition(&j.status)), j.name)
+				var msg string
+				if pl.recording {
+					msg = "Saw completed job: " + j.name + ", condition: " + string(finishedCondition(&j.status))
+				}
+				pl.event(EventNormal, ReasonSawCompletedJob, msg, j.name)
 			}
-			if j.status.isTrue(JobComplete) && j.status.completed {
+			if pl.finished[i] == JobComplete && j.status.completed {
 				at := c.eng.Epoch().Add(c.stamp(j.status.completionTime)).UTC()
 				if pl.lastSuccessful.IsZero() || at.After(pl.lastSuccessful) {
 					pl.lastSuccessful = at
@@ -410,7 +429,7 @@ func (c *Cluster) planSchedule(pl *cronPlan) {
 		}
 		pl.adopt = old
 	} else {
-		pl.create = scheduled
+		pl.create, pl.createName = scheduled, name
 	}
 	pl.lastSchedule = scheduled
 	requeue()
@@ -419,7 +438,8 @@ func (c *Cluster) planSchedule(pl *cronPlan) {
 // cronJobName is a Job's name: the CronJob's and the scheduled time in
 // minutes since the Unix epoch (getJobName).
 func cronJobName(cronJob string, scheduled time.Time) string {
-	return cronJob + "-" + strconv.FormatInt(scheduled.Unix()/60, 10)
+	var buf [20]byte // the digits, formatted in place: one allocation for the name
+	return cronJob + "-" + string(strconv.AppendInt(buf[:0], scheduled.Unix()/60, 10))
 }
 
 // applyCronJob performs a plan in upstream's order: the deletions and
@@ -430,7 +450,11 @@ func (c *Cluster) applyCronJob(pl *cronPlan) (failed bool) {
 	cj := pl.cj
 	for _, st := range pl.steps {
 		if j := st.del; j != nil && !j.gone {
-			c.removeJob(j, "Job deleted by CronJob "+cj.name)
+			var why string
+			if pl.recording {
+				why = "Job deleted by CronJob " + cj.name
+			}
+			c.removeJob(j, why)
 		}
 		c.cronEvent(cj, st.typ, st.reason, st.message, st.related)
 	}
@@ -440,7 +464,7 @@ func (c *Cluster) applyCronJob(pl *cronPlan) (failed bool) {
 		active = append(active, pl.adopt)
 		cj.noteCreated(pl.lastSchedule, pl.now, pl.tooManyMissed)
 	case !pl.create.IsZero():
-		j, err := c.createJob(c.jobFor(cj, pl.create), cj.behavior(), cj)
+		j, err := c.createJob(c.jobFor(cj, pl.create, pl.createName), cj.behavior(), cj)
 		if err != nil {
 			c.cronEvent(cj, EventWarning, ReasonFailedCreate, "Error creating job: "+err.Error(), "")
 			failed = true
@@ -449,7 +473,9 @@ func (c *Cluster) applyCronJob(pl *cronPlan) (failed bool) {
 		}
 		cj.nCreated++
 		cj.noteCreated(pl.create, pl.now, pl.tooManyMissed)
-		c.cronEvent(cj, EventNormal, ReasonSuccessfulCreate, "Created job "+j.name, j.name)
+		if pl.recording {
+			c.cronEvent(cj, EventNormal, ReasonSuccessfulCreate, "Created job "+j.name, j.name)
+		}
 		active = append(active, j)
 	}
 	c.writeCronStatus(cj, active, pl.lastSchedule, pl.lastSuccessful)
@@ -458,8 +484,9 @@ func (c *Cluster) applyCronJob(pl *cronPlan) (failed bool) {
 
 // jobFor is the Job a scheduled time creates (getJobFromTemplate2): the
 // template's labels, annotations and spec, the name of the time, and the
-// scheduled-timestamp annotation in the CronJob's time zone.
-func (c *Cluster) jobFor(cj *cronJob, scheduled time.Time) Job {
+// scheduled-timestamp annotation in the CronJob's time zone. name is
+// cronJobName's for the time, which the sync has computed already.
+func (c *Cluster) jobFor(cj *cronJob, scheduled time.Time, name string) Job {
 	t := &cj.meta.Spec.JobTemplate
 	ann := make(map[string]string, len(t.Annotations)+1)
 	for k, v := range t.Annotations {
@@ -473,7 +500,7 @@ func (c *Cluster) jobFor(cj *cronJob, scheduled time.Time) Job {
 			labels[k] = v
 		}
 	}
-	return Job{Name: cronJobName(cj.name, scheduled), Namespace: cj.ns, Labels: labels, Annotations: ann, Spec: t.Spec}
+	return Job{Name: name, Namespace: cj.ns, Labels: labels, Annotations: ann, Spec: t.Spec}
 }
 
 // behavior is what the CronJob's Jobs run: the Behavior it was submitted

@@ -64,6 +64,9 @@ type scheduleScan struct {
 	// creation time, or the start of the starting deadline's window if
 	// later.
 	earliest time.Time
+	// t1 and t2 are the first two scheduled times after earliest, which
+	// nextScheduleAfterScan may need again.
+	t1, t2 time.Time
 	// recent is the most recent scheduled time not after now; zero if
 	// none.
 	recent time.Time
@@ -73,27 +76,21 @@ type scheduleScan struct {
 	err error
 }
 
-// nexter is the Next of a parsed schedule; a memo in front of it saves
-// recomputing the same times sync after sync.
-type nexter interface {
-	Next(t time.Time) time.Time
-}
-
 // mostRecentScheduleTime follows utils.go's mostRecentScheduleTime: from
 // the earliest time (last schedule or creation, or now minus the starting
 // deadline when includeDeadline and that is later), the most recent
 // scheduled time up to now, and whether few or many were missed. The
 // count of missed times is upstream's estimate: the time since the first
 // one divided by the gap between the first two, plus one.
-func mostRecentScheduleTime(last time.Time, deadline *time.Duration, now time.Time, s nexter, includeDeadline bool) scheduleScan {
+func mostRecentScheduleTime(last time.Time, deadline *time.Duration, now time.Time, s *nextMemo, includeDeadline bool) scheduleScan {
 	sc := scheduleScan{earliest: last}
 	if includeDeadline && deadline != nil {
 		if d := now.Add(-*deadline); d.After(sc.earliest) {
 			sc.earliest = d
 		}
 	}
-	t1 := s.Next(sc.earliest)
-	t2 := s.Next(t1)
+	sc.t1, sc.t2 = s.after(sc.earliest)
+	t1, t2 := sc.t1, sc.t2
 	if now.Before(t1) {
 		return sc
 	}
@@ -128,12 +125,12 @@ func mostRecentScheduleTime(last time.Time, deadline *time.Duration, now time.Ti
 // a CronJob (nextScheduleTimeDuration): to the schedule after the most
 // recent one (or after the earliest time if none was missed, or after now
 // if some were but none is found), plus nextScheduleDelta.
-func nextScheduleTimeDuration(last time.Time, deadline *time.Duration, now time.Time, s nexter) time.Duration {
+func nextScheduleTimeDuration(last time.Time, deadline *time.Duration, now time.Time, s *nextMemo) time.Duration {
 	return nextScheduleAfterScan(mostRecentScheduleTime(last, deadline, now, s, false), now, s)
 }
 
 // nextScheduleAfterScan is nextScheduleTimeDuration given its scan.
-func nextScheduleAfterScan(sc scheduleScan, now time.Time, s nexter) time.Duration {
+func nextScheduleAfterScan(sc scheduleScan, now time.Time, s *nextMemo) time.Duration {
 	from := sc.recent
 	switch {
 	case sc.err != nil:
@@ -143,7 +140,16 @@ func nextScheduleAfterScan(sc scheduleScan, now time.Time, s nexter) time.Durati
 	case from.IsZero():
 		from = now
 	}
-	return s.Next(from).Add(nextScheduleDelta).Sub(now)
+	var next time.Time
+	switch {
+	case from.Equal(sc.earliest):
+		next = sc.t1 // the common cases: the scan has the answer
+	case from.Equal(sc.t1):
+		next = sc.t2
+	default:
+		next = s.Next(from)
+	}
+	return next.Add(nextScheduleDelta).Sub(now)
 }
 
 // nextMemo remembers the last few results of a schedule's Next: the
@@ -151,20 +157,65 @@ func nextScheduleAfterScan(sc scheduleScan, now time.Time, s nexter) time.Durati
 // times, and robfig/cron's Next walks the calendar second by second.
 type nextMemo struct {
 	sched cron.Schedule
-	in    [4]time.Time
-	out   [4]time.Time
-	n     int // entries filled; the next one written is n%len
+	// wholeMinutes is set for a schedule whose times all fall at second
+	// 0 of a minute, evaluated in the time's own zone or in UTC: see
+	// Next.
+	wholeMinutes bool
+	in           [4]time.Time
+	out          [4]time.Time
+	n            int // entries filled; the next one written is n%len
+
+	// The last answer of after: every sync between two scheduled times
+	// scans from the same time.
+	afterOK        bool
+	afterIn        time.Time
+	after1, after2 time.Time
 }
 
+// newNextMemo returns an empty memo of sched's Next.
+func newNextMemo(sched cron.Schedule) nextMemo {
+	ss, ok := sched.(*cron.SpecSchedule)
+	return nextMemo{sched: sched,
+		wholeMinutes: ok && ss.Second == 1<<0 && (ss.Location == time.Local || ss.Location == time.UTC)}
+}
+
+// Next is the schedule's Next, remembered.
 func (m *nextMemo) Next(t time.Time) time.Time {
 	for i := range min(m.n, len(m.in)) {
 		if m.in[i].Equal(t) {
 			return m.out[i]
 		}
 	}
-	out := m.sched.Next(t)
+	out := m.sched.Next(m.start(t))
 	k := m.n % len(m.in)
 	m.in[k], m.out[k] = t, out
 	m.n++
 	return out
+}
+
+// start is a time from which the schedule's Next finds what it finds
+// from t, with fewer steps. Next starts at the second after t and walks
+// forward a second at a time to the next minute when every coarser field
+// matches; a schedule of wholeMinutes evaluated in UTC (whose minutes
+// are those of the absolute time) does the same from any second of t's
+// minute, as every field it looks at before the seconds is the same
+// throughout the minute, and so is what it truncates to. From t at
+// second 0, the usual case (a scheduled time), it starts at second 59.
+func (m *nextMemo) start(t time.Time) time.Time {
+	if m.wholeMinutes && t.Location() == time.UTC && t.Second() == 0 && t.Nanosecond() == 0 {
+		return t.Add(58 * time.Second)
+	}
+	return t
+}
+
+// after returns the first two scheduled times after t: Next(t) and
+// Next(Next(t)).
+func (m *nextMemo) after(t time.Time) (t1, t2 time.Time) {
+	if m.afterOK && m.afterIn.Equal(t) {
+		return m.after1, m.after2
+	}
+	t1 = m.Next(t)
+	t2 = m.Next(t1)
+	m.afterOK, m.afterIn, m.after1, m.after2 = true, t, t1, t2
+	return t1, t2
 }

@@ -117,7 +117,7 @@ func (t *affinityTerm) matchesIncoming(j *job) bool {
 	if !inNS && (t.nsSel == nil || !t.nsSel.matches(namespaceLabels(j.ns))) {
 		return false
 	}
-	return t.sel.matchesMap(j.labels)
+	return t.sel.matchesMap(j.podLabels())
 }
 
 func matchesAll(ts []affinityTerm, q *pod) bool {
@@ -237,7 +237,7 @@ func (s *scheduler) check(cy *cycle, n *nodeState) (reason string, resolvable bo
 				return reasonSpreadLabel, false
 			}
 			self := 0
-			if c.sel.matchesMap(j.labels) {
+			if c.sel.matchesMap(j.podLabels()) {
 				self = 1
 			}
 			if cy.spread[i][v]+self-cy.minNum[i] > c.maxSkew {

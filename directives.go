@@ -73,12 +73,15 @@ type spreadConstraint struct {
 	honorAffinity, honorTaints bool
 }
 
-// compileDirectives compiles j's template; labels are the labels of its
-// pods (for matchLabelKeys and self-matching).
-func compileDirectives(j *job, labels map[string]string) *directives {
+// compileDirectives compiles j's template; the labels of its pods serve
+// matchLabelKeys and self-matching.
+func compileDirectives(j *job) *directives {
 	s := j.podSpec
-	get := func(k string) (string, bool) { v, ok := labels[k]; return v, ok }
-	d := &directives{}
+	get := func(k string) (string, bool) { v, ok := j.podLabels()[k]; return v, ok }
+	// Built on the stack and copied to the heap only if needed: most
+	// pods have no directives.
+	var dv directives
+	d := &dv
 	any := len(s.Tolerations) > 0
 	for _, t := range s.Tolerations {
 		if t.Effect == "" || t.Effect == TaintPreferNoSchedule {
@@ -165,7 +168,9 @@ func compileDirectives(j *job, labels map[string]string) *directives {
 	if !any {
 		return nil
 	}
-	return d
+	out := new(directives)
+	*out = dv
+	return out
 }
 
 // interPod reports whether the pods have pod affinity or anti-affinity.

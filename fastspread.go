@@ -47,7 +47,7 @@ func (s *scheduler) trackSpread(j *job) {
 	for i := range j.dir.hard {
 		c := &j.dir.hard[i]
 		dc := &domainCount{owner: j, c: c, domain: make([]int32, len(s.nodes)), counting: make([]bool, len(s.nodes)), match: map[*job]bool{}}
-		if c.sel.matchesMap(j.labels) {
+		if c.sel.matchesMap(j.podLabels()) {
 			dc.self = 1
 		}
 		ids := map[string]int32{}

@@ -12,10 +12,11 @@ import (
 // sync costs what changed rather than a scan of every pod.
 type job struct {
 	c      *Cluster
-	handle *JobHandle
-	seq    uint64   // creation order, the source of its UID
-	slot   int32    // its place in Cluster.jobSlots, the engine argument of its timers
-	owner  *cronJob // the CronJob that created it, or nil
+	handle *JobHandle // &self
+	self   JobHandle  // the handle, kept in the job: it lives as long anyway
+	seq    uint64     // creation order, the source of its UID
+	slot   int32      // its place in Cluster.jobSlots, the engine argument of its timers
+	owner  *cronJob   // the CronJob that created it, or nil
 	// listPos is its place in Cluster.jobs.
 	listPos int
 	name    string
@@ -67,7 +68,7 @@ type job struct {
 	classes            []*nodeClass        // node classes whose every node its nodeSelector and node affinity admit
 	partial            []classPart         // classes only some of whose nodes they admit (matchFields)
 	filter             *nodeFilter         // its required node affinity, nil if none
-	labels             map[string]string   // its pods' labels (but the completion index)
+	labels             map[string]string   // its pods' labels (but the completion index), once asked for: see podLabels
 	dir                *directives         // its other scheduling directives, nil if none
 	exact              bool                // placed by evaluating every node (see place)
 	gated              map[uint64][]string // the scheduling gates left, by pod seq
@@ -209,7 +210,8 @@ func (c *Cluster) newJob(obj Job, b Behavior) *job {
 	// The pods' names and behaviours draw from streams keyed by the
 	// cluster's seed and the job's namespace and name alone.
 	j.key = sim.Mix(c.cfg.Seed, sim.Hash(j.ns+"/"+j.name))
-	j.handle = &JobHandle{j: j}
+	j.self = JobHandle{j: j}
+	j.handle = &j.self
 	if j.spec.CompletionMode == Indexed {
 		j.idx = &indexState{}
 		j.idx.reset(j.spec)

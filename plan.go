@@ -22,6 +22,9 @@ type syncScratch struct {
 	ready       []int
 	track       []*pod // pods whose finalizer a sync may remove
 	ruleHits    []int  // per success rule, new indexes it lists
+	// finishCond and finalCond hold the conditions plan.finish and
+	// plan.final point to.
+	finishCond, finalCond JobCondition
 }
 
 // plan is what one sync decided: the whole of syncJob's effect, nothing of

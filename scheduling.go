@@ -2,7 +2,6 @@ package jobsim
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"time"
 
@@ -60,6 +59,30 @@ func podRequests(s *PodSpec, overhead ResourceList) map[string]int64 {
 		sum[r] = podRequest(s, overhead, r, 0)
 	}
 	return sum
+}
+
+// requestedResources is the resources podRequests has an entry for, in
+// order: those the containers, init containers or overhead name. A pod
+// that names none costs no allocation.
+func requestedResources(s *PodSpec, overhead ResourceList) []string {
+	var out []string
+	add := func(r string) {
+		if !slices.Contains(out, r) {
+			out = append(out, r)
+		}
+	}
+	for _, cs := range [][]Container{s.Containers, s.InitContainers} {
+		for i := range cs {
+			for r := range cs[i].Requests {
+				add(r)
+			}
+		}
+	}
+	for r := range overhead {
+		add(r)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // PodRequests returns what the scheduler reserves on a node for a pod
@@ -125,27 +148,33 @@ func (s *scheduler) schedulingInfo(j *job) {
 	// The pods' spec after the RuntimeClass admission (checked by Submit
 	// and Update): its overhead, node selector and tolerations.
 	j.adm, _ = s.c.admitRuntimeClass(&j.spec.Template.Spec)
-	eff := j.spec.Template.Spec
-	eff.Overhead, eff.NodeSelector = j.adm.overhead, j.adm.nodeSelector
-	if j.adm.tolerations != nil {
-		eff.Tolerations = j.adm.tolerations
+	if j.spec.Template.Spec.RuntimeClassName == "" {
+		// Without a class the admission changes nothing: the template
+		// serves. (An update that changes it calls schedulingInfo again.)
+		j.podSpec = &j.spec.Template.Spec
+	} else {
+		eff := j.spec.Template.Spec
+		eff.Overhead, eff.NodeSelector = j.adm.overhead, j.adm.nodeSelector
+		if j.adm.tolerations != nil {
+			eff.Tolerations = j.adm.tolerations
+		}
+		j.podSpec = &eff
 	}
-	j.podSpec = &eff
 	tmpl := j.podSpec
 	j.req = make(resVec, len(s.res))
-	sum := podRequests(tmpl, tmpl.Overhead)
 	j.unknownRes = ""
-	for _, r := range slices.Sorted(maps.Keys(sum)) {
+	for _, r := range requestedResources(tmpl, tmpl.Overhead) {
+		v := podRequest(tmpl, tmpl.Overhead, r, 0)
 		i, ok := s.resIdx[r]
 		if !ok {
 			// No node has any: the pod fits nowhere, unless the node is
 			// the default one, which has room for everything.
-			if sum[r] > 0 && j.unknownRes == "" && !s.nodes[0].unlimit {
+			if v > 0 && j.unknownRes == "" && !s.nodes[0].unlimit {
 				j.unknownRes = r
 			}
 			continue
 		}
-		j.req[i] = sum[r]
+		j.req[i] = v
 	}
 	j.req[resPods] = 1
 	j.scoreCPU, j.scoreMem = nonZeroRequests(tmpl, tmpl.Overhead)
@@ -153,12 +182,12 @@ func (s *scheduler) schedulingInfo(j *job) {
 	if name := tmpl.PriorityClassName; name != "" {
 		j.priority, j.preemptNever = s.classesOf[name], s.neverPre[name]
 	}
-	j.labels = s.c.podLabels(j)
+	j.labels = nil // computed again from the template when asked
 	j.tolerations = withDefaultTolerations(tmpl.Tolerations)
 	if j.adm.withDefaults != nil {
 		j.tolerations = j.adm.withDefaults
 	}
-	j.dir = compileDirectives(j, j.labels)
+	j.dir = compileDirectives(j)
 	j.held = &heldRequests{req: j.req, scoreCPU: j.scoreCPU, scoreMem: j.scoreMem,
 		anti: j.dir != nil && len(j.dir.anti) > 0, affinity: j.dir.interPod()}
 	j.classes, j.partial = j.classes[:0], nil

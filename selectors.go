@@ -96,6 +96,16 @@ func keyRequirements(keys []string, op LabelSelectorOperator, get func(string) (
 	return out
 }
 
+// podLabels returns j's pods' labels (see Cluster.podLabels), computed
+// on first use after schedulingInfo: most jobs' pods are never matched
+// against a selector, and the map costs the most of a job's creation.
+func (j *job) podLabels() map[string]string {
+	if j.labels == nil {
+		j.labels = j.c.podLabels(j)
+	}
+	return j.labels
+}
+
 // podLabels returns the labels every pod of j gets: the template's, and
 // the controller's unless the job selects its pods itself. The
 // completion index label, which differs per pod, is left to podLabel.
@@ -120,7 +130,7 @@ func (p *pod) label(key string) (string, bool) {
 	if key == JobCompletionIndexAnnotation && p.index >= 0 && p.job.indexed() {
 		return strconv.Itoa(p.index), true
 	}
-	v, ok := p.job.labels[key]
+	v, ok := p.job.podLabels()[key]
 	return v, ok
 }
 

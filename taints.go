@@ -121,6 +121,20 @@ func cloneTolerations(ts []Toleration) []Toleration {
 // toleration counts if its key is that taint's or empty and its effect
 // NoExecute or empty, whatever its operator.
 func withDefaultTolerations(ts []Toleration) []Toleration {
+	if len(ts) == 0 {
+		// Full, so that an append copies: the slice is shared.
+		return defaultTolerations[:len(defaultTolerations):len(defaultTolerations)]
+	}
+	return addDefaultTolerations(ts)
+}
+
+// defaultTolerations is what withDefaultTolerations returns for a pod
+// with no tolerations, shared by all such pods: nothing changes a job's
+// tolerations once computed.
+var defaultTolerations = addDefaultTolerations(nil)
+
+// addDefaultTolerations is withDefaultTolerations, in a new slice.
+func addDefaultTolerations(ts []Toleration) []Toleration {
 	out := slices.Clone(ts)
 	for _, key := range []string{TaintNodeNotReady, TaintNodeUnreachable} {
 		covered := false
