@@ -37,21 +37,33 @@ type result struct {
 // real files and writing files to memory.
 func runCmd(t *testing.T, stdin string, args ...string) result {
 	t.Helper()
+	return runWithFiles(t, stdin, nil, args...)
+}
+
+// runWithFiles is runCmd with files in memory beside the real ones: the
+// command reads files[name] where it is given, the real file otherwise.
+func runWithFiles(t *testing.T, stdin string, files map[string][]byte, args ...string) result {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
-	files := map[string]*memFile{}
+	created := map[string]*memFile{}
 	code := Main(args, env{
-		stdin:    strings.NewReader(stdin),
-		stdout:   &stdout,
-		stderr:   &stderr,
-		clock:    clock.NewMock(),
-		readFile: os.ReadFile,
+		stdin:  strings.NewReader(stdin),
+		stdout: &stdout,
+		stderr: &stderr,
+		clock:  clock.NewMock(),
+		readFile: func(name string) ([]byte, error) {
+			if data, ok := files[name]; ok {
+				return data, nil
+			}
+			return os.ReadFile(name)
+		},
 		create: func(name string) (io.WriteCloser, error) {
 			f := &memFile{}
-			files[name] = f
+			created[name] = f
 			return f, nil
 		},
 	})
-	return result{code, stdout.String(), stderr.String(), files}
+	return result{code, stdout.String(), stderr.String(), created}
 }
 
 // examples lists the inputs whose outputs are kept as golden files:

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -136,13 +137,15 @@ func pictureEnd(sim *manifest.Simulation, stopped error) time.Time {
 	return sim.End()
 }
 
-// jobConditionMarks are the Jobs' conditions that came true, as markers
-// on the time axis: the scenario's Jobs as they stand at the end.
+// conditionMark is a Job's condition that came true, a marker on the
+// time axis.
 type conditionMark struct {
 	t    time.Time
 	text string // "job/pi-job Complete"
 }
 
+// conditionMarks are the markers of the scenario's Jobs as they stand at
+// the end.
 func conditionMarks(sim *manifest.Simulation) []conditionMark {
 	var marks []conditionMark
 	for _, h := range sim.Jobs() {
@@ -182,4 +185,29 @@ func xmlEscape(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// runningChange is a change, at t, of how many charted pods run on a
+// node.
+type runningChange struct {
+	t time.Time
+	d int // +1 or -1
+}
+
+// runningChanges lists, in time order, when the charted pods bound to
+// node start and stop running: what the pictures count per node.
+func (c *chart) runningChanges(node string) []runningChange {
+	var changes []runningChange
+	for _, r := range c.order {
+		if r.node != node {
+			continue
+		}
+		for _, g := range r.segs {
+			if g.cell == cellRunning && g.to.After(g.from) {
+				changes = append(changes, runningChange{g.from, 1}, runningChange{g.to, -1})
+			}
+		}
+	}
+	slices.SortStableFunc(changes, func(a, b runningChange) int { return a.t.Compare(b.t) })
+	return changes
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
@@ -77,7 +76,7 @@ func newSVGChart(c *chart, sim *manifest.Simulation, start, end time.Time, mode 
 	return svgChart{title: title, mode: m, note: note, rows: rows, start: start, end: end, marks: conditionMarks(sim), sim: sim, c: c}
 }
 
-// writeSVG writes the chart as an SVG document; standalone adds the XML
+// write writes the chart as an SVG document; standalone adds the XML
 // declaration a file needs (not an HTML page).
 func (s svgChart) write(w io.Writer, standalone bool) {
 	nameW, outW := len(svgHeads[s.mode]), 0
@@ -216,22 +215,7 @@ func (s svgChart) segment(b *strings.Builder, g segment, x func(time.Time) float
 // nodeBar draws how many charted pods run on a node, at every change: the
 // darker, the more.
 func (s svgChart) nodeBar(b *strings.Builder, r drawRow, x func(time.Time) float64, y float64) {
-	type change struct {
-		t time.Time
-		d int
-	}
-	var changes []change
-	for _, p := range s.c.order {
-		if p.node != r.name {
-			continue
-		}
-		for _, g := range p.segs {
-			if g.cell == cellRunning && g.to.After(g.from) {
-				changes = append(changes, change{g.from, 1}, change{g.to, -1})
-			}
-		}
-	}
-	slices.SortStableFunc(changes, func(a, b change) int { return a.t.Compare(b.t) })
+	changes := s.c.runningChanges(r.name)
 	most, n := 0, 0
 	for _, c := range changes {
 		n += c.d

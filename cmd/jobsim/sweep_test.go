@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,32 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/benbjohnson/clock"
 	"github.com/google/go-cmp/cmp"
 )
-
-// runFiles runs the command with files in memory beside the real ones:
-// readFile finds the written parts, create writes them.
-func runFiles(t *testing.T, files map[string][]byte, args ...string) result {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	created := map[string]*memFile{}
-	code := Main(args, env{
-		stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, clock: clock.NewMock(),
-		readFile: func(name string) ([]byte, error) {
-			if data, ok := files[name]; ok {
-				return data, nil
-			}
-			return os.ReadFile(name)
-		},
-		create: func(name string) (io.WriteCloser, error) {
-			f := &memFile{}
-			created[name] = f
-			return f, nil
-		},
-	})
-	return result{code: code, stdout: stdout.String(), stderr: stderr.String(), files: created}
-}
 
 // TestSweepOfAFixedJob: parallel.yaml's pods all run 30s and succeed, so
 // every seed gives the same run: 6 pods, 2 at a time, three rounds of
@@ -120,7 +95,7 @@ func TestSweepShardsMergeToTheWhole(t *testing.T) {
 		}
 	})
 	for _, order := range [][]string{names, {names[2], names[0], names[1]}} {
-		r := runFiles(t, parts, append([]string{"sweep", "merge"}, order...)...)
+		r := runWithFiles(t, "", parts, append([]string{"sweep", "merge"}, order...)...)
 		if r.code != exitOK {
 			t.Fatalf("merge: exit %d: %s", r.code, r.stderr)
 		}
@@ -158,7 +133,7 @@ func TestSweepMergeRefuses(t *testing.T) {
 		{"not a part", map[string][]byte{"a": []byte("apiVersion: v1\n")}, "a:1: not the header of jobsim sweep -o jsonl"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			r := runFiles(t, tt.files, append([]string{"sweep", "merge"}, slices.Sorted(func(yield func(string) bool) {
+			r := runWithFiles(t, "", tt.files, append([]string{"sweep", "merge"}, slices.Sorted(func(yield func(string) bool) {
 				for k := range tt.files {
 					if !yield(k) {
 						return

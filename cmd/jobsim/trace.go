@@ -202,22 +202,7 @@ func (w *traceWriter) nodeTrack(c *chart, sim *manifest.Simulation, node string)
 		dur := w.us(to) - w.us(d.From)
 		w.events = append(w.events, traceEvent{Name: "KubeletDown", Cat: "node", Ph: "X", Ts: w.us(d.From), Dur: &dur, Pid: pid})
 	}
-	type change struct {
-		t time.Time
-		d int
-	}
-	var changes []change
-	for _, r := range c.order {
-		if r.node != node {
-			continue
-		}
-		for _, g := range r.segs {
-			if g.cell == cellRunning && g.to.After(g.from) {
-				changes = append(changes, change{g.from, 1}, change{g.to, -1})
-			}
-		}
-	}
-	slices.SortStableFunc(changes, func(a, b change) int { return a.t.Compare(b.t) })
+	changes := c.runningChanges(node)
 	n, last := 0, -1
 	for i, ch := range changes {
 		n += ch.d
