@@ -94,22 +94,7 @@ func NewCluster(cfg Config) *Cluster {
 	if err := ValidateConfig(cfg); err != nil {
 		panic("jobsim: NewCluster: " + err.Error())
 	}
-	rcs := make([]RuntimeClass, len(cfg.RuntimeClasses))
-	for i, rc := range cfg.RuntimeClasses {
-		rc.Overhead, rc.NodeSelector = maps.Clone(rc.Overhead), maps.Clone(rc.NodeSelector)
-		rc.Tolerations = cloneTolerations(rc.Tolerations)
-		rcs[i] = rc
-	}
-	cfg.RuntimeClasses = rcs
-	c := &Cluster{
-		cfg:     cfg,
-		prof:    newProfile(cfg.Version, cfg.FeatureGates),
-		eng:     sim.New(sim.Config{Epoch: cfg.Start, Seed: cfg.Seed, MaxEvents: cfg.MaxEvents}),
-		jobKeys: map[string]*job{},
-
-		cronJobKeys: map[string]*cronJob{},
-	}
-	c.startFrac = cfg.Start.Sub(cfg.Start.Truncate(time.Second))
+	c := &Cluster{}
 	c.onSync = sim.HandlerFunc(c.fireSync)
 	c.onKubelet = sim.HandlerFunc(c.fireKubelet)
 	c.onSchedule = sim.HandlerFunc(c.fireSchedule)
@@ -117,10 +102,37 @@ func NewCluster(cfg Config) *Cluster {
 	c.onFault = sim.HandlerFunc(c.fireFault)
 	c.onCronNow = sim.HandlerFunc(c.fireCronNow)
 	c.onCronLater = sim.HandlerFunc(c.fireCronLater)
-	c.sched = newScheduler(c, cfg)
 	c.behaviorSrc = rand.NewPCG(0, 0)
 	c.behaviorRand = rand.New(c.behaviorSrc)
+	c.start(cfg)
 	return c
+}
+
+// start readies c, new or just emptied by Reset, for a run of cfg: what
+// depends on cfg, made again or reset in place.
+func (c *Cluster) start(cfg Config) {
+	rcs := make([]RuntimeClass, len(cfg.RuntimeClasses))
+	for i, rc := range cfg.RuntimeClasses {
+		rc.Overhead, rc.NodeSelector = maps.Clone(rc.Overhead), maps.Clone(rc.NodeSelector)
+		rc.Tolerations = cloneTolerations(rc.Tolerations)
+		rcs[i] = rc
+	}
+	cfg.RuntimeClasses = rcs
+	c.cfg = cfg
+	c.prof = newProfile(cfg.Version, cfg.FeatureGates)
+	c.startFrac = cfg.Start.Sub(cfg.Start.Truncate(time.Second))
+	ecfg := sim.Config{Epoch: cfg.Start, Seed: cfg.Seed, MaxEvents: cfg.MaxEvents}
+	if c.eng == nil {
+		c.eng = sim.New(ecfg)
+	} else {
+		c.eng.Reset(ecfg)
+	}
+	if c.jobKeys == nil {
+		c.jobKeys, c.cronJobKeys = map[string]*job{}, map[string]*cronJob{}
+	}
+	if c.sched == nil || !c.sched.reset(cfg) {
+		c.sched = newScheduler(c, cfg)
+	}
 }
 
 // Now returns the cluster's virtual time.

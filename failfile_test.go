@@ -16,6 +16,7 @@ var properties = map[string]func(*rapid.T){
 	"TestStateMachineInvariants":                stateMachineProperty,
 	"TestSchedulingStateMachineInvariants":      schedulingMachineProperty,
 	"TestValidateNeverPanicsProperty":           jobsim.ValidateNeverPanicsProperty,
+	"TestPropertyResetRunEqualsNewClusterRun":   resetProperty,
 }
 
 // TestFailFiles replays every failure file committed under testdata/rapid

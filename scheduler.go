@@ -191,6 +191,7 @@ type scheduler struct {
 	antiPods, affinityPods int
 	preferTaints           bool           // some node has a PreferNoSchedule taint
 	rng                    *rand.Rand     // breaks score ties (1.34)
+	rngSrc                 *rand.PCG      // rng's source, seeded again by reset
 	treeOrder              []*nodeState   // the nodes in the order kube-scheduler lists them
 	heapIdx                []int          // scratch of bestByHeap
 	feasible               []*nodeState   // scratch for placeExact
@@ -200,6 +201,7 @@ type scheduler struct {
 	total64, raw64         []int64        // scratch for scoreNodes
 	history                []usage        // the cluster's requests over time (recorded runs)
 	total                  resVec         // what the bound, unfinished pods request
+	from                   schedulerFrom  // what it was made from (reset)
 }
 
 // usage is a sample of UsageHistory.
@@ -222,12 +224,10 @@ func (s *scheduler) sample() {
 }
 
 func newScheduler(c *Cluster, cfg Config) *scheduler {
-	s := &scheduler{c: c, byName: map[string]*nodeState{}, resIdx: map[string]int{}, policy: cfg.Scoring, latency: cfg.SchedulingLatency, running: map[int32]int{},
-		rng: rand.New(rand.NewPCG(cfg.Seed, 0x5c4ed))}
+	src := rand.NewPCG(cfg.Seed, schedulerStream)
+	s := &scheduler{c: c, byName: map[string]*nodeState{}, resIdx: map[string]int{}, policy: scoringOf(cfg), latency: cfg.SchedulingLatency, running: map[int32]int{},
+		rng: rand.New(src), rngSrc: src, from: schedulerFrom{nodes: cloneNodes(cfg.Nodes), classes: slices.Clone(cfg.PriorityClasses)}}
 	defer func() { s.total = make(resVec, len(s.res)) }()
-	if s.policy == nil {
-		s.policy = LeastAllocated
-	}
 	s.classesOf, s.neverPre = map[string]int32{}, map[string]bool{}
 	for _, pc := range append(slices.Clone(systemPriorityClasses), cfg.PriorityClasses...) {
 		s.classesOf[pc.Name] = pc.Value
@@ -289,6 +289,18 @@ func newScheduler(c *Cluster, cfg Config) *scheduler {
 	s.treeOrder = nodeTreeOrder(s.nodes)
 	s.buildClasses()
 	return s
+}
+
+// schedulerStream is the second half of the seed of the scheduler's
+// random source, which breaks score ties in 1.34.
+const schedulerStream = 0x5c4ed
+
+// scoringOf returns cfg's scoring policy, LeastAllocated if it sets none.
+func scoringOf(cfg Config) ScoringPolicy {
+	if cfg.Scoring == nil {
+		return LeastAllocated
+	}
+	return cfg.Scoring
 }
 
 // nodeTreeOrder lists nodes in the order of kube-scheduler's snapshot

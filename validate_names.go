@@ -96,13 +96,11 @@ func dns1123SubdomainMsgs(v, unit string) []string {
 // at most 63 characters), or nothing.
 func qualifiedNameMsgs(v string) []string {
 	var msgs []string
-	parts := strings.Split(v, "/")
-	name := parts[0]
-	switch len(parts) {
-	case 1:
-	case 2:
-		prefix := parts[0]
-		name = parts[1]
+	prefix, name, slash := strings.Cut(v, "/")
+	switch {
+	case !slash:
+		name = v
+	case !strings.Contains(name, "/"):
 		if prefix == "" {
 			msgs = append(msgs, "prefix part must be non-empty")
 		} else {
@@ -161,7 +159,19 @@ func domainPrefixedPathErrors(path, v string) fieldErrors {
 }
 
 // labels checks label keys (qualified names) and values, in key order.
+// Valid labels, the common case, are checked in the map's order, without
+// sorting the keys.
 func (l *fieldErrors) labels(path string, labels map[string]string) {
+	valid := true
+	for k, v := range labels {
+		if qualifiedNameMsgs(k) != nil || labelValueMsgs(v) != nil {
+			valid = false
+			break
+		}
+	}
+	if valid {
+		return
+	}
 	for _, k := range slices.Sorted(maps.Keys(labels)) {
 		for _, msg := range qualifiedNameMsgs(k) {
 			l.invalid(path, k, msg)
@@ -175,7 +185,18 @@ func (l *fieldErrors) labels(path string, labels map[string]string) {
 // annotations checks annotation keys (qualified names, case-insensitive)
 // and the total size.
 func (l *fieldErrors) annotations(path string, annotations map[string]string) {
-	size := 0
+	size, valid := 0, true
+	for k, v := range annotations {
+		size += len(k) + len(v)
+		valid = valid && qualifiedNameMsgs(strings.ToLower(k)) == nil
+	}
+	if valid {
+		if size > maxAnnotationsSize {
+			l.tooLong(path, maxAnnotationsSize)
+		}
+		return
+	}
+	size = 0
 	for _, k := range slices.Sorted(maps.Keys(annotations)) {
 		for _, msg := range qualifiedNameMsgs(strings.ToLower(k)) {
 			l.invalid(path, k, msg)

@@ -37,9 +37,15 @@ func (l *fieldErrors) scheduling(s *PodSpec, path string) {
 		l.podAffinity(a.PodAffinity, path+".affinity.podAffinity")
 		l.podAffinity(a.PodAntiAffinity, path+".affinity.podAntiAffinity")
 	}
-	l.schedulingGates(s.SchedulingGates, path+".schedulingGates")
-	l.spreadConstraints(s.TopologySpreadConstraints, path+".topologySpreadConstraints")
-	l.tolerations(s.Tolerations, path+".tolerations")
+	if len(s.SchedulingGates) > 0 {
+		l.schedulingGates(s.SchedulingGates, path+".schedulingGates")
+	}
+	if len(s.TopologySpreadConstraints) > 0 {
+		l.spreadConstraints(s.TopologySpreadConstraints, path+".topologySpreadConstraints")
+	}
+	if len(s.Tolerations) > 0 {
+		l.tolerations(s.Tolerations, path+".tolerations")
+	}
 }
 
 // podAffinity is validatePodAffinity and validatePodAntiAffinity: the

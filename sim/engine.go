@@ -96,14 +96,32 @@ func (a *entry) before(b *entry) bool {
 
 // New returns an Engine configured by cfg.
 func New(cfg Config) *Engine {
-	e := &Engine{epoch: cfg.Epoch, seed: cfg.Seed, limit: cfg.MaxEvents}
+	e := &Engine{}
+	e.configure(cfg)
+	return e
+}
+
+// configure sets what cfg decides: the epoch, the seed and the limit.
+func (e *Engine) configure(cfg Config) {
+	e.epoch, e.seed, e.limit = cfg.Epoch, cfg.Seed, cfg.MaxEvents
 	if e.epoch.IsZero() {
 		e.epoch = time.Unix(0, 0).UTC()
 	}
 	if e.limit == 0 {
 		e.limit = DefaultMaxEvents
 	}
-	return e
+}
+
+// Reset makes e as New(cfg) would, keeping the memory its events used:
+// a simulation run again and again (a sweep over seeds) schedules its
+// events without allocating. Every Timer from before the call is stale:
+// Pending reports false and Stop does nothing.
+func (e *Engine) Reset(cfg Config) {
+	for _, x := range e.heap {
+		e.release(x.slot)
+	}
+	*e = Engine{slots: e.slots, free: e.free, heap: e.heap[:0]}
+	e.configure(cfg)
 }
 
 // Now returns the current virtual time: the time of the event being fired,

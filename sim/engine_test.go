@@ -1208,3 +1208,54 @@ func TestAtElapsedSchedulesRelativeToTheEpoch(t *testing.T) {
 	}()
 	e.AtElapsed(time.Second, 0, sim.HandlerFunc(func(uint64) {}), 0)
 }
+
+// Reset must leave nothing of the run before: pending events are
+// dropped, their Timers go stale, and the clock, sequence numbers, event
+// count, seed and limit are those of the new Config.
+func TestResetIsANewEngineWithTheOldMemory(t *testing.T) {
+	e := sim.New(sim.Config{Seed: 1, MaxEvents: 3})
+	l := newRecorder(e)
+	e.After(time.Second, 0, l, 1)
+	mustRun(t, e)
+	pending := e.After(5*time.Second, 0, l, 2)
+	e.After(7*time.Second, 1, l, 3)
+
+	e.Reset(sim.Config{Epoch: epoch, Seed: 9, MaxEvents: 2})
+	if pending.Pending() {
+		t.Error("a Timer from before Reset is still pending")
+	}
+	if pending.Stop() {
+		t.Error("Stop of a Timer from before Reset returned true")
+	}
+	diff(t, "after Reset: Now, Elapsed, Fired, Len, Seed", []any{epoch, time.Duration(0), uint64(0), 0, uint64(9)},
+		[]any{e.Now(), e.Elapsed(), e.Fired(), e.Len(), e.Seed()})
+	if _, ok := e.Next(); ok {
+		t.Error("Next reports an event after Reset")
+	}
+
+	// Two events at the same instant and class fire in the order they
+	// were scheduled, as in a new engine; the limit is the new one.
+	l2 := newRecorder(e)
+	e.After(time.Second, 0, l2, 20)
+	e.After(time.Second, 0, l2, 10)
+	e.After(2*time.Second, 0, l2, 30)
+	if err := e.Run(); !errors.Is(err, sim.ErrEventLimit) {
+		t.Fatalf("Run after Reset with MaxEvents 2: %v, want ErrEventLimit", err)
+	}
+	diff(t, "fired after Reset", []uint64{20, 10}, l2.fired)
+	diff(t, "fired before Reset", []uint64{1}, l.fired)
+}
+
+// A zero Config given to Reset means what it means to New.
+func TestResetWithTheZeroConfigMeansTheDefaults(t *testing.T) {
+	e := sim.New(sim.Config{Epoch: epoch, MaxEvents: 1})
+	e.Reset(sim.Config{})
+	want := sim.New(sim.Config{})
+	diff(t, "epoch", want.Epoch(), e.Epoch())
+	l := newRecorder(e)
+	for i := range 3 {
+		e.After(time.Duration(i)*time.Second, 0, l, uint64(i))
+	}
+	mustRun(t, e) // DefaultMaxEvents, not the old limit of 1
+	diff(t, "fired", []uint64{0, 1, 2}, l.fired)
+}
