@@ -42,7 +42,7 @@ func (c *Cluster) createJob(job Job, b Behavior, owner *cronJob) (*job, error) {
 			owner.validKey = validationKeyOf(owner, spec)
 		}
 	}
-	key := spec.Namespace + "/" + spec.Name
+	key := objectKey{spec.Namespace, spec.Name}
 	if _, ok := c.jobKeys[key]; ok {
 		return nil, &AlreadyExistsError{Namespace: spec.Namespace, Name: spec.Name}
 	}
@@ -146,7 +146,7 @@ func (c *Cluster) Job(ns, name string) *JobHandle {
 	if ns == "" {
 		ns = "default"
 	}
-	if j := c.jobKeys[ns+"/"+name]; j != nil {
+	if j := c.jobKeys[objectKey{ns, name}]; j != nil {
 		return j.handle
 	}
 	return nil
@@ -220,7 +220,7 @@ func (c *Cluster) Update(ns, name string, edit func(spec *JobSpec)) error {
 	if ns == "" {
 		ns = "default"
 	}
-	j := c.jobKeys[ns+"/"+name]
+	j := c.jobKeys[objectKey{ns, name}]
 	if j == nil {
 		return &NotFoundError{Namespace: ns, Name: name}
 	}
@@ -248,7 +248,7 @@ func (c *Cluster) Delete(ns, name string) error {
 	if ns == "" {
 		ns = "default"
 	}
-	j := c.jobKeys[ns+"/"+name]
+	j := c.jobKeys[objectKey{ns, name}]
 	if j == nil {
 		return &NotFoundError{Namespace: ns, Name: name}
 	}

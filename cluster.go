@@ -39,10 +39,12 @@ type Cluster struct {
 	// limits, not by the Jobs ever created).
 	jobs     []*job
 	jobHoles int
-	jobSeq   uint64          // creation sequence: the source of job UIDs
-	jobSlots []*job          // existing jobs by slot, the argument of their timers
-	freeJobs []int32         // free slots
-	jobKeys  map[string]*job // "namespace/name" of existing jobs
+	jobSeq   uint64  // creation sequence: the source of job UIDs
+	jobSlots []*job  // existing jobs by slot, the argument of their timers
+	freeJobs []int32 // free slots
+	// spareJobs are the jobs of the run before Reset, to be filled again.
+	spareJobs []*job
+	jobKeys   map[objectKey]*job // existing jobs
 
 	cronJobs    []*cronJob          // by creation order, deleted ones included
 	cronJobKeys map[string]*cronJob // "namespace/name" of existing CronJobs
@@ -80,6 +82,9 @@ type Cluster struct {
 	behaviorSrc  *rand.PCG
 	rc           RunContext
 }
+
+// objectKey is an object's namespace and name.
+type objectKey struct{ ns, name string }
 
 // podRef names a pod slot as it was at one moment; it is stale when the
 // slot was recycled.
@@ -128,7 +133,7 @@ func (c *Cluster) start(cfg Config) {
 		c.eng.Reset(ecfg)
 	}
 	if c.jobKeys == nil {
-		c.jobKeys, c.cronJobKeys = map[string]*job{}, map[string]*cronJob{}
+		c.jobKeys, c.cronJobKeys = map[objectKey]*job{}, map[string]*cronJob{}
 	}
 	if c.sched == nil || !c.sched.reset(cfg) {
 		c.sched = newScheduler(c, cfg)

@@ -56,7 +56,7 @@ func (c *Cluster) removeJob(j *job, why string) {
 	j.syncTimer.Stop()
 	j.ttlTimer.Stop()
 	j.backoff = backoffRecord{}
-	delete(c.jobKeys, j.ns+"/"+j.name)
+	delete(c.jobKeys, objectKey{j.ns, j.name})
 	pods := append([]*pod(nil), j.pods...)
 	for _, p := range pods {
 		was := p.standing()

@@ -421,7 +421,7 @@ func (c *Cluster) planSchedule(pl *cronPlan) {
 			pl.deleteJob(pl.active[0])
 		}
 	}
-	if old := c.jobKeys[cj.ns+"/"+name]; old != nil {
+	if old := c.jobKeys[objectKey{cj.ns, name}]; old != nil {
 		// AlreadyExists: a Job of another owner is left alone, and so is
 		// one of this CronJob already in status.active; neither requeues.
 		if old.owner != cj || slices.Contains(pl.active, old) {

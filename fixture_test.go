@@ -38,7 +38,7 @@ func newFixture(t *testing.T, spec JobSpec) *fixture {
 	c := NewCluster(Config{})
 	j := c.newJob(obj, Always(Run{Forever: true}))
 	c.sched.schedulingInfo(j) // as Submit does
-	c.jobKeys["default/foobar"] = j
+	c.jobKeys[objectKey{"default", "foobar"}] = j
 	c.addJob(j)
 	return &fixture{t: t, c: c, j: j}
 }

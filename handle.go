@@ -55,12 +55,14 @@ func (h *JobHandle) Status() JobStatus {
 	st := &j.status
 	epoch := j.c.eng.Epoch()
 	out := JobStatus{
-		Conditions:  slices.Clone(st.conditions),
 		Active:      st.active,
 		Ready:       st.ready,
 		Terminating: st.terminating,
 		Succeeded:   st.succeeded,
 		Failed:      st.failed,
+	}
+	if len(st.conditions) > 0 {
+		out.Conditions = slices.Clone(st.conditions)
 	}
 	if st.started {
 		out.StartTime = epoch.Add(st.startTime)

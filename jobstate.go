@@ -87,6 +87,11 @@ type job struct {
 	// verdicts is how the controller counted each finished pod, for
 	// Explain (explain_record.go).
 	verdicts []podVerdict
+
+	// reqBuf and heldBuf hold req and held until the pod template's
+	// requests change: the memory a job reused by Reset keeps.
+	reqBuf  resVec
+	heldBuf heldRequests
 }
 
 // jobStats accumulates scheduling figures of a job.
@@ -195,7 +200,8 @@ func (x *indexState) reset(spec *JobSpec) {
 }
 
 func (c *Cluster) newJob(obj Job, b Behavior) *job {
-	j := &job{
+	j := c.takeJob()
+	*j = job{
 		c:       c,
 		seq:     c.jobSeq,
 		name:    obj.Name,
@@ -204,6 +210,9 @@ func (c *Cluster) newJob(obj Job, b Behavior) *job {
 		gen:     1,
 		beh:     b,
 		created: c.eng.Elapsed(),
+		// The memory of a job of the run before Reset, emptied.
+		pods: j.pods, cands: j.cands, queue: j.queue, classes: j.classes, verdicts: j.verdicts,
+		status: jobStatus{conditions: j.status.conditions}, reqBuf: j.reqBuf,
 	}
 	c.jobSeq++
 	j.spec = &j.meta.Spec
@@ -223,6 +232,18 @@ func (c *Cluster) newJob(obj Job, b Behavior) *job {
 		}
 	}
 	return j
+}
+
+// takeJob returns a job struct to fill: one of the run before Reset, its
+// slices emptied, or a new one.
+func (c *Cluster) takeJob() *job {
+	if n := len(c.spareJobs); n > 0 {
+		j := c.spareJobs[n-1]
+		c.spareJobs[n-1] = nil
+		c.spareJobs = c.spareJobs[:n-1]
+		return j
+	}
+	return new(job)
 }
 
 // object returns the job as the API stores it (metadata and spec).

@@ -21,9 +21,12 @@ func (c *Cluster) Reset(cfg Config) {
 	if err := ValidateConfig(cfg); err != nil {
 		panic("jobsim: Reset: " + err.Error())
 	}
+	spareJobs := c.spareJobs
 	for _, j := range c.jobs {
 		if j != nil {
-			j.pods = nil // the pod structs are recycled below
+			*j = job{pods: emptied(j.pods), cands: emptied(j.cands), queue: j.queue[:0], classes: emptied(j.classes),
+				verdicts: j.verdicts[:0], status: jobStatus{conditions: j.status.conditions[:0]}, reqBuf: j.reqBuf}
+			spareJobs = append(spareJobs, j)
 		}
 	}
 	spare := c.spare
@@ -40,6 +43,7 @@ func (c *Cluster) Reset(cfg Config) {
 		jobs:        emptied(c.jobs),
 		jobSlots:    emptied(c.jobSlots),
 		freeJobs:    c.freeJobs[:0],
+		spareJobs:   spareJobs,
 		jobKeys:     c.jobKeys,
 		cronJobs:    emptied(c.cronJobs),
 		cronJobKeys: c.cronJobKeys,

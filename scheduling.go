@@ -161,7 +161,15 @@ func (s *scheduler) schedulingInfo(j *job) {
 		j.podSpec = &eff
 	}
 	tmpl := j.podSpec
-	j.req = make(resVec, len(s.res))
+	if j.held == nil {
+		// The first requests of the job: in its own memory. Later ones
+		// (the template's resources changed while suspended) are new,
+		// for the pods bound before keep what they hold.
+		j.req = append(j.reqBuf[:0], make(resVec, len(s.res))...)
+		j.reqBuf = j.req
+	} else {
+		j.req = make(resVec, len(s.res))
+	}
 	j.unknownRes = ""
 	for _, r := range requestedResources(tmpl, tmpl.Overhead) {
 		v := podRequest(tmpl, tmpl.Overhead, r, 0)
@@ -188,8 +196,13 @@ func (s *scheduler) schedulingInfo(j *job) {
 		j.tolerations = j.adm.withDefaults
 	}
 	j.dir = compileDirectives(j)
-	j.held = &heldRequests{req: j.req, scoreCPU: j.scoreCPU, scoreMem: j.scoreMem,
+	held := &j.heldBuf
+	if j.held != nil {
+		held = new(heldRequests)
+	}
+	*held = heldRequests{req: j.req, scoreCPU: j.scoreCPU, scoreMem: j.scoreMem,
 		anti: j.dir != nil && len(j.dir.anti) > 0, affinity: j.dir.interPod()}
+	j.held = held
 	j.classes, j.partial = j.classes[:0], nil
 	j.filter = newNodeFilter(tmpl)
 	_, byHost := tmpl.NodeSelector[LabelHostname]

@@ -28,13 +28,58 @@ const (
 	dnsSubdomainMaxLen = 253
 )
 
-var (
-	dns1123LabelRE     = regexp.MustCompile("^" + dns1123LabelFmt + "$")
-	dns1123SubdomainRE = regexp.MustCompile("^" + dns1123SubdomainFmt + "$")
-	qualifiedNameRE    = regexp.MustCompile("^" + qualifiedNameFmt + "$")
-	labelValueRE       = regexp.MustCompile("^" + labelValueFmt + "$")
-	httpPathRE         = regexp.MustCompile("^" + httpPathFmt + "$")
-)
+var httpPathRE = regexp.MustCompile("^" + httpPathFmt + "$")
+
+// The formats above, matched by hand: every Job a sweep submits has its
+// names and labels checked, and a regular expression costs ten times
+// more. validate_names_internal_test.go holds them to the expressions.
+
+func isLower(b byte) bool { return 'a' <= b && b <= 'z' || '0' <= b && b <= '9' }
+
+func isAlnum(b byte) bool { return isLower(b) || 'A' <= b && b <= 'Z' }
+
+// isDNS1123Label matches dns1123LabelFmt.
+func isDNS1123Label(v string) bool {
+	if v == "" || !isLower(v[0]) || !isLower(v[len(v)-1]) {
+		return false
+	}
+	for i := 1; i < len(v)-1; i++ {
+		if !isLower(v[i]) && v[i] != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+// isDNS1123Subdomain matches dns1123SubdomainFmt: labels joined by dots.
+func isDNS1123Subdomain(v string) bool {
+	for {
+		label, rest, dot := strings.Cut(v, ".")
+		if !isDNS1123Label(label) {
+			return false
+		}
+		if !dot {
+			return true
+		}
+		v = rest
+	}
+}
+
+// isQualifiedName matches qualifiedNameFmt.
+func isQualifiedName(v string) bool {
+	if v == "" || !isAlnum(v[0]) || !isAlnum(v[len(v)-1]) {
+		return false
+	}
+	for i := 1; i < len(v)-1; i++ {
+		if b := v[i]; !isAlnum(b) && b != '-' && b != '_' && b != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+// isLabelValue matches labelValueFmt: empty, or a qualified name.
+func isLabelValue(v string) bool { return v == "" || isQualifiedName(v) }
 
 // regexMsg explains a failed format match, listing examples and the
 // regular expression.
@@ -67,8 +112,8 @@ func dns1123LabelMsgs(v string) []string {
 	if len(v) > dnsLabelMaxLen {
 		msgs = append(msgs, maxLenMsg(dnsLabelMaxLen, "characters"))
 	}
-	if !dns1123LabelRE.MatchString(v) {
-		if dns1123SubdomainRE.MatchString(v) {
+	if !isDNS1123Label(v) {
+		if isDNS1123Subdomain(v) {
 			msgs = append(msgs, "must not contain dots")
 		} else {
 			msgs = append(msgs, regexMsg(dns1123LabelMsg, dns1123LabelFmt, "my-name", "123-abc"))
@@ -85,7 +130,7 @@ func dns1123SubdomainMsgs(v, unit string) []string {
 	if len(v) > dnsSubdomainMaxLen {
 		msgs = append(msgs, maxLenMsg(dnsSubdomainMaxLen, unit))
 	}
-	if !dns1123SubdomainRE.MatchString(v) {
+	if !isDNS1123Subdomain(v) {
 		msgs = append(msgs, regexMsg(dns1123SubdomainMsg, dns1123SubdomainFmt, "example.com"))
 	}
 	return msgs
@@ -118,7 +163,7 @@ func qualifiedNameMsgs(v string) []string {
 	} else if len(name) > dnsLabelMaxLen {
 		msgs = append(msgs, "name part "+maxLenMsg(dnsLabelMaxLen, "bytes"))
 	}
-	if !qualifiedNameRE.MatchString(name) {
+	if !isQualifiedName(name) {
 		msgs = append(msgs, "name part "+regexMsg(qualifiedNameMsg, qualifiedNameFmt, "MyName", "my.name", "123-abc"))
 	}
 	return msgs
@@ -130,7 +175,7 @@ func labelValueMsgs(v string) []string {
 	if len(v) > dnsLabelMaxLen {
 		msgs = append(msgs, maxLenMsg(dnsLabelMaxLen, "bytes"))
 	}
-	if !labelValueRE.MatchString(v) {
+	if !isLabelValue(v) {
 		msgs = append(msgs, regexMsg(labelValueMsg, labelValueFmt, "MyValue", "my_value", "12345"))
 	}
 	return msgs
