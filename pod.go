@@ -253,14 +253,15 @@ type ContainerStateTerminated struct {
 // once the pod is gone, so that a long job costs memory in proportion to
 // the pods that exist, not to those ever created.
 type pod struct {
-	slot    int32  // position in Cluster.pods
-	seq     uint64 // creation sequence number: orders pods, derives the UID
-	job     *job
-	jobPos  int32 // position in job.pods
-	candPos int32 // position in job.cands, -1 if absent
-	ordinal int   // creation ordinal within the job
-	index   int   // completion index, -1 if none
-	created time.Duration
+	nameOnce string // name, once asked for
+	slot     int32  // position in Cluster.pods
+	seq      uint64 // creation sequence number: orders pods, derives the UID
+	job      *job
+	jobPos   int32 // position in job.pods
+	candPos  int32 // position in job.cands, -1 if absent
+	ordinal  int   // creation ordinal within the job
+	index    int   // completion index, -1 if none
+	created  time.Duration
 
 	phase     PodPhase
 	finalizer bool
@@ -348,6 +349,14 @@ const nameAlphabet = "bcdfghjklmnpqrstvwxz2456789"
 const maxGeneratedNameLength = 58
 
 func (p *pod) name() string {
+	if p.nameOnce == "" {
+		p.nameOnce = p.makeName()
+	}
+	return p.nameOnce
+}
+
+// makeName is name, made.
+func (p *pod) makeName() string {
 	j := p.job
 	var prefix string
 	if p.index >= 0 && j.indexed() {

@@ -236,6 +236,26 @@ type profile struct {
 // newProfile resolves a validated version and gates.
 func newProfile(v Version, gates map[string]bool) profile {
 	v = v.resolve()
+	if len(gates) == 0 {
+		if p, ok := defaultProfiles()[v]; ok {
+			return p
+		}
+	}
+	return makeProfile(v, gates)
+}
+
+// defaultProfiles are the profiles of the versions with their default
+// gates, made once: a sweep starts a cluster per seed.
+var defaultProfiles = sync.OnceValue(func() map[Version]profile {
+	out := map[Version]profile{}
+	for _, v := range Versions() {
+		out[v] = makeProfile(v, nil)
+	}
+	return out
+})
+
+// makeProfile is newProfile, made from the gate tables.
+func makeProfile(v Version, gates map[string]bool) profile {
 	on := func(name string) bool { return FeatureGateEnabled(v, gates, name) }
 	return profile{
 		version:              v,

@@ -30,6 +30,20 @@ type SimOptions struct {
 	// false), which Explain reads; without it a Simulation discards its
 	// events once its observers have seen them.
 	History bool
+	// Cluster, if not nil, is the cluster to run on: Reset (see
+	// jobsim.Cluster.Reset) instead of a new one being made, so that a
+	// sweep's worker runs seed after seed on the same memory. What the
+	// cluster ran before, and every Simulation that ran on it, must not
+	// be used any more.
+	Cluster *jobsim.Cluster
+	// Unobserved runs without the Simulation's own observer, for which
+	// the cluster words every event: several times faster, for a sweep
+	// that only reads the Jobs' statuses and metrics at the end. End is
+	// then the time of the last step the cluster took, which may come
+	// after the last event, and the node summaries stay empty. Simulate
+	// refuses it with NodeUse, an Observer, or a scenario with CronJobs
+	// (whose Jobs the observer follows).
+	Unobserved bool
 
 	// cfg, if not nil, is the cluster's configuration as given, and
 	// rerun the job replaced in it: see Simulation.Rerun.
@@ -77,15 +91,19 @@ type Simulation struct {
 	cronOrdinal map[string]int          // its Job's namespace/name → the Job's ordinal
 }
 
-// Simulate loads the scenario into a new cluster, ready to run. Its only
-// error is an *Error for a scenario whose cluster configuration
-// (Scenario.Config) jobsim.NewCluster would refuse, which Parse and Load
-// have already reported.
+// Simulate loads the scenario into a new cluster (or opts.Cluster),
+// ready to run. Its errors are an *Error for a scenario whose cluster
+// configuration (Scenario.Config) jobsim.NewCluster would refuse, which
+// Parse and Load have already reported, and one for options that
+// contradict each other (see SimOptions.Unobserved).
 func (s *Scenario) Simulate(opts SimOptions) (*Simulation, error) {
 	if err := jobsim.ValidateConfig(s.Config()); err != nil {
 		var ps problems
 		ps.add(s.File, 0, "", "%v", err)
 		return nil, ps.err()
+	}
+	if opts.Unobserved && (opts.NodeUse || opts.Observer != nil || len(s.CronJobs) > 0) {
+		return nil, fmt.Errorf("%s: SimOptions.Unobserved with NodeUse, an Observer or CronJobs", s.File)
 	}
 	sim := &Simulation{scenario: s, opts: opts, nodes: map[string]*nodeTrack{}}
 	if opts.cfg != nil {
@@ -353,12 +371,19 @@ func (sim *Simulation) observe(e jobsim.Event) {
 // and the actions scheduled.
 func (sim *Simulation) build() (*jobsim.Cluster, []*jobsim.JobHandle) {
 	s := sim.scenario
-	c := jobsim.NewCluster(sim.config())
+	c := sim.opts.Cluster
+	if c == nil {
+		c = jobsim.NewCluster(sim.config())
+	} else {
+		c.Reset(sim.config())
+	}
 	note := func(j *Job, msg string) {
 		sim.observe(jobsim.Event{Time: c.Now(), Object: jobsim.ObjectRef{Kind: jobsim.KindJob, Namespace: j.Job.Namespace, Name: j.Job.Name},
 			Job: j.Job.Name, Type: jobsim.EventChange, Reason: ReasonActionFailed, Message: msg})
 	}
-	c.Observe(jobsim.ObserverFunc(sim.observe))
+	if !sim.opts.Unobserved {
+		c.Observe(jobsim.ObserverFunc(sim.observe))
+	}
 	handles := make([]*jobsim.JobHandle, len(s.Jobs))
 	for _, i := range s.submissionOrder() {
 		sj := s.Jobs[i]
@@ -591,6 +616,9 @@ func (sim *Simulation) Step() (bool, error) {
 	}
 	if sim.dirty {
 		sim.sample()
+	}
+	if sim.opts.Unobserved {
+		sim.last = sim.cluster.Now()
 	}
 	if sim.cluster.Fired() >= sim.nextCheck {
 		sim.nextCheck = nextLimitCheck(sim.cluster.Fired(), sim.eventLimit())

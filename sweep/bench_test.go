@@ -5,10 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jobsim/jobsim"
 	"github.com/jobsim/jobsim/manifest"
 )
 
-// BenchmarkSweep runs 2,000 seeds of examples/manifests/parallel.random
+// BenchmarkSweep runs 20,000 seeds of examples/manifests/parallel.random
 // (a 6-completion Job, random failures) with one worker and with two,
 // and reports the runs per second of each and the speedup of two
 // workers over one (the goal: at least 1.8 on two cores).
@@ -21,12 +22,12 @@ func BenchmarkSweep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const n = 2000
+	const n = 20000
 	var one, two time.Duration
 	for b.Loop() {
 		for _, w := range []int{1, 2} {
 			start := time.Now()
-			if _, err := Run(Options{First: 1, N: n, Workers: w, Keep: true}, func() struct{} { return struct{}{} }, f); err != nil {
+			if _, err := Run(Options{First: 1, N: n, Workers: w, Keep: true}, NewWorker, f); err != nil {
 				b.Fatal(err)
 			}
 			if w == 1 {
@@ -63,4 +64,44 @@ func BenchmarkMillionSeeds(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+}
+
+// BenchmarkSweepTinyJob is BenchmarkSweep for a Go sweep of the 5-completion
+// Job of BenchmarkTinyJob, each worker's cluster Reset between seeds: what
+// two workers give when a run allocates almost nothing.
+func BenchmarkSweepTinyJob(b *testing.B) {
+	job := jobsim.Job{Name: "tiny", Spec: jobsim.JobSpec{Completions: jobsim.Ptr(5), Parallelism: jobsim.Ptr(2),
+		Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{RestartPolicy: jobsim.RestartNever,
+			Containers: []jobsim.Container{{Name: "c", Image: "busybox"}}}}}}
+	beh := jobsim.Random{Min: 10 * time.Second, Max: 30 * time.Second, FailProbability: 0.2, ExitCode: 1}
+	run := func(c *jobsim.Cluster, seed uint64) (Sample, error) {
+		c.Reset(jobsim.Config{Seed: seed, DiscardEvents: true})
+		h, err := c.Submit(job, beh)
+		if err != nil {
+			return Sample{}, err
+		}
+		if err := c.Run(); err != nil {
+			return Sample{}, err
+		}
+		return Sample{Outcome: "Complete", PodsCreated: h.PodsCreated()}, nil
+	}
+	newCluster := func() *jobsim.Cluster { return jobsim.NewCluster(jobsim.Config{}) }
+	const n = 20000
+	var one, two time.Duration
+	for b.Loop() {
+		for _, w := range []int{1, 2} {
+			start := time.Now()
+			if _, err := Run(Options{First: 1, N: n, Workers: w}, newCluster, run); err != nil {
+				b.Fatal(err)
+			}
+			if w == 1 {
+				one += time.Since(start)
+			} else {
+				two += time.Since(start)
+			}
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/one.Seconds(), "runs/s-1-worker")
+	b.ReportMetric(float64(n*b.N)/two.Seconds(), "runs/s-2-workers")
+	b.ReportMetric(one.Seconds()/two.Seconds(), "speedup")
 }

@@ -299,7 +299,7 @@ func runSweep(e env, f sweepFlags, s *manifest.Scenario) int {
 	}
 	bar := newProgressBar(e, f.progress, count)
 	opts.Progress = bar.update
-	sum, err := sweep.Run(opts, func() struct{} { return struct{}{} }, run)
+	sum, err := sweep.Run(opts, sweep.NewWorker, run)
 	bar.done()
 	if out != nil {
 		out.Flush()
