@@ -774,3 +774,38 @@ func ExampleCronJobHandle_Runs() {
 	// 30m0s sweep-30 created at 31m0s, late: ControllerDown
 	// 35m0s sweep-35 created at 35m0.1s
 }
+
+// Reset runs one cluster again and again, for a sweep over seeds: a Job
+// of three completions with backoffLimit 1, whose pods fail one time in
+// five, fails when two of its pods fail before three succeed: with
+// probability 1 - 0.8³ - 3·0.2·0.8³ = 18.1%. Each run after Reset is the
+// run a new cluster with the same Config would make.
+func ExampleCluster_Reset() {
+	job := jobsim.Job{Name: "batch", Spec: jobsim.JobSpec{
+		Completions:  jobsim.Ptr(3),
+		BackoffLimit: jobsim.Ptr(1),
+		Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+			RestartPolicy: jobsim.RestartNever,
+			Containers:    []jobsim.Container{{Name: "work", Image: "busybox"}},
+		}},
+	}}
+	work := jobsim.Random{Min: time.Minute, Max: 2 * time.Minute, FailProbability: 0.2, ExitCode: 1}
+	c := jobsim.NewCluster(jobsim.Config{})
+	failed := 0
+	for seed := uint64(1); seed <= 1000; seed++ {
+		c.Reset(jobsim.Config{Seed: seed, DiscardEvents: true})
+		h, err := c.Submit(job, work)
+		if err != nil {
+			panic(err)
+		}
+		if err := c.Run(); err != nil {
+			panic(err)
+		}
+		if f, ok := h.Status().Condition(jobsim.JobFailed); ok && f.Status == jobsim.ConditionTrue {
+			failed++
+		}
+	}
+	fmt.Printf("failed in %d of 1000 runs\n", failed)
+	// Output:
+	// failed in 197 of 1000 runs
+}

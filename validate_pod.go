@@ -29,11 +29,10 @@ func (l *fieldErrors) podTemplate(t *PodTemplate) {
 func (l *fieldErrors) behaviorAnnotations(a map[string]string) {
 	const path = "spec.template.metadata.annotations"
 	if v, ok := a[RunAnnotation]; ok {
-		p := fieldKey(path, RunAnnotation)
 		if d, err := time.ParseDuration(v); err != nil {
-			l.invalid(p, v, `must be a duration such as "90s" or "1m30s"`)
+			l.invalid(fieldKey(path, RunAnnotation), v, `must be a duration such as "90s" or "1m30s"`)
 		} else if d < 0 {
-			l.invalid(p, v, msgNegative)
+			l.invalid(fieldKey(path, RunAnnotation), v, msgNegative)
 		}
 	}
 	if v, ok := a[ExitCodeAnnotation]; ok {

@@ -105,7 +105,7 @@ func (s *Scenario) Simulate(opts SimOptions) (*Simulation, error) {
 	if opts.Unobserved && (opts.NodeUse || opts.Observer != nil || len(s.CronJobs) > 0) {
 		return nil, fmt.Errorf("%s: SimOptions.Unobserved with NodeUse, an Observer or CronJobs", s.File)
 	}
-	sim := &Simulation{scenario: s, opts: opts, nodes: map[string]*nodeTrack{}}
+	sim := &Simulation{scenario: s, opts: opts}
 	if opts.cfg != nil {
 		if err := jobsim.ValidateConfig(*opts.cfg); err != nil {
 			return nil, err
@@ -329,6 +329,9 @@ func (sim *Simulation) track(name string) *nodeTrack {
 	t := sim.nodes[name]
 	if t == nil {
 		t = &nodeTrack{NodeHistory: NodeHistory{ReadySince: sim.scenario.Start}, area: map[string]float64{}}
+		if sim.nodes == nil {
+			sim.nodes = map[string]*nodeTrack{}
+		}
 		sim.nodes[name] = t
 	}
 	return t
@@ -466,6 +469,9 @@ func (sim *Simulation) config() jobsim.Config {
 // the CronJobs' actions come before the controller's faults.
 func (sim *Simulation) buildCronJobs(c *jobsim.Cluster) {
 	s := sim.scenario
+	if len(s.CronJobs) == 0 {
+		return
+	}
 	sim.cronHandles = make([]*jobsim.CronJobHandle, len(s.CronJobs))
 	sim.cronCreated, sim.cronOrdinal = map[string]int{}, map[string]int{}
 	ordinal := func(ns, name string) (int, bool) {
