@@ -203,6 +203,15 @@ func domainPrefixedPathErrors(path, v string) fieldErrors {
 	return l
 }
 
+// sortedKeys returns m's keys in order, nil without allocating when m is
+// empty (an iterator's closures are allocated even then).
+func sortedKeys[V any](m map[string]V) []string {
+	if len(m) == 0 {
+		return nil
+	}
+	return slices.Sorted(maps.Keys(m))
+}
+
 // labels checks label keys (qualified names) and values, in key order.
 // Valid labels, the common case, are checked in the map's order, without
 // sorting the keys.

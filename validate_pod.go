@@ -1,8 +1,6 @@
 package jobsim
 
 import (
-	"maps"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -87,7 +85,7 @@ func (l *fieldErrors) podSpec(s *PodSpec, path string) {
 			l.invalid(path+".runtimeClassName", s.RuntimeClassName, msg)
 		}
 	}
-	for _, r := range slices.Sorted(maps.Keys(s.Overhead)) {
+	for _, r := range sortedKeys(s.Overhead) {
 		if s.Overhead[r] < 0 {
 			l.invalid(path+".overhead.limits["+r+"]", s.Overhead[r], "must be greater than or equal to 0")
 		}

@@ -139,7 +139,7 @@ func validateGates(v Version, gates map[string]bool) []FieldError {
 	bad := func(name string, val bool, detail string) {
 		errs = append(errs, FieldError{Type: ErrorTypeInvalid, Field: "featureGates." + name, BadValue: val, Detail: detail})
 	}
-	for _, name := range slices.Sorted(maps.Keys(gates)) {
+	for _, name := range sortedKeys(gates) {
 		val := gates[name]
 		g, ok := table[name]
 		switch {
