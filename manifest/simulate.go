@@ -97,19 +97,18 @@ type Simulation struct {
 // Parse and Load have already reported, and one for options that
 // contradict each other (see SimOptions.Unobserved).
 func (s *Scenario) Simulate(opts SimOptions) (*Simulation, error) {
-	if err := jobsim.ValidateConfig(s.Config()); err != nil {
+	sim := &Simulation{scenario: s, opts: opts}
+	cfg := sim.config()
+	if err := jobsim.ValidateConfig(cfg); err != nil {
+		if opts.cfg != nil {
+			return nil, err
+		}
 		var ps problems
 		ps.add(s.File, 0, "", "%v", err)
 		return nil, ps.err()
 	}
 	if opts.Unobserved && (opts.NodeUse || opts.Observer != nil || len(s.CronJobs) > 0) {
 		return nil, fmt.Errorf("%s: SimOptions.Unobserved with NodeUse, an Observer or CronJobs", s.File)
-	}
-	sim := &Simulation{scenario: s, opts: opts}
-	if opts.cfg != nil {
-		if err := jobsim.ValidateConfig(*opts.cfg); err != nil {
-			return nil, err
-		}
 	}
 	until := s.Until
 	if opts.Until > 0 {
@@ -127,7 +126,7 @@ func (s *Scenario) Simulate(opts SimOptions) (*Simulation, error) {
 	sim.limit = s.Start.Add(until)
 	sim.last = s.Start
 	sim.sampled = s.Start
-	sim.cluster, sim.handles = sim.build()
+	sim.cluster, sim.handles = sim.build(cfg)
 	sim.nextCheck = nextLimitCheck(0, sim.eventLimit())
 	sim.sample()
 	return sim, nil
@@ -372,40 +371,24 @@ func (sim *Simulation) observe(e jobsim.Event) {
 
 // build makes the cluster: the jobs at time 0 submitted, the later ones
 // and the actions scheduled.
-func (sim *Simulation) build() (*jobsim.Cluster, []*jobsim.JobHandle) {
+func (sim *Simulation) build(cfg jobsim.Config) (*jobsim.Cluster, []*jobsim.JobHandle) {
 	s := sim.scenario
 	c := sim.opts.Cluster
 	if c == nil {
-		c = jobsim.NewCluster(sim.config())
+		c = jobsim.NewCluster(cfg)
 	} else {
-		c.Reset(sim.config())
+		c.Reset(cfg)
 	}
-	note := func(j *Job, msg string) {
-		sim.observe(jobsim.Event{Time: c.Now(), Object: jobsim.ObjectRef{Kind: jobsim.KindJob, Namespace: j.Job.Namespace, Name: j.Job.Name},
-			Job: j.Job.Name, Type: jobsim.EventChange, Reason: ReasonActionFailed, Message: msg})
-	}
+	note := func(j *Job, msg string) { sim.note(c, j, msg) }
 	if !sim.opts.Unobserved {
 		c.Observe(jobsim.ObserverFunc(sim.observe))
 	}
 	handles := make([]*jobsim.JobHandle, len(s.Jobs))
 	for _, i := range s.submissionOrder() {
-		sj := s.Jobs[i]
-		job := sj.Manifest.Job
-		if rj := sim.opts.rerun; rj != nil && rj.index == i {
-			job = rj.job
-		}
-		submit := func() {
-			h, err := c.Submit(job, sj.Pods.Behavior(job.Spec.Template))
-			if err != nil {
-				note(sj.Manifest, "cannot submit the job: "+err.Error())
-				return
-			}
-			handles[i] = h
-		}
-		if sj.At == 0 {
-			submit()
+		if s.Jobs[i].At == 0 {
+			handles[i] = sim.submit(c, i)
 		} else {
-			c.At(s.Start.Add(sj.At), submit)
+			c.At(s.Start.Add(s.Jobs[i].At), func() { handles[i] = sim.submit(c, i) })
 		}
 	}
 	for _, sj := range s.Jobs {
@@ -521,6 +504,29 @@ func (sim *Simulation) buildCronJobs(c *jobsim.Cluster) {
 			})
 		}
 	}
+}
+
+// submit submits the scenario's i-th Job (or the re-run's in its place)
+// to c, and returns its handle; nil, with an event saying why, if c
+// refuses it.
+func (sim *Simulation) submit(c *jobsim.Cluster, i int) *jobsim.JobHandle {
+	sj := sim.scenario.Jobs[i]
+	job := &sj.Manifest.Job
+	if rj := sim.opts.rerun; rj != nil && rj.index == i {
+		job = &rj.job
+	}
+	h, err := c.Submit(*job, sj.Pods.Behavior(job.Spec.Template))
+	if err != nil {
+		sim.note(c, sj.Manifest, "cannot submit the job: "+err.Error())
+		return nil
+	}
+	return h
+}
+
+// note tells of an action on Job j that failed, as an event.
+func (sim *Simulation) note(c *jobsim.Cluster, j *Job, msg string) {
+	sim.observe(jobsim.Event{Time: c.Now(), Object: jobsim.ObjectRef{Kind: jobsim.KindJob, Namespace: j.Job.Namespace, Name: j.Job.Name},
+		Job: j.Job.Name, Type: jobsim.EventChange, Reason: ReasonActionFailed, Message: msg})
 }
 
 func cmpDuration(a, b time.Duration) int {
