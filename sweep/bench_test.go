@@ -22,24 +22,11 @@ func BenchmarkSweep(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	const n = 20000
-	var one, two time.Duration
-	for b.Loop() {
-		for _, w := range []int{1, 2} {
-			start := time.Now()
-			if _, err := Run(Options{First: 1, N: n, Workers: w, Keep: true}, NewWorker, f); err != nil {
-				b.Fatal(err)
-			}
-			if w == 1 {
-				one += time.Since(start)
-			} else {
-				two += time.Since(start)
-			}
-		}
-	}
-	b.ReportMetric(float64(n*b.N)/one.Seconds(), "runs/s-1-worker")
-	b.ReportMetric(float64(n*b.N)/two.Seconds(), "runs/s-2-workers")
-	b.ReportMetric(one.Seconds()/two.Seconds(), "speedup")
+	reportSpeedup(b, 20000, func(o Options) error {
+		o.Keep = true
+		_, err := Run(o, NewWorker, f)
+		return err
+	})
 }
 
 // BenchmarkMillionSeeds streams a million samples (of a function that
@@ -86,12 +73,20 @@ func BenchmarkSweepTinyJob(b *testing.B) {
 		return Sample{Outcome: "Complete", PodsCreated: h.PodsCreated()}, nil
 	}
 	newCluster := func() *jobsim.Cluster { return jobsim.NewCluster(jobsim.Config{}) }
-	const n = 20000
+	reportSpeedup(b, 20000, func(o Options) error {
+		_, err := Run(o, newCluster, run)
+		return err
+	})
+}
+
+// reportSpeedup times sweep(n seeds) with one worker and with two, in
+// turn, and reports the runs per second of each and the speedup.
+func reportSpeedup(b *testing.B, n uint64, sweep func(Options) error) {
 	var one, two time.Duration
 	for b.Loop() {
 		for _, w := range []int{1, 2} {
 			start := time.Now()
-			if _, err := Run(Options{First: 1, N: n, Workers: w}, newCluster, run); err != nil {
+			if err := sweep(Options{First: 1, N: n, Workers: w}); err != nil {
 				b.Fatal(err)
 			}
 			if w == 1 {
@@ -101,7 +96,7 @@ func BenchmarkSweepTinyJob(b *testing.B) {
 			}
 		}
 	}
-	b.ReportMetric(float64(n*b.N)/one.Seconds(), "runs/s-1-worker")
-	b.ReportMetric(float64(n*b.N)/two.Seconds(), "runs/s-2-workers")
+	b.ReportMetric(float64(n)*float64(b.N)/one.Seconds(), "runs/s-1-worker")
+	b.ReportMetric(float64(n)*float64(b.N)/two.Seconds(), "runs/s-2-workers")
 	b.ReportMetric(one.Seconds()/two.Seconds(), "speedup")
 }
