@@ -37,6 +37,10 @@ func (c *Cluster) createPod(j *job, index int) *pod {
 // removePod removes p from the API: it no longer exists anywhere.
 func (c *Cluster) removePod(p *pod) {
 	j := p.job
+	var ref ObjectRef
+	if c.recording() {
+		ref = ObjectRef{Kind: KindPod, Namespace: j.ns, Name: p.name()}
+	}
 	p.timer.Stop()
 	delete(j.gated, p.seq)
 	// Only a job's deletion removes a pod that has not finished; it leaves
@@ -51,6 +55,11 @@ func (c *Cluster) removePod(p *pod) {
 	c.freePods = append(c.freePods, p.slot)
 	*p = pod{}
 	c.spare = append(c.spare, p)
+	if ref.Name != "" {
+		// After the removal, so that an observer sees the job's pods
+		// without it.
+		c.emit(Event{Time: c.eng.Now(), Object: ref, Job: j.name, Type: EventChange, Reason: ReasonDeleted, Message: "Pod removed from the API"})
+	}
 	if !j.gone {
 		c.enqueue(j, c.cfg.SyncDelay)
 	}

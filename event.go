@@ -58,7 +58,9 @@ const (
 	EventChange EventType = "Change"
 )
 
-// Reasons of Change events (on Jobs and CronJobs).
+// Reasons of Change events: on Jobs and CronJobs, and Deleted on a pod
+// when it is removed from the API (its deletion done, or the garbage
+// collection of a finished pod), after its removal.
 const (
 	ReasonCreated       = "Created"
 	ReasonStatusUpdated = "StatusUpdated"

@@ -55,6 +55,9 @@ type creationRecorder struct {
 // Observe renders the event as the timeline would (to keep the chart's
 // reasons), and records pod creations.
 func (c *creationRecorder) Observe(ev jobsim.Event) {
+	if podRemoval(ev) {
+		return
+	}
 	c.text.observe(ev)
 	if ev.Object.Kind != jobsim.KindJob {
 		return

@@ -105,6 +105,9 @@ type line struct {
 // renders what the event shows at once, while the cluster is in the state
 // the event leaves it in, and keeps it for run to print.
 func (r *runner) Observe(ev jobsim.Event) {
+	if podRemoval(ev) {
+		return
+	}
 	if r.eventsFile != nil || r.f.output == "events" {
 		if l, ok := eventLine(ev); ok {
 			if r.eventsFile != nil {
@@ -245,6 +248,13 @@ type eventJSON struct {
 	Object  string `json:"object"`
 	Reason  string `json:"reason"`
 	Message string `json:"message"`
+}
+
+// podRemoval reports whether ev is a pod's removal from the API: a
+// change a watch reports, that the timeline, the pictures and the event
+// table leave out (the pod's end, and its job's, are there already).
+func podRemoval(ev jobsim.Event) bool {
+	return ev.Type == jobsim.EventChange && ev.Reason == jobsim.ReasonDeleted && ev.Object.Kind == jobsim.KindPod
 }
 
 // eventLine formats a Kubernetes Event as a JSON line; watch-style
