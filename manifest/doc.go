@@ -15,6 +15,11 @@
 //     PodDisruptionBudgets and [Scheduler] ([Scenario.Config] is the
 //     jobsim.Config they make).
 //   - [DecodeJobs] reads the batch/v1 Jobs of a manifest on their own.
+//   - [NewJob] admits a batch/v1 Job object built in Go (or read with
+//     client-go) as DecodeJobs admits a decoded one, with the same rules,
+//     field paths and messages, and no YAML; [FromJob] makes the batch/v1
+//     object of a Job built with jobsim's own types, so that [JobObject]
+//     and [PodObject] work for it.
 //   - [Scenario.Simulate] loads a scenario into a cluster: a [Simulation],
 //     which [Simulation.Step] and [Simulation.Run] play to its end, and
 //     whose [Simulation.Objects], [Simulation.Nodes], [Simulation.ListJSON]

@@ -30,14 +30,21 @@ type Problem struct {
 }
 
 // String formats the problem as FILE:LINE: FIELD: MESSAGE, leaving out
-// the parts that are unknown.
+// the parts that are unknown: FIELD: MESSAGE with no file (as the
+// problems of NewJob and FromJob have), "line LINE: " before them for a
+// line with no file.
 func (p Problem) String() string {
 	var b strings.Builder
 	b.WriteString(p.File)
-	if p.Line > 0 {
+	switch {
+	case p.Line > 0 && p.File == "":
+		b.WriteString("line " + strconv.Itoa(p.Line))
+	case p.Line > 0:
 		b.WriteString(":" + strconv.Itoa(p.Line))
 	}
-	b.WriteString(": ")
+	if b.Len() > 0 {
+		b.WriteString(": ")
+	}
 	if p.Field != "" {
 		b.WriteString(p.Field + ": ")
 	}

@@ -2,6 +2,11 @@ package manifest_test
 
 import (
 	"fmt"
+	"time"
+
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/jobsim/jobsim"
 	"github.com/jobsim/jobsim/manifest"
@@ -200,4 +205,73 @@ jobs:
 	// 30s  SuccessfulCreate Created pod: batch-v25tc
 	// 50s  Completed Job completed
 	// ended at 50s
+}
+
+// NewJob admits a batch/v1 Job built in Go (TypeMeta may be left empty,
+// as client-go leaves it) as DecodeJobs admits one read from YAML: the
+// defaults of batch/v1 and of the pod template are filled in, on a copy,
+// and an invalid Job is an error listing its problems at their field
+// paths, with no file or line.
+func ExampleNewJob() {
+	obj := &batchv1.Job{
+		ObjectMeta: metav1.ObjectMeta{Name: "pi"},
+		Spec: batchv1.JobSpec{Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{
+			RestartPolicy: corev1.RestartPolicyNever,
+			Containers:    []corev1.Container{{Name: "pi", Image: "perl:5.34", Command: []string{"perl", "-Mbignum=bpi", "-wle", "print bpi(2000)"}}},
+		}}},
+	}
+	j, err := manifest.NewJob(obj, manifest.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := j.Object.Spec
+	fmt.Println(j.Object.Namespace, *s.Completions, *s.Parallelism, *s.BackoffLimit, *s.CompletionMode, *s.PodReplacementPolicy)
+	ps := s.Template.Spec
+	fmt.Println(*ps.TerminationGracePeriodSeconds, ps.DNSPolicy, ps.Containers[0].ImagePullPolicy)
+	fmt.Println("argument unchanged:", obj.Spec.Completions == nil)
+
+	obj.Spec.Parallelism = jobsim.Ptr(int32(-1))
+	obj.Spec.Template.Spec.RestartPolicy = corev1.RestartPolicyAlways
+	_, err = manifest.NewJob(obj, manifest.Options{})
+	fmt.Println(err)
+	// Output:
+	// default 1 1 6 NonIndexed TerminatingOrFailed
+	// 30 ClusterFirst IfNotPresent
+	// argument unchanged: true
+	// spec.parallelism: Invalid value: -1: must be greater than or equal to 0
+	// spec.template.spec.restartPolicy: Required value: valid values: "OnFailure", "Never"
+}
+
+// FromJob makes the batch/v1 object of a Job built with jobsim's types,
+// defaulted as the API server stores it, so that JobObject shows it once
+// it is submitted.
+func ExampleFromJob() {
+	j := jobsim.Job{Name: "hello", Spec: jobsim.JobSpec{Completions: jobsim.Ptr(3)}}
+	j.Spec.Template.Spec.RestartPolicy = jobsim.RestartOnFailure
+	j.Spec.Template.Spec.Containers = []jobsim.Container{{
+		Name: "main", Image: "busybox", Requests: jobsim.ResourceList{jobsim.ResourceCPU: 500},
+	}}
+	fj, err := manifest.FromJob(j)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	s := fj.Object.Spec
+	fmt.Println(*s.Completions, *s.Parallelism, *s.BackoffLimit, *s.CompletionMode)
+	c := s.Template.Spec.Containers[0]
+	fmt.Println(c.Resources.Requests.Cpu(), c.ImagePullPolicy)
+
+	cluster := jobsim.NewCluster(jobsim.Config{})
+	h, err := cluster.Submit(fj.Job, jobsim.Fixed(10*time.Second, 0))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	obj := manifest.JobObject(fj, h)
+	fmt.Println(obj.APIVersion, obj.Kind, obj.Namespace+"/"+obj.Name, obj.Spec.Template.Labels[jobsim.JobNameLabel])
+	// Output:
+	// 3 1 6 NonIndexed
+	// 500m Always
+	// batch/v1 Job default/hello hello
 }

@@ -33,8 +33,11 @@ const (
 // template labels, the spec as edited since, and the full status; and,
 // as annotations that only jobsim adds, the job's metrics
 // (PodsBoundAnnotation, QueueWaitMeanAnnotation ...).
+//
+// A Job with no Object (&Job{Job: job}, built from jobsim's types) gets
+// the object FromJob makes of j.Job.
 func JobObject(j *Job, h *jobsim.JobHandle) *batchv1.Job {
-	obj := j.Object.DeepCopy()
+	obj := j.object().DeepCopy()
 	obj.TypeMeta = metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"}
 	cur := h.Job()
 	obj.Name, obj.Namespace = cur.Name, cur.Namespace
@@ -104,8 +107,11 @@ func jobStatus(st jobsim.JobStatus) batchv1.JobStatus {
 // conditions, nominatedNodeName, container states with exit codes and
 // restart counts; no container states before the kubelet has accepted
 // the pod).
+//
+// A Job with no Object gets its template from the object FromJob makes
+// of j.Job, as in JobObject.
 func PodObject(j *Job, jobUID string, p jobsim.Pod) *corev1.Pod {
-	tmpl := j.Object.Spec.Template.DeepCopy()
+	tmpl := j.object().Spec.Template.DeepCopy()
 	pod := &corev1.Pod{
 		TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Pod"},
 		ObjectMeta: metav1.ObjectMeta{
