@@ -1,0 +1,631 @@
+package kube
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	jsonpatch "gopkg.in/evanphx/json-patch.v4"
+	batchv1 "k8s.io/api/batch/v1"
+	corev1 "k8s.io/api/core/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/strategicpatch"
+	"k8s.io/apimachinery/pkg/util/validation/field"
+	"k8s.io/apimachinery/pkg/watch"
+	clienttesting "k8s.io/client-go/testing"
+
+	"github.com/jobsim/jobsim"
+	"github.com/jobsim/jobsim/manifest"
+)
+
+// served reports whether the Sim serves gr itself.
+func served(gr schema.GroupResource) bool {
+	switch gr {
+	case jobsGR, podsGR, nodesGR, eventsGR:
+		return true
+	}
+	return false
+}
+
+// react serves a call of the clientset on a resource of the Sim's, and
+// leaves the others to the fake object tracker.
+func (s *Sim) react(a clienttesting.Action) (bool, runtime.Object, error) {
+	gr := a.GetResource().GroupResource()
+	if !served(gr) {
+		return false, nil, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.catchUp()
+	obj, err := s.serve(gr, a)
+	s.publish()
+	s.kick()
+	return true, obj, err
+}
+
+func (s *Sim) serve(gr schema.GroupResource, a clienttesting.Action) (runtime.Object, error) {
+	ns := a.GetNamespace()
+	// By verb: the action interfaces overlap (a DeleteAction is a
+	// GetAction too).
+	switch a.GetVerb() {
+	case "get":
+		a := a.(clienttesting.GetAction)
+		o := s.st.get(gr, objectKey{ns, a.GetName()})
+		if o == nil {
+			return nil, apierrors.NewNotFound(gr, a.GetName())
+		}
+		return o.DeepCopyObject(), nil
+	case "list":
+		r := a.(clienttesting.ListAction).GetListRestrictions()
+		objs, rv := s.st.list(gr, ns, selector{r.Labels, r.Fields})
+		return makeList(gr, objs, rv), nil
+	case "create":
+		return s.create(gr, ns, a.GetSubresource(), a.(clienttesting.CreateAction).GetObject())
+	case "update":
+		return s.update(gr, ns, a.GetSubresource(), a.(clienttesting.UpdateAction).GetObject())
+	case "patch":
+		return s.patch(gr, ns, a.(clienttesting.PatchAction))
+	case "delete":
+		var opts metav1.DeleteOptions
+		if d, ok := a.(clienttesting.DeleteActionImpl); ok {
+			opts = d.DeleteOptions
+		}
+		return nil, s.delete(gr, ns, a.(clienttesting.DeleteAction).GetName(), opts)
+	case "delete-collection":
+		var opts metav1.DeleteOptions
+		if d, ok := a.(clienttesting.DeleteCollectionActionImpl); ok {
+			opts = d.DeleteOptions
+		}
+		r := a.(clienttesting.DeleteCollectionAction).GetListRestrictions()
+		objs, _ := s.st.list(gr, ns, selector{r.Labels, r.Fields})
+		for _, o := range objs {
+			m, _ := meta.Accessor(o)
+			if err := s.delete(gr, m.GetNamespace(), m.GetName(), opts); err != nil && !apierrors.IsNotFound(err) {
+				return nil, err
+			}
+		}
+		return nil, nil
+	}
+	return nil, apierrors.NewMethodNotSupported(gr, a.GetVerb())
+}
+
+// reactWatch opens a watch of a resource of the Sim's.
+func (s *Sim) reactWatch(a clienttesting.Action) (bool, watch.Interface, error) {
+	gr := a.GetResource().GroupResource()
+	if !served(gr) {
+		return false, nil, nil
+	}
+	wa, ok := a.(clienttesting.WatchAction)
+	if !ok {
+		return true, nil, apierrors.NewBadRequest("not a watch")
+	}
+	var opts metav1.ListOptions
+	if impl, ok := a.(clienttesting.WatchActionImpl); ok {
+		opts = impl.ListOptions
+	}
+	r := wa.GetWatchRestrictions()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.catchUp()
+	s.publish()
+	initial := opts.SendInitialEvents != nil && *opts.SendInitialEvents
+	w, err := s.st.watch(gr, a.GetNamespace(), selector{r.Labels, r.Fields}, r.ResourceVersion, initial, opts.AllowWatchBookmarks,
+		func() runtime.Object { return emptyObject(gr) })
+	if err != nil {
+		return true, nil, err
+	}
+	w.locker = &s.mu
+	return true, w, nil
+}
+
+// emptyObject returns a new object of gr's kind.
+func emptyObject(gr schema.GroupResource) runtime.Object {
+	switch gr {
+	case jobsGR:
+		return &batchv1.Job{}
+	case podsGR:
+		return &corev1.Pod{}
+	case nodesGR:
+		return &corev1.Node{}
+	}
+	return &corev1.Event{}
+}
+
+// makeList returns objs as a list of gr's kind.
+func makeList(gr schema.GroupResource, objs []runtime.Object, rv uint64) runtime.Object {
+	var l runtime.Object
+	switch gr {
+	case jobsGR:
+		jl := &batchv1.JobList{}
+		for _, o := range objs {
+			jl.Items = append(jl.Items, *o.(*batchv1.Job))
+		}
+		l = jl
+	case podsGR:
+		pl := &corev1.PodList{}
+		for _, o := range objs {
+			pl.Items = append(pl.Items, *o.(*corev1.Pod))
+		}
+		l = pl
+	case nodesGR:
+		nl := &corev1.NodeList{}
+		for _, o := range objs {
+			nl.Items = append(nl.Items, *o.(*corev1.Node))
+		}
+		l = nl
+	default:
+		el := &corev1.EventList{}
+		for _, o := range objs {
+			el.Items = append(el.Items, *o.(*corev1.Event))
+		}
+		l = el
+	}
+	setRV(l, rv)
+	return l
+}
+
+// create serves a create: a Job is submitted to the cluster, an eviction
+// evicts its pod, an Event is stored; pods and nodes are jobsim's own.
+func (s *Sim) create(gr schema.GroupResource, ns, sub string, obj runtime.Object) (runtime.Object, error) {
+	switch {
+	case gr == jobsGR && sub == "":
+		job, ok := obj.(*batchv1.Job)
+		if !ok {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("expected a batch/v1 Job, got %T", obj))
+		}
+		return s.createJob(ns, job)
+	case gr == podsGR && sub == "eviction":
+		ev, ok := obj.(*policyv1.Eviction)
+		if !ok {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("expected a policy/v1 Eviction, got %T", obj))
+		}
+		return nil, s.evict(ns, ev)
+	case gr == eventsGR && sub == "":
+		ev, ok := obj.(*corev1.Event)
+		if !ok {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("expected a v1 Event, got %T", obj))
+		}
+		ev = ev.DeepCopy()
+		if ev.Namespace == "" {
+			ev.Namespace = ns
+		}
+		if ev.Name == "" && ev.GenerateName != "" {
+			ev.Name = s.generateName(ev.GenerateName)
+		}
+		k := objectKey{ev.Namespace, ev.Name}
+		if s.st.get(eventsGR, k) != nil {
+			return nil, apierrors.NewAlreadyExists(eventsGR, ev.Name)
+		}
+		s.eventSeq++
+		ev.UID = types.UID(fmt.Sprintf("event-%d", s.eventSeq))
+		ev.CreationTimestamp = metav1.NewTime(s.c.Now())
+		s.st.write(eventsGR, k, ev)
+		return ev.DeepCopy(), nil
+	case gr == podsGR:
+		return nil, apierrors.NewForbidden(gr, objectName(obj), errors.New("jobsim runs the pods of Jobs only: create a Job"))
+	}
+	return nil, apierrors.NewMethodNotSupported(gr, "create")
+}
+
+func objectName(o runtime.Object) string {
+	if m, err := meta.Accessor(o); err == nil {
+		return m.GetName()
+	}
+	return ""
+}
+
+// generateName returns a name made as the API server makes one from
+// metadata.generateName: the prefix and five random characters.
+func (s *Sim) generateName(prefix string) string {
+	const alphabet = "bcdfghjklmnpqrstvwxz2456789"
+	const max = 63 - 5
+	if len(prefix) > max {
+		prefix = prefix[:max]
+	}
+	var b strings.Builder
+	b.WriteString(prefix)
+	for range 5 {
+		b.WriteByte(alphabet[s.names.IntN(len(alphabet))])
+	}
+	return b.String()
+}
+
+// createJob validates a Job as the API server of the cluster's version
+// would and submits it.
+func (s *Sim) createJob(ns string, in *batchv1.Job) (runtime.Object, error) {
+	obj := in.DeepCopy()
+	if obj.Namespace == "" {
+		obj.Namespace = ns
+	}
+	if ns != "" && obj.Namespace != ns {
+		return nil, apierrors.NewBadRequest("the namespace of the provided object does not match the namespace sent on the request")
+	}
+	if obj.Name == "" && obj.GenerateName != "" {
+		for range 8 {
+			name := s.generateName(obj.GenerateName)
+			if s.st.get(jobsGR, objectKey{obj.Namespace, name}) == nil {
+				obj.Name = name
+				break
+			}
+		}
+	}
+	finalizers := obj.Finalizers
+	obj.Finalizers = nil
+	generateName := obj.GenerateName
+	obj.GenerateName = ""
+	m, err := manifest.NewJob(obj, manifest.Options{Version: s.cfg.Version, FeatureGates: s.cfg.FeatureGates})
+	if err != nil {
+		return nil, invalid(obj.Name, err)
+	}
+	m.Object.GenerateName = generateName
+	m.Object.Finalizers = finalizers
+	k := objectKey{m.Job.Namespace, m.Job.Name}
+	if s.st.get(jobsGR, k) != nil || s.jobs[k] != nil {
+		return nil, apierrors.NewAlreadyExists(jobsGR, m.Job.Name)
+	}
+	h, err := s.c.Submit(m.Job, s.behavior(m.Object))
+	if err != nil {
+		var exists *jobsim.AlreadyExistsError
+		if errors.As(err, &exists) {
+			return nil, apierrors.NewAlreadyExists(jobsGR, m.Job.Name)
+		}
+		return nil, invalid(m.Job.Name, err)
+	}
+	sj := &simJob{key: k, m: m, h: h, pods: map[string]bool{}, podMeta: map[string]metav1.ObjectMeta{}}
+	s.jobs[k] = sj
+	o := s.jobObject(sj)
+	s.st.write(jobsGR, k, o)
+	return o.DeepCopy(), nil
+}
+
+// invalid words a validation error as the API server's 422 Invalid.
+func invalid(name string, err error) error {
+	var causes []metav1.StatusCause
+	var msgs []string
+	var verr *jobsim.ValidationError
+	switch {
+	case errors.As(err, &verr):
+		for _, fe := range verr.Errors {
+			msg := strings.TrimPrefix(fe.Error(), fe.Field+": ")
+			causes = append(causes, metav1.StatusCause{Type: causeType(msg), Message: msg, Field: fe.Field})
+			msgs = append(msgs, fe.Error())
+		}
+	case len(manifest.Problems(err)) > 0:
+		for _, p := range manifest.Problems(err) {
+			causes = append(causes, metav1.StatusCause{Type: causeType(p.Message), Message: p.Message, Field: p.Field})
+			if p.Field != "" {
+				msgs = append(msgs, p.Field+": "+p.Message)
+			} else {
+				msgs = append(msgs, p.Message)
+			}
+		}
+	default:
+		return apierrors.NewBadRequest(err.Error())
+	}
+	list := strings.Join(msgs, ", ")
+	if len(msgs) > 1 {
+		list = "[" + list + "]"
+	}
+	return &apierrors.StatusError{ErrStatus: metav1.Status{
+		Status: metav1.StatusFailure, Code: 422, Reason: metav1.StatusReasonInvalid,
+		Message: fmt.Sprintf("Job.batch %q is invalid: %s", name, list),
+		Details: &metav1.StatusDetails{Name: name, Group: "batch", Kind: "Job", Causes: causes},
+	}}
+}
+
+// causeType returns the cause type of a field error's message, which
+// starts with its type's words ("Invalid value: ...").
+func causeType(msg string) metav1.CauseType {
+	for _, t := range []field.ErrorType{field.ErrorTypeNotFound, field.ErrorTypeRequired, field.ErrorTypeDuplicate,
+		field.ErrorTypeInvalid, field.ErrorTypeNotSupported, field.ErrorTypeForbidden, field.ErrorTypeTooLong,
+		field.ErrorTypeTooMany, field.ErrorTypeInternal, field.ErrorTypeTypeInvalid} {
+		if strings.HasPrefix(msg, t.String()+":") || msg == t.String() {
+			return metav1.CauseType(t)
+		}
+	}
+	return metav1.CauseTypeFieldValueInvalid
+}
+
+// update serves an update of an object, or of a Job's status.
+func (s *Sim) update(gr schema.GroupResource, ns, sub string, obj runtime.Object) (runtime.Object, error) {
+	m, err := meta.Accessor(obj)
+	if err != nil {
+		return nil, apierrors.NewBadRequest(err.Error())
+	}
+	if m.GetNamespace() == "" && gr != nodesGR {
+		m.SetNamespace(ns)
+	}
+	k := objectKey{m.GetNamespace(), m.GetName()}
+	prev := s.st.get(gr, k)
+	if prev == nil {
+		return nil, apierrors.NewNotFound(gr, m.GetName())
+	}
+	pm, _ := meta.Accessor(prev)
+	if rv := m.GetResourceVersion(); rv != "" && rv != pm.GetResourceVersion() {
+		return nil, apierrors.NewConflict(gr, m.GetName(), errors.New("the object has been modified; please apply your changes to the latest version and try again"))
+	}
+	switch gr {
+	case jobsGR:
+		job, ok := obj.(*batchv1.Job)
+		if !ok {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("expected a batch/v1 Job, got %T", obj))
+		}
+		return s.updateJob(s.jobs[k], prev.(*batchv1.Job), job.DeepCopy(), sub == "status")
+	case podsGR:
+		pod, ok := obj.(*corev1.Pod)
+		if !ok {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("expected a v1 Pod, got %T", obj))
+		}
+		return s.updatePod(prev.(*corev1.Pod), pod, sub)
+	case eventsGR:
+		ev, ok := obj.(*corev1.Event)
+		if !ok {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("expected a v1 Event, got %T", obj))
+		}
+		ev = ev.DeepCopy()
+		ev.UID, ev.CreationTimestamp = pm.GetUID(), pm.GetCreationTimestamp()
+		s.st.write(eventsGR, k, ev)
+		return ev.DeepCopy(), nil
+	}
+	return nil, apierrors.NewForbidden(gr, m.GetName(), errors.New("jobsim's nodes are set by its Config: cordon and fail them with the cluster's DrainNode and FailNode"))
+}
+
+// updateJob applies an update of a Job: its metadata as written, its spec
+// through jobsim's update validation and controller, or its status.
+func (s *Sim) updateJob(sj *simJob, prev, job *batchv1.Job, status bool) (runtime.Object, error) {
+	if sj == nil {
+		return nil, apierrors.NewConflict(jobsGR, job.Name, errors.New("the Job is being deleted"))
+	}
+	out := prev.DeepCopy()
+	if status {
+		out.Status = job.Status
+		s.st.write(jobsGR, sj.key, out)
+		return out.DeepCopy(), nil
+	}
+	if !equality.Semantic.DeepEqual(prev.Spec, job.Spec) {
+		spec, err := s.convertSpec(sj, job)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.c.Update(sj.key.ns, sj.key.name, func(js *jobsim.JobSpec) { *js = spec.Job.Spec }); err != nil {
+			return nil, invalid(job.Name, err)
+		}
+		sj.m.Object.Spec.Template = spec.Object.Spec.Template
+	}
+	out.Labels, out.Annotations = job.Labels, job.Annotations
+	out.OwnerReferences = job.OwnerReferences
+	out.Finalizers = job.Finalizers
+	s.st.write(jobsGR, sj.key, out)
+	if out.DeletionTimestamp != nil && len(out.Finalizers) == 0 && !sj.foreground {
+		// The last finalizer is gone: the deletion goes on.
+		if err := s.c.Delete(sj.key.ns, sj.key.name); err != nil {
+			return nil, apierrors.NewInternalError(err)
+		}
+	}
+	s.writeJob(sj)
+	if o := s.st.get(jobsGR, sj.key); o != nil {
+		return o.DeepCopyObject(), nil
+	}
+	return out, nil
+}
+
+// convertSpec converts an updated Job to jobsim's types: the server's
+// fields, the generated selector and its template labels are dropped
+// first, as the create they come from added them.
+func (s *Sim) convertSpec(sj *simJob, job *batchv1.Job) (*manifest.Job, error) {
+	c := job.DeepCopy()
+	c.ObjectMeta = metav1.ObjectMeta{Name: sj.key.name, Namespace: sj.key.ns, Labels: job.Labels, Annotations: job.Annotations}
+	c.Status = batchv1.JobStatus{}
+	if c.Spec.ManualSelector == nil || !*c.Spec.ManualSelector {
+		c.Spec.Selector = nil
+		for _, l := range []string{batchv1.ControllerUidLabel, batchv1.JobNameLabel, "controller-uid", "job-name"} {
+			delete(c.Spec.Template.Labels, l)
+		}
+	}
+	m, err := manifest.NewJob(c, manifest.Options{Version: s.cfg.Version, FeatureGates: s.cfg.FeatureGates})
+	if err != nil {
+		return nil, invalid(job.Name, err)
+	}
+	return m, nil
+}
+
+// updatePod applies an update of a pod: users may change its labels and
+// annotations; its spec and status are jobsim's.
+func (s *Sim) updatePod(prev, pod *corev1.Pod, sub string) (runtime.Object, error) {
+	if sub != "" {
+		return nil, apierrors.NewForbidden(podsGR, pod.Name, fmt.Errorf("the %s of jobsim's pods is its kubelet's and scheduler's", sub))
+	}
+	if !equality.Semantic.DeepEqual(prev.Spec, pod.Spec) || !equality.Semantic.DeepEqual(prev.Status, pod.Status) {
+		return nil, apierrors.NewForbidden(podsGR, pod.Name, errors.New("jobsim's pods may change only their labels and annotations"))
+	}
+	sj := s.jobs[objectKey{prev.Namespace, jobOf(prev)}]
+	if sj == nil {
+		return nil, apierrors.NewConflict(podsGR, pod.Name, errors.New("its Job is gone"))
+	}
+	sj.podMeta[pod.Name] = metav1.ObjectMeta{Labels: cloneMap(pod.Labels), Annotations: cloneMap(pod.Annotations)}
+	s.writeJob(sj)
+	return s.st.get(podsGR, objectKey{prev.Namespace, prev.Name}).DeepCopyObject(), nil
+}
+
+// jobOf returns the name of a pod's Job.
+func jobOf(p *corev1.Pod) string {
+	for _, r := range p.OwnerReferences {
+		if r.Kind == "Job" {
+			return r.Name
+		}
+	}
+	return ""
+}
+
+// patch serves a patch: JSON, merge or strategic merge, applied to the
+// stored object and then served as an update.
+func (s *Sim) patch(gr schema.GroupResource, ns string, a clienttesting.PatchAction) (runtime.Object, error) {
+	k := objectKey{ns, a.GetName()}
+	if gr == nodesGR {
+		k.ns = ""
+	}
+	prev := s.st.get(gr, k)
+	if prev == nil {
+		return nil, apierrors.NewNotFound(gr, a.GetName())
+	}
+	orig, err := json.Marshal(prev)
+	if err != nil {
+		return nil, apierrors.NewInternalError(err)
+	}
+	var patched []byte
+	switch a.GetPatchType() {
+	case types.JSONPatchType:
+		p, err := jsonpatch.DecodePatch(a.GetPatch())
+		if err != nil {
+			return nil, apierrors.NewBadRequest(err.Error())
+		}
+		patched, err = p.Apply(orig)
+		if err != nil {
+			return nil, &apierrors.StatusError{ErrStatus: metav1.Status{Status: metav1.StatusFailure, Code: 422,
+				Reason: metav1.StatusReasonInvalid, Message: err.Error()}}
+		}
+	case types.MergePatchType:
+		patched, err = jsonpatch.MergePatch(orig, a.GetPatch())
+		if err != nil {
+			return nil, apierrors.NewBadRequest(err.Error())
+		}
+	case types.StrategicMergePatchType:
+		patched, err = strategicpatch.StrategicMergePatch(orig, a.GetPatch(), emptyObject(gr))
+		if err != nil {
+			return nil, apierrors.NewBadRequest(err.Error())
+		}
+	default:
+		return nil, apierrors.NewGenericServerResponse(415, "patch", gr, a.GetName(),
+			fmt.Sprintf("jobsim does not serve patches of type %s: use a JSON, merge or strategic merge patch", a.GetPatchType()), 0, false)
+	}
+	obj := emptyObject(gr)
+	if err := json.Unmarshal(patched, obj); err != nil {
+		return nil, apierrors.NewBadRequest(err.Error())
+	}
+	m, _ := meta.Accessor(obj)
+	pm, _ := meta.Accessor(prev)
+	if m.GetResourceVersion() == "" {
+		m.SetResourceVersion(pm.GetResourceVersion())
+	}
+	return s.update(gr, ns, a.GetSubresource(), obj)
+}
+
+// delete serves a delete: of a Job with its propagation policy, of a pod
+// (gracefully, as kubectl delete does), or of an Event.
+func (s *Sim) delete(gr schema.GroupResource, ns, name string, opts metav1.DeleteOptions) error {
+	k := objectKey{ns, name}
+	if gr == nodesGR {
+		k.ns = ""
+	}
+	prev := s.st.get(gr, k)
+	if prev == nil {
+		return apierrors.NewNotFound(gr, name)
+	}
+	pm, _ := meta.Accessor(prev)
+	if p := opts.Preconditions; p != nil {
+		if p.UID != nil && *p.UID != pm.GetUID() {
+			return apierrors.NewConflict(gr, name, fmt.Errorf("Precondition failed: UID in precondition: %v, UID in object meta: %v", *p.UID, pm.GetUID()))
+		}
+		if p.ResourceVersion != nil && *p.ResourceVersion != pm.GetResourceVersion() {
+			return apierrors.NewConflict(gr, name, fmt.Errorf("Precondition failed: ResourceVersion in precondition: %v, ResourceVersion in object meta: %v", *p.ResourceVersion, pm.GetResourceVersion()))
+		}
+	}
+	switch gr {
+	case jobsGR:
+		return s.deleteJob(s.jobs[k], prev.(*batchv1.Job), opts)
+	case podsGR:
+		if opts.GracePeriodSeconds != nil {
+			return apierrors.NewBadRequest("jobsim deletes a pod with its terminationGracePeriodSeconds: gracePeriodSeconds is not supported")
+		}
+		if err := s.c.DeletePod(ns, name); err != nil {
+			return apierrors.NewNotFound(gr, name)
+		}
+		return nil
+	case eventsGR:
+		s.st.write(eventsGR, k, nil)
+		return nil
+	}
+	return apierrors.NewForbidden(gr, name, errors.New("jobsim's nodes are set by its Config"))
+}
+
+// deleteJob deletes a Job with its propagation policy: Background removes
+// it at once and lets the garbage collector delete its pods; Foreground
+// keeps it, being deleted, until its pods are gone. Orphaning its pods,
+// batch/v1's default, is refused: in jobsim a Job's pods do not outlive
+// it. A Job with finalizers stays, being deleted, until they are removed.
+func (s *Sim) deleteJob(sj *simJob, prev *batchv1.Job, opts metav1.DeleteOptions) error {
+	policy := opts.PropagationPolicy
+	if policy == nil && opts.OrphanDependents != nil {
+		p := metav1.DeletePropagationBackground
+		if *opts.OrphanDependents {
+			p = metav1.DeletePropagationOrphan
+		}
+		policy = &p
+	}
+	if policy == nil || *policy == metav1.DeletePropagationOrphan {
+		return apierrors.NewBadRequest("jobsim: deleting a Job without propagationPolicy orphans its pods (batch/v1's default), " +
+			"and jobsim's pods do not outlive their Job: set propagationPolicy to Background (as kubectl delete does) or Foreground")
+	}
+	if sj == nil || prev.DeletionTimestamp != nil {
+		return nil // being deleted already
+	}
+	out := prev.DeepCopy()
+	now := metav1.NewTime(s.c.Now())
+	if *policy == metav1.DeletePropagationForeground {
+		sj.foreground = true
+		out.DeletionTimestamp, out.DeletionGracePeriodSeconds = &now, new(int64)
+		out.Finalizers = append(out.Finalizers, metav1.FinalizerDeleteDependents)
+		s.st.write(jobsGR, sj.key, out)
+		if err := s.c.Delete(sj.key.ns, sj.key.name); err != nil {
+			return apierrors.NewInternalError(err)
+		}
+		s.writeJob(sj)
+		return nil
+	}
+	if len(prev.Finalizers) > 0 {
+		out.DeletionTimestamp, out.DeletionGracePeriodSeconds = &now, new(int64)
+		s.st.write(jobsGR, sj.key, out)
+		return nil
+	}
+	if err := s.c.Delete(sj.key.ns, sj.key.name); err != nil {
+		return apierrors.NewInternalError(err)
+	}
+	s.writeJob(sj)
+	return nil
+}
+
+// evict evicts a pod through the eviction API.
+func (s *Sim) evict(ns string, ev *policyv1.Eviction) error {
+	if ev.Namespace != "" {
+		ns = ev.Namespace
+	}
+	if s.st.get(podsGR, objectKey{ns, ev.Name}) == nil {
+		return apierrors.NewNotFound(podsGR, ev.Name)
+	}
+	err := s.c.EvictPod(ns, ev.Name)
+	var budget *jobsim.DisruptionBudgetError
+	switch {
+	case errors.As(err, &budget):
+		e := apierrors.NewTooManyRequests("Cannot evict pod as it would violate the pod's disruption budget.", 0)
+		e.ErrStatus.Details.Causes = append(e.ErrStatus.Details.Causes, metav1.StatusCause{Type: policyv1.DisruptionBudgetCause,
+			Message: fmt.Sprintf("The disruption budget %s needs more healthy pods to continue.", budget.Budget)})
+		return e
+	case err != nil:
+		return apierrors.NewNotFound(podsGR, ev.Name)
+	}
+	return nil
+}
+
+// parseQuantity returns a quantity in jobsim's units as the API's type.
+func parseQuantity(name string, q int64) resource.Quantity {
+	return resource.MustParse(jobsim.FormatQuantity(name, q))
+}
