@@ -92,6 +92,18 @@ func (h *JobHandle) Pods() []Pod {
 	return out
 }
 
+// Pod returns the snapshot of the job's pod of that name, as Pods has
+// it, and false if the job has no such pod (it was never created, or is
+// gone from the API).
+func (h *JobHandle) Pod(name string) (Pod, bool) {
+	for _, p := range h.j.pods {
+		if p.name() == name {
+			return h.j.c.podView(p), true
+		}
+	}
+	return Pod{}, false
+}
+
 // PodsCreated returns how many pods the controller has created for the job.
 func (h *JobHandle) PodsCreated() int { return h.j.nextOrdinal }
 

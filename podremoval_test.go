@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/jobsim/jobsim"
 )
 
@@ -32,6 +34,9 @@ func TestPodRemovalIsAChangeAfterTheDeletedPodsEnd(t *testing.T) {
 		t.Fatalf("%d pods before the suspension, want 1", len(pods))
 	}
 	name := pods[0].Name
+	if p, ok := h.Pod(name); !ok || !cmp.Equal(p, pods[0]) {
+		t.Errorf("Pod(%q) = %v, %v; want the pod Pods lists", name, p, ok)
+	}
 	if err := c.Update("", "work", func(s *jobsim.JobSpec) { s.Suspend = true }); err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +50,9 @@ func TestPodRemovalIsAChangeAfterTheDeletedPodsEnd(t *testing.T) {
 	// Suspended at 10s, SIGTERM then, the process ends 5s later.
 	if want := at(15 * time.Second); !e.Time.Equal(want) || e.Object.Name != name || e.Job != "work" {
 		t.Errorf("removal %v, want pod/%s of job work at %v", e, name, want)
+	}
+	if _, ok := h.Pod(name); ok {
+		t.Errorf("Pod(%q) found the pod after its removal", name)
 	}
 	if listed != 0 {
 		t.Errorf("Pods() listed %d pods when the removal was reported, want 0", listed)
