@@ -14,7 +14,6 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/watch"
 	"k8s.io/client-go/informers"
 	"k8s.io/client-go/tools/cache"
@@ -38,11 +37,6 @@ func job(name string, completions, parallelism int32) *batchv1.Job {
 			}},
 		},
 	}
-}
-
-func background() metav1.DeleteOptions {
-	p := metav1.DeletePropagationBackground
-	return metav1.DeleteOptions{PropagationPolicy: &p}
 }
 
 func condition(j *batchv1.Job, t batchv1.JobConditionType) *batchv1.JobCondition {
@@ -380,5 +374,3 @@ func TestInformerSeesTheJobCompleteOnTheBubblesClock(t *testing.T) {
 		f.Shutdown()
 	})
 }
-
-var _ = types.UID("")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	jsonpatch "gopkg.in/evanphx/json-patch.v4"
@@ -12,8 +13,8 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	"k8s.io/apimachinery/pkg/api/resource"
 	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -258,8 +259,6 @@ func (s *Sim) createJob(ns string, in *batchv1.Job) (runtime.Object, error) {
 			}
 		}
 	}
-	finalizers := obj.Finalizers
-	obj.Finalizers = nil
 	generateName := obj.GenerateName
 	obj.GenerateName = ""
 	m, err := manifest.NewJob(obj, manifest.Options{Version: s.cfg.Version, FeatureGates: s.cfg.FeatureGates})
@@ -267,7 +266,6 @@ func (s *Sim) createJob(ns string, in *batchv1.Job) (runtime.Object, error) {
 		return nil, invalid(obj.Name, err)
 	}
 	m.Object.GenerateName = generateName
-	m.Object.Finalizers = finalizers
 	k := objectKey{m.Job.Namespace, m.Job.Name}
 	if s.st.get(jobsGR, k) != nil || s.jobs[k] != nil {
 		return nil, apierrors.NewAlreadyExists(jobsGR, m.Job.Name)
@@ -280,7 +278,7 @@ func (s *Sim) createJob(ns string, in *batchv1.Job) (runtime.Object, error) {
 		}
 		return nil, invalid(m.Job.Name, err)
 	}
-	sj := &simJob{key: k, m: m, h: h, pods: map[string]bool{}, podMeta: map[string]metav1.ObjectMeta{}}
+	sj := &simJob{key: k, m: m, h: h, pods: map[string]jobsim.Pod{}, podMeta: map[string]metav1.ObjectMeta{}}
 	s.jobs[k] = sj
 	o := s.jobObject(sj)
 	s.st.write(jobsGR, k, o)
@@ -400,17 +398,15 @@ func (s *Sim) updateJob(sj *simJob, prev, job *batchv1.Job, status bool) (runtim
 			return nil, invalid(job.Name, err)
 		}
 		sj.m.Object.Spec.Template = spec.Object.Spec.Template
+		s.mark(sj, "", true)
+	}
+	if !slices.Equal(job.Finalizers, prev.Finalizers) {
+		return nil, invalid(job.Name, &manifest.Error{Problems: []manifest.Problem{{Field: "metadata.finalizers",
+			Message: "Forbidden: not supported by jobsim: finalizers would keep a deleted Job around"}}})
 	}
 	out.Labels, out.Annotations = job.Labels, job.Annotations
 	out.OwnerReferences = job.OwnerReferences
-	out.Finalizers = job.Finalizers
 	s.st.write(jobsGR, sj.key, out)
-	if out.DeletionTimestamp != nil && len(out.Finalizers) == 0 && !sj.foreground {
-		// The last finalizer is gone: the deletion goes on.
-		if err := s.c.Delete(sj.key.ns, sj.key.name); err != nil {
-			return nil, apierrors.NewInternalError(err)
-		}
-	}
 	s.writeJob(sj)
 	if o := s.st.get(jobsGR, sj.key); o != nil {
 		return o.DeepCopyObject(), nil
@@ -452,6 +448,8 @@ func (s *Sim) updatePod(prev, pod *corev1.Pod, sub string) (runtime.Object, erro
 		return nil, apierrors.NewConflict(podsGR, pod.Name, errors.New("its Job is gone"))
 	}
 	sj.podMeta[pod.Name] = metav1.ObjectMeta{Labels: cloneMap(pod.Labels), Annotations: cloneMap(pod.Annotations)}
+	delete(sj.pods, pod.Name) // written again, with them
+	s.mark(sj, pod.Name, false)
 	s.writeJob(sj)
 	return s.st.get(podsGR, objectKey{prev.Namespace, prev.Name}).DeepCopyObject(), nil
 }
@@ -533,9 +531,11 @@ func (s *Sim) delete(gr schema.GroupResource, ns, name string, opts metav1.Delet
 	pm, _ := meta.Accessor(prev)
 	if p := opts.Preconditions; p != nil {
 		if p.UID != nil && *p.UID != pm.GetUID() {
+			//lint:ignore ST1005 the API server's words
 			return apierrors.NewConflict(gr, name, fmt.Errorf("Precondition failed: UID in precondition: %v, UID in object meta: %v", *p.UID, pm.GetUID()))
 		}
 		if p.ResourceVersion != nil && *p.ResourceVersion != pm.GetResourceVersion() {
+			//lint:ignore ST1005 the API server's words
 			return apierrors.NewConflict(gr, name, fmt.Errorf("Precondition failed: ResourceVersion in precondition: %v, ResourceVersion in object meta: %v", *p.ResourceVersion, pm.GetResourceVersion()))
 		}
 	}
@@ -561,12 +561,13 @@ func (s *Sim) delete(gr schema.GroupResource, ns, name string, opts metav1.Delet
 // it at once and lets the garbage collector delete its pods; Foreground
 // keeps it, being deleted, until its pods are gone. Orphaning its pods,
 // batch/v1's default, is refused: in jobsim a Job's pods do not outlive
-// it. A Job with finalizers stays, being deleted, until they are removed.
+// it.
 func (s *Sim) deleteJob(sj *simJob, prev *batchv1.Job, opts metav1.DeleteOptions) error {
 	policy := opts.PropagationPolicy
-	if policy == nil && opts.OrphanDependents != nil {
+	//lint:ignore SA1019 older clients still set it, and the API server still reads it
+	if orphan := opts.OrphanDependents; policy == nil && orphan != nil {
 		p := metav1.DeletePropagationBackground
-		if *opts.OrphanDependents {
+		if *orphan {
 			p = metav1.DeletePropagationOrphan
 		}
 		policy = &p
@@ -589,11 +590,6 @@ func (s *Sim) deleteJob(sj *simJob, prev *batchv1.Job, opts metav1.DeleteOptions
 			return apierrors.NewInternalError(err)
 		}
 		s.writeJob(sj)
-		return nil
-	}
-	if len(prev.Finalizers) > 0 {
-		out.DeletionTimestamp, out.DeletionGracePeriodSeconds = &now, new(int64)
-		s.st.write(jobsGR, sj.key, out)
 		return nil
 	}
 	if err := s.c.Delete(sj.key.ns, sj.key.name); err != nil {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"sync"
 	"time"
@@ -18,6 +19,8 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/kubernetes/fake"
+	"k8s.io/utils/clock"
+	testingclock "k8s.io/utils/clock/testing"
 
 	"github.com/jobsim/jobsim"
 	"github.com/jobsim/jobsim/manifest"
@@ -64,13 +67,13 @@ type Options struct {
 // user's goroutines, and every call and every step of the simulation hold
 // one lock.
 type Sim struct {
-	mu        sync.Mutex
-	cfg       jobsim.Config
-	opts      Options
-	c         *jobsim.Cluster
-	st        *store
-	cs        *fake.Clientset
-	jobs      map[objectKey]*simJob
+	mu   sync.Mutex
+	cfg  jobsim.Config
+	opts Options
+	c    *jobsim.Cluster
+	st   *store
+	cs   *fake.Clientset
+	jobs map[objectKey]*simJob
 	// leaving holds the Jobs deleted whose pods are still there.
 	leaving   map[objectKey][]*simJob
 	dirty     []*simJob
@@ -83,18 +86,25 @@ type Sim struct {
 	eventSeq  uint64
 	err       error
 	closed    bool
+	clock     *testingclock.FakeClock
 }
 
 // simJob is a Job the Sim serves: its object and jobsim's handle.
 type simJob struct {
-	key  objectKey
-	m    *manifest.Job
-	h    *jobsim.JobHandle
-	pods map[string]bool // the names of its pods in the store
+	key objectKey
+	m   *manifest.Job
+	h   *jobsim.JobHandle
+	// pods holds jobsim's snapshot of each of its pods in the store, as
+	// last written: a pod is written again only when it changed.
+	pods map[string]jobsim.Pod
 	// podMeta holds the labels and annotations users wrote on its pods,
 	// over jobsim's own.
 	podMeta map[string]metav1.ObjectMeta
-	dirty   bool
+	// dirty marks a Job to write; all its pods too with allPods, else
+	// only those in dirtyPods.
+	dirty     bool
+	allPods   bool
+	dirtyPods []string
 	// foreground marks a Job deleted with propagationPolicy Foreground:
 	// it stays, being deleted, until its pods are gone.
 	foreground bool
@@ -120,6 +130,7 @@ func New(cfg jobsim.Config, opts Options) *Sim {
 		nodeSince: map[string]time.Time{},
 		wake:      make(chan struct{}, 1),
 		names:     rand.New(rand.NewPCG(cfg.Seed, 0x6b756265)),
+		clock:     testingclock.NewFakeClock(cfg.Start),
 	}
 	s.c.Observe(jobsim.ObserverFunc(func(e jobsim.Event) { s.pending = append(s.pending, e) }))
 	s.cs = fake.NewClientset()
@@ -271,6 +282,14 @@ func (s *Sim) runTo(t time.Time) {
 		s.err = err
 	}
 	s.publish()
+	s.tick()
+}
+
+// tick moves the fake clock of Clock to the virtual time.
+func (s *Sim) tick() {
+	if !s.following && s.clock.Now().Before(s.c.Now()) {
+		s.clock.SetTime(s.c.Now())
+	}
 }
 
 // step runs one event and writes what it changed.
@@ -280,6 +299,7 @@ func (s *Sim) step() bool {
 		return false
 	}
 	s.publish()
+	s.tick()
 	return true
 }
 
@@ -317,24 +337,44 @@ func (s *Sim) behavior(obj *batchv1.Job) jobsim.Behavior {
 	return nil
 }
 
-// mark notes that a Job's objects need writing.
-func (s *Sim) mark(sj *simJob) {
-	if sj != nil && !sj.dirty {
+// mark notes that a Job's object needs writing, and pod, if not "", or
+// all its pods if all is set.
+func (s *Sim) mark(sj *simJob, pod string, all bool) {
+	if sj == nil {
+		return
+	}
+	if !sj.dirty {
 		sj.dirty = true
 		s.dirty = append(s.dirty, sj)
+	}
+	sj.allPods = sj.allPods || all
+	if pod != "" && !sj.allPods {
+		sj.dirtyPods = append(sj.dirtyPods, pod)
 	}
 }
 
 // publish writes the objects the events since the last call changed: the
 // Jobs and pods they are about, the Events they record, and the nodes.
+// An event about a pod changes that pod; one about a Job may change any
+// of its pods (a sync takes off finalizers and writes no pod event), so
+// they are all looked at, and written if jobsim's snapshot changed.
 func (s *Sim) publish() {
 	for _, e := range s.pending {
 		switch e.Object.Kind {
 		case jobsim.KindJob, jobsim.KindPod:
 			k := objectKey{e.Object.Namespace, e.Job}
-			s.mark(s.jobs[k])
+			pod, all := "", false
+			switch {
+			case e.Object.Kind == jobsim.KindPod:
+				pod = e.Object.Name
+			case e.Reason == jobsim.ReasonSuccessfulCreate:
+				pod = e.Related
+			default:
+				all = true
+			}
+			s.mark(s.jobs[k], pod, all)
 			for _, sj := range s.leaving[k] {
-				s.mark(sj)
+				s.mark(sj, pod, all)
 			}
 		case jobsim.KindNode:
 			s.nodes = true
@@ -346,7 +386,6 @@ func (s *Sim) publish() {
 	clear(s.pending)
 	s.pending = s.pending[:0]
 	for _, sj := range s.dirty {
-		sj.dirty = false
 		s.writeJob(sj)
 	}
 	clear(s.dirty)
@@ -357,42 +396,49 @@ func (s *Sim) publish() {
 	}
 }
 
-// writeJob writes a Job's object and its pods' as jobsim has them now.
+// writeJob writes a Job's object and those of its pods marked, or all,
+// as jobsim has them now.
 func (s *Sim) writeJob(sj *simJob) {
-	pods := sj.h.Pods()
-	seen := make(map[string]bool, len(pods))
-	for _, p := range pods {
-		seen[p.Name] = true
-		k := objectKey{p.Namespace, p.Name}
-		obj := manifest.PodObject(sj.m, sj.h.UID(), p)
-		obj.TypeMeta = metav1.TypeMeta{}
-		if m, ok := sj.podMeta[p.Name]; ok {
-			obj.Labels, obj.Annotations = m.Labels, m.Annotations
+	if sj.allPods {
+		var seen map[string]bool
+		for _, p := range sj.h.Pods() {
+			if seen == nil {
+				seen = make(map[string]bool, len(sj.pods)+1)
+			}
+			seen[p.Name] = true
+			s.writePod(sj, p)
 		}
-		s.writeIfChanged(podsGR, k, obj)
-		sj.pods[p.Name] = true
-	}
-	for name := range sj.pods {
-		if !seen[name] {
-			delete(sj.pods, name)
-			delete(sj.podMeta, name)
-			s.st.write(podsGR, objectKey{sj.key.ns, name}, nil)
+		for name := range sj.pods {
+			if !seen[name] {
+				s.removePod(sj, name)
+			}
+		}
+	} else {
+		for _, name := range sj.dirtyPods {
+			if p, ok := sj.h.Pod(name); ok {
+				s.writePod(sj, p)
+			} else if _, ok := sj.pods[name]; ok {
+				s.removePod(sj, name)
+			}
 		}
 	}
+	sj.dirty, sj.allPods = false, false
+	clear(sj.dirtyPods)
+	sj.dirtyPods = sj.dirtyPods[:0]
 	if sj.h.Deleted() {
 		if s.jobs[sj.key] == sj {
 			delete(s.jobs, sj.key)
-			if len(pods) > 0 {
+			if len(sj.pods) > 0 {
 				s.leaving[sj.key] = append(s.leaving[sj.key], sj)
 			}
 		}
-		if len(pods) == 0 {
+		if len(sj.pods) == 0 {
 			s.leaving[sj.key] = slices.DeleteFunc(s.leaving[sj.key], func(x *simJob) bool { return x == sj })
 			if len(s.leaving[sj.key]) == 0 {
 				delete(s.leaving, sj.key)
 			}
 		}
-		if !sj.foreground || len(pods) == 0 {
+		if !sj.foreground || len(sj.pods) == 0 {
 			if o, ok := s.st.get(jobsGR, sj.key).(*batchv1.Job); ok && o.UID == types.UID(sj.h.UID()) {
 				s.st.write(jobsGR, sj.key, nil)
 			}
@@ -400,6 +446,27 @@ func (s *Sim) writeJob(sj *simJob) {
 		return
 	}
 	s.writeIfChanged(jobsGR, sj.key, s.jobObject(sj))
+}
+
+// writePod writes a pod's object if jobsim's snapshot of it changed.
+func (s *Sim) writePod(sj *simJob, p jobsim.Pod) {
+	if last, ok := sj.pods[p.Name]; ok && reflect.DeepEqual(last, p) {
+		return
+	}
+	sj.pods[p.Name] = p
+	obj := manifest.PodObject(sj.m, sj.h.UID(), p)
+	obj.TypeMeta = metav1.TypeMeta{}
+	if m, ok := sj.podMeta[p.Name]; ok {
+		obj.Labels, obj.Annotations = m.Labels, m.Annotations
+	}
+	s.st.write(podsGR, objectKey{p.Namespace, p.Name}, obj)
+}
+
+// removePod removes a pod that is gone from the API.
+func (s *Sim) removePod(sj *simJob, name string) {
+	delete(sj.pods, name)
+	delete(sj.podMeta, name)
+	s.st.write(podsGR, objectKey{sj.key.ns, name}, nil)
 }
 
 // jobsimAnnotations are the annotations manifest.JobObject adds, which
@@ -557,27 +624,17 @@ func cloneMap(m map[string]string) map[string]string {
 	return out
 }
 
-// sortedJobs returns the Sim's Jobs in name order, for deterministic
-// iteration.
-func (s *Sim) sortedJobs() []*simJob {
-	out := make([]*simJob, 0, len(s.jobs))
-	for _, sj := range s.jobs {
-		out = append(out, sj)
+// Clock returns a clock of the Sim's virtual time for controllers that
+// take one (k8s.io/utils/clock). For a started Sim it is the real clock:
+// time.Now, which inside a testing/synctest bubble is the bubble's, and
+// which the Sim follows. Otherwise it is a fake clock that Advance and
+// RunUntil move with the simulation, firing its timers as they pass their
+// time. Call it after Start, if Start is called.
+func (s *Sim) Clock() clock.WithTicker {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.following {
+		return clock.RealClock{}
 	}
-	slices.SortFunc(out, func(a, b *simJob) int {
-		if a.key.ns != b.key.ns {
-			if a.key.ns < b.key.ns {
-				return -1
-			}
-			return 1
-		}
-		if a.key.name < b.key.name {
-			return -1
-		}
-		if a.key.name > b.key.name {
-			return 1
-		}
-		return 0
-	})
-	return out
+	return s.clock
 }
