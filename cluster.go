@@ -32,6 +32,9 @@ type Cluster struct {
 	// starts: stamp's offset.
 	startFrac time.Duration
 	eng       *sim.Engine
+	// capturing makes emit keep events in captured, for StepChange.
+	capturing bool
+	captured  []Event
 
 	// jobs lists the jobs by creation order, deleted ones included, but
 	// for the Jobs of CronJobs, which leave it once deleted (nil holes,
@@ -201,11 +204,16 @@ func (c *Cluster) Events() []Event { return slices.Clone(c.events) }
 
 // recording reports whether anyone wants events, so that hot paths skip
 // formatting them otherwise.
-func (c *Cluster) recording() bool { return len(c.observers) > 0 || !c.cfg.DiscardEvents }
+func (c *Cluster) recording() bool {
+	return len(c.observers) > 0 || !c.cfg.DiscardEvents || c.capturing
+}
 
 func (c *Cluster) emit(e Event) {
 	if !c.cfg.DiscardEvents {
 		c.events = append(c.events, e)
+	}
+	if c.capturing {
+		c.captured = append(c.captured, e)
 	}
 	for _, o := range c.observers {
 		o.Observe(e)
