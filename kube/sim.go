@@ -514,55 +514,29 @@ func (s *Sim) writeIfChanged(gr schema.GroupResource, k objectKey, obj metav1.Ob
 	s.st.write(gr, k, obj.(runtime.Object))
 }
 
-// recordEvent writes a Kubernetes Event jobsim recorded as a v1 Event.
+// recordEvent writes the v1 Event Kubernetes records for e, if any
+// (manifest.EventObject), with the uid of the object it is about.
 func (s *Sim) recordEvent(e jobsim.Event) {
-	ns := e.Object.Namespace
-	if ns == "" {
-		ns = metav1.NamespaceDefault
+	s.eventSeq++
+	ev, ok := manifest.EventObject(e, s.eventSeq)
+	if !ok {
+		return
 	}
-	ref := corev1.ObjectReference{Kind: e.Object.Kind, Namespace: e.Object.Namespace, Name: e.Object.Name}
-	component := "kubelet"
+	ev.TypeMeta = metav1.TypeMeta{}
+	ev.UID = types.UID(fmt.Sprintf("event-%d", s.eventSeq))
 	switch e.Object.Kind {
 	case jobsim.KindJob:
-		ref.APIVersion, component = "batch/v1", "job-controller"
 		if sj := s.jobs[objectKey{e.Object.Namespace, e.Object.Name}]; sj != nil {
-			ref.UID = types.UID(sj.h.UID())
+			ev.InvolvedObject.UID = types.UID(sj.h.UID())
 		}
-	case jobsim.KindCronJob:
-		ref.APIVersion, component = "batch/v1", "cronjob-controller"
 	case jobsim.KindNode:
-		ref.APIVersion, component = "v1", "node-controller"
-		ref.UID = types.UID(e.Object.Name)
+		ev.InvolvedObject.UID = types.UID(e.Object.Name)
 	case jobsim.KindPod:
-		ref.APIVersion = "v1"
 		if p, ok := s.st.get(podsGR, objectKey{e.Object.Namespace, e.Object.Name}).(*corev1.Pod); ok {
-			ref.UID = p.UID
-		}
-		switch e.Reason {
-		case jobsim.ReasonScheduled, "FailedScheduling", "Preempted":
-			component = "default-scheduler"
+			ev.InvolvedObject.UID = p.UID
 		}
 	}
-	s.eventSeq++
-	t := metav1.NewTime(e.Time)
-	ev := &corev1.Event{
-		ObjectMeta: metav1.ObjectMeta{
-			Name:              fmt.Sprintf("%s.%x", e.Object.Name, e.Time.UnixNano()+int64(s.eventSeq)),
-			Namespace:         ns,
-			UID:               types.UID(fmt.Sprintf("event-%d", s.eventSeq)),
-			CreationTimestamp: t,
-		},
-		InvolvedObject:      ref,
-		Reason:              e.Reason,
-		Message:             e.Message,
-		Source:              corev1.EventSource{Component: component},
-		FirstTimestamp:      t,
-		LastTimestamp:       t,
-		Count:               1,
-		Type:                string(e.Type),
-		ReportingController: component,
-	}
-	s.st.write(eventsGR, objectKey{ns, ev.Name}, ev)
+	s.st.write(eventsGR, objectKey{ev.Namespace, ev.Name}, ev)
 }
 
 // writeNodes writes the nodes as jobsim has them now.

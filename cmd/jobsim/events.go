@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"github.com/jobsim/jobsim"
+	"github.com/jobsim/jobsim/manifest"
 )
 
 // kubeEvent is an Event object as the API server holds it at an instant.
@@ -53,10 +54,8 @@ type kubeEvent struct {
 
 // Components that record events, as kubectl's From column names them.
 const (
-	fromJobController = "job-controller"
-	fromScheduler     = "default-scheduler"
-	fromKubelet       = "kubelet"
-	fromTaintEviction = "taint-eviction-controller"
+	fromScheduler = manifest.SourceScheduler
+	fromKubelet   = manifest.SourceKubelet
 )
 
 // The event recorders' constants (client-go tools/record and tools/events,
@@ -69,48 +68,6 @@ const (
 	seriesFinish       = 6 * time.Minute
 	eventTTL           = time.Hour
 )
-
-// eventSource is the component that records a jobsim event.
-func eventSource(ev jobsim.Event) string {
-	if ev.Object.Kind == jobsim.KindJob {
-		return fromJobController
-	}
-	switch ev.Reason {
-	case jobsim.ReasonScheduled, jobsim.ReasonFailedScheduling, jobsim.ReasonPreempted:
-		return fromScheduler
-	case reasonTaintManagerEviction:
-		return fromTaintEviction
-	}
-	return fromKubelet
-}
-
-// reasonTaintManagerEviction is the reason of the event the
-// taint-eviction controller records when it deletes a pod
-// (pkg/controller/tainteviction).
-const reasonTaintManagerEviction = "TaintManagerEviction"
-
-// recorded turns a jobsim event into the Event Kubernetes records for
-// it, if any. jobsim reports a container's exit, and the reason of a
-// pod's DisruptionTarget condition, as events of the pod: Kubernetes
-// records none for an exit, and for a disruption only the taint-eviction
-// controller's "Marking for deletion" (the scheduler's Preempted event is
-// reported apart, as Kubernetes records it).
-func recorded(ev jobsim.Event) (jobsim.Event, bool) {
-	if ev.Object.Kind != jobsim.KindPod {
-		return ev, true
-	}
-	if ev.Exited {
-		return ev, false
-	}
-	switch ev.Reason {
-	case jobsim.DisruptionTaintManager:
-		ev.Type, ev.Reason = jobsim.EventNormal, reasonTaintManagerEviction
-		ev.Message = "Marking for deletion Pod " + ev.Object.Namespace + "/" + ev.Object.Name
-	case jobsim.DisruptionEvictionAPI, jobsim.DisruptionPreemption, jobsim.DisruptionPodGC, jobsim.DisruptionKubelet:
-		return ev, false
-	}
-	return ev, true
-}
 
 // containerFieldPath is the field path the kubelet gives an event about
 // one of the pod's containers, found by the name its message gives
@@ -173,11 +130,11 @@ func kubeEvents(v *kubeView, kind, ns, name string, since time.Time, containers,
 		if ev.Object.Kind != kind || ev.Object.Namespace != ns || ev.Object.Name != name || ev.Time.Before(since) {
 			continue
 		}
-		ev, ok := recorded(ev)
+		ev, ok := manifest.Recorded(ev)
 		if !ok {
 			continue
 		}
-		from := eventSource(ev)
+		from := manifest.EventSource(ev)
 		typ := string(ev.Type)
 		// An Event's timestamps are kept to the second, its eventTime
 		// (events.k8s.io) to the microsecond.
