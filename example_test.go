@@ -809,3 +809,114 @@ func ExampleCluster_Reset() {
 	// Output:
 	// failed in 197 of 1000 runs
 }
+
+// A two-step workflow: load is submitted the instant extract completes.
+// React is the place to change the cluster in answer to an event, as a
+// controller would; an Observer may only read. extract runs one pod of
+// 30 s, load one of 20 s: load is created at 30s and completes at 50s.
+func ExampleCluster_React() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	job := func(name string) jobsim.Job {
+		return jobsim.Job{Name: name, Spec: jobsim.JobSpec{Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+			RestartPolicy: jobsim.RestartNever, Containers: []jobsim.Container{{Name: "main", Image: "busybox"}}}}}}
+	}
+	extract, err := c.Submit(job("extract"), jobsim.Fixed(30*time.Second, 0))
+	if err != nil {
+		panic(err)
+	}
+	var load *jobsim.JobHandle
+	c.React(func(e jobsim.Event) {
+		if load == nil && e.Object.Name == "extract" && extract.Status().IsTrue(jobsim.JobComplete) {
+			if load, err = c.Submit(job("load"), jobsim.Fixed(20*time.Second, 0)); err != nil {
+				panic(err)
+			}
+		}
+	})
+	if err := c.Run(); err != nil {
+		panic(err)
+	}
+	start := extract.CreationTime()
+	fmt.Println("load created at", load.CreationTime().Sub(start))
+	fmt.Println("load complete at", load.Status().CompletionTime.Sub(start))
+	// Output:
+	// load created at 30s
+	// load complete at 50s
+}
+
+// StepChange goes from one visible change to the next, skipping the
+// controllers' internal steps. A pod of 10 s: the Job controller creates
+// it and writes the status, the scheduler binds it, the kubelet starts it,
+// it exits, and the controller marks the Job complete.
+func ExampleCluster_StepChange() {
+	c := jobsim.NewCluster(jobsim.Config{DiscardEvents: true})
+	job := jobsim.Job{Name: "pi", Spec: jobsim.JobSpec{Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+		RestartPolicy: jobsim.RestartNever, Containers: []jobsim.Container{{Name: "pi", Image: "perl"}}}}}}
+	if _, err := c.Submit(job, jobsim.Fixed(10*time.Second, 0)); err != nil {
+		panic(err)
+	}
+	for {
+		events, more, err := c.StepChange()
+		if err != nil {
+			panic(err)
+		}
+		if !more {
+			break
+		}
+		for _, e := range events {
+			if e.Type != jobsim.EventChange {
+				fmt.Println(c.Elapsed(), e.Object.Kind, e.Reason)
+			}
+		}
+	}
+	// Output:
+	// 0s Job SuccessfulCreate
+	// 0s Pod Scheduled
+	// 0s Pod Started
+	// 10s Pod Completed
+	// 10s Job Completed
+}
+
+// A pod history keeps the pods Pods forgets: here the pod a deletion
+// removed. Deleted at 20s, the pod's process gets SIGTERM and exits at
+// once (its Run has no Term) with code 143, a failure: the controller
+// replaces it after the pod-failure backoff of 10 s, at 30s, and the
+// replacement succeeds a minute later. Its last span has no end: the pod
+// is still there.
+func ExampleNewPodHistory() {
+	c := jobsim.NewCluster(jobsim.Config{})
+	history := jobsim.NewPodHistory(c)
+	job := jobsim.Job{Name: "pi", Spec: jobsim.JobSpec{Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{
+		RestartPolicy: jobsim.RestartNever, Containers: []jobsim.Container{{Name: "pi", Image: "perl"}}}}}}
+	h, err := c.Submit(job, jobsim.Fixed(time.Minute, 0))
+	if err != nil {
+		panic(err)
+	}
+	c.At(c.Now().Add(20*time.Second), func() {
+		if err := c.DeletePod("", h.Pods()[0].Name); err != nil {
+			panic(err)
+		}
+	})
+	if err := c.Run(); err != nil {
+		panic(err)
+	}
+	start := h.CreationTime()
+	for i, p := range history.Pods() {
+		fmt.Printf("pod %d:", i)
+		for _, s := range p.Spans {
+			switch {
+			case s.To.IsZero():
+				fmt.Printf(" %s from %v", s.Phase, s.From.Sub(start))
+			case s.From.Equal(s.To):
+				// an instant
+			default:
+				fmt.Printf(" %s %v–%v", s.Phase, s.From.Sub(start), s.To.Sub(start))
+			}
+		}
+		fmt.Println()
+	}
+	fmt.Println("now listed:", len(c.Pods()))
+	// Output:
+	// pod 0: Running 0s–20s
+	// pod 1: Running 30s–1m30s Succeeded from 1m30s
+	// now listed: 1
+}
