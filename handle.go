@@ -190,7 +190,10 @@ func addIndexEnv(cs []Container) {
 func (c *Cluster) podStatusView(p *pod) PodStatus {
 	epoch := c.eng.Epoch()
 	at := func(d time.Duration) time.Time { return epoch.Add(d) }
-	st := PodStatus{Phase: p.phase, Conditions: c.appendPodConditions(nil, p)}
+	st := PodStatus{Phase: p.phase, Conditions: c.appendPodConditions(make([]PodCondition, 0, 6), p)}
+	if len(st.Conditions) == 0 {
+		st.Conditions = nil
+	}
 	if p.nominated != nil && !p.bound {
 		st.NominatedNodeName = p.nominated.spec.Name
 	}
@@ -214,6 +217,7 @@ func (c *Cluster) podStatusView(p *pod) PodStatus {
 		}
 		st.InitContainerStatuses = append(st.InitContainerStatuses, cs)
 	}
+	st.ContainerStatuses = make([]ContainerStatus, 0, len(tmpl.Containers))
 	for _, ctr := range tmpl.Containers {
 		st.ContainerStatuses = append(st.ContainerStatuses, c.containerStatusView(p, ctr.Name))
 	}

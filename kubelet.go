@@ -229,7 +229,8 @@ func (c *Cluster) deletePod(p *pod) {
 	if p.terminal() {
 		// Terminal pods are deleted without grace.
 		if !p.finalizer {
-			c.removePod(p)
+			c.removePod(p) // which queues the job's sync; p is spare now
+			return
 		}
 		c.podChanged(p)
 		return

@@ -67,3 +67,30 @@ func TestPodRemovalIsAChangeAfterTheDeletedPodsEnd(t *testing.T) {
 		}
 	}
 }
+
+// Deleting a pod that has finished and been counted (its finalizer gone)
+// removes it at once, without grace, and changes no count: the Job
+// controller counted it when it took off the finalizer.
+func TestDeletingACountedPodRemovesIt(t *testing.T) {
+	c := jobsim.NewCluster(jobsim.Config{})
+	h := submit(t, c, newJob("two", 1, 2), jobsim.Fixed(10*time.Second, 0))
+	if err := c.RunUntil(at(15 * time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	first := h.Pods()[0]
+	if first.Status.Phase != jobsim.PodSucceeded || len(first.Finalizers) != 0 {
+		t.Fatalf("first pod %s, finalizers %v; want Succeeded and counted", first.Status.Phase, first.Finalizers)
+	}
+	if err := c.DeletePod("", first.Name); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := h.Pod(first.Name); ok {
+		t.Errorf("the deleted pod is still there")
+	}
+	if err := c.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if st := h.Status(); st.Succeeded != 2 || !st.IsTrue(jobsim.JobComplete) {
+		t.Errorf("status %+v, want Complete with 2 succeeded", st)
+	}
+}

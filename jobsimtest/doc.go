@@ -8,9 +8,13 @@
 // from a rapid state machine), or any other source of events and of the
 // jobs' and nodes' views after each, such as a recorded history replayed;
 // read the violations with Checker.Err. Jobs, JobSpecs, Runs and
-// Behaviors generate inputs that shrink to small cases, and
-// ReplayFailFiles turns the failure files rapid writes for a failed
-// property into regression tests.
+// Behaviors generate inputs that shrink to small cases; RunsWith and
+// BehaviorsWith do so with the durations and the rates of failures,
+// never-ending runs and disruptions a property asks for (RunOptions);
+// Edits generates what users do to a running Job (suspend, resume,
+// scale, delete or evict its pods, delete it), which ApplyEdits makes at
+// their times. ReplayFailFiles turns the failure files rapid writes for a
+// failed property into regression tests.
 //
 // # Invariants
 //

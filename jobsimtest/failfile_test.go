@@ -16,5 +16,6 @@ func TestFailFiles(t *testing.T) {
 		"TestMyJobProperty":              myJobProperty,
 		"TestReplayAgreesWithTheLiveRun": replayAgreesProperty,
 		"TestCronJobInvariants":          cronJobProperty,
+		"TestInvariantsUnderEdits":       editsProperty,
 	})
 }

@@ -251,6 +251,12 @@ func (k *Checker) antiAffinity(nodes []jobsim.NodeView) bool {
 	}
 	k.antiAt, k.anti = k.seq, false
 	for _, js := range k.jobs {
+		// Pods take their template's anti-affinity, which no update
+		// changes (it is not one of the mutable scheduling directives):
+		// a job without it needs no fresh view.
+		if len(podAntiAffinity(js.view.Job.Spec.Template.Spec)) == 0 {
+			continue
+		}
 		for _, p := range k.view(js).Pods {
 			if p.Spec.NodeName != "" && len(podAntiAffinity(p.Spec)) > 0 && p.Status.Phase != jobsim.PodSucceeded && p.Status.Phase != jobsim.PodFailed {
 				k.anti = true
