@@ -2,6 +2,7 @@ package kube_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -277,4 +278,19 @@ func TestInformerResync(t *testing.T) {
 			t.Errorf("%d resyncs in 95s with a period of 30s, want at least 3", resyncs)
 		}
 	})
+}
+
+// A field of the Kubernetes API newer than what jobsim reads (this module
+// compiles k8s.io/api v0.37, whose pods have spec.schedulingGroup) is
+// refused, not accepted and ignored.
+func TestNewerAPIFieldsAreRefused(t *testing.T) {
+	sim := kube.New(jobsim.Config{Start: start}, kube.Options{})
+	j := job("grouped", 1, 1)
+	j.Spec.Template.Spec.SchedulingGroup = &corev1.PodSchedulingGroup{PodGroupName: jobsim.Ptr("g")}
+	_, err := sim.Clientset().BatchV1().Jobs("default").Create(context.Background(), j, metav1.CreateOptions{})
+	var se *apierrors.StatusError
+	if !errors.As(err, &se) || !apierrors.IsInvalid(err) || len(se.ErrStatus.Details.Causes) != 1 ||
+		se.ErrStatus.Details.Causes[0].Field != "spec.template.spec.schedulingGroup" {
+		t.Fatalf("error %v, want Invalid at spec.template.spec.schedulingGroup", err)
+	}
 }

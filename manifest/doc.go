@@ -51,8 +51,11 @@
 // unknown or misspelt field is a problem that names it (and suggests the
 // field meant), a value of the wrong type is one too, and so is a number
 // or boolean where a string is expected (annotations: {n: 1} must be
-// written {n: "1"}). YAML follows the Kubernetes decoder, YAML 1.1: yes,
-// no, on and off are booleans.
+// written {n: "1"}). The fields are those of the API of Kubernetes 1.35
+// (k8s.io/api v0.35.4), and the later ones jobsim names (spec.scheduling
+// of 1.37): a program that lifts k8s.io/api to a later release compiles
+// types with more fields, which are refused all the same. YAML follows
+// the Kubernetes decoder, YAML 1.1: yes, no, on and off are booleans.
 //
 // Helm template markup ({{ .Release.Name }}, {{ .Values.x }}, {{- if }})
 // is not YAML; it is reported with its line. [Options.ReleaseName]
