@@ -3,6 +3,7 @@ package manifest
 import (
 	"flag"
 	"fmt"
+	"go/format"
 	"os"
 	"reflect"
 	"slices"
@@ -60,7 +61,11 @@ func TestKnownFieldsAreThoseOfTheAPI(t *testing.T) {
 			fmt.Fprintf(&b, "\t%q: %q,\n", k, got[k])
 		}
 		b.WriteString("}\n")
-		if err := os.WriteFile("knownfields_gen.go", []byte(b.String()), 0o644); err != nil {
+		src, err := format.Source([]byte(b.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile("knownfields_gen.go", src, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		return
