@@ -76,6 +76,17 @@ func Forever() Behavior { return fixed{Forever: true} }
 // Script plays scripted runs per key: the i-th run under a key takes
 // entry i of runs[key]. Past the end of a list, and for keys not listed,
 // it asks then (which may be nil: DefaultRun).
+//
+// The key follows the work item where Kubernetes gives it one: in an
+// Indexed job it is the completion index, and the runs of an index's
+// replacement pods continue its list ({3: {fail, fail}} makes index 3 fail
+// twice, then succeed with then). A NonIndexed job's pods have no item:
+// a replacement is a new pod, with the next ordinal as its key. There,
+// "the first two runs fail" is {0: {fail}, 1: {fail}} with parallelism 1,
+// where ordinals follow one another; with more parallelism, pods race and
+// which ordinal replaces which depends on the timing. restartPolicy
+// OnFailure restarts the container in its pod: the runs of one pod
+// follow its key's list.
 func Script(runs map[int][]Run, then Behavior) Behavior {
 	return script{runs: runs, then: then}
 }

@@ -148,7 +148,9 @@ func (r ObjectRef) String() string {
 
 // An Observer is told of every Event, in order, as it happens. It is
 // called on the simulation goroutine and must not change the Cluster
-// (reading views is fine).
+// (reading views is fine): it sees the cluster in the middle of a step.
+// To change the cluster in answer to an event (submit a Job when another
+// completes), use Cluster.React.
 type Observer interface {
 	Observe(e Event)
 }
