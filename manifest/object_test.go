@@ -360,3 +360,39 @@ func TestFromJobManualSelector(t *testing.T) {
 		t.Errorf("manualSelector lost: %v, %v", fj.Job.Spec.ManualSelector, fj.Object.Spec.ManualSelector)
 	}
 }
+
+// NewCronJob admits a CronJob as the API server does: its defaults
+// (concurrencyPolicy Allow, suspend false, history limits 3 and 1), and
+// the validation of its schedule and of its job template, at the
+// template's paths.
+func TestNewCronJob(t *testing.T) {
+	obj := &batchv1.CronJob{
+		ObjectMeta: metav1.ObjectMeta{Name: "nightly"},
+		Spec: batchv1.CronJobSpec{Schedule: "0 2 * * *", JobTemplate: batchv1.JobTemplateSpec{Spec: batchv1.JobSpec{
+			Template: corev1.PodTemplateSpec{Spec: corev1.PodSpec{RestartPolicy: corev1.RestartPolicyOnFailure,
+				Containers: []corev1.Container{{Name: "report", Image: "busybox"}}}}}}},
+	}
+	cj, err := manifest.NewCronJob(obj, manifest.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := cj.CronJob.Spec
+	if s.ConcurrencyPolicy != "Allow" || s.Suspend || *s.SuccessfulJobsHistoryLimit != 3 || *s.FailedJobsHistoryLimit != 1 || cj.CronJob.Namespace != "default" {
+		t.Errorf("defaults: %+v in %q", s, cj.CronJob.Namespace)
+	}
+	if cj.Template == nil || cj.Template.Job.Name != "nightly" {
+		t.Errorf("template %+v, want the Job named after the CronJob", cj.Template)
+	}
+	bad := obj.DeepCopy()
+	bad.Spec.Schedule = "not a schedule"
+	bad.Spec.JobTemplate.Spec.Template.Spec.RestartPolicy = corev1.RestartPolicyAlways
+	_, err = manifest.NewCronJob(bad, manifest.Options{})
+	var fields []string
+	for _, p := range manifest.Problems(err) {
+		fields = append(fields, p.Field)
+	}
+	want := []string{"spec.schedule", "spec.jobTemplate.spec.template.spec.restartPolicy"}
+	if diff := cmp.Diff(want, fields); diff != "" {
+		t.Errorf("problems' fields (-want +got):\n%s\n%v", diff, err)
+	}
+}

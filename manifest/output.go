@@ -342,7 +342,7 @@ func (sim *Simulation) Objects() ([]*batchv1.Job, []*corev1.Pod) {
 			byUID[h.UID()] = o
 			key := h.Namespace() + "/" + h.Name()
 			byName[key] = append(byName[key], o)
-			jobs = append(jobs, cronJobJob(sc.Manifest, ch, h))
+			jobs = append(jobs, CronJobJobObject(sc.Manifest, ch, h))
 		}
 	}
 	// A pod carries its job's UID in a label, unless the job has a manual
@@ -646,9 +646,10 @@ func (sim *Simulation) CronJobObjects() []*batchv1.CronJob {
 	return out
 }
 
-// cronJobJob is the object of a Job a CronJob created: the template's
-// Job as it was created, owned by the CronJob.
-func cronJobJob(cj *CronJob, owner *jobsim.CronJobHandle, h *jobsim.JobHandle) *batchv1.Job {
+// CronJobJobObject returns the batch/v1 Job a CronJob created, as
+// JobObject returns a Job: the CronJob's template Job as it was created,
+// owned by the CronJob.
+func CronJobJobObject(cj *CronJob, owner *jobsim.CronJobHandle, h *jobsim.JobHandle) *batchv1.Job {
 	obj := JobObject(cj.Template, h)
 	obj.OwnerReferences = []metav1.OwnerReference{{
 		APIVersion: "batch/v1", Kind: "CronJob", Name: owner.Name(), UID: types.UID(owner.UID()),
