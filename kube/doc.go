@@ -12,7 +12,7 @@
 //
 // # What the clientset serves
 //
-// batch/v1 Jobs, and v1 Pods, Nodes and Events, with get, list, watch,
+// batch/v1 Jobs and CronJobs, and v1 Pods, Nodes and Events, with get, list, watch,
 // create, update (the object and a Job's status subresource), patch (JSON,
 // merge and strategic merge) and delete. Objects have a uid, a
 // creationTimestamp and a resourceVersion, one counter for all of them as
@@ -44,6 +44,13 @@
 // Orphan, batch/v1's default when none is given, is refused, since in
 // jobsim a Job's pods do not outlive it. Creating pods or nodes directly
 // is refused: nodes come from jobsim.Config.Nodes.
+//
+// A created CronJob runs under jobsim's CronJob controller (v2) of that
+// version: the Jobs it creates are served as the others, owned by it, and
+// its status (active, lastScheduleTime, lastSuccessfulTime) is written
+// back; spec edits (suspend, schedule, concurrencyPolicy, the limits, the
+// job template) reach the controller, and a delete removes it with its
+// Jobs (background propagation).
 //
 // Everything the controllers do comes back as writes the clientset's
 // watches see: the pods as they are created, scheduled, started and

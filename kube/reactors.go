@@ -31,7 +31,7 @@ import (
 // served reports whether the Sim serves gr itself.
 func served(gr schema.GroupResource) bool {
 	switch gr {
-	case jobsGR, podsGR, nodesGR, eventsGR:
+	case jobsGR, cronJobsGR, podsGR, nodesGR, eventsGR:
 		return true
 	}
 	return false
@@ -133,6 +133,8 @@ func emptyObject(gr schema.GroupResource) runtime.Object {
 	switch gr {
 	case jobsGR:
 		return &batchv1.Job{}
+	case cronJobsGR:
+		return &batchv1.CronJob{}
 	case podsGR:
 		return &corev1.Pod{}
 	case nodesGR:
@@ -151,6 +153,12 @@ func makeList(gr schema.GroupResource, objs []runtime.Object, rv uint64) runtime
 			jl.Items = append(jl.Items, *o.(*batchv1.Job))
 		}
 		l = jl
+	case cronJobsGR:
+		cl := &batchv1.CronJobList{}
+		for _, o := range objs {
+			cl.Items = append(cl.Items, *o.(*batchv1.CronJob))
+		}
+		l = cl
 	case podsGR:
 		pl := &corev1.PodList{}
 		for _, o := range objs {
@@ -184,6 +192,12 @@ func (s *Sim) create(gr schema.GroupResource, ns, sub string, obj runtime.Object
 			return nil, apierrors.NewBadRequest(fmt.Sprintf("expected a batch/v1 Job, got %T", obj))
 		}
 		return s.createJob(ns, job)
+	case gr == cronJobsGR && sub == "":
+		cj, ok := obj.(*batchv1.CronJob)
+		if !ok {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("expected a batch/v1 CronJob, got %T", obj))
+		}
+		return s.createCronJob(ns, cj)
 	case gr == podsGR && sub == "eviction":
 		ev, ok := obj.(*policyv1.Eviction)
 		if !ok {
@@ -285,8 +299,51 @@ func (s *Sim) createJob(ns string, in *batchv1.Job) (runtime.Object, error) {
 	return o.DeepCopy(), nil
 }
 
+// createCronJob validates a CronJob as the API server of the cluster's
+// version would and submits it: its controller then creates its Jobs,
+// which the Sim serves as it serves the others.
+func (s *Sim) createCronJob(ns string, in *batchv1.CronJob) (runtime.Object, error) {
+	obj := in.DeepCopy()
+	if obj.Namespace == "" {
+		obj.Namespace = ns
+	}
+	if ns != "" && obj.Namespace != ns {
+		return nil, apierrors.NewBadRequest("the namespace of the provided object does not match the namespace sent on the request")
+	}
+	if obj.Name == "" && obj.GenerateName != "" {
+		obj.Name = s.generateName(obj.GenerateName)
+		obj.GenerateName = ""
+	}
+	m, err := manifest.NewCronJob(obj, manifest.Options{Version: s.cfg.Version, FeatureGates: s.cfg.FeatureGates})
+	if err != nil {
+		return nil, invalidKind("CronJob", obj.Name, err)
+	}
+	k := objectKey{m.CronJob.Namespace, m.CronJob.Name}
+	if s.st.get(cronJobsGR, k) != nil {
+		return nil, apierrors.NewAlreadyExists(cronJobsGR, m.CronJob.Name)
+	}
+	tmpl := &batchv1.Job{ObjectMeta: *obj.Spec.JobTemplate.ObjectMeta.DeepCopy(), Spec: *obj.Spec.JobTemplate.Spec.DeepCopy()}
+	tmpl.Name, tmpl.Namespace = obj.Name, obj.Namespace
+	h, err := s.c.SubmitCronJob(m.CronJob, s.behavior(tmpl))
+	if err != nil {
+		var exists *jobsim.AlreadyExistsError
+		if errors.As(err, &exists) {
+			return nil, apierrors.NewAlreadyExists(cronJobsGR, m.CronJob.Name)
+		}
+		return nil, invalidKind("CronJob", m.CronJob.Name, err)
+	}
+	cj := &simCronJob{key: k, m: m, h: h}
+	s.cronJobs[k] = cj
+	s.writeCronJob(cj)
+	return s.st.get(cronJobsGR, k).DeepCopyObject(), nil
+}
+
 // invalid words a validation error as the API server's 422 Invalid.
-func invalid(name string, err error) error {
+func invalid(name string, err error) error { return invalidKind("Job", name, err) }
+
+// invalidKind words a validation error of an object of kind (of group
+// batch) as the API server's 422 Invalid.
+func invalidKind(kind, name string, err error) error {
 	var causes []metav1.StatusCause
 	var msgs []string
 	var verr *jobsim.ValidationError
@@ -315,8 +372,8 @@ func invalid(name string, err error) error {
 	}
 	return &apierrors.StatusError{ErrStatus: metav1.Status{
 		Status: metav1.StatusFailure, Code: 422, Reason: metav1.StatusReasonInvalid,
-		Message: fmt.Sprintf("Job.batch %q is invalid: %s", name, list),
-		Details: &metav1.StatusDetails{Name: name, Group: "batch", Kind: "Job", Causes: causes},
+		Message: fmt.Sprintf("%s.batch %q is invalid: %s", kind, name, list),
+		Details: &metav1.StatusDetails{Name: name, Group: "batch", Kind: kind, Causes: causes},
 	}}
 }
 
@@ -358,6 +415,12 @@ func (s *Sim) update(gr schema.GroupResource, ns, sub string, obj runtime.Object
 			return nil, apierrors.NewBadRequest(fmt.Sprintf("expected a batch/v1 Job, got %T", obj))
 		}
 		return s.updateJob(s.jobs[k], prev.(*batchv1.Job), job.DeepCopy(), sub == "status")
+	case cronJobsGR:
+		cj, ok := obj.(*batchv1.CronJob)
+		if !ok {
+			return nil, apierrors.NewBadRequest(fmt.Sprintf("expected a batch/v1 CronJob, got %T", obj))
+		}
+		return s.updateCronJob(s.cronJobs[k], prev.(*batchv1.CronJob), cj.DeepCopy(), sub == "status")
 	case podsGR:
 		pod, ok := obj.(*corev1.Pod)
 		if !ok {
@@ -412,6 +475,43 @@ func (s *Sim) updateJob(sj *simJob, prev, job *batchv1.Job, status bool) (runtim
 		return o.DeepCopyObject(), nil
 	}
 	return out, nil
+}
+
+// updateCronJob applies an update of a CronJob: its metadata as written,
+// its spec through jobsim's update validation and the CronJob controller
+// (suspend, schedule, concurrencyPolicy, the limits, the template), or
+// its status.
+func (s *Sim) updateCronJob(cj *simCronJob, prev, in *batchv1.CronJob, status bool) (runtime.Object, error) {
+	if cj == nil {
+		return nil, apierrors.NewConflict(cronJobsGR, in.Name, errors.New("the CronJob is being deleted"))
+	}
+	out := prev.DeepCopy()
+	if status {
+		out.Status = in.Status
+		s.st.write(cronJobsGR, cj.key, out)
+		return out.DeepCopy(), nil
+	}
+	if !equality.Semantic.DeepEqual(prev.Spec, in.Spec) {
+		c := in.DeepCopy()
+		c.ObjectMeta = metav1.ObjectMeta{Name: cj.key.name, Namespace: cj.key.ns, Labels: in.Labels, Annotations: in.Annotations}
+		c.Status = batchv1.CronJobStatus{}
+		m, err := manifest.NewCronJob(c, manifest.Options{Version: s.cfg.Version, FeatureGates: s.cfg.FeatureGates})
+		if err != nil {
+			return nil, invalidKind("CronJob", in.Name, err)
+		}
+		if err := s.c.UpdateCronJob(cj.key.ns, cj.key.name, func(sp *jobsim.CronJobSpec) { *sp = m.CronJob.Spec }); err != nil {
+			return nil, invalidKind("CronJob", in.Name, err)
+		}
+		cj.m = m
+	}
+	if !slices.Equal(in.Finalizers, prev.Finalizers) {
+		return nil, invalidKind("CronJob", in.Name, &manifest.Error{Problems: []manifest.Problem{{Field: "metadata.finalizers",
+			Message: "Forbidden: not supported by jobsim: finalizers would keep a deleted CronJob around"}}})
+	}
+	out.Labels, out.Annotations, out.OwnerReferences = in.Labels, in.Annotations, in.OwnerReferences
+	s.st.write(cronJobsGR, cj.key, out)
+	s.writeCronJob(cj)
+	return s.st.get(cronJobsGR, cj.key).DeepCopyObject(), nil
 }
 
 // convertSpec converts an updated Job to jobsim's types: the server's
@@ -542,6 +642,14 @@ func (s *Sim) delete(gr schema.GroupResource, ns, name string, opts metav1.Delet
 	switch gr {
 	case jobsGR:
 		return s.deleteJob(s.jobs[k], prev.(*batchv1.Job), opts)
+	case cronJobsGR:
+		if p := opts.PropagationPolicy; p != nil && *p != metav1.DeletePropagationBackground {
+			return apierrors.NewBadRequest("jobsim deletes a CronJob with propagationPolicy Background (the default of batch/v1 CronJobs), as kubectl delete does")
+		}
+		if err := s.c.DeleteCronJob(ns, name); err != nil {
+			return apierrors.NewNotFound(gr, name)
+		}
+		return nil
 	case podsGR:
 		if opts.GracePeriodSeconds != nil {
 			return apierrors.NewBadRequest("jobsim deletes a pod with its terminationGracePeriodSeconds: gracePeriodSeconds is not supported")

@@ -29,10 +29,11 @@ import (
 // The resources a Sim serves; any other is kept by client-go's fake
 // object tracker, which stores it and runs nothing.
 var (
-	jobsGR   = schema.GroupResource{Group: "batch", Resource: "jobs"}
-	podsGR   = schema.GroupResource{Resource: "pods"}
-	nodesGR  = schema.GroupResource{Resource: "nodes"}
-	eventsGR = schema.GroupResource{Resource: "events"}
+	jobsGR     = schema.GroupResource{Group: "batch", Resource: "jobs"}
+	cronJobsGR = schema.GroupResource{Group: "batch", Resource: "cronjobs"}
+	podsGR     = schema.GroupResource{Resource: "pods"}
+	nodesGR    = schema.GroupResource{Resource: "nodes"}
+	eventsGR   = schema.GroupResource{Resource: "events"}
 )
 
 // Options adjust a Sim. The zero value runs every pod as its template's
@@ -76,6 +77,8 @@ type Sim struct {
 	jobs map[objectKey]*simJob
 	// leaving holds the Jobs deleted whose pods are still there.
 	leaving   map[objectKey][]*simJob
+	cronJobs  map[objectKey]*simCronJob
+	dirtyCron []*simCronJob
 	dirty     []*simJob
 	pending   []jobsim.Event
 	nodes     bool // the nodes need writing
@@ -108,6 +111,18 @@ type simJob struct {
 	// foreground marks a Job deleted with propagationPolicy Foreground:
 	// it stays, being deleted, until its pods are gone.
 	foreground bool
+	// owner is the CronJob that created the Job, if one did, and ownerM
+	// the CronJob as it was then (its template made the Job).
+	owner  *simCronJob
+	ownerM *manifest.CronJob
+}
+
+// simCronJob is a CronJob the Sim serves: its object and jobsim's handle.
+type simCronJob struct {
+	key   objectKey
+	m     *manifest.CronJob
+	h     *jobsim.CronJobHandle
+	dirty bool
 }
 
 // New returns a Sim of a cluster configured by cfg. Its virtual clock
@@ -127,6 +142,7 @@ func New(cfg jobsim.Config, opts Options) *Sim {
 		st:        newStore(opts.WatchHistory),
 		jobs:      map[objectKey]*simJob{},
 		leaving:   map[objectKey][]*simJob{},
+		cronJobs:  map[objectKey]*simCronJob{},
 		nodeSince: map[string]time.Time{},
 		wake:      make(chan struct{}, 1),
 		names:     rand.New(rand.NewPCG(cfg.Seed, 0x6b756265)),
@@ -361,8 +377,16 @@ func (s *Sim) mark(sj *simJob, pod string, all bool) {
 func (s *Sim) publish() {
 	for _, e := range s.pending {
 		switch e.Object.Kind {
+		case jobsim.KindCronJob:
+			if cj := s.cronJobs[objectKey{e.Object.Namespace, e.Object.Name}]; cj != nil && !cj.dirty {
+				cj.dirty = true
+				s.dirtyCron = append(s.dirtyCron, cj)
+			}
 		case jobsim.KindJob, jobsim.KindPod:
 			k := objectKey{e.Object.Namespace, e.Job}
+			if s.jobs[k] == nil && e.Object.Kind == jobsim.KindJob {
+				s.adoptCronJobJob(k)
+			}
 			pod, all := "", false
 			switch {
 			case e.Object.Kind == jobsim.KindPod:
@@ -390,6 +414,12 @@ func (s *Sim) publish() {
 	}
 	clear(s.dirty)
 	s.dirty = s.dirty[:0]
+	for _, cj := range s.dirtyCron {
+		cj.dirty = false
+		s.writeCronJob(cj)
+	}
+	clear(s.dirtyCron)
+	s.dirtyCron = s.dirtyCron[:0]
 	if s.nodes {
 		s.nodes = false
 		s.writeNodes()
@@ -469,6 +499,43 @@ func (s *Sim) removePod(sj *simJob, name string) {
 	s.st.write(podsGR, objectKey{sj.key.ns, name}, nil)
 }
 
+// adoptCronJobJob starts serving a Job a CronJob created, once its first
+// event names it.
+func (s *Sim) adoptCronJobJob(k objectKey) {
+	h := s.c.Job(k.ns, k.name)
+	if h == nil || h.CronJob() == nil {
+		return
+	}
+	owner := h.CronJob()
+	cj := s.cronJobs[objectKey{owner.Namespace(), owner.Name()}]
+	if cj == nil || cj.h != owner {
+		return
+	}
+	s.jobs[k] = &simJob{key: k, m: cj.m.Template, h: h, owner: cj, ownerM: cj.m, pods: map[string]jobsim.Pod{}, podMeta: map[string]metav1.ObjectMeta{}}
+}
+
+// writeCronJob writes a CronJob's object as jobsim has it now, or removes
+// it once deleted.
+func (s *Sim) writeCronJob(cj *simCronJob) {
+	if cj.h.Deleted() {
+		if o, ok := s.st.get(cronJobsGR, cj.key).(*batchv1.CronJob); ok && o.UID == types.UID(cj.h.UID()) {
+			s.st.write(cronJobsGR, cj.key, nil)
+		}
+		if s.cronJobs[cj.key] == cj {
+			delete(s.cronJobs, cj.key)
+		}
+		return
+	}
+	o := manifest.CronJobObject(cj.m, cj.h)
+	o.TypeMeta = metav1.TypeMeta{}
+	if stored, ok := s.st.get(cronJobsGR, cj.key).(*batchv1.CronJob); ok {
+		out := stored.DeepCopy()
+		out.Spec, out.Status, out.Generation = o.Spec, o.Status, o.Generation
+		o = out
+	}
+	s.writeIfChanged(cronJobsGR, cj.key, o)
+}
+
 // jobsimAnnotations are the annotations manifest.JobObject adds, which
 // change at every instant (the makespan so far) and are no part of what
 // the API server stores.
@@ -478,7 +545,12 @@ var jobsimAnnotations = []string{manifest.PodsBoundAnnotation, manifest.QueueWai
 // jobObject returns a Job's object: jobsim's spec and status over the
 // metadata stored (which users may have changed).
 func (s *Sim) jobObject(sj *simJob) *batchv1.Job {
-	o := manifest.JobObject(sj.m, sj.h)
+	var o *batchv1.Job
+	if sj.owner != nil {
+		o = manifest.CronJobJobObject(sj.ownerM, sj.owner.h, sj.h)
+	} else {
+		o = manifest.JobObject(sj.m, sj.h)
+	}
 	o.TypeMeta = metav1.TypeMeta{}
 	for _, a := range jobsimAnnotations {
 		if _, mine := sj.m.Object.Annotations[a]; !mine {
