@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -148,35 +149,18 @@ func makeList(gr schema.GroupResource, objs []runtime.Object, rv uint64) runtime
 	var l runtime.Object
 	switch gr {
 	case jobsGR:
-		jl := &batchv1.JobList{}
-		for _, o := range objs {
-			jl.Items = append(jl.Items, *o.(*batchv1.Job))
-		}
-		l = jl
+		l = &batchv1.JobList{}
 	case cronJobsGR:
-		cl := &batchv1.CronJobList{}
-		for _, o := range objs {
-			cl.Items = append(cl.Items, *o.(*batchv1.CronJob))
-		}
-		l = cl
+		l = &batchv1.CronJobList{}
 	case podsGR:
-		pl := &corev1.PodList{}
-		for _, o := range objs {
-			pl.Items = append(pl.Items, *o.(*corev1.Pod))
-		}
-		l = pl
+		l = &corev1.PodList{}
 	case nodesGR:
-		nl := &corev1.NodeList{}
-		for _, o := range objs {
-			nl.Items = append(nl.Items, *o.(*corev1.Node))
-		}
-		l = nl
+		l = &corev1.NodeList{}
 	default:
-		el := &corev1.EventList{}
-		for _, o := range objs {
-			el.Items = append(el.Items, *o.(*corev1.Event))
-		}
-		l = el
+		l = &corev1.EventList{}
+	}
+	if err := meta.SetList(l, objs); err != nil {
+		panic(err) // objs are of gr's kind, from the store
 	}
 	setRV(l, rv)
 	return l
@@ -547,7 +531,7 @@ func (s *Sim) updatePod(prev, pod *corev1.Pod, sub string) (runtime.Object, erro
 	if sj == nil {
 		return nil, apierrors.NewConflict(podsGR, pod.Name, errors.New("its Job is gone"))
 	}
-	sj.podMeta[pod.Name] = metav1.ObjectMeta{Labels: cloneMap(pod.Labels), Annotations: cloneMap(pod.Annotations)}
+	sj.podMeta[pod.Name] = metav1.ObjectMeta{Labels: maps.Clone(pod.Labels), Annotations: maps.Clone(pod.Annotations)}
 	delete(sj.pods, pod.Name) // written again, with them
 	s.mark(sj, pod.Name, false)
 	s.writeJob(sj)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -621,7 +622,7 @@ func (s *Sim) writeNodes() {
 // nodeObject returns a node's object: its labels, taints, capacity and
 // Ready condition.
 func (s *Sim) nodeObject(v jobsim.NodeView) *corev1.Node {
-	n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: v.Name, UID: types.UID(v.Name), Labels: cloneMap(v.Labels),
+	n := &corev1.Node{ObjectMeta: metav1.ObjectMeta{Name: v.Name, UID: types.UID(v.Name), Labels: maps.Clone(v.Labels),
 		CreationTimestamp: metav1.NewTime(s.cfg.Start)}}
 	if len(v.Capacity) > 0 {
 		n.Status.Capacity = corev1.ResourceList{}
@@ -657,17 +658,6 @@ func otherStatus(st corev1.ConditionStatus) string {
 		return string(corev1.ConditionUnknown)
 	}
 	return string(corev1.ConditionTrue)
-}
-
-func cloneMap(m map[string]string) map[string]string {
-	if m == nil {
-		return nil
-	}
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
 }
 
 // Clock returns a clock of the Sim's virtual time for controllers that

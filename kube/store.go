@@ -1,9 +1,11 @@
 package kube
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -107,19 +109,7 @@ func (s *store) list(gr schema.GroupResource, ns string, sel selector) ([]runtim
 		}
 	}
 	slices.SortFunc(keys, func(a, b objectKey) int {
-		if a.ns != b.ns {
-			if a.ns < b.ns {
-				return -1
-			}
-			return 1
-		}
-		switch {
-		case a.name < b.name:
-			return -1
-		case a.name > b.name:
-			return 1
-		}
-		return 0
+		return cmp.Or(strings.Compare(a.ns, b.ns), strings.Compare(a.name, b.name))
 	})
 	for _, k := range keys {
 		out = append(out, s.objects[gr][k].DeepCopyObject())

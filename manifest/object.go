@@ -52,9 +52,26 @@ func NewJob(obj *batchv1.Job, opts Options) (*Job, error) {
 		return nil, ps.err()
 	}
 	cp.TypeMeta = metav1.TypeMeta{APIVersion: "batch/v1", Kind: "Job"}
-	// Indented, each field has a line of its own: the problems are then
-	// sorted as the fields of the object.
-	data, err := json.MarshalIndent(cp, "", " ")
+	n, err := objectNode(cp)
+	if err != nil {
+		return nil, err
+	}
+	j := decodeJob("", n, 0, "", &ps)
+	if j != nil {
+		j.Line, j.lines = 0, nil
+		j.versionFields(opts.Version, opts.FeatureGates, &ps)
+	}
+	if err := lineless(ps.err()); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+// objectNode encodes an object as indented JSON, where each field has a
+// line of its own (the problems found are then in the order of the
+// fields), and returns its YAML node for decoding.
+func objectNode(obj any) (*yaml.Node, error) {
+	data, err := json.MarshalIndent(obj, "", " ")
 	if err != nil {
 		return nil, errorf("", "the object cannot be encoded: %s", jsonErrorText(err))
 	}
@@ -62,21 +79,19 @@ func NewJob(obj *batchv1.Job, opts Options) (*Job, error) {
 	if err := yaml.Unmarshal(data, &doc); err != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
 		return nil, errorf("", "the object cannot be decoded from its JSON encoding")
 	}
-	j := decodeJob("", doc.Content[0], 0, "", &ps)
-	if j != nil {
-		j.Line, j.lines = 0, nil
-		j.versionFields(opts.Version, opts.FeatureGates, &ps)
-	}
-	if err := ps.err(); err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			for i := range e.Problems {
-				e.Problems[i].Line = 0
-			}
+	return doc.Content[0], nil
+}
+
+// lineless drops the lines of the problems of err: those of an object's
+// JSON encoding, which the caller never saw.
+func lineless(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		for i := range e.Problems {
+			e.Problems[i].Line = 0
 		}
-		return nil, err
 	}
-	return j, nil
+	return err
 }
 
 // FromJob makes the Job that j, built with jobsim's types, is as a

@@ -1,10 +1,6 @@
 package manifest
 
 import (
-	"encoding/json"
-	"errors"
-
-	"go.yaml.in/yaml/v3"
 	batchv1 "k8s.io/api/batch/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -31,15 +27,11 @@ func NewCronJob(obj *batchv1.CronJob, opts Options) (*CronJob, error) {
 		return nil, ps.err()
 	}
 	cp.TypeMeta = metav1.TypeMeta{APIVersion: "batch/v1", Kind: "CronJob"}
-	data, err := json.MarshalIndent(cp, "", " ")
+	n, err := objectNode(cp)
 	if err != nil {
-		return nil, errorf("", "the object cannot be encoded: %s", jsonErrorText(err))
+		return nil, err
 	}
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil || doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
-		return nil, errorf("", "the object cannot be decoded from its JSON encoding")
-	}
-	cj := decodeCronJob("", doc.Content[0], 0, "", &ps)
+	cj := decodeCronJob("", n, 0, "", &ps)
 	if cj != nil {
 		cj.Line, cj.lines = 0, nil
 		if t := cj.Template; t != nil {
@@ -47,13 +39,7 @@ func NewCronJob(obj *batchv1.CronJob, opts Options) (*CronJob, error) {
 			t.versionFields(opts.Version, opts.FeatureGates, &ps)
 		}
 	}
-	if err := ps.err(); err != nil {
-		var e *Error
-		if errors.As(err, &e) {
-			for i := range e.Problems {
-				e.Problems[i].Line = 0
-			}
-		}
+	if err := lineless(ps.err()); err != nil {
 		return nil, err
 	}
 	return cj, nil
