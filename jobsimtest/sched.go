@@ -60,6 +60,19 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 			k.recovered[e.Object.Name] = e.Time
 			delete(k.notReadyAt, e.Object.Name)
 		}
+	case e.Object.Kind == jobsim.KindJob && e.Reason == jobsim.ReasonSuccessfulDelete:
+		// The controller deleted a pod: a terminating pod leaves its
+		// node's room at once, before the scheduler's next pass.
+		if js := k.jobs[e.Object.Namespace+"/"+e.Job]; js != nil {
+			if r := js.pods[e.Related]; r != nil && r.view.Spec.NodeName != "" {
+				k.touched[r.view.Spec.NodeName] = true
+			}
+			for _, p := range k.view(js).Pods {
+				if p.Name == e.Related && p.Spec.NodeName != "" {
+					k.touched[p.Spec.NodeName] = true
+				}
+			}
+		}
 	case e.Object.Kind == jobsim.KindPod:
 		p, ok := k.pod(e)
 		if !ok {
