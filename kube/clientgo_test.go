@@ -294,3 +294,30 @@ func TestNewerAPIFieldsAreRefused(t *testing.T) {
 		t.Fatalf("error %v, want Invalid at spec.template.spec.schedulingGroup", err)
 	}
 }
+
+// An update refused for one field changes nothing: adding a finalizer
+// together with a suspension leaves the Job running.
+func TestARefusedUpdateChangesNothing(t *testing.T) {
+	sim := kube.New(jobsim.Config{Start: start}, kube.Options{Behaviors: map[string]jobsim.Behavior{"r": jobsim.Fixed(time.Hour, 0)}})
+	jobs := sim.Clientset().BatchV1().Jobs("default")
+	ctx := context.Background()
+	if _, err := jobs.Create(ctx, job("r", 1, 1), metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := sim.Advance(time.Second); err != nil {
+		t.Fatal(err)
+	}
+	j, _ := jobs.Get(ctx, "r", metav1.GetOptions{})
+	j.Finalizers = []string{"example.com/keep"}
+	j.Spec.Suspend = jobsim.Ptr(true)
+	if _, err := jobs.Update(ctx, j, metav1.UpdateOptions{}); !apierrors.IsInvalid(err) {
+		t.Fatalf("update with a finalizer: %v, want Invalid", err)
+	}
+	if err := sim.Advance(time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	j, _ = jobs.Get(ctx, "r", metav1.GetOptions{})
+	if (j.Spec.Suspend != nil && *j.Spec.Suspend) || j.Status.Active != 1 {
+		t.Errorf("suspend %v, active %d; want the Job running as before", j.Spec.Suspend, j.Status.Active)
+	}
+}

@@ -436,6 +436,10 @@ func (s *Sim) updateJob(sj *simJob, prev, job *batchv1.Job, status bool) (runtim
 		s.st.write(jobsGR, sj.key, out)
 		return out.DeepCopy(), nil
 	}
+	if !slices.Equal(job.Finalizers, prev.Finalizers) {
+		return nil, invalid(job.Name, &manifest.Error{Problems: []manifest.Problem{{Field: "metadata.finalizers",
+			Message: "Forbidden: not supported by jobsim: finalizers would keep a deleted Job around"}}})
+	}
 	if !equality.Semantic.DeepEqual(prev.Spec, job.Spec) {
 		spec, err := s.convertSpec(sj, job)
 		if err != nil {
@@ -446,10 +450,6 @@ func (s *Sim) updateJob(sj *simJob, prev, job *batchv1.Job, status bool) (runtim
 		}
 		sj.m.Object.Spec.Template = spec.Object.Spec.Template
 		s.mark(sj, "", true)
-	}
-	if !slices.Equal(job.Finalizers, prev.Finalizers) {
-		return nil, invalid(job.Name, &manifest.Error{Problems: []manifest.Problem{{Field: "metadata.finalizers",
-			Message: "Forbidden: not supported by jobsim: finalizers would keep a deleted Job around"}}})
 	}
 	out.Labels, out.Annotations = job.Labels, job.Annotations
 	out.OwnerReferences = job.OwnerReferences
@@ -475,6 +475,10 @@ func (s *Sim) updateCronJob(cj *simCronJob, prev, in *batchv1.CronJob, status bo
 		s.st.write(cronJobsGR, cj.key, out)
 		return out.DeepCopy(), nil
 	}
+	if !slices.Equal(in.Finalizers, prev.Finalizers) {
+		return nil, invalidKind("CronJob", in.Name, &manifest.Error{Problems: []manifest.Problem{{Field: "metadata.finalizers",
+			Message: "Forbidden: not supported by jobsim: finalizers would keep a deleted CronJob around"}}})
+	}
 	if !equality.Semantic.DeepEqual(prev.Spec, in.Spec) {
 		c := in.DeepCopy()
 		c.ObjectMeta = metav1.ObjectMeta{Name: cj.key.name, Namespace: cj.key.ns, Labels: in.Labels, Annotations: in.Annotations}
@@ -487,10 +491,6 @@ func (s *Sim) updateCronJob(cj *simCronJob, prev, in *batchv1.CronJob, status bo
 			return nil, invalidKind("CronJob", in.Name, err)
 		}
 		cj.m = m
-	}
-	if !slices.Equal(in.Finalizers, prev.Finalizers) {
-		return nil, invalidKind("CronJob", in.Name, &manifest.Error{Problems: []manifest.Problem{{Field: "metadata.finalizers",
-			Message: "Forbidden: not supported by jobsim: finalizers would keep a deleted CronJob around"}}})
 	}
 	out.Labels, out.Annotations, out.OwnerReferences = in.Labels, in.Annotations, in.OwnerReferences
 	s.st.write(cronJobsGR, cj.key, out)
