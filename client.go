@@ -165,6 +165,16 @@ type JobView struct {
 // means "default"): the existing job, or else the last deleted one of that
 // name as its handle shows it; false if no such job was ever submitted.
 func (c *Cluster) JobView(ns, name string) (JobView, bool) {
+	h := c.lookupJob(ns, name)
+	if h == nil {
+		return JobView{}, false
+	}
+	return JobView{Job: h.Job(), Status: h.Status(), Pods: h.Pods()}, true
+}
+
+// lookupJob returns the existing job called name in namespace ns, or else
+// the last deleted one of that name, or nil.
+func (c *Cluster) lookupJob(ns, name string) *JobHandle {
 	if ns == "" {
 		ns = "default"
 	}
@@ -174,10 +184,7 @@ func (c *Cluster) JobView(ns, name string) (JobView, bool) {
 			h = j.handle
 		}
 	}
-	if h == nil {
-		return JobView{}, false
-	}
-	return JobView{Job: h.Job(), Status: h.Status(), Pods: h.Pods()}, true
+	return h
 }
 
 // Jobs returns a handle on every job ever submitted, in submission order,

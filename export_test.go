@@ -1,11 +1,19 @@
 package jobsim
 
-import "github.com/jobsim/jobsim/sim"
+import (
+	"fmt"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/jobsim/jobsim/sim"
+)
 
 // AuditCounts makes c recompute, after every event, each count it keeps
 // of its pods (active, ready, terminating, restarts, per index, the pods a
-// sync looks at). The function it returns checks once more, now, and
-// returns the first difference found since the audit began, or nil.
+// sync looks at), and compares each snapshot SharedPods and SharedJob
+// keep with one built afresh. The function it returns checks once more,
+// now, and returns the first difference found since the audit began, or
+// nil.
 //
 // Call it on a new cluster, before anything is scheduled: the handlers of
 // the events already due are not audited.
@@ -17,6 +25,9 @@ func AuditCounts(c *Cluster) func() error {
 	c.audit = func() {
 		if first == nil {
 			first = c.checkCounts()
+		}
+		if first == nil {
+			first = c.checkShared()
 		}
 	}
 	for _, h := range []*sim.Handler{&c.onSync, &c.onKubelet, &c.onSchedule, &c.onTTL, &c.onFault} {
@@ -41,3 +52,22 @@ var ValidateNeverPanicsProperty = validateNeverPanicsProperty
 // NonZeroRequests is the CPU and memory the scheduler's scoring counts
 // for a pod of spec s.
 func NonZeroRequests(s PodSpec) (cpu, mem int64) { return nonZeroRequests(&s, s.Overhead) }
+
+// checkShared compares every kept snapshot with a fresh one: a kept
+// snapshot that differs missed a change its key should have seen.
+func (c *Cluster) checkShared() error {
+	for _, j := range c.jobs {
+		if j == nil {
+			continue
+		}
+		if d := cmp.Diff(j.handle.Job(), *j.handle.SharedJob()); d != "" {
+			return fmt.Errorf("at %v, job %s: kept snapshot differs from a fresh one (-fresh +kept):\n%s", c.eng.Elapsed(), j.name, d)
+		}
+		for _, p := range j.pods {
+			if d := cmp.Diff(c.podView(p), *c.sharedPodView(p)); d != "" {
+				return fmt.Errorf("at %v, pod %s: kept snapshot differs from a fresh one (-fresh +kept):\n%s", c.eng.Elapsed(), p.name(), d)
+			}
+		}
+	}
+	return nil
+}

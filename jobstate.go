@@ -24,8 +24,11 @@ type job struct {
 	meta    Job // metadata and spec as stored (spec edited in place)
 	spec    *JobSpec
 	gen     int // metadata.generation
-	beh     Behavior
-	key     uint64 // keys the job's random streams: see newJob
+	// shared is the snapshot SharedJobView keeps, of generation sharedGen.
+	shared    *Job
+	sharedGen int
+	beh       Behavior
+	key       uint64 // keys the job's random streams: see newJob
 
 	created time.Duration
 

@@ -309,6 +309,8 @@ type pod struct {
 	unschedAt     time.Duration
 	nominated     *nodeState // status.nominatedNodeName after a preemption
 
+	shared *sharedPod // the snapshot SharedPods keeps, if asked for
+
 	disruption   string // reason of the DisruptionTarget condition, if any
 	disruptedAt  time.Duration
 	match        policyMatch // the pod failure policy's decision, once terminal

@@ -67,7 +67,7 @@ type Checker struct {
 // jobState is what the checker remembers of one job.
 type jobState struct {
 	ns, name   string
-	view       jobsim.JobView // at the event numbered viewAt
+	view       jobsim.SharedJobView // at the event numbered viewAt
 	viewAt     int
 	created    int    // pods the controller created
 	counted    counts // what the checker's own accounting finds
@@ -84,10 +84,10 @@ type jobState struct {
 
 // podRecord is what the checker remembers of one pod.
 type podRecord struct {
-	view                jobsim.Pod // as last seen
-	deletedByController bool       // deleted by the controller before it finished, uncounted
-	deletedAtFailure    bool       // deleted because the job failed: counted as failed
-	failed              bool       // considered failed by the controller's rules
+	view                *jobsim.Pod // as last seen, noPod before
+	deletedByController bool        // deleted by the controller before it finished, uncounted
+	deletedAtFailure    bool        // deleted because the job failed: counted as failed
+	failed              bool        // considered failed by the controller's rules
 	succeeded           bool
 	finished            time.Time                     // finish time per getFinishedTime
 	action              jobsim.PodFailurePolicyAction // first matching rule's, once failed
@@ -112,13 +112,45 @@ func NewChecker(h History) *Checker {
 
 // view returns the job as it is after the event being checked (or, after
 // the run, as it ended).
-func (k *Checker) view(js *jobState) *jobsim.JobView {
+func (k *Checker) view(js *jobState) *jobsim.SharedJobView {
 	if js.viewAt != k.seq {
-		js.view, _ = k.h.JobView(js.ns, js.name)
+		var ok bool
+		if js.view, ok = k.jobView(js.ns, js.name, js.view.Pods); !ok {
+			// A CronJob's Job that is gone: no job, no pods.
+			js.view = jobsim.SharedJobView{Job: &noJob}
+		}
 		js.viewAt = k.seq
 	}
 	return &js.view
 }
+
+// A sharedHistory, such as a *jobsim.Cluster, can also give a job's view
+// without copying it: the checker only reads the views it gets.
+type sharedHistory interface {
+	SharedJobView(ns, name string, pods []*jobsim.Pod) (jobsim.SharedJobView, bool)
+}
+
+// jobView returns the job's view from the History, shared if it can.
+func (k *Checker) jobView(ns, name string, pods []*jobsim.Pod) (jobsim.SharedJobView, bool) {
+	if sh, ok := k.h.(sharedHistory); ok {
+		return sh.SharedJobView(ns, name, pods)
+	}
+	v, ok := k.h.JobView(ns, name)
+	if !ok {
+		return jobsim.SharedJobView{}, false
+	}
+	out := jobsim.SharedJobView{Job: &v.Job, Status: v.Status, Pods: pods[:0]}
+	for i := range v.Pods {
+		out.Pods = append(out.Pods, &v.Pods[i])
+	}
+	return out, true
+}
+
+// noPod is the view of a pod not seen yet, noJob that of a job gone.
+var (
+	noPod jobsim.Pod
+	noJob jobsim.Job
+)
 
 // Err returns one error listing every violation seen so far, or nil.
 func (k *Checker) Err() error {
@@ -185,7 +217,7 @@ func (k *Checker) Observe(e jobsim.Event) {
 func (js *jobState) record(name string) *podRecord {
 	r := js.pods[name]
 	if r == nil {
-		r = &podRecord{}
+		r = &podRecord{view: &noPod}
 		js.pods[name] = r
 	}
 	return r
@@ -195,7 +227,7 @@ func (k *Checker) job(e jobsim.Event) *jobState {
 	key := e.Object.Namespace + "/" + e.Job
 	js := k.jobs[key]
 	if js == nil {
-		v, ok := k.h.JobView(e.Object.Namespace, e.Job)
+		v, ok := k.jobView(e.Object.Namespace, e.Job, nil)
 		if !ok {
 			return nil
 		}
@@ -385,7 +417,7 @@ func (k *Checker) refreshPods(now time.Time, js *jobState) {
 }
 
 // finishTime is the controller's getFinishedTime.
-func finishTime(p jobsim.Pod) time.Time {
+func finishTime(p *jobsim.Pod) time.Time {
 	var latest time.Time
 	all := len(p.Status.ContainerStatuses) > 0
 	for _, cs := range p.Status.ContainerStatuses {
@@ -795,7 +827,7 @@ func (k *Checker) Final() {
 	}
 }
 
-func hasFinalizer(pods []jobsim.Pod) bool {
+func hasFinalizer(pods []*jobsim.Pod) bool {
 	for _, p := range pods {
 		if len(p.Finalizers) > 0 {
 			return true

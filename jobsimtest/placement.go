@@ -208,7 +208,7 @@ func (k *Checker) boundPods(byName map[string]*jobsim.NodeView, except string) [
 	for _, js := range k.jobs {
 		v := k.view(js)
 		for i := range v.Pods {
-			q := &v.Pods[i]
+			q := v.Pods[i]
 			n := byName[q.Spec.NodeName]
 			if n == nil || q.UID == except || q.Status.Phase == jobsim.PodSucceeded || q.Status.Phase == jobsim.PodFailed {
 				continue

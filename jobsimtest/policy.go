@@ -13,7 +13,7 @@ import (
 
 // firstMatch returns the action of the first rule that matches the failed
 // pod p, and its index; ok is false when no rule matches.
-func firstMatch(policy *jobsim.PodFailurePolicy, p jobsim.Pod) (action jobsim.PodFailurePolicyAction, rule int, ok bool) {
+func firstMatch(policy *jobsim.PodFailurePolicy, p *jobsim.Pod) (action jobsim.PodFailurePolicyAction, rule int, ok bool) {
 	if policy == nil {
 		return "", 0, false
 	}
@@ -28,7 +28,7 @@ func firstMatch(policy *jobsim.PodFailurePolicy, p jobsim.Pod) (action jobsim.Po
 	return "", 0, false
 }
 
-func exitCodesMatch(req *jobsim.PodFailurePolicyOnExitCodes, p jobsim.Pod) bool {
+func exitCodesMatch(req *jobsim.PodFailurePolicyOnExitCodes, p *jobsim.Pod) bool {
 	statuses := append(slices.Clone(p.Status.ContainerStatuses), p.Status.InitContainerStatuses...)
 	for _, cs := range statuses {
 		term := cs.State.Terminated
@@ -45,7 +45,7 @@ func exitCodesMatch(req *jobsim.PodFailurePolicyOnExitCodes, p jobsim.Pod) bool 
 	return false
 }
 
-func conditionsMatch(patterns []jobsim.PodFailurePolicyOnPodCondition, p jobsim.Pod) bool {
+func conditionsMatch(patterns []jobsim.PodFailurePolicyOnPodCondition, p *jobsim.Pod) bool {
 	for _, pat := range patterns {
 		want := pat.Status
 		if want == "" {

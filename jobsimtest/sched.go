@@ -118,7 +118,7 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 			// pod affinity, anti-affinity or spread constraints, or some
 			// bound pod had anti-affinity at this instant: a change on any
 			// node at this instant may change that of every other.
-			if len(k.touched) > 0 && (interPod(&p) || k.antiSeen) {
+			if len(k.touched) > 0 && (interPod(p) || k.antiSeen) {
 				continue
 			}
 			if n, ok := k.roomFor(nodes, p, k.touched); ok {
@@ -129,17 +129,17 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 }
 
 // pod finds the pod an event is about.
-func (k *Checker) pod(e jobsim.Event) (jobsim.Pod, bool) {
+func (k *Checker) pod(e jobsim.Event) (*jobsim.Pod, bool) {
 	js := k.jobs[e.Object.Namespace+"/"+e.Job]
 	if js == nil {
-		return jobsim.Pod{}, false
+		return nil, false
 	}
 	for _, p := range k.view(js).Pods {
 		if p.Name == e.Object.Name {
 			return p, true
 		}
 	}
-	return jobsim.Pod{}, false
+	return nil, false
 }
 
 // roomFor returns a node, not in skip, that passes every filter for p:
@@ -147,7 +147,7 @@ func (k *Checker) pod(e jobsim.Event) (jobsim.Pod, bool) {
 // node, are tolerated; it matches p's selector and required node affinity;
 // it has room for p's requests; p's spread constraints and the pods'
 // required affinity and anti-affinity allow it.
-func (k *Checker) roomFor(nodes []jobsim.NodeView, p jobsim.Pod, skip map[string]bool) (string, bool) {
+func (k *Checker) roomFor(nodes []jobsim.NodeView, p *jobsim.Pod, skip map[string]bool) (string, bool) {
 	req := jobsim.PodRequests(p.Spec)
 	req[jobsim.ResourcePods] = 1
 	byName := map[string]*jobsim.NodeView{}
@@ -155,7 +155,7 @@ func (k *Checker) roomFor(nodes []jobsim.NodeView, p jobsim.Pod, skip map[string
 		byName[nodes[i].Name] = &nodes[i]
 	}
 	var others []placed
-	directed := interPod(&p) || k.antiAffinity(nodes)
+	directed := interPod(p) || k.antiAffinity(nodes)
 	if directed {
 		others = k.boundPods(byName, p.UID)
 	}
@@ -167,7 +167,7 @@ func (k *Checker) roomFor(nodes []jobsim.NodeView, p jobsim.Pod, skip map[string
 		if _, bad := untolerated(nodeTaints(n), tols); bad {
 			continue
 		}
-		if directed && (interPodViolation(&p, &nodes[i], others) != "" || spreadViolation(&p, &nodes[i], nodes, others) != "") {
+		if directed && (interPodViolation(p, &nodes[i], others) != "" || spreadViolation(p, &nodes[i], nodes, others) != "") {
 			continue
 		}
 		if n.Capacity == nil {
@@ -191,7 +191,7 @@ func (k *Checker) roomFor(nodes []jobsim.NodeView, p jobsim.Pod, skip map[string
 }
 
 // checkPreemption: no pod is preempted by one of equal or lower priority.
-func (k *Checker) checkPreemption(e jobsim.Event, victim jobsim.Pod) {
+func (k *Checker) checkPreemption(e jobsim.Event, victim *jobsim.Pod) {
 	// "Preempted by pod UID on node NAME"
 	fields := strings.Fields(e.Message)
 	if len(fields) < 4 {
@@ -211,7 +211,7 @@ func (k *Checker) checkPreemption(e jobsim.Event, victim jobsim.Pod) {
 // checkBinding checks a Scheduled event: the node the pod is bound to
 // passes the filters of kube-scheduler's default profile that the checker
 // can judge from the views.
-func (k *Checker) checkBinding(e jobsim.Event, p jobsim.Pod, nodes []jobsim.NodeView) {
+func (k *Checker) checkBinding(e jobsim.Event, p *jobsim.Pod, nodes []jobsim.NodeView) {
 	byName := map[string]*jobsim.NodeView{}
 	for i := range nodes {
 		byName[nodes[i].Name] = &nodes[i]
@@ -236,14 +236,14 @@ func (k *Checker) checkBinding(e jobsim.Event, p jobsim.Pod, nodes []jobsim.Node
 	if t, bad := untolerated(nodeTaints(*n), tolerations(p.Spec)); bad {
 		k.fail(e, "pod bound to node %s (ready %v, unschedulable %v) whose taint %s it does not tolerate (TaintToleration.Filter, NodeUnschedulable.Filter)", n.Name, n.Ready, n.Unschedulable, taintString(t))
 	}
-	if !interPod(&p) && !k.antiAffinity(nodes) {
+	if !interPod(p) && !k.antiAffinity(nodes) {
 		return
 	}
 	others := k.boundPods(byName, p.UID)
-	if msg := interPodViolation(&p, n, others); msg != "" {
+	if msg := interPodViolation(p, n, others); msg != "" {
 		k.fail(e, "%s", msg)
 	}
-	if msg := spreadViolation(&p, n, nodes, others); msg != "" {
+	if msg := spreadViolation(p, n, nodes, others); msg != "" {
 		k.fail(e, "%s", msg)
 	}
 }
@@ -286,7 +286,7 @@ func (k *Checker) antiAffinity(nodes []jobsim.NodeView) bool {
 // pkg/registry/core/pod/strategy.go); the SchedulingGates plugin keeps it
 // out of the scheduling queue (PreEnqueue), and pod validation refuses
 // a nodeName next to gates.
-func (k *Checker) checkGates(e jobsim.Event, p jobsim.Pod) {
+func (k *Checker) checkGates(e jobsim.Event, p *jobsim.Pod) {
 	if len(p.Spec.SchedulingGates) == 0 {
 		return
 	}
@@ -308,7 +308,7 @@ func (k *Checker) checkGates(e jobsim.Event, p jobsim.Pod) {
 // has tolerationSeconds. Evictions from Ready nodes stand for NoExecute
 // taints the history does not show (a Behavior's Disrupt) and are not
 // checked.
-func (k *Checker) checkTaintEviction(e jobsim.Event, p jobsim.Pod, n jobsim.NodeView) {
+func (k *Checker) checkTaintEviction(e jobsim.Event, p *jobsim.Pod, n jobsim.NodeView) {
 	taintedAt, ok := k.notReadyAt[n.Name]
 	if n.Ready || !ok {
 		return
