@@ -11,7 +11,7 @@ import (
 // AuditCounts makes c recompute, after every event, each count it keeps
 // of its pods (active, ready, terminating, restarts, per index, the pods a
 // sync looks at), and compares each snapshot SharedPods and SharedJob
-// keep with one built afresh. The function it returns checks once more,
+// keep, and SharedNodes's views, with ones built afresh. The function it returns checks once more,
 // now, and returns the first difference found since the audit began, or
 // nil.
 //
@@ -22,12 +22,13 @@ func AuditCounts(c *Cluster) func() error {
 		panic("AuditCounts: the cluster has events scheduled already")
 	}
 	var first error
+	var nodes []NodeView // SharedNodes's, kept from one check to the next
 	c.audit = func() {
 		if first == nil {
 			first = c.checkCounts()
 		}
 		if first == nil {
-			first = c.checkShared()
+			first = c.checkShared(&nodes)
 		}
 	}
 	for _, h := range []*sim.Handler{&c.onSync, &c.onKubelet, &c.onSchedule, &c.onTTL, &c.onFault} {
@@ -55,7 +56,11 @@ func NonZeroRequests(s PodSpec) (cpu, mem int64) { return nonZeroRequests(&s, s.
 
 // checkShared compares every kept snapshot with a fresh one: a kept
 // snapshot that differs missed a change its key should have seen.
-func (c *Cluster) checkShared() error {
+func (c *Cluster) checkShared(nodes *[]NodeView) error {
+	*nodes = c.SharedNodes(*nodes)
+	if d := cmp.Diff(c.Nodes(), *nodes); d != "" {
+		return fmt.Errorf("at %v: shared node views differ from fresh ones (-fresh +shared):\n%s", c.eng.Elapsed(), d)
+	}
 	for _, j := range c.jobs {
 		if j == nil {
 			continue

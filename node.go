@@ -160,11 +160,26 @@ func (c *Cluster) NodeRequests() iter.Seq2[string, ResourceList] {
 }
 
 // Nodes returns a snapshot of every node, in the order of Config.Nodes.
-func (c *Cluster) Nodes() []NodeView {
+func (c *Cluster) Nodes() []NodeView { return c.nodeViews(nil, false) }
+
+// SharedNodes is Nodes without copying the nodes' labels, which the
+// views share with the cluster, and with the views stored in dst's
+// array: they are read-only, as SharedPods's snapshots are.
+func (c *Cluster) SharedNodes(dst []NodeView) []NodeView { return c.nodeViews(dst[:0], true) }
+
+func (c *Cluster) nodeViews(out []NodeView, shared bool) []NodeView {
 	s := c.sched
-	out := make([]NodeView, len(s.nodes))
+	out = slices.Grow(out, len(s.nodes))[:len(s.nodes)]
 	for i, n := range s.nodes {
-		v := NodeView{Node: n.spec, Ready: n.ready, Unschedulable: n.cordoned, Down: n.down, Requested: ResourceList{}, Utilisation: map[string]float64{}}
+		v := NodeView{Node: n.spec, Ready: n.ready, Unschedulable: n.cordoned, Down: n.down}
+		if old := &out[i]; shared && old.Requested != nil {
+			// The maps and slices of the view this one replaces.
+			v.Requested, v.Utilisation, v.Pods = old.Requested, old.Utilisation, old.Pods[:0]
+			clear(v.Requested)
+			clear(v.Utilisation)
+		} else {
+			v.Requested, v.Utilisation = ResourceList{}, map[string]float64{}
+		}
 		s.account(n)
 		if elapsed := c.eng.Elapsed().Seconds(); elapsed > 0 && !n.unlimit {
 			for r, name := range s.res {
@@ -173,7 +188,9 @@ func (c *Cluster) Nodes() []NodeView {
 				}
 			}
 		}
-		v.Labels = maps.Clone(n.spec.Labels)
+		if !shared {
+			v.Labels = maps.Clone(n.spec.Labels)
+		}
 		v.Capacity = nil // the default node's: unlimited
 		if !n.unlimit {
 			v.Capacity = ResourceList{}
@@ -187,14 +204,19 @@ func (c *Cluster) Nodes() []NodeView {
 			}
 		}
 		pods := slices.Clone(n.pods)
-		slices.SortFunc(pods, func(a, b *pod) int { return cmp.Compare(a.boundAt, b.boundAt) })
+		slices.SortFunc(pods, byBinding)
 		for _, p := range pods {
 			v.Pods = append(v.Pods, p.name())
+		}
+		if len(v.Pods) == 0 {
+			v.Pods = nil
 		}
 		out[i] = v
 	}
 	return out
 }
+
+func byBinding(a, b *pod) int { return cmp.Compare(a.boundAt, b.boundAt) }
 
 func hasKey(m ResourceList, k string) bool { _, ok := m[k]; return ok }
 

@@ -82,10 +82,47 @@ func (c *Cluster) sharedPodView(p *pod) *Pod {
 		return &v
 	}
 	key := c.podViewKey(p)
-	if p.shared == nil || p.shared.key != key {
+	old := p.shared
+	switch {
+	case old != nil && old.key == key:
+	case old != nil && old.key.sameMetaAndSpec(key):
+		p.shared = &sharedPod{key: key, pod: c.podViewSince(p, &old.pod)}
+	default:
 		p.shared = &sharedPod{key: key, pod: c.podView(p)}
 	}
 	return &p.shared.pod
+}
+
+// sameMetaAndSpec reports whether two keys of a pod give views with the
+// same metadata and spec, nodeName aside: what podViewSince keeps.
+func (k podViewKey) sameMetaAndSpec(o podViewKey) bool {
+	return k.gen == o.gen && k.gates == o.gates && k.failureCount == o.failureCount && k.ignoredCount == o.ignoredCount &&
+		k.priority == o.priority && k.preemptNever == o.preemptNever && k.defClass == o.defClass
+}
+
+// podViewSince is podView for a pod whose metadata and spec, nodeName
+// aside, are those of its earlier view old: it shares them with old and
+// builds only what changes during a pod's life.
+func (c *Cluster) podViewSince(p *pod, old *Pod) Pod {
+	v := *old
+	v.Finalizers = nil
+	if p.finalizer {
+		v.Finalizers = old.Finalizers
+		if len(v.Finalizers) == 0 {
+			v.Finalizers = []string{JobTrackingFinalizer}
+		}
+	}
+	v.DeletionTime, v.DeletionGracePeriod = time.Time{}, 0
+	if p.deleting {
+		v.DeletionTime = c.eng.Epoch().Add(p.delAt + p.delGrace)
+		v.DeletionGracePeriod = p.delGrace
+	}
+	v.Spec.NodeName = ""
+	if p.bound {
+		v.Spec.NodeName = p.node.spec.Name
+	}
+	v.Status = c.podStatusView(p)
+	return v
 }
 
 // SharedPods appends the job's existing pods to dst, in creation order,

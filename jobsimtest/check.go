@@ -28,6 +28,8 @@ func Check(c *jobsim.Cluster) error {
 // the jobs and of the nodes. A *jobsim.Cluster is one as it runs; a
 // recorded history replayed event by event is another, which lets the
 // checker itself be tested on histories no correct simulator produces.
+// A History that also has the methods SharedJobView and SharedNodes, as
+// *jobsim.Cluster has, is read through them, without copies.
 type History interface {
 	// Observe registers o to be told of every later event, in order.
 	Observe(o jobsim.Observer)
@@ -62,6 +64,9 @@ type Checker struct {
 	antiAt     int                  // the event anti was computed at
 	anti       bool                 // some bound pod has required anti-affinity
 	antiSeen   bool                 // anti held as instant began or after one of its events
+
+	nodeViews []jobsim.NodeView // at the event numbered nodesAt
+	nodesAt   int
 }
 
 // jobState is what the checker remembers of one job.
@@ -105,7 +110,7 @@ type counts struct {
 // NewChecker returns a Checker observing h, for example a
 // *jobsim.Cluster.
 func NewChecker(h History) *Checker {
-	k := &Checker{h: h, jobs: map[string]*jobState{}, touched: map[string]bool{}, down: map[string]bool{}, recovered: map[string]time.Time{}, notReadyAt: map[string]time.Time{}, antiAt: -1}
+	k := &Checker{h: h, jobs: map[string]*jobState{}, touched: map[string]bool{}, down: map[string]bool{}, recovered: map[string]time.Time{}, notReadyAt: map[string]time.Time{}, antiAt: -1, nodesAt: -1}
 	h.Observe(k)
 	return k
 }
@@ -128,6 +133,20 @@ func (k *Checker) view(js *jobState) *jobsim.SharedJobView {
 // without copying it: the checker only reads the views it gets.
 type sharedHistory interface {
 	SharedJobView(ns, name string, pods []*jobsim.Pod) (jobsim.SharedJobView, bool)
+	SharedNodes(dst []jobsim.NodeView) []jobsim.NodeView
+}
+
+// nodes returns the nodes as they are after the event being checked.
+func (k *Checker) nodes() []jobsim.NodeView {
+	if k.nodesAt != k.seq {
+		if sh, ok := k.h.(sharedHistory); ok {
+			k.nodeViews = sh.SharedNodes(k.nodeViews)
+		} else {
+			k.nodeViews = k.h.Nodes()
+		}
+		k.nodesAt = k.seq
+	}
+	return k.nodeViews
 }
 
 // jobView returns the job's view from the History, shared if it can.

@@ -24,7 +24,7 @@ func (k *Checker) checkScheduling(e jobsim.Event) {
 			}
 		}
 	}
-	nodes := k.h.Nodes()
+	nodes := k.nodes()
 	if !k.antiSeen && k.antiAffinity(nodes) {
 		k.antiSeen = true
 	}
