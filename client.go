@@ -263,6 +263,24 @@ func (c *Cluster) Delete(ns, name string) error {
 	return nil
 }
 
+// DeleteOrphan deletes a job as `kubectl delete job --cascade=orphan`
+// does (propagationPolicy Orphan, batch/v1's default for a client that
+// names none): the job is gone at once and its pods are not. The garbage
+// collector takes their owner reference off (Pod.Orphaned), the Job
+// controller then their tracking finalizer, and they run on, owned by
+// nothing, until they end; finished, they stay.
+func (c *Cluster) DeleteOrphan(ns, name string) error {
+	if ns == "" {
+		ns = "default"
+	}
+	j := c.jobKeys[objectKey{ns, name}]
+	if j == nil {
+		return &NotFoundError{Namespace: ns, Name: name}
+	}
+	c.orphanJob(j)
+	return nil
+}
+
 // DeletePod deletes a pod as `kubectl delete pod` does: its
 // deletionTimestamp is set and its process gets the pod's termination grace
 // period to exit. The Job controller then replaces it according to the

@@ -51,6 +51,30 @@ func (c *Cluster) fireTTL(arg uint64) {
 // their finalizers are removed (the controller's orphan handling) and they
 // are deleted gracefully; those already finished go at once.
 func (c *Cluster) removeJob(j *job, why string) {
+	pods := c.dropJob(j, false)
+	for _, p := range pods {
+		if p.terminal() {
+			c.removePod(p)
+		} else {
+			c.deletePod(p)
+		}
+	}
+	c.jobEvent(j, EventChange, ReasonDeleted, why)
+	c.releaseJob(j)
+}
+
+// orphanJob removes j from the API, leaving its pods to run on unowned:
+// the garbage collector's orphaning, then the Job controller's removal of
+// the finalizers of pods without a controller (syncOrphanPod).
+func (c *Cluster) orphanJob(j *job) {
+	c.dropJob(j, true)
+	c.jobEvent(j, EventChange, ReasonDeleted, "Job deleted, its pods orphaned")
+	c.releaseJob(j)
+}
+
+// dropJob takes j out of the API and its controller's care, and its
+// pods' finalizers off; it returns the pods.
+func (c *Cluster) dropJob(j *job, orphan bool) []*pod {
 	j.gone = true
 	c.sched.untrackSpread(j)
 	j.syncTimer.Stop()
@@ -61,16 +85,14 @@ func (c *Cluster) removeJob(j *job, why string) {
 	for _, p := range pods {
 		was := p.standing()
 		p.finalizer = false
+		p.orphaned = orphan
 		j.account(p, was, p.standing())
 	}
-	for _, p := range pods {
-		if p.terminal() {
-			c.removePod(p)
-		} else {
-			c.deletePod(p)
-		}
-	}
-	c.jobEvent(j, EventChange, ReasonDeleted, why)
+	return pods
+}
+
+// releaseJob frees what a removed job held.
+func (c *Cluster) releaseJob(j *job) {
 	c.forgetJob(j)
 	if o := j.owner; o != nil {
 		o.children = slices.DeleteFunc(o.children, func(x *job) bool { return x == j })

@@ -159,6 +159,7 @@ func (c *Cluster) podView(p *pod) Pod {
 	if p.finalizer {
 		v.Finalizers = []string{JobTrackingFinalizer}
 	}
+	v.Orphaned = p.orphaned
 	if p.deleting {
 		v.DeletionTime = at(p.delAt + p.delGrace)
 		v.DeletionGracePeriod = p.delGrace

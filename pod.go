@@ -130,8 +130,12 @@ type Pod struct {
 	DeletionTime time.Time
 	// DeletionGracePeriod is metadata.deletionGracePeriodSeconds.
 	DeletionGracePeriod time.Duration
-	Spec                PodSpec
-	Status              PodStatus
+	// Orphaned reports that the pod has no owner: its Job was deleted
+	// with orphan propagation (Cluster.DeleteOrphan). JobName still names
+	// the Job that created it.
+	Orphaned bool
+	Spec     PodSpec
+	Status   PodStatus
 }
 
 // Index returns the pod's completion index, or -1 if it has none.
@@ -309,7 +313,8 @@ type pod struct {
 	unschedAt     time.Duration
 	nominated     *nodeState // status.nominatedNodeName after a preemption
 
-	shared *sharedPod // the snapshot SharedPods keeps, if asked for
+	shared   *sharedPod // the snapshot SharedPods keeps, if asked for
+	orphaned bool       // its job was deleted with orphan propagation
 
 	disruption   string // reason of the DisruptionTarget condition, if any
 	disruptedAt  time.Duration

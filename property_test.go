@@ -122,7 +122,11 @@ func (m *clusterMachine) Delete(t *rapid.T) {
 	if m.c.Job("", name) == nil {
 		t.Skip("already deleted")
 	}
-	if err := m.c.Delete("", name); err != nil {
+	del := m.c.Delete
+	if rapid.Bool().Draw(t, "orphan") {
+		del = m.c.DeleteOrphan // its pods run on
+	}
+	if err := del("", name); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -28,6 +28,7 @@ type podViewKey struct {
 	gates               int // scheduling gates left, -1 for none
 	phase               PodPhase
 	finalizer, bound    bool
+	orphaned            bool
 	started, deleting   bool
 	ready               bool
 	node, nominated     *nodeState
@@ -63,7 +64,7 @@ func (c *Cluster) podViewKey(p *pod) podViewKey {
 		gates = len(g)
 	}
 	return podViewKey{
-		gen: j.gen, gates: gates, phase: p.phase, finalizer: p.finalizer, bound: p.bound,
+		gen: j.gen, gates: gates, phase: p.phase, finalizer: p.finalizer, bound: p.bound, orphaned: p.orphaned,
 		started: p.started, deleting: p.deleting, ready: p.ready, node: p.node, nominated: p.nominated,
 		created: p.created, startTime: p.startTime, delAt: p.delAt, delGrace: p.delGrace,
 		readyAt: p.readyAt, boundAt: p.boundAt, cStarted: p.cStarted, cFinished: p.cFinished,
@@ -112,6 +113,7 @@ func (c *Cluster) podViewSince(p *pod, old *Pod) Pod {
 			v.Finalizers = []string{JobTrackingFinalizer}
 		}
 	}
+	v.Orphaned = p.orphaned
 	v.DeletionTime, v.DeletionGracePeriod = time.Time{}, 0
 	if p.deleting {
 		v.DeletionTime = c.eng.Epoch().Add(p.delAt + p.delGrace)

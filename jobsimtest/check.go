@@ -84,6 +84,7 @@ type jobState struct {
 	conditions []jobsim.JobConditionType
 	active     int // at the last status write
 	completed  string
+	gone       bool // deleted
 	pods       map[string]*podRecord
 }
 
@@ -208,6 +209,8 @@ func (k *Checker) Observe(e jobsim.Event) {
 	switch {
 	case e.Object.Kind == jobsim.KindPod:
 		k.refreshPods(e.Time, js)
+	case e.Object.Kind == jobsim.KindJob && e.Reason == jobsim.ReasonDeleted:
+		js.gone = true
 	case e.Object.Kind == jobsim.KindJob && e.Reason == jobsim.ReasonSuccessfulCreate:
 		k.checkCreation(e, js)
 	case e.Object.Kind == jobsim.KindJob && e.Reason == jobsim.ReasonSuccessfulDelete:
@@ -805,7 +808,9 @@ func (k *Checker) checkConditions(e jobsim.Event, js *jobState) {
 func (k *Checker) checkDeadline(e jobsim.Event, js *jobState) {
 	spec := k.view(js).Job.Spec
 	st := k.view(js).Status
-	if spec.ActiveDeadline == nil || st.StartTime.IsZero() || spec.Suspend {
+	if spec.ActiveDeadline == nil || st.StartTime.IsZero() || spec.Suspend || js.gone {
+		// A deleted job's pods are no longer its controller's: orphaned,
+		// they run on past any deadline.
 		return
 	}
 	grace := 30 * time.Second

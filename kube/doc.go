@@ -41,8 +41,8 @@
 // be changed; its spec and status are jobsim's. Deleting a Job takes a
 // propagationPolicy: Background removes the Job at once and its pods once
 // they have stopped, Foreground keeps it being deleted until they have;
-// Orphan, batch/v1's default when none is given, is refused, since in
-// jobsim a Job's pods do not outlive it. Creating pods or nodes directly
+// Orphan, batch/v1's default when none is given, removes the Job at once
+// and leaves its pods running, without owner or finalizer. Creating pods or nodes directly
 // is refused: nodes come from jobsim.Config.Nodes.
 //
 // A created CronJob runs under jobsim's CronJob controller (v2) of that

@@ -234,11 +234,9 @@ func atoi(t *testing.T, s string) int {
 	return n
 }
 
-// Deleting a Job: batch/v1 orphans its pods by default, which jobsim
-// refuses with a BadRequest naming the policy to use; Background removes
-// the Job at once and its pods once they have stopped; Foreground keeps
-// the Job, with a deletionTimestamp and the foregroundDeletion
-// finalizer, until its pods are gone.
+// Deleting a Job: Background removes the Job at once and its pods once
+// they have stopped; Foreground keeps the Job, with a deletionTimestamp
+// and the foregroundDeletion finalizer, until its pods are gone.
 func TestDeleteJobPropagation(t *testing.T) {
 	for _, policy := range []metav1.DeletionPropagation{metav1.DeletePropagationBackground, metav1.DeletePropagationForeground} {
 		t.Run(string(policy), func(t *testing.T) {
@@ -251,9 +249,6 @@ func TestDeleteJobPropagation(t *testing.T) {
 			}
 			if err := sim.Advance(10 * time.Second); err != nil {
 				t.Fatal(err)
-			}
-			if err := cs.BatchV1().Jobs("default").Delete(ctx, "work", metav1.DeleteOptions{}); !apierrors.IsBadRequest(err) {
-				t.Fatalf("delete without a policy: %v, want BadRequest", err)
 			}
 			if err := cs.BatchV1().Jobs("default").Delete(ctx, "work", metav1.DeleteOptions{PropagationPolicy: &policy}); err != nil {
 				t.Fatal(err)
@@ -287,6 +282,62 @@ func TestDeleteJobPropagation(t *testing.T) {
 		})
 	}
 }
+
+// Deleting a Job without a propagationPolicy orphans its pods, batch/v1's
+// default (its REST strategy's DefaultGarbageCollectionPolicy), as Orphan
+// does: the Job is gone at once; the garbage collector takes the pods'
+// owner reference off and the Job controller their tracking finalizer
+// (syncOrphanPod); they run on to their end at 1h and stay, and no pod
+// replaces them.
+func TestDeleteJobOrphansByDefault(t *testing.T) {
+	for _, policy := range []*metav1.DeletionPropagation{nil, ptr(metav1.DeletePropagationOrphan)} {
+		name := "default"
+		if policy != nil {
+			name = string(*policy)
+		}
+		t.Run(name, func(t *testing.T) {
+			sim := kube.New(jobsim.Config{Start: start}, kube.Options{Behaviors: map[string]jobsim.Behavior{"work": jobsim.Fixed(time.Hour, 0)}})
+			cs := sim.Clientset()
+			ctx := context.Background()
+			if _, err := cs.BatchV1().Jobs("default").Create(ctx, job("work", 2, 2), metav1.CreateOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := sim.Advance(10 * time.Second); err != nil {
+				t.Fatal(err)
+			}
+			if err := cs.BatchV1().Jobs("default").Delete(ctx, "work", metav1.DeleteOptions{PropagationPolicy: policy}); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := cs.BatchV1().Jobs("default").Get(ctx, "work", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+				t.Errorf("Get after the delete: %v, want NotFound", err)
+			}
+			pods, _ := cs.CoreV1().Pods("default").List(ctx, metav1.ListOptions{})
+			if len(pods.Items) != 2 {
+				t.Fatalf("%d pods right after the delete, want the 2 running ones", len(pods.Items))
+			}
+			for _, p := range pods.Items {
+				if len(p.OwnerReferences) != 0 || len(p.Finalizers) != 0 || p.DeletionTimestamp != nil || p.Status.Phase != corev1.PodRunning {
+					t.Errorf("pod %s: owners %v, finalizers %v, deletion %v, phase %s; want none, none, none, Running",
+						p.Name, p.OwnerReferences, p.Finalizers, p.DeletionTimestamp, p.Status.Phase)
+				}
+			}
+			if err := sim.Advance(time.Hour); err != nil {
+				t.Fatal(err)
+			}
+			pods, _ = cs.CoreV1().Pods("default").List(ctx, metav1.ListOptions{})
+			if len(pods.Items) != 2 {
+				t.Fatalf("%d pods after 1h, want the same 2", len(pods.Items))
+			}
+			for _, p := range pods.Items {
+				if p.Status.Phase != corev1.PodSucceeded {
+					t.Errorf("pod %s is %s after its hour, want Succeeded", p.Name, p.Status.Phase)
+				}
+			}
+		})
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // Evicting a pod through the eviction API gives it the DisruptionTarget
 // condition and deletes it; the Job controller replaces it (a disruption

@@ -651,9 +651,9 @@ func (s *Sim) delete(gr schema.GroupResource, ns, name string, opts metav1.Delet
 
 // deleteJob deletes a Job with its propagation policy: Background removes
 // it at once and lets the garbage collector delete its pods; Foreground
-// keeps it, being deleted, until its pods are gone. Orphaning its pods,
-// batch/v1's default, is refused: in jobsim a Job's pods do not outlive
-// it.
+// keeps it, being deleted, until its pods are gone; Orphan, batch/v1's
+// default when none is given, removes it at once and leaves its pods
+// running, owned by nothing.
 func (s *Sim) deleteJob(sj *simJob, prev *batchv1.Job, opts metav1.DeleteOptions) error {
 	policy := opts.PropagationPolicy
 	//lint:ignore SA1019 older clients still set it, and the API server still reads it
@@ -664,12 +664,15 @@ func (s *Sim) deleteJob(sj *simJob, prev *batchv1.Job, opts metav1.DeleteOptions
 		}
 		policy = &p
 	}
-	if policy == nil || *policy == metav1.DeletePropagationOrphan {
-		return apierrors.NewBadRequest("jobsim: deleting a Job without propagationPolicy orphans its pods (batch/v1's default), " +
-			"and jobsim's pods do not outlive their Job: set propagationPolicy to Background (as kubectl delete does) or Foreground")
-	}
 	if sj == nil || prev.DeletionTimestamp != nil {
 		return nil // being deleted already
+	}
+	if policy == nil || *policy == metav1.DeletePropagationOrphan {
+		if err := s.c.DeleteOrphan(sj.key.ns, sj.key.name); err != nil {
+			return apierrors.NewInternalError(err)
+		}
+		s.writeJob(sj)
+		return nil
 	}
 	out := prev.DeepCopy()
 	now := metav1.NewTime(s.c.Now())

@@ -99,7 +99,8 @@ func jobStatus(st jobsim.JobStatus) batchv1.JobStatus {
 
 // PodObject returns the v1 Pod that `kubectl get pod -o yaml` would show
 // for p, a pod of the job j with UID jobUID: its metadata (generateName,
-// labels, annotations, the owner reference to the job, finalizers,
+// labels, annotations, the owner reference to the job unless the pod is
+// orphaned, finalizers,
 // deletion), the spec of j's pod template with what the controller, the
 // admission plugins and the scheduler add (nodeName, hostname,
 // JOB_COMPLETION_INDEX, priority and preemptionPolicy, the default
@@ -133,6 +134,9 @@ func PodObject(j *Job, jobUID string, p jobsim.Pod) *corev1.Pod {
 			}},
 		},
 		Spec: tmpl.Spec,
+	}
+	if p.Orphaned {
+		pod.OwnerReferences = nil // the garbage collector took it off
 	}
 	if p.Spec.RuntimeClassName != "" {
 		// What the RuntimeClass admission plugin set on the pod.
