@@ -1,7 +1,6 @@
 package jobsim
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -209,7 +208,7 @@ func (c *Cluster) Pods() []Pod {
 			ps = append(ps, p)
 		}
 	}
-	slices.SortFunc(ps, func(a, b *pod) int { return cmp.Compare(a.seq, b.seq) })
+	slices.SortFunc(ps, bySeq)
 	out := make([]Pod, len(ps))
 	for i, p := range ps {
 		out[i] = c.podView(p)
@@ -252,12 +251,9 @@ func (c *Cluster) Update(ns, name string, edit func(spec *JobSpec)) error {
 // propagation): the job is gone at once, and the garbage collector deletes
 // its pods, which terminate gracefully.
 func (c *Cluster) Delete(ns, name string) error {
-	if ns == "" {
-		ns = "default"
-	}
-	j := c.jobKeys[objectKey{ns, name}]
-	if j == nil {
-		return &NotFoundError{Namespace: ns, Name: name}
+	j, err := c.existingJob(ns, name)
+	if err != nil {
+		return err
 	}
 	c.removeJob(j, "Job deleted")
 	return nil
@@ -270,15 +266,25 @@ func (c *Cluster) Delete(ns, name string) error {
 // controller then their tracking finalizer, and they run on, owned by
 // nothing, until they end; finished, they stay.
 func (c *Cluster) DeleteOrphan(ns, name string) error {
+	j, err := c.existingJob(ns, name)
+	if err != nil {
+		return err
+	}
+	c.orphanJob(j)
+	return nil
+}
+
+// existingJob returns the job called name in namespace ns ("" means
+// "default"), or a NotFoundError.
+func (c *Cluster) existingJob(ns, name string) (*job, error) {
 	if ns == "" {
 		ns = "default"
 	}
 	j := c.jobKeys[objectKey{ns, name}]
 	if j == nil {
-		return &NotFoundError{Namespace: ns, Name: name}
+		return nil, &NotFoundError{Namespace: ns, Name: name}
 	}
-	c.orphanJob(j)
-	return nil
+	return j, nil
 }
 
 // DeletePod deletes a pod as `kubectl delete pod` does: its

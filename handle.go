@@ -1,7 +1,6 @@
 package jobsim
 
 import (
-	"cmp"
 	"maps"
 	"slices"
 	"strconv"
@@ -84,7 +83,7 @@ func (h *JobHandle) Status() JobStatus {
 // Pods returns snapshots of the job's existing pods, in creation order.
 func (h *JobHandle) Pods() []Pod {
 	ps := slices.Clone(h.j.pods)
-	slices.SortFunc(ps, func(a, b *pod) int { return cmp.Compare(a.seq, b.seq) })
+	slices.SortFunc(ps, bySeq)
 	out := make([]Pod, len(ps))
 	for i, p := range ps {
 		out[i] = h.j.c.podView(p)

@@ -256,6 +256,14 @@ type ContainerStateTerminated struct {
 // pod is the cluster's record of one pod. It is kept compact, and recycled
 // once the pod is gone, so that a long job costs memory in proportion to
 // the pods that exist, not to those ever created.
+// lastRun is a container instance before its restart.
+type lastRun struct {
+	valid            bool
+	started, finishd time.Duration
+	exitCode         int
+	reason           string
+}
+
 type pod struct {
 	nameOnce string // name, once asked for
 	slot     int32  // position in Cluster.pods
@@ -286,17 +294,12 @@ type pod struct {
 	cFinished time.Duration
 	exitCode  int
 	exitWhy   string
-	last      struct {
-		valid            bool
-		started, finishd time.Duration
-		exitCode         int
-		reason           string
-	}
-	restarts int
-	endedAt  time.Duration // when it became terminal, its sidecars stopped
-	attempt  int           // runs started in this pod
-	run      Run
-	loop     crashLoop
+	last      lastRun
+	restarts  int
+	endedAt   time.Duration // when it became terminal, its sidecars stopped
+	attempt   int           // runs started in this pod
+	run       Run
+	loop      crashLoop
 
 	timer     sim.Timer
 	timerKind timerKind

@@ -1,7 +1,6 @@
 package jobsim
 
 import (
-	"cmp"
 	"slices"
 	"sort"
 )
@@ -113,7 +112,7 @@ func (c *Cluster) activePods(j *job) []*pod {
 			ps = append(ps, p)
 		}
 	}
-	slices.SortFunc(ps, func(a, b *pod) int { return cmp.Compare(a.seq, b.seq) })
+	slices.SortFunc(ps, bySeq)
 	c.scratch.pods = ps
 	return ps
 }

@@ -46,15 +46,10 @@ type podViewKey struct {
 	failureCount        int
 	ignoredCount        int
 	loop                crashLoop
-	last                struct {
-		valid            bool
-		started, finishd time.Duration
-		exitCode         int
-		reason           string
-	}
-	priority     int32
-	preemptNever bool
-	defClass     string
+	last                lastRun
+	priority            int32
+	preemptNever        bool
+	defClass            string
 }
 
 func (c *Cluster) podViewKey(p *pod) podViewKey {
