@@ -83,12 +83,39 @@ func (s *scheduler) preempt(j *job, p *pod) string {
 // anyRunningBelow reports whether some bound pod has a priority lower than
 // prio.
 func (s *scheduler) anyRunningBelow(prio int32) bool {
-	for q := range s.running {
-		if q < prio {
+	for _, q := range s.running {
+		if q.prio < prio {
 			return true
 		}
 	}
 	return false
+}
+
+// prioCounts counts pods per priority, in no particular order: a slice,
+// not a map, as a cluster's pods have few priorities.
+type prioCounts []prioCount
+
+type prioCount struct {
+	prio int32
+	n    int
+}
+
+// add adds d to the count of prio; a priority whose count falls to zero
+// is dropped.
+func (pc *prioCounts) add(prio int32, d int) {
+	s := *pc
+	for i := range s {
+		if s[i].prio == prio {
+			if s[i].n += d; s[i].n == 0 {
+				s[i] = s[len(s)-1]
+				*pc = s[:len(s)-1]
+			}
+			return
+		}
+	}
+	if d != 0 {
+		*pc = append(s, prioCount{prio, d})
+	}
 }
 
 // victimsOn chooses the fewest lower-priority pods to delete from n so

@@ -83,7 +83,6 @@ func (s *scheduler) reset(cfg Config) bool {
 		return false
 	}
 	s.rngSrc.Seed(cfg.Seed, schedulerStream)
-	clear(s.running)
 	for i := range s.total {
 		s.total[i] = 0
 	}
@@ -91,7 +90,7 @@ func (s *scheduler) reset(cfg Config) bool {
 		c: s.c, nodes: s.nodes, byName: s.byName, classes: s.classes, res: s.res, resIdx: s.resIdx,
 		policy: scoringOf(cfg), latency: cfg.SchedulingLatency,
 		classesOf: s.classesOf, neverPre: s.neverPre, defPrio: s.defPrio, defNever: s.defNever, defClass: s.defClass,
-		ready: emptied(s.ready), parked: emptied(s.parked), running: s.running,
+		ready: emptied(s.ready), parked: emptied(s.parked), running: s.running[:0],
 		preferTaints: s.preferTaints, rng: s.rng, rngSrc: s.rngSrc, treeOrder: s.treeOrder,
 		heapIdx: s.heapIdx, feasible: emptied(s.feasible), total64: s.total64, raw64: s.raw64,
 		history: emptied(s.history), total: s.total, from: s.from,

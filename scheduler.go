@@ -185,7 +185,7 @@ type scheduler struct {
 	ready   jobQueue // jobs whose next pod waits to be tried
 	parked  []*job   // jobs whose next pod fit nowhere
 	timer   sim.Timer
-	running map[int32]int // bound, unfinished pods per priority
+	running prioCounts // bound, unfinished pods per priority
 	// antiPods and affinityPods count the bound, unfinished pods with
 	// required pod anti-affinity, and with any pod (anti-)affinity term.
 	antiPods, affinityPods int
@@ -225,7 +225,7 @@ func (s *scheduler) sample() {
 
 func newScheduler(c *Cluster, cfg Config) *scheduler {
 	src := rand.NewPCG(cfg.Seed, schedulerStream)
-	s := &scheduler{c: c, byName: map[string]*nodeState{}, resIdx: map[string]int{}, policy: scoringOf(cfg), latency: cfg.SchedulingLatency, running: map[int32]int{},
+	s := &scheduler{c: c, byName: map[string]*nodeState{}, resIdx: map[string]int{}, policy: scoringOf(cfg), latency: cfg.SchedulingLatency,
 		rng: rand.New(src), rngSrc: src, from: schedulerFrom{nodes: cloneNodes(cfg.Nodes), classes: slices.Clone(cfg.PriorityClasses)}}
 	defer func() { s.total = make(resVec, len(s.res)) }()
 	s.classesOf, s.neverPre = map[string]int32{}, map[string]bool{}

@@ -452,7 +452,7 @@ func (s *scheduler) bind(p *pod, n *nodeState) {
 	n.scoreCPU += j.scoreCPU
 	n.scoreMem += j.scoreMem
 	s.refresh(n)
-	s.running[j.priority]++
+	s.running.add(j.priority, 1)
 	p.unschedulable = false
 	j.stats.bound(p.boundAt - p.created)
 	if c.recording() {
@@ -503,9 +503,7 @@ func (s *scheduler) release(p *pod) {
 	}
 	p.held = nil
 	s.refresh(n)
-	if s.running[j.priority]--; s.running[j.priority] == 0 {
-		delete(s.running, j.priority)
-	}
+	s.running.add(j.priority, -1)
 	s.capacityFreed()
 }
 
