@@ -251,8 +251,12 @@ func (c *Cluster) gatherFinished(pl *plan) (succeeded, failed int, failJob *pod,
 			}
 		}
 	}
-	slices.Sort(sc.succeededAt)
-	slices.Sort(sc.failedAt)
+	if len(sc.succeededAt) > 1 { // most syncs find none or one
+		slices.Sort(sc.succeededAt)
+	}
+	if len(sc.failedAt) > 1 {
+		slices.Sort(sc.failedAt)
+	}
 	return succeeded, failed, failJob, failJobMsg
 }
 

@@ -60,12 +60,13 @@ type Config struct {
 // An Engine is not safe for concurrent use; it uses no goroutines, locks or
 // wall clock of its own. Run one Engine per goroutine.
 type Engine struct {
-	epoch time.Time
-	now   time.Duration // since epoch
-	seed  uint64
-	limit uint64
-	fired uint64
-	seq   uint64
+	epoch   time.Time
+	now     time.Duration // since epoch
+	nowTime time.Time     // epoch + now, kept as now moves: Now is asked often
+	seed    uint64
+	limit   uint64
+	fired   uint64
+	seq     uint64
 
 	slots []slot
 	free  []int32
@@ -110,6 +111,14 @@ func (e *Engine) configure(cfg Config) {
 	if e.limit == 0 {
 		e.limit = DefaultMaxEvents
 	}
+	e.nowTime = e.epoch.Add(e.now)
+}
+
+// moveTo moves Now to d.
+func (e *Engine) moveTo(d time.Duration) {
+	if d != e.now {
+		e.now, e.nowTime = d, e.epoch.Add(d)
+	}
 }
 
 // Reset makes e as New(cfg) would, keeping the memory its events used:
@@ -126,7 +135,7 @@ func (e *Engine) Reset(cfg Config) {
 
 // Now returns the current virtual time: the time of the event being fired,
 // or, between events, the time the engine last stopped at.
-func (e *Engine) Now() time.Time { return e.epoch.Add(e.now) }
+func (e *Engine) Now() time.Time { return e.nowTime }
 
 // Elapsed returns the virtual time passed since the epoch.
 func (e *Engine) Elapsed() time.Duration { return e.now }
@@ -235,7 +244,7 @@ func (e *Engine) Step() (bool, error) {
 	s := &e.slots[top.slot]
 	h, arg := s.h, s.arg
 	e.release(top.slot)
-	e.now = top.at
+	e.moveTo(top.at)
 	e.fired++
 	h.Fire(arg)
 	return true, nil
@@ -268,7 +277,7 @@ func (e *Engine) RunUntil(t time.Time) error {
 			return err
 		}
 	}
-	e.now = end
+	e.moveTo(end)
 	return nil
 }
 
