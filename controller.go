@@ -165,7 +165,9 @@ func (c *Cluster) writeStatus(pl *plan) {
 		}
 	}
 	st.active, st.ready, st.terminating = pl.active, pl.ready, pl.terminating
-	pl.j.verdicts = append(pl.j.verdicts, pl.verdicts...) // for Explain (explain_record.go)
+	if len(pl.verdicts) > 0 {
+		pl.j.verdicts = append(pl.j.verdicts, pl.verdicts...) // for Explain (explain_record.go)
+	}
 	for _, p := range pl.finalizers {
 		c.removeFinalizer(p)
 	}
@@ -478,23 +480,22 @@ func (c *Cluster) manageJob(pl *plan, succeeded int, delayed map[int]*pod) (held
 // failed for its deletion.
 func (c *Cluster) decideFinalizers(pl *plan, delayed map[int]*pod) {
 	j := pl.j
-	pods := c.scratch.track[:0]
+	pods := j.cands // decide changes no record: the list can be read as it is
 	if j.deleting || pl.finish != nil {
-		pods = append(pods, j.pods...) // every pod may lose its finalizer
-	} else {
-		pods = append(pods, j.cands...)
+		pods = j.pods // every pod may lose its finalizer
 	}
 	if j.indexed() {
 		// Upstream counts an Indexed job's pods in index order; the order
 		// matters when more than maxUncountedPods wait.
+		pods = append(c.scratch.track[:0], pods...)
 		slices.SortFunc(pods, func(a, b *pod) int {
 			if a.index != b.index {
 				return a.index - b.index
 			}
 			return cmp.Compare(a.seq, b.seq)
 		})
+		c.scratch.track = pods
 	}
-	c.scratch.track = pods
 	failureFinish := pl.finish != nil && pl.finish.Type != JobSuccessCriteriaMet
 	counted := 0
 	for _, p := range pods {
