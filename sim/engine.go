@@ -71,13 +71,20 @@ type Engine struct {
 	slots []slot
 	free  []int32
 	heap  []entry
+	// now holds, from nowHead on, the events scheduled for the instant
+	// Now while it was already Now, in (class, sequence) order: most
+	// events are, and a queue takes them in and out without sifting a
+	// heap. Time cannot move past Now while it holds one, as each comes
+	// before every later event in the heap.
+	nowQ    []entry
+	nowHead int
 }
 
 // slot holds what a scheduled event does; heap entries point at it.
 type slot struct {
 	h   Handler
 	arg uint64
-	pos int32  // position in the heap, -1 when not scheduled
+	pos int32  // position in the heap; -1 when not scheduled; nowPos(i) at nowQ[i]
 	gen uint64 // bumped each time the slot is released
 }
 
@@ -87,6 +94,9 @@ type entry struct {
 	key  uint64 // class in the top 8 bits, sequence number below
 	slot int32
 }
+
+// nowPos is the slot position of an entry at index i of the now queue.
+func nowPos(i int) int32 { return -2 - int32(i) }
 
 func (a *entry) before(b *entry) bool {
 	if a.at != b.at {
@@ -129,7 +139,10 @@ func (e *Engine) Reset(cfg Config) {
 	for _, x := range e.heap {
 		e.release(x.slot)
 	}
-	*e = Engine{slots: e.slots, free: e.free, heap: e.heap[:0]}
+	for _, x := range e.nowQ[e.nowHead:] {
+		e.release(x.slot)
+	}
+	*e = Engine{slots: e.slots, free: e.free, heap: e.heap[:0], nowQ: e.nowQ[:0]}
 	e.configure(cfg)
 }
 
@@ -150,11 +163,14 @@ func (e *Engine) Seed() uint64 { return e.seed }
 func (e *Engine) Fired() uint64 { return e.fired }
 
 // Len returns how many events are scheduled and not yet fired or stopped.
-func (e *Engine) Len() int { return len(e.heap) }
+func (e *Engine) Len() int { return len(e.heap) + len(e.nowQ) - e.nowHead }
 
 // Next returns the time of the next scheduled event, and false if there is
 // none.
 func (e *Engine) Next() (time.Time, bool) {
+	if e.nowHead < len(e.nowQ) {
+		return e.nowTime, true
+	}
 	if len(e.heap) == 0 {
 		return time.Time{}, false
 	}
@@ -215,9 +231,46 @@ func (e *Engine) schedule(at time.Duration, c Class, h Handler, arg uint64) Time
 	s := &e.slots[id]
 	s.h, s.arg = h, arg
 	e.seq++
-	e.heap = append(e.heap, entry{})
-	e.up(len(e.heap)-1, entry{at: at, key: uint64(c)<<56 | e.seq, slot: id})
+	x := entry{at: at, key: uint64(c)<<56 | e.seq, slot: id}
+	if at == e.now {
+		e.pushNow(x)
+	} else {
+		e.heap = append(e.heap, entry{})
+		e.up(len(e.heap)-1, x)
+	}
 	return Timer{e: e, slot: id, gen: s.gen}
+}
+
+// pushNow adds x, an event at Now, to the now queue: after those of its
+// class and lower ones, which its sequence number follows.
+func (e *Engine) pushNow(x entry) {
+	if e.nowHead == len(e.nowQ) {
+		e.nowQ, e.nowHead = e.nowQ[:0], 0
+	}
+	q := append(e.nowQ, entry{})
+	i := len(q) - 1
+	for ; i > e.nowHead && q[i-1].key > x.key; i-- {
+		q[i] = q[i-1]
+		e.slots[q[i].slot].pos = nowPos(i)
+	}
+	q[i] = x
+	e.slots[x.slot].pos = nowPos(i)
+	e.nowQ = q
+}
+
+// removeNow removes the entry at index i of the now queue.
+func (e *Engine) removeNow(i int) {
+	q := e.nowQ
+	if i == e.nowHead {
+		e.nowHead++
+		return
+	}
+	copy(q[i:], q[i+1:])
+	q = q[:len(q)-1]
+	for k := i; k < len(q); k++ {
+		e.slots[q[k].slot].pos = nowPos(k)
+	}
+	e.nowQ = q
 }
 
 // release frees a slot that is no longer in the heap.
@@ -233,14 +286,23 @@ func (e *Engine) release(id int32) {
 // whether an event fired. Once the event limit is reached it fires nothing
 // and returns an error wrapping ErrEventLimit.
 func (e *Engine) Step() (bool, error) {
-	if len(e.heap) == 0 {
+	var top entry
+	switch {
+	case e.nowHead < len(e.nowQ) && (len(e.heap) == 0 || e.nowQ[e.nowHead].before(&e.heap[0])):
+		if e.fired >= e.limit {
+			return false, e.limitError()
+		}
+		top = e.nowQ[e.nowHead]
+		e.nowHead++
+	case len(e.heap) > 0:
+		if e.fired >= e.limit {
+			return false, e.limitError()
+		}
+		top = e.heap[0]
+		e.removeAt(0)
+	default:
 		return false, nil
 	}
-	if e.fired >= e.limit {
-		return false, e.limitError()
-	}
-	top := e.heap[0]
-	e.removeAt(0)
 	s := &e.slots[top.slot]
 	h, arg := s.h, s.arg
 	e.release(top.slot)
@@ -272,7 +334,7 @@ func (e *Engine) RunUntil(t time.Time) error {
 	if end < e.now {
 		panic(fmt.Sprintf("sim: RunUntil(%v) is before Now (%v)", t, e.Now()))
 	}
-	for len(e.heap) > 0 && e.heap[0].at <= end {
+	for e.nowHead < len(e.nowQ) || len(e.heap) > 0 && e.heap[0].at <= end {
 		if _, err := e.Step(); err != nil {
 			return err
 		}
@@ -305,7 +367,11 @@ func (t Timer) Stop() bool {
 		return false
 	}
 	e := t.e
-	e.removeAt(int(e.slots[t.slot].pos))
+	if pos := e.slots[t.slot].pos; pos >= 0 {
+		e.removeAt(int(pos))
+	} else {
+		e.removeNow(int(-2 - pos))
+	}
 	e.release(t.slot)
 	return true
 }
@@ -316,7 +382,7 @@ func (t Timer) Pending() bool {
 		return false
 	}
 	s := &t.e.slots[t.slot]
-	return s.gen == t.gen && s.pos >= 0
+	return s.gen == t.gen && s.pos != -1
 }
 
 // When returns the time the event is scheduled for, and false if it is no
@@ -325,7 +391,11 @@ func (t Timer) When() (time.Time, bool) {
 	if !t.Pending() {
 		return time.Time{}, false
 	}
-	return t.e.epoch.Add(t.e.heap[t.e.slots[t.slot].pos].at), true
+	pos := t.e.slots[t.slot].pos
+	if pos < 0 {
+		return t.e.nowTime, true
+	}
+	return t.e.epoch.Add(t.e.heap[pos].at), true
 }
 
 // The heap: a 4-ary min-heap of entries whose slots record their position.

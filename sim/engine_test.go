@@ -116,6 +116,35 @@ func TestSameTimeEventsFireByClassThenSchedulingOrder(t *testing.T) {
 	diff(t, "firing order", []uint64{0, 1, 2, 3, 4, 5, 6}, l.fired)
 }
 
+// Events scheduled for the current instant from inside a handler still
+// take their place by class and scheduling order among those already due
+// at that instant, and one of them can be stopped.
+func TestEventsScheduledForNowFireByClassAmongThoseAlreadyDue(t *testing.T) {
+	e := sim.New(sim.Config{})
+	l := newRecorder(e)
+	var stop sim.Timer
+	e.After(time.Second, 1, sim.HandlerFunc(func(uint64) {
+		l.fired = append(l.fired, 10)
+		e.After(0, 2, l, 2)
+		e.After(0, 0, l, 0)
+		stop = e.After(0, 1, l, 99)
+		e.After(0, 1, l, 1)
+		e.After(0, 3, l, 4) // after the class-3 event due since before
+	}), 0)
+	e.After(time.Second, 3, l, 3)
+	e.After(time.Second, 1, sim.HandlerFunc(func(uint64) {
+		// Class 1, scheduled before the handler above ran: it fires
+		// after the class-0 event that handler adds, before its class-1
+		// ones.
+		l.fired = append(l.fired, 11)
+		if !stop.Stop() {
+			t.Error("Stop of an event due now returned false")
+		}
+	}), 0)
+	mustRun(t, e)
+	diff(t, "firing order", []uint64{10, 0, 11, 1, 2, 3, 4}, l.fired)
+}
+
 func TestEarlierTimeFiresFirstRegardlessOfClass(t *testing.T) {
 	e := sim.New(sim.Config{})
 	l := newRecorder(e)
