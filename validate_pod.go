@@ -52,7 +52,7 @@ func (l *fieldErrors) podSpec(s *PodSpec, path string) {
 		}
 		l.seconds(gracePath, g, false)
 	}
-	l.containers(s.Containers, path+".containers")
+	l.containers(s.Containers, path)
 	if len(s.InitContainers) > 0 {
 		l.initContainers(s.InitContainers, s.Containers, path+".initContainers")
 	}
@@ -92,16 +92,18 @@ func (l *fieldErrors) podSpec(s *PodSpec, path string) {
 	}
 }
 
-// containers checks the regular containers: at least one, each valid, and
-// names unique among them.
+// containers checks the regular containers of the pod spec at path: at
+// least one, each valid, and names unique among them. (The path of the
+// list is made where it is needed: a path kept in an error is allocated,
+// and a valid spec keeps none.)
 func (l *fieldErrors) containers(cs []Container, path string) {
 	if len(cs) == 0 {
-		l.required(path, "")
+		l.required(path+".containers", "")
 		return
 	}
 	seen := map[string]bool{}
 	for i := range cs {
-		p := fieldIndex(path, i)
+		p := fieldIndex(path+".containers", i)
 		l.container(&cs[i], p)
 		if seen[cs[i].Name] {
 			l.duplicate(p+".name", cs[i].Name)
