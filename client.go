@@ -26,16 +26,21 @@ func (c *Cluster) Submit(job Job, b Behavior) (*JobHandle, error) {
 // createJob is the API server's create of a Job, by a user (owner nil) or
 // by a CronJob's controller: defaulting, validation, then the Job exists
 // and the Job controller syncs it at once.
-func (c *Cluster) createJob(job Job, b Behavior, owner *cronJob) (*job, error) {
-	spec := job
-	spec.Spec = cloneSpec(job.Spec) // the cluster keeps nothing the caller can change
+func (c *Cluster) createJob(in Job, b Behavior, owner *cronJob) (*job, error) {
+	j := c.takeJob() // its store takes the copy of the spec
+	refuse := func(err error) (*job, error) {
+		c.spareJobs = append(c.spareJobs, j)
+		return nil, err
+	}
+	spec := in
+	spec.Spec = j.store.clone(in.Spec) // the cluster keeps nothing the caller can change
 	if !c.prof.managedBy {
 		spec.Spec.ManagedBy = "" // dropped while JobManagedBy is off (1.34)
 	}
-	SetDefaults(&spec)
+	setDefaults(&spec, &j.store)
 	if owner == nil || !owner.validated(spec) {
 		if err := Validate(spec); err != nil {
-			return nil, err
+			return refuse(err)
 		}
 		if owner != nil {
 			owner.validKey = validationKeyOf(owner, spec)
@@ -43,22 +48,22 @@ func (c *Cluster) createJob(job Job, b Behavior, owner *cronJob) (*job, error) {
 	}
 	key := objectKey{spec.Namespace, spec.Name}
 	if _, ok := c.jobKeys[key]; ok {
-		return nil, &AlreadyExistsError{Namespace: spec.Namespace, Name: spec.Name}
+		return refuse(&AlreadyExistsError{Namespace: spec.Namespace, Name: spec.Name})
 	}
 	if name := spec.Spec.Template.Spec.PriorityClassName; name != "" {
 		if _, ok := c.sched.classesOf[name]; !ok {
-			return nil, &ValidationError{Kind: "Job.batch", Name: spec.Name, Errors: []FieldError{{
+			return refuse(&ValidationError{Kind: "Job.batch", Name: spec.Name, Errors: []FieldError{{
 				Type: ErrorTypeNotFound, Field: "spec.template.spec.priorityClassName", BadValue: name,
-				Detail: "no PriorityClass with name " + name + " was found"}}}
+				Detail: "no PriorityClass with name " + name + " was found"}}})
 		}
 	}
 	if _, fe := c.admitRuntimeClass(&spec.Spec.Template.Spec); fe != nil {
-		return nil, &ValidationError{Kind: "Job.batch", Name: spec.Name, Errors: []FieldError{*fe}}
+		return refuse(&ValidationError{Kind: "Job.batch", Name: spec.Name, Errors: []FieldError{*fe}})
 	}
 	if b == nil {
 		b = TemplateBehavior(spec.Spec.Template)
 	}
-	j := c.newJob(spec, b)
+	j = c.newJob(j, spec, b)
 	j.owner = owner
 	c.sched.schedulingInfo(j)
 	c.jobKeys[key] = j

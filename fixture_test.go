@@ -36,7 +36,7 @@ func newFixture(t *testing.T, spec JobSpec) *fixture {
 		t.Fatalf("invalid fixture job: %v", err)
 	}
 	c := NewCluster(Config{})
-	j := c.newJob(obj, Always(Run{Forever: true}))
+	j := c.newJob(c.takeJob(), obj, Always(Run{Forever: true}))
 	c.sched.schedulingInfo(j) // as Submit does
 	c.jobKeys[objectKey{"default", "foobar"}] = j
 	c.addJob(j)

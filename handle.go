@@ -326,15 +326,19 @@ func cloneContainers(cs []Container) []Container {
 	if cs == nil {
 		return nil
 	}
-	out := make([]Container, len(cs))
-	for i, c := range cs {
+	return appendContainers(make([]Container, 0, len(cs)), cs)
+}
+
+// appendContainers appends deep copies of cs to dst.
+func appendContainers(dst, cs []Container) []Container {
+	for _, c := range cs {
 		c.Command = slices.Clone(c.Command)
 		c.Args = slices.Clone(c.Args)
 		c.Env = slices.Clone(c.Env)
 		c.Requests = maps.Clone(c.Requests)
-		out[i] = c
+		dst = append(dst, c)
 	}
-	return out
+	return dst
 }
 
 func clonePtr[T any](p *T) *T {
@@ -444,4 +448,67 @@ func (h *JobHandle) Metrics() JobMetrics {
 	}
 	m.Makespan = end - j.created
 	return m
+}
+
+// specStore is the memory, inside a job, that its stored spec's pointers
+// and container list use for the fields most Jobs set, filled by clone
+// and setDefaults. A job struct filled again (after Reset) stores its
+// spec without allocating. Nothing outside the cluster sees this memory:
+// every spec handed out is a copy (cloneSpec).
+type specStore struct {
+	ints       [3]int // by storeParallelism, storeCompletions, storeBackoffLimit
+	grace      time.Duration
+	containers []Container
+}
+
+const (
+	storeParallelism = iota
+	storeCompletions
+	storeBackoffLimit
+)
+
+// clone is cloneSpec, with the parallelism, completions, backoff limit,
+// termination grace period and containers copied into st.
+func (st *specStore) clone(s JobSpec) JobSpec {
+	par, comp, limit := s.Parallelism, s.Completions, s.BackoffLimit
+	grace, cs := s.Template.Spec.TerminationGracePeriod, s.Template.Spec.Containers
+	s.Parallelism, s.Completions, s.BackoffLimit = nil, nil, nil
+	s.Template.Spec.TerminationGracePeriod, s.Template.Spec.Containers = nil, nil
+	out := cloneSpec(s)
+	if par != nil {
+		out.Parallelism = st.intPtr(storeParallelism, *par)
+	}
+	if comp != nil {
+		out.Completions = st.intPtr(storeCompletions, *comp)
+	}
+	if limit != nil {
+		out.BackoffLimit = st.intPtr(storeBackoffLimit, *limit)
+	}
+	if grace != nil {
+		out.Template.Spec.TerminationGracePeriod = st.gracePeriod(*grace)
+	}
+	if cs != nil {
+		st.containers = appendContainers(st.containers[:0], cs)
+		out.Template.Spec.Containers = st.containers
+	}
+	return out
+}
+
+// intPtr sets st's int number i to v and returns a pointer to it; with st
+// nil, a new pointer to v.
+func (st *specStore) intPtr(i, v int) *int {
+	if st == nil {
+		return Ptr(v)
+	}
+	st.ints[i] = v
+	return &st.ints[i]
+}
+
+// gracePeriod is intPtr for the termination grace period.
+func (st *specStore) gracePeriod(v time.Duration) *time.Duration {
+	if st == nil {
+		return Ptr(v)
+	}
+	st.grace = v
+	return &st.grace
 }

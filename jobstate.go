@@ -93,7 +93,9 @@ type job struct {
 
 	// reqBuf and heldBuf hold req and held until the pod template's
 	// requests change: the memory a job reused by Reset keeps.
-	reqBuf  resVec
+	reqBuf resVec
+	// store holds what the stored spec points to (see specStore).
+	store   specStore
 	heldBuf heldRequests
 }
 
@@ -202,8 +204,7 @@ func (x *indexState) reset(spec *JobSpec) {
 	}
 }
 
-func (c *Cluster) newJob(obj Job, b Behavior) *job {
-	j := c.takeJob()
+func (c *Cluster) newJob(j *job, obj Job, b Behavior) *job {
 	*j = job{
 		c:       c,
 		seq:     c.jobSeq,
@@ -215,7 +216,7 @@ func (c *Cluster) newJob(obj Job, b Behavior) *job {
 		created: c.eng.Elapsed(),
 		// The memory of a job of the run before Reset, emptied.
 		pods: j.pods, cands: j.cands, queue: j.queue, classes: j.classes, verdicts: j.verdicts,
-		status: jobStatus{conditions: j.status.conditions}, reqBuf: j.reqBuf,
+		status: jobStatus{conditions: j.status.conditions}, reqBuf: j.reqBuf, store: j.store,
 	}
 	c.jobSeq++
 	j.spec = &j.meta.Spec

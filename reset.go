@@ -26,7 +26,8 @@ func (c *Cluster) Reset(cfg Config) {
 	for _, j := range c.jobs {
 		if j != nil {
 			*j = job{pods: emptied(j.pods), cands: emptied(j.cands), queue: j.queue[:0], classes: emptied(j.classes),
-				verdicts: j.verdicts[:0], status: jobStatus{conditions: j.status.conditions[:0]}, reqBuf: j.reqBuf}
+				verdicts: j.verdicts[:0], status: jobStatus{conditions: j.status.conditions[:0]}, reqBuf: j.reqBuf,
+				store: specStore{containers: emptied(j.store.containers)}}
 			spareJobs = append(spareJobs, j)
 		}
 	}

@@ -180,3 +180,34 @@ func TestResetPanicsOnAnInvalidConfig(t *testing.T) {
 	}()
 	c.Reset(bad)
 }
+
+// A job struct filled again after Reset keeps its spec in the same memory
+// (see specStore); what was read from the run before must not change.
+func TestJobReadBeforeResetKeepsItsSpec(t *testing.T) {
+	spec := func(name string, n int) jobsim.Job {
+		return jobsim.Job{Name: name, Spec: jobsim.JobSpec{Parallelism: jobsim.Ptr(n), Completions: jobsim.Ptr(n),
+			Template: jobsim.PodTemplate{Spec: jobsim.PodSpec{RestartPolicy: jobsim.RestartNever,
+				Containers: []jobsim.Container{{Name: name, Image: name + ":1"}}}}}}
+	}
+	want := spec("first", 3)
+	jobsim.SetDefaults(&want)
+	c := jobsim.NewCluster(jobsim.Config{})
+	h, err := c.Submit(spec("first", 3), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := h.Job()
+	c.Reset(jobsim.Config{})
+	if _, err := c.Submit(spec("Refused", 5), nil); err == nil {
+		t.Fatal("a Job named Refused was accepted")
+	}
+	if _, err := c.Submit(spec("second", 7), nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Run(); err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(want.Spec, got.Spec); d != "" {
+		t.Errorf("spec read before Reset changed (-want +got):\n%s", d)
+	}
+}

@@ -66,7 +66,11 @@ const jobKind = "Job.batch"
 // rejects, so an empty restartPolicy is reported as Validate would report
 // Always. Maps and slices that SetDefaults changes are copied first, so
 // defaulting never writes into values the caller still shares.
-func SetDefaults(j *Job) {
+func SetDefaults(j *Job) { setDefaults(j, nil) }
+
+// setDefaults is SetDefaults, with the pointers it sets into st when st
+// is not nil (a job's own store, see specStore).
+func setDefaults(j *Job, st *specStore) {
 	if j == nil {
 		return
 	}
@@ -75,19 +79,19 @@ func SetDefaults(j *Job) {
 	}
 	s := &j.Spec
 	if s.Completions == nil && s.Parallelism == nil {
-		s.Completions = Ptr(1)
+		s.Completions = st.intPtr(storeCompletions, 1)
 	}
 	if s.Parallelism == nil {
-		s.Parallelism = Ptr(1)
+		s.Parallelism = st.intPtr(storeParallelism, 1)
 	}
 	if s.CompletionMode == "" {
 		s.CompletionMode = NonIndexed
 	}
 	if s.BackoffLimit == nil {
 		if s.BackoffLimitPerIndex != nil {
-			s.BackoffLimit = Ptr(math.MaxInt32)
+			s.BackoffLimit = st.intPtr(storeBackoffLimit, math.MaxInt32)
 		} else {
-			s.BackoffLimit = Ptr(6)
+			s.BackoffLimit = st.intPtr(storeBackoffLimit, 6)
 		}
 	}
 	if s.PodReplacementPolicy == "" {
@@ -102,7 +106,7 @@ func SetDefaults(j *Job) {
 		j.Labels = maps.Clone(s.Template.Labels)
 	}
 	if s.Template.Spec.TerminationGracePeriod == nil {
-		s.Template.Spec.TerminationGracePeriod = Ptr(30 * time.Second)
+		s.Template.Spec.TerminationGracePeriod = st.gracePeriod(30*time.Second)
 	}
 }
 
