@@ -62,6 +62,8 @@ func (c *Cluster) removePod(p *pod) {
 	}
 	if !j.gone {
 		c.enqueue(j, c.cfg.SyncDelay)
+	} else if len(j.pods) == 0 {
+		c.retire(j)
 	}
 }
 

@@ -20,7 +20,7 @@ func (c *Cluster) Submit(job Job, b Behavior) (*JobHandle, error) {
 	if err != nil {
 		return nil, err
 	}
-	return j.handle, nil
+	return j.handOut(), nil
 }
 
 // createJob is the API server's create of a Job, by a user (owner nil) or
@@ -151,7 +151,7 @@ func (c *Cluster) Job(ns, name string) *JobHandle {
 		ns = "default"
 	}
 	if j := c.jobKeys[objectKey{ns, name}]; j != nil {
-		return j.handle
+		return j.handOut()
 	}
 	return nil
 }
@@ -177,18 +177,21 @@ func (c *Cluster) JobView(ns, name string) (JobView, bool) {
 }
 
 // lookupJob returns the existing job called name in namespace ns, or else
-// the last deleted one of that name, or nil.
+// the last deleted one of that name, or nil. The handle is for the
+// caller's use only: it is not handed out (see retire).
 func (c *Cluster) lookupJob(ns, name string) *JobHandle {
 	if ns == "" {
 		ns = "default"
 	}
-	h := c.Job(ns, name)
-	for i := len(c.jobs) - 1; h == nil && i >= 0; i-- {
+	if j := c.jobKeys[objectKey{ns, name}]; j != nil {
+		return j.handle
+	}
+	for i := len(c.jobs) - 1; i >= 0; i-- {
 		if j := c.jobs[i]; j != nil && j.ns == ns && j.name == name {
-			h = j.handle
+			return j.handle
 		}
 	}
-	return h
+	return nil
 }
 
 // Jobs returns a handle on every job ever submitted, in submission order,
@@ -199,7 +202,7 @@ func (c *Cluster) Jobs() []*JobHandle {
 	var hs []*JobHandle
 	for _, j := range c.jobs {
 		if j != nil {
-			hs = append(hs, j.handle)
+			hs = append(hs, j.handOut())
 		}
 	}
 	return hs

@@ -98,4 +98,6 @@ func (c *Cluster) releaseJob(j *job) {
 		o.children = slices.DeleteFunc(o.children, func(x *job) bool { return x == j })
 		c.ownerSees(j)
 	}
+	j.released = true
+	c.retire(j)
 }

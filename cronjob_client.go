@@ -288,7 +288,7 @@ func (h *CronJobHandle) Status() CronJobStatus {
 func (h *CronJobHandle) Jobs() []*JobHandle {
 	hs := make([]*JobHandle, len(h.cj.children))
 	for i, j := range h.cj.children {
-		hs[i] = j.handle
+		hs[i] = j.handOut()
 	}
 	return hs
 }

@@ -8,6 +8,10 @@ import (
 	"github.com/jobsim/jobsim/sim"
 )
 
+// KeepRetired makes c keep the struct of every deleted Job to itself, as
+// if retire never found one it could fill again: the run to compare with.
+func KeepRetired(c *Cluster) { c.keepRetired = true }
+
 // AuditCounts makes c recompute, after every event, each count it keeps
 // of its pods (active, ready, terminating, restarts, per index, the pods a
 // sync looks at), and compares each snapshot SharedPods and SharedJob

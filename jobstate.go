@@ -1,6 +1,7 @@
 package jobsim
 
 import (
+	"slices"
 	"time"
 
 	"github.com/jobsim/jobsim/internal/bitset"
@@ -56,6 +57,10 @@ type job struct {
 
 	deleting bool // metadata.deletionTimestamp is set (foreground deletion)
 	gone     bool // removed from the API
+	// handed: its handle was given out (handOut), so the struct is never
+	// filled again for another Job. released: gone, and out of every
+	// list of the cluster's (releaseJob).
+	handed, released bool
 
 	// What the (immutable) pod failure policy needs to see of a pod.
 	policyFailsJob, policyOnConditions bool
@@ -238,8 +243,39 @@ func (c *Cluster) newJob(j *job, obj Job, b Behavior) *job {
 	return j
 }
 
-// takeJob returns a job struct to fill: one of the run before Reset, its
-// slices emptied, or a new one.
+// handOut returns the job's handle for the caller to keep: from then on
+// the struct stays this Job's (see retire).
+func (j *job) handOut() *JobHandle {
+	j.handed = true
+	return j.handle
+}
+
+// emptied returns the job struct emptied for filling again, keeping the
+// memory of its lists, queues, conditions and spec store.
+func (j *job) emptied() job {
+	return job{pods: emptied(j.pods), cands: emptied(j.cands), queue: j.queue[:0], classes: emptied(j.classes),
+		verdicts: j.verdicts[:0], status: jobStatus{conditions: j.status.conditions[:0]}, reqBuf: j.reqBuf,
+		store: specStore{containers: emptied(j.store.containers)}}
+}
+
+// retire makes the struct of a deleted Job of a CronJob ready to be
+// filled again, when nothing can see it any more: no handle on it was
+// given out, it has no pods left, its CronJob's status no longer lists
+// it, and the scheduler holds nothing of it. A CronJob creates Jobs for as
+// long as it runs; its history limits delete as many, whose memory the
+// next ones take. Jobs created by Submit stay listed once deleted (Jobs),
+// so they are never retired.
+func (c *Cluster) retire(j *job) {
+	if !j.released || j.handed || c.keepRetired || j.owner == nil || len(j.pods) > 0 || j.inQueue || j.parked ||
+		len(c.sched.spreads) > 0 || slices.Contains(j.owner.active, j) {
+		return
+	}
+	*j = j.emptied()
+	c.spareJobs = append(c.spareJobs, j)
+}
+
+// takeJob returns a job struct to fill: one of the run before Reset or of
+// a retired Job, its slices emptied, or a new one.
 func (c *Cluster) takeJob() *job {
 	if n := len(c.spareJobs); n > 0 {
 		j := c.spareJobs[n-1]

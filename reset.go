@@ -25,9 +25,7 @@ func (c *Cluster) Reset(cfg Config) {
 	spareJobs := c.spareJobs
 	for _, j := range c.jobs {
 		if j != nil {
-			*j = job{pods: emptied(j.pods), cands: emptied(j.cands), queue: j.queue[:0], classes: emptied(j.classes),
-				verdicts: j.verdicts[:0], status: jobStatus{conditions: j.status.conditions[:0]}, reqBuf: j.reqBuf,
-				store: specStore{containers: emptied(j.store.containers)}}
+			*j = j.emptied()
 			spareJobs = append(spareJobs, j)
 		}
 	}

@@ -106,7 +106,7 @@ func setDefaults(j *Job, st *specStore) {
 		j.Labels = maps.Clone(s.Template.Labels)
 	}
 	if s.Template.Spec.TerminationGracePeriod == nil {
-		s.Template.Spec.TerminationGracePeriod = st.gracePeriod(30*time.Second)
+		s.Template.Spec.TerminationGracePeriod = st.gracePeriod(30 * time.Second)
 	}
 }
 
