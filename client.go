@@ -32,8 +32,10 @@ func (c *Cluster) createJob(in Job, b Behavior, owner *cronJob) (*job, error) {
 		c.spareJobs = append(c.spareJobs, j)
 		return nil, err
 	}
-	spec := in
-	spec.Spec = j.store.clone(in.Spec) // the cluster keeps nothing the caller can change
+	spec := in // the cluster keeps nothing the caller can change:
+	spec.Labels = j.store.copyMap(storeLabels, in.Labels)
+	spec.Annotations = j.store.copyMap(storeAnnotations, in.Annotations)
+	spec.Spec = j.store.clone(in.Spec)
 	if !c.prof.managedBy {
 		spec.Spec.ManagedBy = "" // dropped while JobManagedBy is off (1.34)
 	}

@@ -52,7 +52,7 @@ type Cluster struct {
 	cronJobs    []*cronJob          // by creation order, deleted ones included
 	cronJobKeys map[string]*cronJob // "namespace/name" of existing CronJobs
 	cronDown    bool                // the CronJob controller is stopped
-	keepRetired bool                // retire keeps deleted Jobs' structs: for a test (export_test.go)
+	noShortcuts bool                // no retire, no quiet CronJob syncs: for a test (export_test.go)
 	// cronDownSpans are the spans the CronJob controller was stopped,
 	// for CronJobHandle.Runs.
 	cronDownSpans []timeSpan

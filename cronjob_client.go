@@ -214,6 +214,7 @@ func (c *Cluster) StopCronJobController() {
 	c.cronDown = true
 	c.cronDownSpans = openSpan(c.cronDownSpans, c.eng.Now().UTC())
 	for _, cj := range c.cronJobs {
+		cj.inputs++
 		cj.nowTimer.Stop()
 		cj.laterTimer.Stop()
 	}
@@ -230,6 +231,7 @@ func (c *Cluster) StartCronJobController() {
 	c.cronDown = false
 	c.cronDownSpans = closeSpan(c.cronDownSpans, c.eng.Now().UTC())
 	for _, cj := range c.cronJobs {
+		cj.inputs++
 		cj.failures = 0
 		c.cronEnqueue(cj)
 	}

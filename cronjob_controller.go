@@ -2,6 +2,8 @@ package jobsim
 
 import (
 	"fmt"
+	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"time"
@@ -57,6 +59,18 @@ type cronJob struct {
 
 	gone bool
 
+	// inputs counts the changes to what a sync reads, but for the clock,
+	// the spec (gen) and whether events are kept: a Job created, deleted,
+	// started or finished (ownerSees), a status write, the controller
+	// stopped or started. quiet is the last sync, if it changed nothing:
+	// until these change or a scheduled time comes, a sync would do the
+	// same (see quietFor).
+	inputs uint64
+	quiet  cronQuiet
+
+	// jobLabels and jobAnnotations are jobFor's scratch maps.
+	jobLabels, jobAnnotations map[string]string
+
 	// runs records the controller's decisions per scheduled time, for
 	// CronJobHandle.Runs (cronjob_runs.go). The controller never reads it.
 	runs cronRuns
@@ -109,6 +123,12 @@ type cronPlan struct {
 	// tooManyMissed is set when the sync warns TooManyMissedTimes, for
 	// the record of the Job it creates.
 	tooManyMissed bool
+	// quietUntil, when not zero, is the time (since the epoch) before
+	// which the schedule has no time for the sync to start: the next
+	// scheduled time, or forever for a suspended CronJob. wrote is set
+	// when apply wrote the status.
+	quietUntil time.Duration
+	wrote      bool
 
 	// recording is whether events are kept or observed: if not, the
 	// messages of the common steps are left unformatted.
@@ -119,6 +139,47 @@ type cronPlan struct {
 	// before Failed) or "": planCleanup reads it for planReconcile.
 	done, failed, missing []*job
 	finished              []JobConditionType
+}
+
+// cronQuiet describes a sync that changed nothing: no deletion, event,
+// creation or status write, no failure.
+type cronQuiet struct {
+	ok        bool
+	inputs    uint64
+	gen       int
+	recording bool
+	// until is the next scheduled time (since the epoch), before which
+	// the sync finds none to start; requeueAt is when it asked to sync
+	// again, if it did (requeue).
+	until     time.Duration
+	requeue   bool
+	requeueAt time.Duration
+}
+
+// cronSeen is what the CronJob controller reads of one of its Jobs: a
+// change of it is a change of the CronJob's inputs.
+type cronSeen struct {
+	exists, started, completed bool
+	finished                   JobConditionType
+	start, completion          time.Duration
+}
+
+func cronSeenOf(j *job) cronSeen {
+	st := &j.status
+	v := cronSeen{exists: !j.gone, started: st.started, completed: st.completed}
+	if v.started {
+		v.start = st.startTime
+	}
+	if v.completed {
+		v.completion = st.completionTime
+	}
+	switch {
+	case st.isTrue(JobComplete):
+		v.finished = JobComplete
+	case st.isTrue(JobFailed):
+		v.finished = JobFailed
+	}
+	return v
 }
 
 // cronStep is one deletion or event of a plan.
@@ -185,16 +246,28 @@ func (c *Cluster) cronEnqueueAfter(cj *cronJob, d time.Duration) {
 // ownerSees is the CronJob controller's Job event handler: the creation,
 // a change or the deletion of a Job a CronJob owns syncs the CronJob.
 func (c *Cluster) ownerSees(j *job) {
-	if j.owner != nil {
-		c.cronEnqueue(j.owner)
+	if o := j.owner; o != nil {
+		if v := cronSeenOf(j); v != j.cronSeen {
+			j.cronSeen = v
+			o.inputs++
+		}
+		c.cronEnqueue(o)
 	}
 }
 
 // syncCronJob is one sync of the controller (sync, cleanupFinishedJobs,
 // syncCronJob), then the work queue's reaction to its result.
 func (c *Cluster) syncCronJob(cj *cronJob) {
+	if c.quietFor(cj) {
+		return
+	}
 	pl := c.decideCronJob(cj)
 	failed := c.applyCronJob(pl)
+	cj.quiet = cronQuiet{}
+	if !failed && len(pl.steps) == 0 && pl.create.IsZero() && pl.adopt == nil && !pl.wrote && pl.quietUntil > 0 && !c.noShortcuts {
+		cj.quiet = cronQuiet{ok: true, inputs: cj.inputs, gen: cj.gen, recording: pl.recording, until: pl.quietUntil,
+			requeue: pl.hasRequeue, requeueAt: c.eng.Elapsed() + pl.requeue}
+	}
 	switch {
 	case failed:
 		d := doubled(cronRetryInitial, cronRetryMax, cj.failures+1)
@@ -206,6 +279,16 @@ func (c *Cluster) syncCronJob(cj *cronJob) {
 	default:
 		cj.failures = 0
 	}
+}
+
+// quietFor reports whether a sync of cj now would change nothing, as the
+// last one did: nothing it reads has changed since, no scheduled time has
+// come, and the requeue it would ask for is pending. Skipping it changes
+// nothing either, but the time it takes.
+func (c *Cluster) quietFor(cj *cronJob) bool {
+	q := &cj.quiet
+	return q.ok && q.inputs == cj.inputs && q.gen == cj.gen && q.recording == c.recording() && c.eng.Elapsed() < q.until &&
+		(!q.requeue || cj.laterTimer.Pending() && cj.laterAt <= q.requeueAt)
 }
 
 // decideCronJob reads the CronJob and its Jobs at this instant and plans
@@ -365,6 +448,7 @@ func (c *Cluster) planSchedule(pl *cronPlan) {
 	cj := pl.cj
 	s := &cj.meta.Spec
 	if s.Suspend {
+		pl.quietUntil = math.MaxInt64
 		return // no requeue: an update resumes it
 	}
 	now := pl.now
@@ -391,6 +475,10 @@ func (c *Cluster) planSchedule(pl *cronPlan) {
 			return
 		}
 		requeue()
+		if s.StartingDeadline == nil && sc.t1.After(now) {
+			// With a starting deadline, the scan starts from the clock.
+			pl.quietUntil = sc.t1.Sub(c.eng.Epoch())
+		}
 		return
 	}
 	if sc.missed == manyMissed {
@@ -478,7 +566,7 @@ func (c *Cluster) applyCronJob(pl *cronPlan) (failed bool) {
 		}
 		active = append(active, j)
 	}
-	c.writeCronStatus(cj, active, pl.lastSchedule, pl.lastSuccessful)
+	pl.wrote = c.writeCronStatus(cj, active, pl.lastSchedule, pl.lastSuccessful)
 	return failed
 }
 
@@ -486,19 +574,26 @@ func (c *Cluster) applyCronJob(pl *cronPlan) (failed bool) {
 // template's labels, annotations and spec, the name of the time, and the
 // scheduled-timestamp annotation in the CronJob's time zone. name is
 // cronJobName's for the time, which the sync has computed already.
+//
+// Its maps are the CronJob's scratch space, valid until its next call:
+// createJob copies what it keeps.
 func (c *Cluster) jobFor(cj *cronJob, scheduled time.Time, name string) Job {
 	t := &cj.meta.Spec.JobTemplate
-	ann := make(map[string]string, len(t.Annotations)+1)
-	for k, v := range t.Annotations {
-		ann[k] = v
+	if cj.jobAnnotations == nil {
+		cj.jobAnnotations = make(map[string]string, len(t.Annotations)+1)
 	}
+	ann := cj.jobAnnotations
+	clear(ann)
+	maps.Copy(ann, t.Annotations)
 	ann[CronJobScheduledTimestampAnnotation] = scheduled.In(cj.loc).Format(time.RFC3339)
 	var labels map[string]string
 	if len(t.Labels) > 0 {
-		labels = make(map[string]string, len(t.Labels))
-		for k, v := range t.Labels {
-			labels[k] = v
+		if cj.jobLabels == nil {
+			cj.jobLabels = make(map[string]string, len(t.Labels))
 		}
+		labels = cj.jobLabels
+		clear(labels)
+		maps.Copy(labels, t.Labels)
 	}
 	return Job{Name: name, Namespace: cj.ns, Labels: labels, Annotations: ann, Spec: t.Spec}
 }
@@ -515,16 +610,18 @@ func (cj *cronJob) behavior() Behavior {
 // writeCronStatus writes the CronJob's status if it changed. The write is
 // a change to the CronJob, which its own update handler sees: the
 // controller syncs it again at once.
-func (c *Cluster) writeCronStatus(cj *cronJob, active []*job, lastSchedule, lastSuccessful time.Time) {
+func (c *Cluster) writeCronStatus(cj *cronJob, active []*job, lastSchedule, lastSuccessful time.Time) (wrote bool) {
 	if slices.Equal(active, cj.active) && lastSchedule.Equal(cj.lastSchedule) && lastSuccessful.Equal(cj.lastSuccessful) {
-		return
+		return false
 	}
+	cj.inputs++
 	cj.active = append(cj.active[:0], active...)
 	cj.lastSchedule, cj.lastSuccessful = lastSchedule, lastSuccessful
 	if c.recording() {
 		c.cronEvent(cj, EventChange, ReasonStatusUpdated, cj.statusSummary(), "")
 	}
 	c.cronEnqueue(cj)
+	return true
 }
 
 func (cj *cronJob) statusSummary() string {

@@ -8,9 +8,11 @@ import (
 	"github.com/jobsim/jobsim/sim"
 )
 
-// KeepRetired makes c keep the struct of every deleted Job to itself, as
-// if retire never found one it could fill again: the run to compare with.
-func KeepRetired(c *Cluster) { c.keepRetired = true }
+// NoShortcuts makes c run without the shortcuts that must change nothing
+// but the time and memory a run takes: the struct of every deleted Job
+// stays its own (retire), and every CronJob sync runs in full (quietFor).
+// The run to compare with.
+func NoShortcuts(c *Cluster) { c.noShortcuts = true }
 
 // AuditCounts makes c recompute, after every event, each count it keeps
 // of its pods (active, ready, terminating, restarts, per index, the pods a

@@ -48,6 +48,19 @@ func (h *JobHandle) Deleted() bool { return h.j.gone }
 // Finished reports whether the job has its Complete or Failed condition.
 func (h *JobHandle) Finished() bool { return h.j.status.finished() }
 
+// Condition returns the job's condition of type t, as
+// Status().Condition(t) does, without copying the rest of the status.
+func (h *JobHandle) Condition(t JobConditionType) (JobCondition, bool) {
+	if c := h.j.status.condition(t); c != nil {
+		return *c, true
+	}
+	return JobCondition{}, false
+}
+
+// PodsFailed returns status.failed: how many of the job's pods the
+// controller has counted failed.
+func (h *JobHandle) PodsFailed() int { return h.j.status.failed }
+
 // Status returns the job's status as last written by the controller.
 func (h *JobHandle) Status() JobStatus {
 	j := h.j
@@ -459,6 +472,7 @@ type specStore struct {
 	ints       [3]int // by storeParallelism, storeCompletions, storeBackoffLimit
 	grace      time.Duration
 	containers []Container
+	maps       [4]map[string]string // by storeLabels, storeAnnotations, storeTemplateLabels, storeTemplateAnnotations
 }
 
 const (
@@ -467,14 +481,55 @@ const (
 	storeBackoffLimit
 )
 
+const (
+	storeLabels = iota
+	storeAnnotations
+	storeTemplateLabels
+	storeTemplateAnnotations
+)
+
+// emptied returns st with nothing in it, keeping its memory.
+func (st *specStore) emptied() specStore {
+	out := specStore{containers: emptied(st.containers), maps: st.maps}
+	for _, m := range out.maps {
+		clear(m)
+	}
+	return out
+}
+
+// copyMap returns a copy of m in st's map number i (nil for nil); with st
+// nil, a new one.
+func (st *specStore) copyMap(i int, m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	if st == nil {
+		return maps.Clone(m)
+	}
+	out := st.maps[i]
+	if out == nil {
+		out = make(map[string]string, len(m))
+		st.maps[i] = out
+	} else {
+		clear(out)
+	}
+	maps.Copy(out, m)
+	return out
+}
+
 // clone is cloneSpec, with the parallelism, completions, backoff limit,
-// termination grace period and containers copied into st.
+// termination grace period, containers, and the template's labels and
+// annotations copied into st.
 func (st *specStore) clone(s JobSpec) JobSpec {
 	par, comp, limit := s.Parallelism, s.Completions, s.BackoffLimit
 	grace, cs := s.Template.Spec.TerminationGracePeriod, s.Template.Spec.Containers
+	labels, ann := s.Template.Labels, s.Template.Annotations
 	s.Parallelism, s.Completions, s.BackoffLimit = nil, nil, nil
 	s.Template.Spec.TerminationGracePeriod, s.Template.Spec.Containers = nil, nil
+	s.Template.Labels, s.Template.Annotations = nil, nil
 	out := cloneSpec(s)
+	out.Template.Labels = st.copyMap(storeTemplateLabels, labels)
+	out.Template.Annotations = st.copyMap(storeTemplateAnnotations, ann)
 	if par != nil {
 		out.Parallelism = st.intPtr(storeParallelism, *par)
 	}

@@ -61,6 +61,8 @@ type job struct {
 	// filled again for another Job. released: gone, and out of every
 	// list of the cluster's (releaseJob).
 	handed, released bool
+	// cronSeen is what its CronJob's controller last saw of it (ownerSees).
+	cronSeen cronSeen
 
 	// What the (immutable) pod failure policy needs to see of a pod.
 	policyFailsJob, policyOnConditions bool
@@ -255,7 +257,7 @@ func (j *job) handOut() *JobHandle {
 func (j *job) emptied() job {
 	return job{pods: emptied(j.pods), cands: emptied(j.cands), queue: j.queue[:0], classes: emptied(j.classes),
 		verdicts: j.verdicts[:0], status: jobStatus{conditions: j.status.conditions[:0]}, reqBuf: j.reqBuf,
-		store: specStore{containers: emptied(j.store.containers)}}
+		store: j.store.emptied()}
 }
 
 // retire makes the struct of a deleted Job of a CronJob ready to be
@@ -266,7 +268,7 @@ func (j *job) emptied() job {
 // next ones take. Jobs created by Submit stay listed once deleted (Jobs),
 // so they are never retired.
 func (c *Cluster) retire(j *job) {
-	if !j.released || j.handed || c.keepRetired || j.owner == nil || len(j.pods) > 0 || j.inQueue || j.parked ||
+	if !j.released || j.handed || c.noShortcuts || j.owner == nil || len(j.pods) > 0 || j.inQueue || j.parked ||
 		len(c.sched.spreads) > 0 || slices.Contains(j.owner.active, j) {
 		return
 	}

@@ -1,7 +1,6 @@
 package jobsim
 
 import (
-	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -103,7 +102,7 @@ func setDefaults(j *Job, st *specStore) {
 	}
 	s.PodFailurePolicy = defaultedPodFailurePolicy(s.PodFailurePolicy)
 	if len(j.Labels) == 0 && s.Template.Labels != nil {
-		j.Labels = maps.Clone(s.Template.Labels)
+		j.Labels = st.copyMap(storeLabels, s.Template.Labels)
 	}
 	if s.Template.Spec.TerminationGracePeriod == nil {
 		s.Template.Spec.TerminationGracePeriod = st.gracePeriod(30 * time.Second)
