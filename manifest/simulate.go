@@ -228,16 +228,17 @@ func (s *Scenario) runtimeClasses() []jobsim.RuntimeClass {
 		}
 		return out
 	}
-	used := map[string]bool{}
+	var used []string
 	for _, sj := range s.Jobs {
 		if sj.Manifest == nil {
 			continue
 		}
 		if name := sj.Manifest.Job.Spec.Template.Spec.RuntimeClassName; name != "" {
-			used[name] = true
+			used = append(used, name)
 		}
 	}
-	for _, name := range slices.Sorted(maps.Keys(used)) {
+	slices.Sort(used)
+	for _, name := range slices.Compact(used) {
 		out = append(out, jobsim.RuntimeClass{Name: name, Handler: "runc"})
 	}
 	return out
@@ -252,16 +253,17 @@ func isSystemClass(name string) bool {
 // classNamesUsed returns the priority class names the jobs' pod
 // templates name, sorted, the built-in system classes left out.
 func (s *Scenario) classNamesUsed() []string {
-	used := map[string]bool{}
+	var used []string
 	for _, sj := range s.Jobs {
 		if sj.Manifest == nil {
 			continue
 		}
 		if name := sj.Manifest.Job.Spec.Template.Spec.PriorityClassName; name != "" && !isSystemClass(name) {
-			used[name] = true
+			used = append(used, name)
 		}
 	}
-	return slices.Sorted(maps.Keys(used))
+	slices.Sort(used)
+	return slices.Compact(used)
 }
 
 // NodeHistory is what a simulation's events told of one node, up to now:

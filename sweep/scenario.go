@@ -16,6 +16,9 @@ const Unfinished = "Unfinished"
 // jobsim.Cluster.Reset). NewWorker makes one, for Run.
 type Worker struct {
 	cluster *jobsim.Cluster
+	// scenario is the worker's copy of the scenario it runs, whose seed
+	// it sets for each run.
+	scenario manifest.Scenario
 }
 
 // NewWorker returns a Worker with a cluster yet to be configured.
@@ -39,15 +42,16 @@ func Scenario(s *manifest.Scenario, opts manifest.SimOptions) (func(w *Worker, s
 	// not finish runs again observed, for the time of its last event.
 	quiet := opts.Observer == nil && !opts.NodeUse && len(s.CronJobs) == 0
 	return func(w *Worker, seed uint64) (Sample, error) {
-		sc := *s
+		sc := &w.scenario
+		*sc = *s
 		sc.Seed = seed
 		o := opts
 		o.Cluster = w.cluster
 		o.Unobserved = quiet
-		x, err := runOnce(&sc, o)
+		x, err := runOnce(sc, o)
 		if err == nil && quiet && x.Outcome == Unfinished {
 			o.Unobserved = false
-			x, err = runOnce(&sc, o)
+			x, err = runOnce(sc, o)
 		}
 		return x, err
 	}, nil
@@ -77,15 +81,14 @@ func sampleOf(sim *manifest.Simulation) Sample {
 			unfinished = true // submitted after the end
 			continue
 		}
-		st := h.Status()
 		m := h.Metrics()
 		x.PodsCreated += h.PodsCreated()
-		x.PodsFailed += st.Failed
+		x.PodsFailed += h.PodsFailed()
 		x.PodTime += m.RunTime
 		x.Makespan = max(x.Makespan, h.CreationTime().Sub(start)+m.Makespan)
-		f, isFailed := st.Condition(jobsim.JobFailed)
+		f, isFailed := h.Condition(jobsim.JobFailed)
 		isFailed = isFailed && f.Status == jobsim.ConditionTrue
-		c, complete := st.Condition(jobsim.JobComplete)
+		c, complete := h.Condition(jobsim.JobComplete)
 		complete = complete && c.Status == jobsim.ConditionTrue
 		switch {
 		case isFailed && failed == "":

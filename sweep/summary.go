@@ -38,7 +38,7 @@ type Summary struct {
 	created   []int64
 	failed    []int64
 	podTime   []int64 // nanoseconds
-	seeds     map[uint64]bool
+	seeds     seedSet
 	duplicate uint64 // a seed added twice, if any
 	dup       bool
 }
@@ -47,12 +47,10 @@ type Summary struct {
 func (s *Summary) Add(x Sample) {
 	if s.outcomes == nil {
 		s.outcomes = map[string]int{}
-		s.seeds = map[uint64]bool{}
 	}
-	if s.seeds[x.Seed] && !s.dup {
+	if s.seeds.add(x.Seed) && !s.dup {
 		s.dup, s.duplicate = true, x.Seed
 	}
-	s.seeds[x.Seed] = true
 	s.outcomes[x.Outcome]++
 	s.makespan = append(s.makespan, int64(x.Makespan))
 	s.created = append(s.created, int64(x.PodsCreated))
@@ -63,21 +61,16 @@ func (s *Summary) Add(x Sample) {
 // Merge adds every sample of o. It is an error for o to hold a seed s
 // already holds: merged shards must not overlap.
 func (s *Summary) Merge(o *Summary) error {
-	for seed := range o.seeds {
-		if s.seeds[seed] {
-			return fmt.Errorf("seed %d is in both summaries: the shards overlap", seed)
-		}
+	if seed, ok := s.seeds.firstCommon(&o.seeds); ok {
+		return fmt.Errorf("seed %d is in both summaries: the shards overlap", seed)
 	}
 	if s.outcomes == nil {
 		s.outcomes = map[string]int{}
-		s.seeds = map[uint64]bool{}
 	}
 	for k, v := range o.outcomes {
 		s.outcomes[k] += v
 	}
-	for seed := range o.seeds {
-		s.seeds[seed] = true
-	}
+	s.seeds.addAll(&o.seeds)
 	s.makespan = append(s.makespan, o.makespan...)
 	s.created = append(s.created, o.created...)
 	s.failed = append(s.failed, o.failed...)
