@@ -7,7 +7,8 @@ import (
 
 // Reset empties c and starts it again as NewCluster(cfg) would, keeping
 // the memory of the run before: the event queue, the pods' storage, the
-// jobs' storage (with their pod lists, queues and conditions), the job
+// jobs' storage (with their pod lists, queues, conditions and the memory
+// their specs are copied into), the job
 // tables and, when cfg has the same nodes, priority classes and no
 // PodDisruptionBudgets, the scheduler's nodes and their indexes. A sweep
 // or a property test that runs thousands of small simulations calls it

@@ -1,6 +1,7 @@
 package sweep
 
 import (
+	"cmp"
 	"math"
 	"slices"
 )
@@ -71,15 +72,7 @@ func (s *seedSet) firstCommon(o *seedSet) (uint64, bool) {
 // addAll adds every seed of o.
 func (s *seedSet) addAll(o *seedSet) {
 	all := append(slices.Clone(s.r), o.r...)
-	slices.SortFunc(all, func(a, b seedRange) int {
-		switch {
-		case a.lo < b.lo:
-			return -1
-		case a.lo > b.lo:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(all, func(a, b seedRange) int { return cmp.Compare(a.lo, b.lo) })
 	out := s.r[:0]
 	for _, r := range all {
 		if n := len(out); n > 0 && (r.lo <= out[n-1].hi || out[n-1].hi != math.MaxUint64 && r.lo == out[n-1].hi+1) {
