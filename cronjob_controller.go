@@ -395,6 +395,11 @@ func (pl *cronPlan) event(typ EventType, reason, message, related string) {
 // (MissingJob). It follows planCleanup, whose record of the finished
 // Jobs it reads.
 func (c *Cluster) planReconcile(pl *cronPlan, jobs []*job) {
+	// The latest completion among the completed Jobs, as the API stores
+	// it (to the second), since the epoch: the latest time is that of the
+	// latest duration, made once.
+	var latest time.Duration
+	completed := false
 	for i, j := range jobs {
 		found := slices.Contains(pl.active, j)
 		finished := pl.finished[i] != ""
@@ -411,11 +416,15 @@ func (c *Cluster) planReconcile(pl *cronPlan, jobs []*job) {
 				pl.event(EventNormal, ReasonSawCompletedJob, msg, j.name)
 			}
 			if pl.finished[i] == JobComplete && j.status.completed {
-				at := c.eng.Epoch().Add(c.stamp(j.status.completionTime)).UTC()
-				if pl.lastSuccessful.IsZero() || at.After(pl.lastSuccessful) {
-					pl.lastSuccessful = at
+				if d := c.stamp(j.status.completionTime); !completed || d > latest {
+					latest, completed = d, true
 				}
 			}
+		}
+	}
+	if completed {
+		if at := c.eng.Epoch().Add(latest).UTC(); pl.lastSuccessful.IsZero() || at.After(pl.lastSuccessful) {
+			pl.lastSuccessful = at
 		}
 	}
 	for _, j := range pl.active {
