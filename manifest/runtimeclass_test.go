@@ -5,8 +5,8 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/api/resource"
+	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
+	"github.com/jobsim/jobsim/internal/k8s/resource"
 
 	"github.com/jobsim/jobsim"
 )

@@ -76,72 +76,16 @@ type SuccessPolicyRule = api.SuccessPolicyRule
 type UncountedTerminatedPods = api.UncountedTerminatedPods
 
 const (
-	// AllowConcurrent is k8s.io/api/batch/v1.AllowConcurrent.
-	AllowConcurrent = api.AllowConcurrent
-	// ControllerUidLabel is k8s.io/api/batch/v1.ControllerUidLabel.
-	ControllerUidLabel = api.ControllerUidLabel
-	// CronJobScheduledTimestampAnnotation is k8s.io/api/batch/v1.CronJobScheduledTimestampAnnotation.
-	CronJobScheduledTimestampAnnotation = api.CronJobScheduledTimestampAnnotation
-	// Failed is k8s.io/api/batch/v1.Failed.
-	Failed = api.Failed
-	// ForbidConcurrent is k8s.io/api/batch/v1.ForbidConcurrent.
-	ForbidConcurrent = api.ForbidConcurrent
-	// GroupName is k8s.io/api/batch/v1.GroupName.
-	GroupName = api.GroupName
 	// IndexedCompletion is k8s.io/api/batch/v1.IndexedCompletion.
 	IndexedCompletion = api.IndexedCompletion
 	// JobComplete is k8s.io/api/batch/v1.JobComplete.
 	JobComplete = api.JobComplete
-	// JobCompletionIndexAnnotation is k8s.io/api/batch/v1.JobCompletionIndexAnnotation.
-	JobCompletionIndexAnnotation = api.JobCompletionIndexAnnotation
-	// JobControllerName is k8s.io/api/batch/v1.JobControllerName.
-	JobControllerName = api.JobControllerName
 	// JobFailed is k8s.io/api/batch/v1.JobFailed.
 	JobFailed = api.JobFailed
 	// JobFailureTarget is k8s.io/api/batch/v1.JobFailureTarget.
 	JobFailureTarget = api.JobFailureTarget
-	// JobIndexFailureCountAnnotation is k8s.io/api/batch/v1.JobIndexFailureCountAnnotation.
-	JobIndexFailureCountAnnotation = api.JobIndexFailureCountAnnotation
-	// JobIndexIgnoredFailureCountAnnotation is k8s.io/api/batch/v1.JobIndexIgnoredFailureCountAnnotation.
-	JobIndexIgnoredFailureCountAnnotation = api.JobIndexIgnoredFailureCountAnnotation
-	// JobNameLabel is k8s.io/api/batch/v1.JobNameLabel.
-	JobNameLabel = api.JobNameLabel
-	// JobReasonBackoffLimitExceeded is k8s.io/api/batch/v1.JobReasonBackoffLimitExceeded.
-	JobReasonBackoffLimitExceeded = api.JobReasonBackoffLimitExceeded
-	// JobReasonCompletionsReached is k8s.io/api/batch/v1.JobReasonCompletionsReached.
-	JobReasonCompletionsReached = api.JobReasonCompletionsReached
-	// JobReasonDeadlineExceeded is k8s.io/api/batch/v1.JobReasonDeadlineExceeded.
-	JobReasonDeadlineExceeded = api.JobReasonDeadlineExceeded
-	// JobReasonFailedIndexes is k8s.io/api/batch/v1.JobReasonFailedIndexes.
-	JobReasonFailedIndexes = api.JobReasonFailedIndexes
-	// JobReasonMaxFailedIndexesExceeded is k8s.io/api/batch/v1.JobReasonMaxFailedIndexesExceeded.
-	JobReasonMaxFailedIndexesExceeded = api.JobReasonMaxFailedIndexesExceeded
-	// JobReasonPodFailurePolicy is k8s.io/api/batch/v1.JobReasonPodFailurePolicy.
-	JobReasonPodFailurePolicy = api.JobReasonPodFailurePolicy
-	// JobReasonSuccessPolicy is k8s.io/api/batch/v1.JobReasonSuccessPolicy.
-	JobReasonSuccessPolicy = api.JobReasonSuccessPolicy
 	// JobSuccessCriteriaMet is k8s.io/api/batch/v1.JobSuccessCriteriaMet.
 	JobSuccessCriteriaMet = api.JobSuccessCriteriaMet
 	// JobSuspended is k8s.io/api/batch/v1.JobSuspended.
 	JobSuspended = api.JobSuspended
-	// JobTrackingFinalizer is k8s.io/api/batch/v1.JobTrackingFinalizer.
-	JobTrackingFinalizer = api.JobTrackingFinalizer
-	// NonIndexedCompletion is k8s.io/api/batch/v1.NonIndexedCompletion.
-	NonIndexedCompletion = api.NonIndexedCompletion
-	// PodFailurePolicyActionCount is k8s.io/api/batch/v1.PodFailurePolicyActionCount.
-	PodFailurePolicyActionCount = api.PodFailurePolicyActionCount
-	// PodFailurePolicyActionFailIndex is k8s.io/api/batch/v1.PodFailurePolicyActionFailIndex.
-	PodFailurePolicyActionFailIndex = api.PodFailurePolicyActionFailIndex
-	// PodFailurePolicyActionFailJob is k8s.io/api/batch/v1.PodFailurePolicyActionFailJob.
-	PodFailurePolicyActionFailJob = api.PodFailurePolicyActionFailJob
-	// PodFailurePolicyActionIgnore is k8s.io/api/batch/v1.PodFailurePolicyActionIgnore.
-	PodFailurePolicyActionIgnore = api.PodFailurePolicyActionIgnore
-	// PodFailurePolicyOnExitCodesOpIn is k8s.io/api/batch/v1.PodFailurePolicyOnExitCodesOpIn.
-	PodFailurePolicyOnExitCodesOpIn = api.PodFailurePolicyOnExitCodesOpIn
-	// PodFailurePolicyOnExitCodesOpNotIn is k8s.io/api/batch/v1.PodFailurePolicyOnExitCodesOpNotIn.
-	PodFailurePolicyOnExitCodesOpNotIn = api.PodFailurePolicyOnExitCodesOpNotIn
-	// ReplaceConcurrent is k8s.io/api/batch/v1.ReplaceConcurrent.
-	ReplaceConcurrent = api.ReplaceConcurrent
-	// TerminatingOrFailed is k8s.io/api/batch/v1.TerminatingOrFailed.
-	TerminatingOrFailed = api.TerminatingOrFailed
 )

@@ -12,98 +12,23 @@ import (
 	api "github.com/jobsim/jobsim/internal/k8s/mirror/k8s.io/api/core/v1"
 )
 
-// AWSElasticBlockStoreVolumeSource is k8s.io/api/core/v1.AWSElasticBlockStoreVolumeSource.
-type AWSElasticBlockStoreVolumeSource = api.AWSElasticBlockStoreVolumeSource
-
 // Affinity is k8s.io/api/core/v1.Affinity.
 type Affinity = api.Affinity
-
-// AppArmorProfile is k8s.io/api/core/v1.AppArmorProfile.
-type AppArmorProfile = api.AppArmorProfile
-
-// AppArmorProfileType is k8s.io/api/core/v1.AppArmorProfileType.
-type AppArmorProfileType = api.AppArmorProfileType
-
-// AttachedVolume is k8s.io/api/core/v1.AttachedVolume.
-type AttachedVolume = api.AttachedVolume
-
-// AzureDataDiskCachingMode is k8s.io/api/core/v1.AzureDataDiskCachingMode.
-type AzureDataDiskCachingMode = api.AzureDataDiskCachingMode
-
-// AzureDataDiskKind is k8s.io/api/core/v1.AzureDataDiskKind.
-type AzureDataDiskKind = api.AzureDataDiskKind
-
-// AzureDiskVolumeSource is k8s.io/api/core/v1.AzureDiskVolumeSource.
-type AzureDiskVolumeSource = api.AzureDiskVolumeSource
-
-// AzureFileVolumeSource is k8s.io/api/core/v1.AzureFileVolumeSource.
-type AzureFileVolumeSource = api.AzureFileVolumeSource
-
-// CSIVolumeSource is k8s.io/api/core/v1.CSIVolumeSource.
-type CSIVolumeSource = api.CSIVolumeSource
-
-// Capabilities is k8s.io/api/core/v1.Capabilities.
-type Capabilities = api.Capabilities
-
-// Capability is k8s.io/api/core/v1.Capability.
-type Capability = api.Capability
-
-// CephFSVolumeSource is k8s.io/api/core/v1.CephFSVolumeSource.
-type CephFSVolumeSource = api.CephFSVolumeSource
-
-// CinderVolumeSource is k8s.io/api/core/v1.CinderVolumeSource.
-type CinderVolumeSource = api.CinderVolumeSource
-
-// ClusterTrustBundleProjection is k8s.io/api/core/v1.ClusterTrustBundleProjection.
-type ClusterTrustBundleProjection = api.ClusterTrustBundleProjection
 
 // ConditionStatus is k8s.io/api/core/v1.ConditionStatus.
 type ConditionStatus = api.ConditionStatus
 
-// ConfigMapEnvSource is k8s.io/api/core/v1.ConfigMapEnvSource.
-type ConfigMapEnvSource = api.ConfigMapEnvSource
-
-// ConfigMapKeySelector is k8s.io/api/core/v1.ConfigMapKeySelector.
-type ConfigMapKeySelector = api.ConfigMapKeySelector
-
-// ConfigMapNodeConfigSource is k8s.io/api/core/v1.ConfigMapNodeConfigSource.
-type ConfigMapNodeConfigSource = api.ConfigMapNodeConfigSource
-
-// ConfigMapProjection is k8s.io/api/core/v1.ConfigMapProjection.
-type ConfigMapProjection = api.ConfigMapProjection
-
-// ConfigMapVolumeSource is k8s.io/api/core/v1.ConfigMapVolumeSource.
-type ConfigMapVolumeSource = api.ConfigMapVolumeSource
-
 // Container is k8s.io/api/core/v1.Container.
 type Container = api.Container
 
-// ContainerExtendedResourceRequest is k8s.io/api/core/v1.ContainerExtendedResourceRequest.
-type ContainerExtendedResourceRequest = api.ContainerExtendedResourceRequest
-
-// ContainerImage is k8s.io/api/core/v1.ContainerImage.
-type ContainerImage = api.ContainerImage
-
 // ContainerPort is k8s.io/api/core/v1.ContainerPort.
 type ContainerPort = api.ContainerPort
-
-// ContainerResizePolicy is k8s.io/api/core/v1.ContainerResizePolicy.
-type ContainerResizePolicy = api.ContainerResizePolicy
 
 // ContainerRestartPolicy is k8s.io/api/core/v1.ContainerRestartPolicy.
 type ContainerRestartPolicy = api.ContainerRestartPolicy
 
 // ContainerRestartRule is k8s.io/api/core/v1.ContainerRestartRule.
 type ContainerRestartRule = api.ContainerRestartRule
-
-// ContainerRestartRuleAction is k8s.io/api/core/v1.ContainerRestartRuleAction.
-type ContainerRestartRuleAction = api.ContainerRestartRuleAction
-
-// ContainerRestartRuleOnExitCodes is k8s.io/api/core/v1.ContainerRestartRuleOnExitCodes.
-type ContainerRestartRuleOnExitCodes = api.ContainerRestartRuleOnExitCodes
-
-// ContainerRestartRuleOnExitCodesOperator is k8s.io/api/core/v1.ContainerRestartRuleOnExitCodesOperator.
-type ContainerRestartRuleOnExitCodesOperator = api.ContainerRestartRuleOnExitCodesOperator
 
 // ContainerState is k8s.io/api/core/v1.ContainerState.
 type ContainerState = api.ContainerState
@@ -120,24 +45,6 @@ type ContainerStateWaiting = api.ContainerStateWaiting
 // ContainerStatus is k8s.io/api/core/v1.ContainerStatus.
 type ContainerStatus = api.ContainerStatus
 
-// ContainerUser is k8s.io/api/core/v1.ContainerUser.
-type ContainerUser = api.ContainerUser
-
-// DNSPolicy is k8s.io/api/core/v1.DNSPolicy.
-type DNSPolicy = api.DNSPolicy
-
-// DaemonEndpoint is k8s.io/api/core/v1.DaemonEndpoint.
-type DaemonEndpoint = api.DaemonEndpoint
-
-// DownwardAPIProjection is k8s.io/api/core/v1.DownwardAPIProjection.
-type DownwardAPIProjection = api.DownwardAPIProjection
-
-// DownwardAPIVolumeFile is k8s.io/api/core/v1.DownwardAPIVolumeFile.
-type DownwardAPIVolumeFile = api.DownwardAPIVolumeFile
-
-// DownwardAPIVolumeSource is k8s.io/api/core/v1.DownwardAPIVolumeSource.
-type DownwardAPIVolumeSource = api.DownwardAPIVolumeSource
-
 // EmptyDirVolumeSource is k8s.io/api/core/v1.EmptyDirVolumeSource.
 type EmptyDirVolumeSource = api.EmptyDirVolumeSource
 
@@ -150,104 +57,14 @@ type EnvVar = api.EnvVar
 // EnvVarSource is k8s.io/api/core/v1.EnvVarSource.
 type EnvVarSource = api.EnvVarSource
 
-// EphemeralContainer is k8s.io/api/core/v1.EphemeralContainer.
-type EphemeralContainer = api.EphemeralContainer
-
-// EphemeralContainerCommon is k8s.io/api/core/v1.EphemeralContainerCommon.
-type EphemeralContainerCommon = api.EphemeralContainerCommon
-
-// EphemeralVolumeSource is k8s.io/api/core/v1.EphemeralVolumeSource.
-type EphemeralVolumeSource = api.EphemeralVolumeSource
-
 // Event is k8s.io/api/core/v1.Event.
 type Event = api.Event
-
-// EventSeries is k8s.io/api/core/v1.EventSeries.
-type EventSeries = api.EventSeries
 
 // EventSource is k8s.io/api/core/v1.EventSource.
 type EventSource = api.EventSource
 
-// ExecAction is k8s.io/api/core/v1.ExecAction.
-type ExecAction = api.ExecAction
-
-// FCVolumeSource is k8s.io/api/core/v1.FCVolumeSource.
-type FCVolumeSource = api.FCVolumeSource
-
-// FileKeySelector is k8s.io/api/core/v1.FileKeySelector.
-type FileKeySelector = api.FileKeySelector
-
-// FlexVolumeSource is k8s.io/api/core/v1.FlexVolumeSource.
-type FlexVolumeSource = api.FlexVolumeSource
-
-// FlockerVolumeSource is k8s.io/api/core/v1.FlockerVolumeSource.
-type FlockerVolumeSource = api.FlockerVolumeSource
-
-// GCEPersistentDiskVolumeSource is k8s.io/api/core/v1.GCEPersistentDiskVolumeSource.
-type GCEPersistentDiskVolumeSource = api.GCEPersistentDiskVolumeSource
-
-// GRPCAction is k8s.io/api/core/v1.GRPCAction.
-type GRPCAction = api.GRPCAction
-
-// GitRepoVolumeSource is k8s.io/api/core/v1.GitRepoVolumeSource.
-type GitRepoVolumeSource = api.GitRepoVolumeSource
-
-// GlusterfsVolumeSource is k8s.io/api/core/v1.GlusterfsVolumeSource.
-type GlusterfsVolumeSource = api.GlusterfsVolumeSource
-
-// HTTPGetAction is k8s.io/api/core/v1.HTTPGetAction.
-type HTTPGetAction = api.HTTPGetAction
-
-// HTTPHeader is k8s.io/api/core/v1.HTTPHeader.
-type HTTPHeader = api.HTTPHeader
-
-// HostAlias is k8s.io/api/core/v1.HostAlias.
-type HostAlias = api.HostAlias
-
-// HostIP is k8s.io/api/core/v1.HostIP.
-type HostIP = api.HostIP
-
-// HostPathType is k8s.io/api/core/v1.HostPathType.
-type HostPathType = api.HostPathType
-
-// HostPathVolumeSource is k8s.io/api/core/v1.HostPathVolumeSource.
-type HostPathVolumeSource = api.HostPathVolumeSource
-
-// ISCSIVolumeSource is k8s.io/api/core/v1.ISCSIVolumeSource.
-type ISCSIVolumeSource = api.ISCSIVolumeSource
-
-// ImageVolumeSource is k8s.io/api/core/v1.ImageVolumeSource.
-type ImageVolumeSource = api.ImageVolumeSource
-
-// KeyToPath is k8s.io/api/core/v1.KeyToPath.
-type KeyToPath = api.KeyToPath
-
-// Lifecycle is k8s.io/api/core/v1.Lifecycle.
-type Lifecycle = api.Lifecycle
-
-// LifecycleHandler is k8s.io/api/core/v1.LifecycleHandler.
-type LifecycleHandler = api.LifecycleHandler
-
-// LinuxContainerUser is k8s.io/api/core/v1.LinuxContainerUser.
-type LinuxContainerUser = api.LinuxContainerUser
-
-// LocalObjectReference is k8s.io/api/core/v1.LocalObjectReference.
-type LocalObjectReference = api.LocalObjectReference
-
-// MountPropagationMode is k8s.io/api/core/v1.MountPropagationMode.
-type MountPropagationMode = api.MountPropagationMode
-
-// NFSVolumeSource is k8s.io/api/core/v1.NFSVolumeSource.
-type NFSVolumeSource = api.NFSVolumeSource
-
 // Node is k8s.io/api/core/v1.Node.
 type Node = api.Node
-
-// NodeAddress is k8s.io/api/core/v1.NodeAddress.
-type NodeAddress = api.NodeAddress
-
-// NodeAddressType is k8s.io/api/core/v1.NodeAddressType.
-type NodeAddressType = api.NodeAddressType
 
 // NodeAffinity is k8s.io/api/core/v1.NodeAffinity.
 type NodeAffinity = api.NodeAffinity
@@ -255,32 +72,8 @@ type NodeAffinity = api.NodeAffinity
 // NodeCondition is k8s.io/api/core/v1.NodeCondition.
 type NodeCondition = api.NodeCondition
 
-// NodeConditionType is k8s.io/api/core/v1.NodeConditionType.
-type NodeConditionType = api.NodeConditionType
-
-// NodeConfigSource is k8s.io/api/core/v1.NodeConfigSource.
-type NodeConfigSource = api.NodeConfigSource
-
-// NodeConfigStatus is k8s.io/api/core/v1.NodeConfigStatus.
-type NodeConfigStatus = api.NodeConfigStatus
-
-// NodeDaemonEndpoints is k8s.io/api/core/v1.NodeDaemonEndpoints.
-type NodeDaemonEndpoints = api.NodeDaemonEndpoints
-
-// NodeFeatures is k8s.io/api/core/v1.NodeFeatures.
-type NodeFeatures = api.NodeFeatures
-
 // NodeInclusionPolicy is k8s.io/api/core/v1.NodeInclusionPolicy.
 type NodeInclusionPolicy = api.NodeInclusionPolicy
-
-// NodePhase is k8s.io/api/core/v1.NodePhase.
-type NodePhase = api.NodePhase
-
-// NodeRuntimeHandler is k8s.io/api/core/v1.NodeRuntimeHandler.
-type NodeRuntimeHandler = api.NodeRuntimeHandler
-
-// NodeRuntimeHandlerFeatures is k8s.io/api/core/v1.NodeRuntimeHandlerFeatures.
-type NodeRuntimeHandlerFeatures = api.NodeRuntimeHandlerFeatures
 
 // NodeSelector is k8s.io/api/core/v1.NodeSelector.
 type NodeSelector = api.NodeSelector
@@ -294,44 +87,14 @@ type NodeSelectorRequirement = api.NodeSelectorRequirement
 // NodeSelectorTerm is k8s.io/api/core/v1.NodeSelectorTerm.
 type NodeSelectorTerm = api.NodeSelectorTerm
 
-// NodeSpec is k8s.io/api/core/v1.NodeSpec.
-type NodeSpec = api.NodeSpec
-
-// NodeStatus is k8s.io/api/core/v1.NodeStatus.
-type NodeStatus = api.NodeStatus
-
-// NodeSwapStatus is k8s.io/api/core/v1.NodeSwapStatus.
-type NodeSwapStatus = api.NodeSwapStatus
-
 // NodeSystemInfo is k8s.io/api/core/v1.NodeSystemInfo.
 type NodeSystemInfo = api.NodeSystemInfo
-
-// OSName is k8s.io/api/core/v1.OSName.
-type OSName = api.OSName
 
 // ObjectFieldSelector is k8s.io/api/core/v1.ObjectFieldSelector.
 type ObjectFieldSelector = api.ObjectFieldSelector
 
 // ObjectReference is k8s.io/api/core/v1.ObjectReference.
 type ObjectReference = api.ObjectReference
-
-// PersistentVolumeAccessMode is k8s.io/api/core/v1.PersistentVolumeAccessMode.
-type PersistentVolumeAccessMode = api.PersistentVolumeAccessMode
-
-// PersistentVolumeClaimSpec is k8s.io/api/core/v1.PersistentVolumeClaimSpec.
-type PersistentVolumeClaimSpec = api.PersistentVolumeClaimSpec
-
-// PersistentVolumeClaimTemplate is k8s.io/api/core/v1.PersistentVolumeClaimTemplate.
-type PersistentVolumeClaimTemplate = api.PersistentVolumeClaimTemplate
-
-// PersistentVolumeClaimVolumeSource is k8s.io/api/core/v1.PersistentVolumeClaimVolumeSource.
-type PersistentVolumeClaimVolumeSource = api.PersistentVolumeClaimVolumeSource
-
-// PersistentVolumeMode is k8s.io/api/core/v1.PersistentVolumeMode.
-type PersistentVolumeMode = api.PersistentVolumeMode
-
-// PhotonPersistentDiskVolumeSource is k8s.io/api/core/v1.PhotonPersistentDiskVolumeSource.
-type PhotonPersistentDiskVolumeSource = api.PhotonPersistentDiskVolumeSource
 
 // Pod is k8s.io/api/core/v1.Pod.
 type Pod = api.Pod
@@ -345,32 +108,11 @@ type PodAffinityTerm = api.PodAffinityTerm
 // PodAntiAffinity is k8s.io/api/core/v1.PodAntiAffinity.
 type PodAntiAffinity = api.PodAntiAffinity
 
-// PodCertificateProjection is k8s.io/api/core/v1.PodCertificateProjection.
-type PodCertificateProjection = api.PodCertificateProjection
-
 // PodCondition is k8s.io/api/core/v1.PodCondition.
 type PodCondition = api.PodCondition
 
 // PodConditionType is k8s.io/api/core/v1.PodConditionType.
 type PodConditionType = api.PodConditionType
-
-// PodDNSConfig is k8s.io/api/core/v1.PodDNSConfig.
-type PodDNSConfig = api.PodDNSConfig
-
-// PodDNSConfigOption is k8s.io/api/core/v1.PodDNSConfigOption.
-type PodDNSConfigOption = api.PodDNSConfigOption
-
-// PodExtendedResourceClaimStatus is k8s.io/api/core/v1.PodExtendedResourceClaimStatus.
-type PodExtendedResourceClaimStatus = api.PodExtendedResourceClaimStatus
-
-// PodFSGroupChangePolicy is k8s.io/api/core/v1.PodFSGroupChangePolicy.
-type PodFSGroupChangePolicy = api.PodFSGroupChangePolicy
-
-// PodIP is k8s.io/api/core/v1.PodIP.
-type PodIP = api.PodIP
-
-// PodOS is k8s.io/api/core/v1.PodOS.
-type PodOS = api.PodOS
 
 // PodPhase is k8s.io/api/core/v1.PodPhase.
 type PodPhase = api.PodPhase
@@ -380,18 +122,6 @@ type PodQOSClass = api.PodQOSClass
 
 // PodReadinessGate is k8s.io/api/core/v1.PodReadinessGate.
 type PodReadinessGate = api.PodReadinessGate
-
-// PodResizeStatus is k8s.io/api/core/v1.PodResizeStatus.
-type PodResizeStatus = api.PodResizeStatus
-
-// PodResourceClaim is k8s.io/api/core/v1.PodResourceClaim.
-type PodResourceClaim = api.PodResourceClaim
-
-// PodResourceClaimStatus is k8s.io/api/core/v1.PodResourceClaimStatus.
-type PodResourceClaimStatus = api.PodResourceClaimStatus
-
-// PodSELinuxChangePolicy is k8s.io/api/core/v1.PodSELinuxChangePolicy.
-type PodSELinuxChangePolicy = api.PodSELinuxChangePolicy
 
 // PodSchedulingGate is k8s.io/api/core/v1.PodSchedulingGate.
 type PodSchedulingGate = api.PodSchedulingGate
@@ -408,9 +138,6 @@ type PodStatus = api.PodStatus
 // PodTemplateSpec is k8s.io/api/core/v1.PodTemplateSpec.
 type PodTemplateSpec = api.PodTemplateSpec
 
-// PortworxVolumeSource is k8s.io/api/core/v1.PortworxVolumeSource.
-type PortworxVolumeSource = api.PortworxVolumeSource
-
 // PreemptionPolicy is k8s.io/api/core/v1.PreemptionPolicy.
 type PreemptionPolicy = api.PreemptionPolicy
 
@@ -420,44 +147,11 @@ type PreferredSchedulingTerm = api.PreferredSchedulingTerm
 // Probe is k8s.io/api/core/v1.Probe.
 type Probe = api.Probe
 
-// ProbeHandler is k8s.io/api/core/v1.ProbeHandler.
-type ProbeHandler = api.ProbeHandler
-
-// ProcMountType is k8s.io/api/core/v1.ProcMountType.
-type ProcMountType = api.ProcMountType
-
-// ProjectedVolumeSource is k8s.io/api/core/v1.ProjectedVolumeSource.
-type ProjectedVolumeSource = api.ProjectedVolumeSource
-
-// Protocol is k8s.io/api/core/v1.Protocol.
-type Protocol = api.Protocol
-
 // PullPolicy is k8s.io/api/core/v1.PullPolicy.
 type PullPolicy = api.PullPolicy
 
-// QuobyteVolumeSource is k8s.io/api/core/v1.QuobyteVolumeSource.
-type QuobyteVolumeSource = api.QuobyteVolumeSource
-
-// RBDVolumeSource is k8s.io/api/core/v1.RBDVolumeSource.
-type RBDVolumeSource = api.RBDVolumeSource
-
-// RecursiveReadOnlyMode is k8s.io/api/core/v1.RecursiveReadOnlyMode.
-type RecursiveReadOnlyMode = api.RecursiveReadOnlyMode
-
-// ResourceClaim is k8s.io/api/core/v1.ResourceClaim.
-type ResourceClaim = api.ResourceClaim
-
 // ResourceFieldSelector is k8s.io/api/core/v1.ResourceFieldSelector.
 type ResourceFieldSelector = api.ResourceFieldSelector
-
-// ResourceHealth is k8s.io/api/core/v1.ResourceHealth.
-type ResourceHealth = api.ResourceHealth
-
-// ResourceHealthStatus is k8s.io/api/core/v1.ResourceHealthStatus.
-type ResourceHealthStatus = api.ResourceHealthStatus
-
-// ResourceID is k8s.io/api/core/v1.ResourceID.
-type ResourceID = api.ResourceID
 
 // ResourceList is k8s.io/api/core/v1.ResourceList.
 type ResourceList = api.ResourceList
@@ -468,74 +162,14 @@ type ResourceName = api.ResourceName
 // ResourceRequirements is k8s.io/api/core/v1.ResourceRequirements.
 type ResourceRequirements = api.ResourceRequirements
 
-// ResourceResizeRestartPolicy is k8s.io/api/core/v1.ResourceResizeRestartPolicy.
-type ResourceResizeRestartPolicy = api.ResourceResizeRestartPolicy
-
-// ResourceStatus is k8s.io/api/core/v1.ResourceStatus.
-type ResourceStatus = api.ResourceStatus
-
 // RestartPolicy is k8s.io/api/core/v1.RestartPolicy.
 type RestartPolicy = api.RestartPolicy
-
-// SELinuxOptions is k8s.io/api/core/v1.SELinuxOptions.
-type SELinuxOptions = api.SELinuxOptions
-
-// ScaleIOVolumeSource is k8s.io/api/core/v1.ScaleIOVolumeSource.
-type ScaleIOVolumeSource = api.ScaleIOVolumeSource
-
-// SeccompProfile is k8s.io/api/core/v1.SeccompProfile.
-type SeccompProfile = api.SeccompProfile
-
-// SeccompProfileType is k8s.io/api/core/v1.SeccompProfileType.
-type SeccompProfileType = api.SeccompProfileType
-
-// SecretEnvSource is k8s.io/api/core/v1.SecretEnvSource.
-type SecretEnvSource = api.SecretEnvSource
-
-// SecretKeySelector is k8s.io/api/core/v1.SecretKeySelector.
-type SecretKeySelector = api.SecretKeySelector
-
-// SecretProjection is k8s.io/api/core/v1.SecretProjection.
-type SecretProjection = api.SecretProjection
-
-// SecretVolumeSource is k8s.io/api/core/v1.SecretVolumeSource.
-type SecretVolumeSource = api.SecretVolumeSource
-
-// SecurityContext is k8s.io/api/core/v1.SecurityContext.
-type SecurityContext = api.SecurityContext
-
-// ServiceAccountTokenProjection is k8s.io/api/core/v1.ServiceAccountTokenProjection.
-type ServiceAccountTokenProjection = api.ServiceAccountTokenProjection
-
-// Signal is k8s.io/api/core/v1.Signal.
-type Signal = api.Signal
-
-// SleepAction is k8s.io/api/core/v1.SleepAction.
-type SleepAction = api.SleepAction
-
-// StorageMedium is k8s.io/api/core/v1.StorageMedium.
-type StorageMedium = api.StorageMedium
-
-// StorageOSVolumeSource is k8s.io/api/core/v1.StorageOSVolumeSource.
-type StorageOSVolumeSource = api.StorageOSVolumeSource
-
-// SupplementalGroupsPolicy is k8s.io/api/core/v1.SupplementalGroupsPolicy.
-type SupplementalGroupsPolicy = api.SupplementalGroupsPolicy
-
-// Sysctl is k8s.io/api/core/v1.Sysctl.
-type Sysctl = api.Sysctl
-
-// TCPSocketAction is k8s.io/api/core/v1.TCPSocketAction.
-type TCPSocketAction = api.TCPSocketAction
 
 // Taint is k8s.io/api/core/v1.Taint.
 type Taint = api.Taint
 
 // TaintEffect is k8s.io/api/core/v1.TaintEffect.
 type TaintEffect = api.TaintEffect
-
-// TerminationMessagePolicy is k8s.io/api/core/v1.TerminationMessagePolicy.
-type TerminationMessagePolicy = api.TerminationMessagePolicy
 
 // Toleration is k8s.io/api/core/v1.Toleration.
 type Toleration = api.Toleration
@@ -545,18 +179,6 @@ type TolerationOperator = api.TolerationOperator
 
 // TopologySpreadConstraint is k8s.io/api/core/v1.TopologySpreadConstraint.
 type TopologySpreadConstraint = api.TopologySpreadConstraint
-
-// TypedLocalObjectReference is k8s.io/api/core/v1.TypedLocalObjectReference.
-type TypedLocalObjectReference = api.TypedLocalObjectReference
-
-// TypedObjectReference is k8s.io/api/core/v1.TypedObjectReference.
-type TypedObjectReference = api.TypedObjectReference
-
-// URIScheme is k8s.io/api/core/v1.URIScheme.
-type URIScheme = api.URIScheme
-
-// UniqueVolumeName is k8s.io/api/core/v1.UniqueVolumeName.
-type UniqueVolumeName = api.UniqueVolumeName
 
 // UnsatisfiableConstraintAction is k8s.io/api/core/v1.UnsatisfiableConstraintAction.
 type UnsatisfiableConstraintAction = api.UnsatisfiableConstraintAction
@@ -570,303 +192,37 @@ type VolumeDevice = api.VolumeDevice
 // VolumeMount is k8s.io/api/core/v1.VolumeMount.
 type VolumeMount = api.VolumeMount
 
-// VolumeMountStatus is k8s.io/api/core/v1.VolumeMountStatus.
-type VolumeMountStatus = api.VolumeMountStatus
-
-// VolumeProjection is k8s.io/api/core/v1.VolumeProjection.
-type VolumeProjection = api.VolumeProjection
-
-// VolumeResourceRequirements is k8s.io/api/core/v1.VolumeResourceRequirements.
-type VolumeResourceRequirements = api.VolumeResourceRequirements
-
 // VolumeSource is k8s.io/api/core/v1.VolumeSource.
 type VolumeSource = api.VolumeSource
-
-// VsphereVirtualDiskVolumeSource is k8s.io/api/core/v1.VsphereVirtualDiskVolumeSource.
-type VsphereVirtualDiskVolumeSource = api.VsphereVirtualDiskVolumeSource
 
 // WeightedPodAffinityTerm is k8s.io/api/core/v1.WeightedPodAffinityTerm.
 type WeightedPodAffinityTerm = api.WeightedPodAffinityTerm
 
-// WindowsSecurityContextOptions is k8s.io/api/core/v1.WindowsSecurityContextOptions.
-type WindowsSecurityContextOptions = api.WindowsSecurityContextOptions
-
-// WorkloadReference is k8s.io/api/core/v1.WorkloadReference.
-type WorkloadReference = api.WorkloadReference
-
 const (
-	// AllContainersRestarting is k8s.io/api/core/v1.AllContainersRestarting.
-	AllContainersRestarting = api.AllContainersRestarting
-	// AnnotationLoadBalancerSourceRangesKey is k8s.io/api/core/v1.AnnotationLoadBalancerSourceRangesKey.
-	AnnotationLoadBalancerSourceRangesKey = api.AnnotationLoadBalancerSourceRangesKey
-	// AnnotationPeerAdvertiseAddress is k8s.io/api/core/v1.AnnotationPeerAdvertiseAddress.
-	AnnotationPeerAdvertiseAddress = api.AnnotationPeerAdvertiseAddress
-	// AnnotationTopologyMode is k8s.io/api/core/v1.AnnotationTopologyMode.
-	AnnotationTopologyMode = api.AnnotationTopologyMode
-	// AppArmorProfileTypeLocalhost is k8s.io/api/core/v1.AppArmorProfileTypeLocalhost.
-	AppArmorProfileTypeLocalhost = api.AppArmorProfileTypeLocalhost
-	// AppArmorProfileTypeRuntimeDefault is k8s.io/api/core/v1.AppArmorProfileTypeRuntimeDefault.
-	AppArmorProfileTypeRuntimeDefault = api.AppArmorProfileTypeRuntimeDefault
-	// AppArmorProfileTypeUnconfined is k8s.io/api/core/v1.AppArmorProfileTypeUnconfined.
-	AppArmorProfileTypeUnconfined = api.AppArmorProfileTypeUnconfined
-	// AzureDataDiskCachingNone is k8s.io/api/core/v1.AzureDataDiskCachingNone.
-	AzureDataDiskCachingNone = api.AzureDataDiskCachingNone
-	// AzureDataDiskCachingReadOnly is k8s.io/api/core/v1.AzureDataDiskCachingReadOnly.
-	AzureDataDiskCachingReadOnly = api.AzureDataDiskCachingReadOnly
-	// AzureDataDiskCachingReadWrite is k8s.io/api/core/v1.AzureDataDiskCachingReadWrite.
-	AzureDataDiskCachingReadWrite = api.AzureDataDiskCachingReadWrite
-	// AzureDedicatedBlobDisk is k8s.io/api/core/v1.AzureDedicatedBlobDisk.
-	AzureDedicatedBlobDisk = api.AzureDedicatedBlobDisk
-	// AzureManagedDisk is k8s.io/api/core/v1.AzureManagedDisk.
-	AzureManagedDisk = api.AzureManagedDisk
-	// AzureSharedBlobDisk is k8s.io/api/core/v1.AzureSharedBlobDisk.
-	AzureSharedBlobDisk = api.AzureSharedBlobDisk
-	// BasicAuthPasswordKey is k8s.io/api/core/v1.BasicAuthPasswordKey.
-	BasicAuthPasswordKey = api.BasicAuthPasswordKey
-	// BasicAuthUsernameKey is k8s.io/api/core/v1.BasicAuthUsernameKey.
-	BasicAuthUsernameKey = api.BasicAuthUsernameKey
-	// BetaStorageClassAnnotation is k8s.io/api/core/v1.BetaStorageClassAnnotation.
-	BetaStorageClassAnnotation = api.BetaStorageClassAnnotation
-	// ClusterIPNone is k8s.io/api/core/v1.ClusterIPNone.
-	ClusterIPNone = api.ClusterIPNone
 	// ConditionFalse is k8s.io/api/core/v1.ConditionFalse.
 	ConditionFalse = api.ConditionFalse
 	// ConditionTrue is k8s.io/api/core/v1.ConditionTrue.
 	ConditionTrue = api.ConditionTrue
 	// ConditionUnknown is k8s.io/api/core/v1.ConditionUnknown.
 	ConditionUnknown = api.ConditionUnknown
-	// ConfigMapVolumeSourceDefaultMode is k8s.io/api/core/v1.ConfigMapVolumeSourceDefaultMode.
-	ConfigMapVolumeSourceDefaultMode = api.ConfigMapVolumeSourceDefaultMode
 	// ContainerRestartPolicyAlways is k8s.io/api/core/v1.ContainerRestartPolicyAlways.
 	ContainerRestartPolicyAlways = api.ContainerRestartPolicyAlways
-	// ContainerRestartPolicyNever is k8s.io/api/core/v1.ContainerRestartPolicyNever.
-	ContainerRestartPolicyNever = api.ContainerRestartPolicyNever
-	// ContainerRestartPolicyOnFailure is k8s.io/api/core/v1.ContainerRestartPolicyOnFailure.
-	ContainerRestartPolicyOnFailure = api.ContainerRestartPolicyOnFailure
-	// ContainerRestartRuleActionRestart is k8s.io/api/core/v1.ContainerRestartRuleActionRestart.
-	ContainerRestartRuleActionRestart = api.ContainerRestartRuleActionRestart
-	// ContainerRestartRuleActionRestartAllContainers is k8s.io/api/core/v1.ContainerRestartRuleActionRestartAllContainers.
-	ContainerRestartRuleActionRestartAllContainers = api.ContainerRestartRuleActionRestartAllContainers
-	// ContainerRestartRuleOnExitCodesOpIn is k8s.io/api/core/v1.ContainerRestartRuleOnExitCodesOpIn.
-	ContainerRestartRuleOnExitCodesOpIn = api.ContainerRestartRuleOnExitCodesOpIn
-	// ContainerRestartRuleOnExitCodesOpNotIn is k8s.io/api/core/v1.ContainerRestartRuleOnExitCodesOpNotIn.
-	ContainerRestartRuleOnExitCodesOpNotIn = api.ContainerRestartRuleOnExitCodesOpNotIn
-	// ContainersReady is k8s.io/api/core/v1.ContainersReady.
-	ContainersReady = api.ContainersReady
 	// DNSClusterFirst is k8s.io/api/core/v1.DNSClusterFirst.
 	DNSClusterFirst = api.DNSClusterFirst
-	// DNSClusterFirstWithHostNet is k8s.io/api/core/v1.DNSClusterFirstWithHostNet.
-	DNSClusterFirstWithHostNet = api.DNSClusterFirstWithHostNet
-	// DNSDefault is k8s.io/api/core/v1.DNSDefault.
-	DNSDefault = api.DNSDefault
-	// DNSNone is k8s.io/api/core/v1.DNSNone.
-	DNSNone = api.DNSNone
-	// DefaultClientIPServiceAffinitySeconds is k8s.io/api/core/v1.DefaultClientIPServiceAffinitySeconds.
-	DefaultClientIPServiceAffinitySeconds = api.DefaultClientIPServiceAffinitySeconds
 	// DefaultEnableServiceLinks is k8s.io/api/core/v1.DefaultEnableServiceLinks.
 	DefaultEnableServiceLinks = api.DefaultEnableServiceLinks
-	// DefaultHardPodAffinitySymmetricWeight is k8s.io/api/core/v1.DefaultHardPodAffinitySymmetricWeight.
-	DefaultHardPodAffinitySymmetricWeight = api.DefaultHardPodAffinitySymmetricWeight
-	// DefaultProcMount is k8s.io/api/core/v1.DefaultProcMount.
-	DefaultProcMount = api.DefaultProcMount
-	// DefaultResourceRequestsPrefix is k8s.io/api/core/v1.DefaultResourceRequestsPrefix.
-	DefaultResourceRequestsPrefix = api.DefaultResourceRequestsPrefix
 	// DefaultSchedulerName is k8s.io/api/core/v1.DefaultSchedulerName.
 	DefaultSchedulerName = api.DefaultSchedulerName
 	// DefaultTerminationGracePeriodSeconds is k8s.io/api/core/v1.DefaultTerminationGracePeriodSeconds.
 	DefaultTerminationGracePeriodSeconds = api.DefaultTerminationGracePeriodSeconds
-	// DeprecatedAnnotationTopologyAwareHints is k8s.io/api/core/v1.DeprecatedAnnotationTopologyAwareHints.
-	DeprecatedAnnotationTopologyAwareHints = api.DeprecatedAnnotationTopologyAwareHints
-	// DeprecatedAppArmorBetaContainerAnnotationKeyPrefix is k8s.io/api/core/v1.DeprecatedAppArmorBetaContainerAnnotationKeyPrefix.
-	DeprecatedAppArmorBetaContainerAnnotationKeyPrefix = api.DeprecatedAppArmorBetaContainerAnnotationKeyPrefix
-	// DeprecatedAppArmorBetaProfileNamePrefix is k8s.io/api/core/v1.DeprecatedAppArmorBetaProfileNamePrefix.
-	DeprecatedAppArmorBetaProfileNamePrefix = api.DeprecatedAppArmorBetaProfileNamePrefix
-	// DeprecatedAppArmorBetaProfileNameUnconfined is k8s.io/api/core/v1.DeprecatedAppArmorBetaProfileNameUnconfined.
-	DeprecatedAppArmorBetaProfileNameUnconfined = api.DeprecatedAppArmorBetaProfileNameUnconfined
-	// DeprecatedAppArmorBetaProfileRuntimeDefault is k8s.io/api/core/v1.DeprecatedAppArmorBetaProfileRuntimeDefault.
-	DeprecatedAppArmorBetaProfileRuntimeDefault = api.DeprecatedAppArmorBetaProfileRuntimeDefault
-	// DeprecatedSeccompProfileDockerDefault is k8s.io/api/core/v1.DeprecatedSeccompProfileDockerDefault.
-	DeprecatedSeccompProfileDockerDefault = api.DeprecatedSeccompProfileDockerDefault
-	// DisruptionTarget is k8s.io/api/core/v1.DisruptionTarget.
-	DisruptionTarget = api.DisruptionTarget
-	// DoNotSchedule is k8s.io/api/core/v1.DoNotSchedule.
-	DoNotSchedule = api.DoNotSchedule
-	// DockerConfigJsonKey is k8s.io/api/core/v1.DockerConfigJsonKey.
-	DockerConfigJsonKey = api.DockerConfigJsonKey
-	// DockerConfigKey is k8s.io/api/core/v1.DockerConfigKey.
-	DockerConfigKey = api.DockerConfigKey
-	// DownwardAPIVolumeSourceDefaultMode is k8s.io/api/core/v1.DownwardAPIVolumeSourceDefaultMode.
-	DownwardAPIVolumeSourceDefaultMode = api.DownwardAPIVolumeSourceDefaultMode
-	// EndpointsLastChangeTriggerTime is k8s.io/api/core/v1.EndpointsLastChangeTriggerTime.
-	EndpointsLastChangeTriggerTime = api.EndpointsLastChangeTriggerTime
-	// EndpointsOverCapacity is k8s.io/api/core/v1.EndpointsOverCapacity.
-	EndpointsOverCapacity = api.EndpointsOverCapacity
-	// EventTypeNormal is k8s.io/api/core/v1.EventTypeNormal.
-	EventTypeNormal = api.EventTypeNormal
-	// EventTypeWarning is k8s.io/api/core/v1.EventTypeWarning.
-	EventTypeWarning = api.EventTypeWarning
-	// ExecCommandParam is k8s.io/api/core/v1.ExecCommandParam.
-	ExecCommandParam = api.ExecCommandParam
-	// ExecStderrParam is k8s.io/api/core/v1.ExecStderrParam.
-	ExecStderrParam = api.ExecStderrParam
-	// ExecStdinParam is k8s.io/api/core/v1.ExecStdinParam.
-	ExecStdinParam = api.ExecStdinParam
-	// ExecStdoutParam is k8s.io/api/core/v1.ExecStdoutParam.
-	ExecStdoutParam = api.ExecStdoutParam
-	// ExecTTYParam is k8s.io/api/core/v1.ExecTTYParam.
-	ExecTTYParam = api.ExecTTYParam
-	// FSGroupChangeAlways is k8s.io/api/core/v1.FSGroupChangeAlways.
-	FSGroupChangeAlways = api.FSGroupChangeAlways
-	// FSGroupChangeOnRootMismatch is k8s.io/api/core/v1.FSGroupChangeOnRootMismatch.
-	FSGroupChangeOnRootMismatch = api.FSGroupChangeOnRootMismatch
-	// GroupName is k8s.io/api/core/v1.GroupName.
-	GroupName = api.GroupName
-	// HostPathBlockDev is k8s.io/api/core/v1.HostPathBlockDev.
-	HostPathBlockDev = api.HostPathBlockDev
-	// HostPathCharDev is k8s.io/api/core/v1.HostPathCharDev.
-	HostPathCharDev = api.HostPathCharDev
-	// HostPathDirectory is k8s.io/api/core/v1.HostPathDirectory.
-	HostPathDirectory = api.HostPathDirectory
-	// HostPathDirectoryOrCreate is k8s.io/api/core/v1.HostPathDirectoryOrCreate.
-	HostPathDirectoryOrCreate = api.HostPathDirectoryOrCreate
-	// HostPathFile is k8s.io/api/core/v1.HostPathFile.
-	HostPathFile = api.HostPathFile
-	// HostPathFileOrCreate is k8s.io/api/core/v1.HostPathFileOrCreate.
-	HostPathFileOrCreate = api.HostPathFileOrCreate
-	// HostPathSocket is k8s.io/api/core/v1.HostPathSocket.
-	HostPathSocket = api.HostPathSocket
 	// HostPathUnset is k8s.io/api/core/v1.HostPathUnset.
 	HostPathUnset = api.HostPathUnset
-	// ImagePolicyFailedOpenKey is k8s.io/api/core/v1.ImagePolicyFailedOpenKey.
-	ImagePolicyFailedOpenKey = api.ImagePolicyFailedOpenKey
-	// IsHeadlessService is k8s.io/api/core/v1.IsHeadlessService.
-	IsHeadlessService = api.IsHeadlessService
-	// LabelArchStable is k8s.io/api/core/v1.LabelArchStable.
-	LabelArchStable = api.LabelArchStable
-	// LabelFailureDomainBetaRegion is k8s.io/api/core/v1.LabelFailureDomainBetaRegion.
-	LabelFailureDomainBetaRegion = api.LabelFailureDomainBetaRegion
-	// LabelFailureDomainBetaZone is k8s.io/api/core/v1.LabelFailureDomainBetaZone.
-	LabelFailureDomainBetaZone = api.LabelFailureDomainBetaZone
-	// LabelHostname is k8s.io/api/core/v1.LabelHostname.
-	LabelHostname = api.LabelHostname
-	// LabelInstanceType is k8s.io/api/core/v1.LabelInstanceType.
-	LabelInstanceType = api.LabelInstanceType
-	// LabelInstanceTypeStable is k8s.io/api/core/v1.LabelInstanceTypeStable.
-	LabelInstanceTypeStable = api.LabelInstanceTypeStable
-	// LabelMetadataName is k8s.io/api/core/v1.LabelMetadataName.
-	LabelMetadataName = api.LabelMetadataName
-	// LabelNamespaceNodeRestriction is k8s.io/api/core/v1.LabelNamespaceNodeRestriction.
-	LabelNamespaceNodeRestriction = api.LabelNamespaceNodeRestriction
-	// LabelNamespaceSuffixKubelet is k8s.io/api/core/v1.LabelNamespaceSuffixKubelet.
-	LabelNamespaceSuffixKubelet = api.LabelNamespaceSuffixKubelet
-	// LabelNamespaceSuffixNode is k8s.io/api/core/v1.LabelNamespaceSuffixNode.
-	LabelNamespaceSuffixNode = api.LabelNamespaceSuffixNode
-	// LabelNodeExcludeBalancers is k8s.io/api/core/v1.LabelNodeExcludeBalancers.
-	LabelNodeExcludeBalancers = api.LabelNodeExcludeBalancers
-	// LabelOSStable is k8s.io/api/core/v1.LabelOSStable.
-	LabelOSStable = api.LabelOSStable
-	// LabelTopologyRegion is k8s.io/api/core/v1.LabelTopologyRegion.
-	LabelTopologyRegion = api.LabelTopologyRegion
-	// LabelTopologyZone is k8s.io/api/core/v1.LabelTopologyZone.
-	LabelTopologyZone = api.LabelTopologyZone
-	// LabelWindowsBuild is k8s.io/api/core/v1.LabelWindowsBuild.
-	LabelWindowsBuild = api.LabelWindowsBuild
-	// LabelZoneFailureDomain is k8s.io/api/core/v1.LabelZoneFailureDomain.
-	LabelZoneFailureDomain = api.LabelZoneFailureDomain
-	// LabelZoneFailureDomainStable is k8s.io/api/core/v1.LabelZoneFailureDomainStable.
-	LabelZoneFailureDomainStable = api.LabelZoneFailureDomainStable
-	// LabelZoneRegion is k8s.io/api/core/v1.LabelZoneRegion.
-	LabelZoneRegion = api.LabelZoneRegion
-	// LabelZoneRegionStable is k8s.io/api/core/v1.LabelZoneRegionStable.
-	LabelZoneRegionStable = api.LabelZoneRegionStable
 	// LastAppliedConfigAnnotation is k8s.io/api/core/v1.LastAppliedConfigAnnotation.
 	LastAppliedConfigAnnotation = api.LastAppliedConfigAnnotation
-	// Linux is k8s.io/api/core/v1.Linux.
-	Linux = api.Linux
-	// LoadBalancerPortsError is k8s.io/api/core/v1.LoadBalancerPortsError.
-	LoadBalancerPortsError = api.LoadBalancerPortsError
-	// LoadBalancerPortsErrorReason is k8s.io/api/core/v1.LoadBalancerPortsErrorReason.
-	LoadBalancerPortsErrorReason = api.LoadBalancerPortsErrorReason
-	// LogStreamAll is k8s.io/api/core/v1.LogStreamAll.
-	LogStreamAll = api.LogStreamAll
-	// LogStreamStderr is k8s.io/api/core/v1.LogStreamStderr.
-	LogStreamStderr = api.LogStreamStderr
-	// LogStreamStdout is k8s.io/api/core/v1.LogStreamStdout.
-	LogStreamStdout = api.LogStreamStdout
-	// MigratedPluginsAnnotationKey is k8s.io/api/core/v1.MigratedPluginsAnnotationKey.
-	MigratedPluginsAnnotationKey = api.MigratedPluginsAnnotationKey
-	// MirrorPodAnnotationKey is k8s.io/api/core/v1.MirrorPodAnnotationKey.
-	MirrorPodAnnotationKey = api.MirrorPodAnnotationKey
-	// MixedProtocolNotSupported is k8s.io/api/core/v1.MixedProtocolNotSupported.
-	MixedProtocolNotSupported = api.MixedProtocolNotSupported
-	// MountOptionAnnotation is k8s.io/api/core/v1.MountOptionAnnotation.
-	MountOptionAnnotation = api.MountOptionAnnotation
-	// MountPropagationBidirectional is k8s.io/api/core/v1.MountPropagationBidirectional.
-	MountPropagationBidirectional = api.MountPropagationBidirectional
-	// MountPropagationHostToContainer is k8s.io/api/core/v1.MountPropagationHostToContainer.
-	MountPropagationHostToContainer = api.MountPropagationHostToContainer
-	// MountPropagationNone is k8s.io/api/core/v1.MountPropagationNone.
-	MountPropagationNone = api.MountPropagationNone
-	// NamespaceAll is k8s.io/api/core/v1.NamespaceAll.
-	NamespaceAll = api.NamespaceAll
-	// NamespaceDefault is k8s.io/api/core/v1.NamespaceDefault.
-	NamespaceDefault = api.NamespaceDefault
-	// NamespaceNodeLease is k8s.io/api/core/v1.NamespaceNodeLease.
-	NamespaceNodeLease = api.NamespaceNodeLease
-	// NodeDiskPressure is k8s.io/api/core/v1.NodeDiskPressure.
-	NodeDiskPressure = api.NodeDiskPressure
-	// NodeExternalDNS is k8s.io/api/core/v1.NodeExternalDNS.
-	NodeExternalDNS = api.NodeExternalDNS
-	// NodeExternalIP is k8s.io/api/core/v1.NodeExternalIP.
-	NodeExternalIP = api.NodeExternalIP
-	// NodeHostName is k8s.io/api/core/v1.NodeHostName.
-	NodeHostName = api.NodeHostName
-	// NodeInclusionPolicyHonor is k8s.io/api/core/v1.NodeInclusionPolicyHonor.
-	NodeInclusionPolicyHonor = api.NodeInclusionPolicyHonor
-	// NodeInclusionPolicyIgnore is k8s.io/api/core/v1.NodeInclusionPolicyIgnore.
-	NodeInclusionPolicyIgnore = api.NodeInclusionPolicyIgnore
-	// NodeInternalDNS is k8s.io/api/core/v1.NodeInternalDNS.
-	NodeInternalDNS = api.NodeInternalDNS
-	// NodeInternalIP is k8s.io/api/core/v1.NodeInternalIP.
-	NodeInternalIP = api.NodeInternalIP
-	// NodeMemoryPressure is k8s.io/api/core/v1.NodeMemoryPressure.
-	NodeMemoryPressure = api.NodeMemoryPressure
-	// NodeNetworkUnavailable is k8s.io/api/core/v1.NodeNetworkUnavailable.
-	NodeNetworkUnavailable = api.NodeNetworkUnavailable
-	// NodePIDPressure is k8s.io/api/core/v1.NodePIDPressure.
-	NodePIDPressure = api.NodePIDPressure
-	// NodePending is k8s.io/api/core/v1.NodePending.
-	NodePending = api.NodePending
 	// NodeReady is k8s.io/api/core/v1.NodeReady.
 	NodeReady = api.NodeReady
-	// NodeRunning is k8s.io/api/core/v1.NodeRunning.
-	NodeRunning = api.NodeRunning
-	// NodeSelectorOpDoesNotExist is k8s.io/api/core/v1.NodeSelectorOpDoesNotExist.
-	NodeSelectorOpDoesNotExist = api.NodeSelectorOpDoesNotExist
-	// NodeSelectorOpExists is k8s.io/api/core/v1.NodeSelectorOpExists.
-	NodeSelectorOpExists = api.NodeSelectorOpExists
-	// NodeSelectorOpGt is k8s.io/api/core/v1.NodeSelectorOpGt.
-	NodeSelectorOpGt = api.NodeSelectorOpGt
 	// NodeSelectorOpIn is k8s.io/api/core/v1.NodeSelectorOpIn.
 	NodeSelectorOpIn = api.NodeSelectorOpIn
-	// NodeSelectorOpLt is k8s.io/api/core/v1.NodeSelectorOpLt.
-	NodeSelectorOpLt = api.NodeSelectorOpLt
-	// NodeSelectorOpNotIn is k8s.io/api/core/v1.NodeSelectorOpNotIn.
-	NodeSelectorOpNotIn = api.NodeSelectorOpNotIn
-	// NodeTerminated is k8s.io/api/core/v1.NodeTerminated.
-	NodeTerminated = api.NodeTerminated
-	// NonConvertibleAnnotationPrefix is k8s.io/api/core/v1.NonConvertibleAnnotationPrefix.
-	NonConvertibleAnnotationPrefix = api.NonConvertibleAnnotationPrefix
-	// NotRequired is k8s.io/api/core/v1.NotRequired.
-	NotRequired = api.NotRequired
-	// ObjectTTLAnnotationKey is k8s.io/api/core/v1.ObjectTTLAnnotationKey.
-	ObjectTTLAnnotationKey = api.ObjectTTLAnnotationKey
-	// PersistentVolumeBlock is k8s.io/api/core/v1.PersistentVolumeBlock.
-	PersistentVolumeBlock = api.PersistentVolumeBlock
-	// PersistentVolumeFilesystem is k8s.io/api/core/v1.PersistentVolumeFilesystem.
-	PersistentVolumeFilesystem = api.PersistentVolumeFilesystem
-	// PodDeletionCost is k8s.io/api/core/v1.PodDeletionCost.
-	PodDeletionCost = api.PodDeletionCost
 	// PodFailed is k8s.io/api/core/v1.PodFailed.
 	PodFailed = api.PodFailed
 	// PodInitialized is k8s.io/api/core/v1.PodInitialized.
@@ -881,396 +237,50 @@ const (
 	PodQOSGuaranteed = api.PodQOSGuaranteed
 	// PodReady is k8s.io/api/core/v1.PodReady.
 	PodReady = api.PodReady
-	// PodReadyToStartContainers is k8s.io/api/core/v1.PodReadyToStartContainers.
-	PodReadyToStartContainers = api.PodReadyToStartContainers
-	// PodReasonDeferred is k8s.io/api/core/v1.PodReasonDeferred.
-	PodReasonDeferred = api.PodReasonDeferred
-	// PodReasonError is k8s.io/api/core/v1.PodReasonError.
-	PodReasonError = api.PodReasonError
-	// PodReasonInfeasible is k8s.io/api/core/v1.PodReasonInfeasible.
-	PodReasonInfeasible = api.PodReasonInfeasible
-	// PodReasonPreemptionByScheduler is k8s.io/api/core/v1.PodReasonPreemptionByScheduler.
-	PodReasonPreemptionByScheduler = api.PodReasonPreemptionByScheduler
-	// PodReasonSchedulerError is k8s.io/api/core/v1.PodReasonSchedulerError.
-	PodReasonSchedulerError = api.PodReasonSchedulerError
 	// PodReasonSchedulingGated is k8s.io/api/core/v1.PodReasonSchedulingGated.
 	PodReasonSchedulingGated = api.PodReasonSchedulingGated
-	// PodReasonTerminationByKubelet is k8s.io/api/core/v1.PodReasonTerminationByKubelet.
-	PodReasonTerminationByKubelet = api.PodReasonTerminationByKubelet
-	// PodReasonUnschedulable is k8s.io/api/core/v1.PodReasonUnschedulable.
-	PodReasonUnschedulable = api.PodReasonUnschedulable
-	// PodResizeInProgress is k8s.io/api/core/v1.PodResizeInProgress.
-	PodResizeInProgress = api.PodResizeInProgress
-	// PodResizePending is k8s.io/api/core/v1.PodResizePending.
-	PodResizePending = api.PodResizePending
-	// PodResizeStatusDeferred is k8s.io/api/core/v1.PodResizeStatusDeferred.
-	PodResizeStatusDeferred = api.PodResizeStatusDeferred
-	// PodResizeStatusInProgress is k8s.io/api/core/v1.PodResizeStatusInProgress.
-	PodResizeStatusInProgress = api.PodResizeStatusInProgress
-	// PodResizeStatusInfeasible is k8s.io/api/core/v1.PodResizeStatusInfeasible.
-	PodResizeStatusInfeasible = api.PodResizeStatusInfeasible
 	// PodRunning is k8s.io/api/core/v1.PodRunning.
 	PodRunning = api.PodRunning
 	// PodScheduled is k8s.io/api/core/v1.PodScheduled.
 	PodScheduled = api.PodScheduled
 	// PodSucceeded is k8s.io/api/core/v1.PodSucceeded.
 	PodSucceeded = api.PodSucceeded
-	// PodUnknown is k8s.io/api/core/v1.PodUnknown.
-	PodUnknown = api.PodUnknown
-	// PortForwardRequestIDHeader is k8s.io/api/core/v1.PortForwardRequestIDHeader.
-	PortForwardRequestIDHeader = api.PortForwardRequestIDHeader
-	// PortHeader is k8s.io/api/core/v1.PortHeader.
-	PortHeader = api.PortHeader
 	// PreemptLowerPriority is k8s.io/api/core/v1.PreemptLowerPriority.
 	PreemptLowerPriority = api.PreemptLowerPriority
-	// PreemptNever is k8s.io/api/core/v1.PreemptNever.
-	PreemptNever = api.PreemptNever
-	// PreferAvoidPodsAnnotationKey is k8s.io/api/core/v1.PreferAvoidPodsAnnotationKey.
-	PreferAvoidPodsAnnotationKey = api.PreferAvoidPodsAnnotationKey
-	// ProjectedVolumeSourceDefaultMode is k8s.io/api/core/v1.ProjectedVolumeSourceDefaultMode.
-	ProjectedVolumeSourceDefaultMode = api.ProjectedVolumeSourceDefaultMode
-	// ProtocolSCTP is k8s.io/api/core/v1.ProtocolSCTP.
-	ProtocolSCTP = api.ProtocolSCTP
 	// ProtocolTCP is k8s.io/api/core/v1.ProtocolTCP.
 	ProtocolTCP = api.ProtocolTCP
-	// ProtocolUDP is k8s.io/api/core/v1.ProtocolUDP.
-	ProtocolUDP = api.ProtocolUDP
 	// PullAlways is k8s.io/api/core/v1.PullAlways.
 	PullAlways = api.PullAlways
 	// PullIfNotPresent is k8s.io/api/core/v1.PullIfNotPresent.
 	PullIfNotPresent = api.PullIfNotPresent
-	// PullNever is k8s.io/api/core/v1.PullNever.
-	PullNever = api.PullNever
-	// ReadOnlyMany is k8s.io/api/core/v1.ReadOnlyMany.
-	ReadOnlyMany = api.ReadOnlyMany
-	// ReadWriteMany is k8s.io/api/core/v1.ReadWriteMany.
-	ReadWriteMany = api.ReadWriteMany
-	// ReadWriteOnce is k8s.io/api/core/v1.ReadWriteOnce.
-	ReadWriteOnce = api.ReadWriteOnce
-	// ReadWriteOncePod is k8s.io/api/core/v1.ReadWriteOncePod.
-	ReadWriteOncePod = api.ReadWriteOncePod
-	// RecursiveReadOnlyDisabled is k8s.io/api/core/v1.RecursiveReadOnlyDisabled.
-	RecursiveReadOnlyDisabled = api.RecursiveReadOnlyDisabled
-	// RecursiveReadOnlyEnabled is k8s.io/api/core/v1.RecursiveReadOnlyEnabled.
-	RecursiveReadOnlyEnabled = api.RecursiveReadOnlyEnabled
-	// RecursiveReadOnlyIfPossible is k8s.io/api/core/v1.RecursiveReadOnlyIfPossible.
-	RecursiveReadOnlyIfPossible = api.RecursiveReadOnlyIfPossible
-	// ResourceAttachableVolumesPrefix is k8s.io/api/core/v1.ResourceAttachableVolumesPrefix.
-	ResourceAttachableVolumesPrefix = api.ResourceAttachableVolumesPrefix
 	// ResourceCPU is k8s.io/api/core/v1.ResourceCPU.
 	ResourceCPU = api.ResourceCPU
-	// ResourceClaimsPerClass is k8s.io/api/core/v1.ResourceClaimsPerClass.
-	ResourceClaimsPerClass = api.ResourceClaimsPerClass
-	// ResourceConfigMaps is k8s.io/api/core/v1.ResourceConfigMaps.
-	ResourceConfigMaps = api.ResourceConfigMaps
-	// ResourceDefaultNamespacePrefix is k8s.io/api/core/v1.ResourceDefaultNamespacePrefix.
-	ResourceDefaultNamespacePrefix = api.ResourceDefaultNamespacePrefix
-	// ResourceEphemeralStorage is k8s.io/api/core/v1.ResourceEphemeralStorage.
-	ResourceEphemeralStorage = api.ResourceEphemeralStorage
-	// ResourceHealthStatusHealthy is k8s.io/api/core/v1.ResourceHealthStatusHealthy.
-	ResourceHealthStatusHealthy = api.ResourceHealthStatusHealthy
-	// ResourceHealthStatusUnhealthy is k8s.io/api/core/v1.ResourceHealthStatusUnhealthy.
-	ResourceHealthStatusUnhealthy = api.ResourceHealthStatusUnhealthy
-	// ResourceHealthStatusUnknown is k8s.io/api/core/v1.ResourceHealthStatusUnknown.
-	ResourceHealthStatusUnknown = api.ResourceHealthStatusUnknown
 	// ResourceHugePagesPrefix is k8s.io/api/core/v1.ResourceHugePagesPrefix.
 	ResourceHugePagesPrefix = api.ResourceHugePagesPrefix
-	// ResourceImplicitExtendedClaimsPerClass is k8s.io/api/core/v1.ResourceImplicitExtendedClaimsPerClass.
-	ResourceImplicitExtendedClaimsPerClass = api.ResourceImplicitExtendedClaimsPerClass
-	// ResourceLimitsCPU is k8s.io/api/core/v1.ResourceLimitsCPU.
-	ResourceLimitsCPU = api.ResourceLimitsCPU
-	// ResourceLimitsEphemeralStorage is k8s.io/api/core/v1.ResourceLimitsEphemeralStorage.
-	ResourceLimitsEphemeralStorage = api.ResourceLimitsEphemeralStorage
-	// ResourceLimitsMemory is k8s.io/api/core/v1.ResourceLimitsMemory.
-	ResourceLimitsMemory = api.ResourceLimitsMemory
 	// ResourceMemory is k8s.io/api/core/v1.ResourceMemory.
 	ResourceMemory = api.ResourceMemory
-	// ResourcePersistentVolumeClaims is k8s.io/api/core/v1.ResourcePersistentVolumeClaims.
-	ResourcePersistentVolumeClaims = api.ResourcePersistentVolumeClaims
-	// ResourcePods is k8s.io/api/core/v1.ResourcePods.
-	ResourcePods = api.ResourcePods
-	// ResourceQuotas is k8s.io/api/core/v1.ResourceQuotas.
-	ResourceQuotas = api.ResourceQuotas
-	// ResourceReplicationControllers is k8s.io/api/core/v1.ResourceReplicationControllers.
-	ResourceReplicationControllers = api.ResourceReplicationControllers
-	// ResourceRequestsCPU is k8s.io/api/core/v1.ResourceRequestsCPU.
-	ResourceRequestsCPU = api.ResourceRequestsCPU
-	// ResourceRequestsEphemeralStorage is k8s.io/api/core/v1.ResourceRequestsEphemeralStorage.
-	ResourceRequestsEphemeralStorage = api.ResourceRequestsEphemeralStorage
-	// ResourceRequestsHugePagesPrefix is k8s.io/api/core/v1.ResourceRequestsHugePagesPrefix.
-	ResourceRequestsHugePagesPrefix = api.ResourceRequestsHugePagesPrefix
-	// ResourceRequestsMemory is k8s.io/api/core/v1.ResourceRequestsMemory.
-	ResourceRequestsMemory = api.ResourceRequestsMemory
-	// ResourceRequestsStorage is k8s.io/api/core/v1.ResourceRequestsStorage.
-	ResourceRequestsStorage = api.ResourceRequestsStorage
-	// ResourceSecrets is k8s.io/api/core/v1.ResourceSecrets.
-	ResourceSecrets = api.ResourceSecrets
-	// ResourceServices is k8s.io/api/core/v1.ResourceServices.
-	ResourceServices = api.ResourceServices
-	// ResourceServicesLoadBalancers is k8s.io/api/core/v1.ResourceServicesLoadBalancers.
-	ResourceServicesLoadBalancers = api.ResourceServicesLoadBalancers
-	// ResourceServicesNodePorts is k8s.io/api/core/v1.ResourceServicesNodePorts.
-	ResourceServicesNodePorts = api.ResourceServicesNodePorts
-	// ResourceStorage is k8s.io/api/core/v1.ResourceStorage.
-	ResourceStorage = api.ResourceStorage
-	// RestartContainer is k8s.io/api/core/v1.RestartContainer.
-	RestartContainer = api.RestartContainer
 	// RestartPolicyAlways is k8s.io/api/core/v1.RestartPolicyAlways.
 	RestartPolicyAlways = api.RestartPolicyAlways
 	// RestartPolicyNever is k8s.io/api/core/v1.RestartPolicyNever.
 	RestartPolicyNever = api.RestartPolicyNever
 	// RestartPolicyOnFailure is k8s.io/api/core/v1.RestartPolicyOnFailure.
 	RestartPolicyOnFailure = api.RestartPolicyOnFailure
-	// SELinuxChangePolicyMountOption is k8s.io/api/core/v1.SELinuxChangePolicyMountOption.
-	SELinuxChangePolicyMountOption = api.SELinuxChangePolicyMountOption
-	// SELinuxChangePolicyRecursive is k8s.io/api/core/v1.SELinuxChangePolicyRecursive.
-	SELinuxChangePolicyRecursive = api.SELinuxChangePolicyRecursive
-	// SIGABRT is k8s.io/api/core/v1.SIGABRT.
-	SIGABRT = api.SIGABRT
-	// SIGALRM is k8s.io/api/core/v1.SIGALRM.
-	SIGALRM = api.SIGALRM
-	// SIGBUS is k8s.io/api/core/v1.SIGBUS.
-	SIGBUS = api.SIGBUS
-	// SIGCHLD is k8s.io/api/core/v1.SIGCHLD.
-	SIGCHLD = api.SIGCHLD
-	// SIGCLD is k8s.io/api/core/v1.SIGCLD.
-	SIGCLD = api.SIGCLD
-	// SIGCONT is k8s.io/api/core/v1.SIGCONT.
-	SIGCONT = api.SIGCONT
-	// SIGFPE is k8s.io/api/core/v1.SIGFPE.
-	SIGFPE = api.SIGFPE
-	// SIGHUP is k8s.io/api/core/v1.SIGHUP.
-	SIGHUP = api.SIGHUP
-	// SIGILL is k8s.io/api/core/v1.SIGILL.
-	SIGILL = api.SIGILL
-	// SIGINT is k8s.io/api/core/v1.SIGINT.
-	SIGINT = api.SIGINT
-	// SIGIO is k8s.io/api/core/v1.SIGIO.
-	SIGIO = api.SIGIO
-	// SIGIOT is k8s.io/api/core/v1.SIGIOT.
-	SIGIOT = api.SIGIOT
-	// SIGKILL is k8s.io/api/core/v1.SIGKILL.
-	SIGKILL = api.SIGKILL
-	// SIGPIPE is k8s.io/api/core/v1.SIGPIPE.
-	SIGPIPE = api.SIGPIPE
-	// SIGPOLL is k8s.io/api/core/v1.SIGPOLL.
-	SIGPOLL = api.SIGPOLL
-	// SIGPROF is k8s.io/api/core/v1.SIGPROF.
-	SIGPROF = api.SIGPROF
-	// SIGPWR is k8s.io/api/core/v1.SIGPWR.
-	SIGPWR = api.SIGPWR
-	// SIGQUIT is k8s.io/api/core/v1.SIGQUIT.
-	SIGQUIT = api.SIGQUIT
-	// SIGRTMAX is k8s.io/api/core/v1.SIGRTMAX.
-	SIGRTMAX = api.SIGRTMAX
-	// SIGRTMAXMINUS1 is k8s.io/api/core/v1.SIGRTMAXMINUS1.
-	SIGRTMAXMINUS1 = api.SIGRTMAXMINUS1
-	// SIGRTMAXMINUS10 is k8s.io/api/core/v1.SIGRTMAXMINUS10.
-	SIGRTMAXMINUS10 = api.SIGRTMAXMINUS10
-	// SIGRTMAXMINUS11 is k8s.io/api/core/v1.SIGRTMAXMINUS11.
-	SIGRTMAXMINUS11 = api.SIGRTMAXMINUS11
-	// SIGRTMAXMINUS12 is k8s.io/api/core/v1.SIGRTMAXMINUS12.
-	SIGRTMAXMINUS12 = api.SIGRTMAXMINUS12
-	// SIGRTMAXMINUS13 is k8s.io/api/core/v1.SIGRTMAXMINUS13.
-	SIGRTMAXMINUS13 = api.SIGRTMAXMINUS13
-	// SIGRTMAXMINUS14 is k8s.io/api/core/v1.SIGRTMAXMINUS14.
-	SIGRTMAXMINUS14 = api.SIGRTMAXMINUS14
-	// SIGRTMAXMINUS2 is k8s.io/api/core/v1.SIGRTMAXMINUS2.
-	SIGRTMAXMINUS2 = api.SIGRTMAXMINUS2
-	// SIGRTMAXMINUS3 is k8s.io/api/core/v1.SIGRTMAXMINUS3.
-	SIGRTMAXMINUS3 = api.SIGRTMAXMINUS3
-	// SIGRTMAXMINUS4 is k8s.io/api/core/v1.SIGRTMAXMINUS4.
-	SIGRTMAXMINUS4 = api.SIGRTMAXMINUS4
-	// SIGRTMAXMINUS5 is k8s.io/api/core/v1.SIGRTMAXMINUS5.
-	SIGRTMAXMINUS5 = api.SIGRTMAXMINUS5
-	// SIGRTMAXMINUS6 is k8s.io/api/core/v1.SIGRTMAXMINUS6.
-	SIGRTMAXMINUS6 = api.SIGRTMAXMINUS6
-	// SIGRTMAXMINUS7 is k8s.io/api/core/v1.SIGRTMAXMINUS7.
-	SIGRTMAXMINUS7 = api.SIGRTMAXMINUS7
-	// SIGRTMAXMINUS8 is k8s.io/api/core/v1.SIGRTMAXMINUS8.
-	SIGRTMAXMINUS8 = api.SIGRTMAXMINUS8
-	// SIGRTMAXMINUS9 is k8s.io/api/core/v1.SIGRTMAXMINUS9.
-	SIGRTMAXMINUS9 = api.SIGRTMAXMINUS9
-	// SIGRTMIN is k8s.io/api/core/v1.SIGRTMIN.
-	SIGRTMIN = api.SIGRTMIN
-	// SIGRTMINPLUS1 is k8s.io/api/core/v1.SIGRTMINPLUS1.
-	SIGRTMINPLUS1 = api.SIGRTMINPLUS1
-	// SIGRTMINPLUS10 is k8s.io/api/core/v1.SIGRTMINPLUS10.
-	SIGRTMINPLUS10 = api.SIGRTMINPLUS10
-	// SIGRTMINPLUS11 is k8s.io/api/core/v1.SIGRTMINPLUS11.
-	SIGRTMINPLUS11 = api.SIGRTMINPLUS11
-	// SIGRTMINPLUS12 is k8s.io/api/core/v1.SIGRTMINPLUS12.
-	SIGRTMINPLUS12 = api.SIGRTMINPLUS12
-	// SIGRTMINPLUS13 is k8s.io/api/core/v1.SIGRTMINPLUS13.
-	SIGRTMINPLUS13 = api.SIGRTMINPLUS13
-	// SIGRTMINPLUS14 is k8s.io/api/core/v1.SIGRTMINPLUS14.
-	SIGRTMINPLUS14 = api.SIGRTMINPLUS14
-	// SIGRTMINPLUS15 is k8s.io/api/core/v1.SIGRTMINPLUS15.
-	SIGRTMINPLUS15 = api.SIGRTMINPLUS15
-	// SIGRTMINPLUS2 is k8s.io/api/core/v1.SIGRTMINPLUS2.
-	SIGRTMINPLUS2 = api.SIGRTMINPLUS2
-	// SIGRTMINPLUS3 is k8s.io/api/core/v1.SIGRTMINPLUS3.
-	SIGRTMINPLUS3 = api.SIGRTMINPLUS3
-	// SIGRTMINPLUS4 is k8s.io/api/core/v1.SIGRTMINPLUS4.
-	SIGRTMINPLUS4 = api.SIGRTMINPLUS4
-	// SIGRTMINPLUS5 is k8s.io/api/core/v1.SIGRTMINPLUS5.
-	SIGRTMINPLUS5 = api.SIGRTMINPLUS5
-	// SIGRTMINPLUS6 is k8s.io/api/core/v1.SIGRTMINPLUS6.
-	SIGRTMINPLUS6 = api.SIGRTMINPLUS6
-	// SIGRTMINPLUS7 is k8s.io/api/core/v1.SIGRTMINPLUS7.
-	SIGRTMINPLUS7 = api.SIGRTMINPLUS7
-	// SIGRTMINPLUS8 is k8s.io/api/core/v1.SIGRTMINPLUS8.
-	SIGRTMINPLUS8 = api.SIGRTMINPLUS8
-	// SIGRTMINPLUS9 is k8s.io/api/core/v1.SIGRTMINPLUS9.
-	SIGRTMINPLUS9 = api.SIGRTMINPLUS9
-	// SIGSEGV is k8s.io/api/core/v1.SIGSEGV.
-	SIGSEGV = api.SIGSEGV
-	// SIGSTKFLT is k8s.io/api/core/v1.SIGSTKFLT.
-	SIGSTKFLT = api.SIGSTKFLT
-	// SIGSTOP is k8s.io/api/core/v1.SIGSTOP.
-	SIGSTOP = api.SIGSTOP
-	// SIGSYS is k8s.io/api/core/v1.SIGSYS.
-	SIGSYS = api.SIGSYS
-	// SIGTERM is k8s.io/api/core/v1.SIGTERM.
-	SIGTERM = api.SIGTERM
-	// SIGTRAP is k8s.io/api/core/v1.SIGTRAP.
-	SIGTRAP = api.SIGTRAP
-	// SIGTSTP is k8s.io/api/core/v1.SIGTSTP.
-	SIGTSTP = api.SIGTSTP
-	// SIGTTIN is k8s.io/api/core/v1.SIGTTIN.
-	SIGTTIN = api.SIGTTIN
-	// SIGTTOU is k8s.io/api/core/v1.SIGTTOU.
-	SIGTTOU = api.SIGTTOU
-	// SIGURG is k8s.io/api/core/v1.SIGURG.
-	SIGURG = api.SIGURG
-	// SIGUSR1 is k8s.io/api/core/v1.SIGUSR1.
-	SIGUSR1 = api.SIGUSR1
-	// SIGUSR2 is k8s.io/api/core/v1.SIGUSR2.
-	SIGUSR2 = api.SIGUSR2
-	// SIGVTALRM is k8s.io/api/core/v1.SIGVTALRM.
-	SIGVTALRM = api.SIGVTALRM
-	// SIGWINCH is k8s.io/api/core/v1.SIGWINCH.
-	SIGWINCH = api.SIGWINCH
-	// SIGXCPU is k8s.io/api/core/v1.SIGXCPU.
-	SIGXCPU = api.SIGXCPU
-	// SIGXFSZ is k8s.io/api/core/v1.SIGXFSZ.
-	SIGXFSZ = api.SIGXFSZ
-	// SSHAuthPrivateKey is k8s.io/api/core/v1.SSHAuthPrivateKey.
-	SSHAuthPrivateKey = api.SSHAuthPrivateKey
-	// ScheduleAnyway is k8s.io/api/core/v1.ScheduleAnyway.
-	ScheduleAnyway = api.ScheduleAnyway
-	// SeccompContainerAnnotationKeyPrefix is k8s.io/api/core/v1.SeccompContainerAnnotationKeyPrefix.
-	SeccompContainerAnnotationKeyPrefix = api.SeccompContainerAnnotationKeyPrefix
-	// SeccompLocalhostProfileNamePrefix is k8s.io/api/core/v1.SeccompLocalhostProfileNamePrefix.
-	SeccompLocalhostProfileNamePrefix = api.SeccompLocalhostProfileNamePrefix
-	// SeccompPodAnnotationKey is k8s.io/api/core/v1.SeccompPodAnnotationKey.
-	SeccompPodAnnotationKey = api.SeccompPodAnnotationKey
-	// SeccompProfileNameUnconfined is k8s.io/api/core/v1.SeccompProfileNameUnconfined.
-	SeccompProfileNameUnconfined = api.SeccompProfileNameUnconfined
-	// SeccompProfileRuntimeDefault is k8s.io/api/core/v1.SeccompProfileRuntimeDefault.
-	SeccompProfileRuntimeDefault = api.SeccompProfileRuntimeDefault
 	// SeccompProfileTypeLocalhost is k8s.io/api/core/v1.SeccompProfileTypeLocalhost.
 	SeccompProfileTypeLocalhost = api.SeccompProfileTypeLocalhost
-	// SeccompProfileTypeRuntimeDefault is k8s.io/api/core/v1.SeccompProfileTypeRuntimeDefault.
-	SeccompProfileTypeRuntimeDefault = api.SeccompProfileTypeRuntimeDefault
-	// SeccompProfileTypeUnconfined is k8s.io/api/core/v1.SeccompProfileTypeUnconfined.
-	SeccompProfileTypeUnconfined = api.SeccompProfileTypeUnconfined
 	// SecretVolumeSourceDefaultMode is k8s.io/api/core/v1.SecretVolumeSourceDefaultMode.
 	SecretVolumeSourceDefaultMode = api.SecretVolumeSourceDefaultMode
-	// ServiceAccountKubeconfigKey is k8s.io/api/core/v1.ServiceAccountKubeconfigKey.
-	ServiceAccountKubeconfigKey = api.ServiceAccountKubeconfigKey
-	// ServiceAccountNameKey is k8s.io/api/core/v1.ServiceAccountNameKey.
-	ServiceAccountNameKey = api.ServiceAccountNameKey
-	// ServiceAccountNamespaceKey is k8s.io/api/core/v1.ServiceAccountNamespaceKey.
-	ServiceAccountNamespaceKey = api.ServiceAccountNamespaceKey
-	// ServiceAccountRootCAKey is k8s.io/api/core/v1.ServiceAccountRootCAKey.
-	ServiceAccountRootCAKey = api.ServiceAccountRootCAKey
-	// ServiceAccountTokenKey is k8s.io/api/core/v1.ServiceAccountTokenKey.
-	ServiceAccountTokenKey = api.ServiceAccountTokenKey
-	// ServiceAccountUIDKey is k8s.io/api/core/v1.ServiceAccountUIDKey.
-	ServiceAccountUIDKey = api.ServiceAccountUIDKey
-	// ServiceTrafficDistributionPreferClose is k8s.io/api/core/v1.ServiceTrafficDistributionPreferClose.
-	ServiceTrafficDistributionPreferClose = api.ServiceTrafficDistributionPreferClose
-	// ServiceTrafficDistributionPreferSameNode is k8s.io/api/core/v1.ServiceTrafficDistributionPreferSameNode.
-	ServiceTrafficDistributionPreferSameNode = api.ServiceTrafficDistributionPreferSameNode
-	// ServiceTrafficDistributionPreferSameZone is k8s.io/api/core/v1.ServiceTrafficDistributionPreferSameZone.
-	ServiceTrafficDistributionPreferSameZone = api.ServiceTrafficDistributionPreferSameZone
-	// StorageMediumDefault is k8s.io/api/core/v1.StorageMediumDefault.
-	StorageMediumDefault = api.StorageMediumDefault
-	// StorageMediumHugePages is k8s.io/api/core/v1.StorageMediumHugePages.
-	StorageMediumHugePages = api.StorageMediumHugePages
-	// StorageMediumHugePagesPrefix is k8s.io/api/core/v1.StorageMediumHugePagesPrefix.
-	StorageMediumHugePagesPrefix = api.StorageMediumHugePagesPrefix
-	// StorageMediumMemory is k8s.io/api/core/v1.StorageMediumMemory.
-	StorageMediumMemory = api.StorageMediumMemory
-	// StreamType is k8s.io/api/core/v1.StreamType.
-	StreamType = api.StreamType
-	// StreamTypeData is k8s.io/api/core/v1.StreamTypeData.
-	StreamTypeData = api.StreamTypeData
-	// StreamTypeError is k8s.io/api/core/v1.StreamTypeError.
-	StreamTypeError = api.StreamTypeError
-	// StreamTypeResize is k8s.io/api/core/v1.StreamTypeResize.
-	StreamTypeResize = api.StreamTypeResize
-	// StreamTypeStderr is k8s.io/api/core/v1.StreamTypeStderr.
-	StreamTypeStderr = api.StreamTypeStderr
-	// StreamTypeStdin is k8s.io/api/core/v1.StreamTypeStdin.
-	StreamTypeStdin = api.StreamTypeStdin
-	// StreamTypeStdout is k8s.io/api/core/v1.StreamTypeStdout.
-	StreamTypeStdout = api.StreamTypeStdout
-	// SupplementalGroupsPolicyMerge is k8s.io/api/core/v1.SupplementalGroupsPolicyMerge.
-	SupplementalGroupsPolicyMerge = api.SupplementalGroupsPolicyMerge
-	// SupplementalGroupsPolicyStrict is k8s.io/api/core/v1.SupplementalGroupsPolicyStrict.
-	SupplementalGroupsPolicyStrict = api.SupplementalGroupsPolicyStrict
-	// TLSCertKey is k8s.io/api/core/v1.TLSCertKey.
-	TLSCertKey = api.TLSCertKey
-	// TLSPrivateKeyKey is k8s.io/api/core/v1.TLSPrivateKeyKey.
-	TLSPrivateKeyKey = api.TLSPrivateKeyKey
 	// TaintEffectNoExecute is k8s.io/api/core/v1.TaintEffectNoExecute.
 	TaintEffectNoExecute = api.TaintEffectNoExecute
 	// TaintEffectNoSchedule is k8s.io/api/core/v1.TaintEffectNoSchedule.
 	TaintEffectNoSchedule = api.TaintEffectNoSchedule
 	// TaintEffectPreferNoSchedule is k8s.io/api/core/v1.TaintEffectPreferNoSchedule.
 	TaintEffectPreferNoSchedule = api.TaintEffectPreferNoSchedule
-	// TaintNodeDiskPressure is k8s.io/api/core/v1.TaintNodeDiskPressure.
-	TaintNodeDiskPressure = api.TaintNodeDiskPressure
-	// TaintNodeMemoryPressure is k8s.io/api/core/v1.TaintNodeMemoryPressure.
-	TaintNodeMemoryPressure = api.TaintNodeMemoryPressure
-	// TaintNodeNetworkUnavailable is k8s.io/api/core/v1.TaintNodeNetworkUnavailable.
-	TaintNodeNetworkUnavailable = api.TaintNodeNetworkUnavailable
-	// TaintNodeNotReady is k8s.io/api/core/v1.TaintNodeNotReady.
-	TaintNodeNotReady = api.TaintNodeNotReady
-	// TaintNodeOutOfService is k8s.io/api/core/v1.TaintNodeOutOfService.
-	TaintNodeOutOfService = api.TaintNodeOutOfService
-	// TaintNodePIDPressure is k8s.io/api/core/v1.TaintNodePIDPressure.
-	TaintNodePIDPressure = api.TaintNodePIDPressure
-	// TaintNodeUnreachable is k8s.io/api/core/v1.TaintNodeUnreachable.
-	TaintNodeUnreachable = api.TaintNodeUnreachable
-	// TaintNodeUnschedulable is k8s.io/api/core/v1.TaintNodeUnschedulable.
-	TaintNodeUnschedulable = api.TaintNodeUnschedulable
-	// TaintsAnnotationKey is k8s.io/api/core/v1.TaintsAnnotationKey.
-	TaintsAnnotationKey = api.TaintsAnnotationKey
-	// TerminationMessageFallbackToLogsOnError is k8s.io/api/core/v1.TerminationMessageFallbackToLogsOnError.
-	TerminationMessageFallbackToLogsOnError = api.TerminationMessageFallbackToLogsOnError
 	// TerminationMessagePathDefault is k8s.io/api/core/v1.TerminationMessagePathDefault.
 	TerminationMessagePathDefault = api.TerminationMessagePathDefault
 	// TerminationMessageReadFile is k8s.io/api/core/v1.TerminationMessageReadFile.
 	TerminationMessageReadFile = api.TerminationMessageReadFile
-	// TolerationOpEqual is k8s.io/api/core/v1.TolerationOpEqual.
-	TolerationOpEqual = api.TolerationOpEqual
 	// TolerationOpExists is k8s.io/api/core/v1.TolerationOpExists.
 	TolerationOpExists = api.TolerationOpExists
-	// TolerationOpGt is k8s.io/api/core/v1.TolerationOpGt.
-	TolerationOpGt = api.TolerationOpGt
-	// TolerationOpLt is k8s.io/api/core/v1.TolerationOpLt.
-	TolerationOpLt = api.TolerationOpLt
-	// TolerationsAnnotationKey is k8s.io/api/core/v1.TolerationsAnnotationKey.
-	TolerationsAnnotationKey = api.TolerationsAnnotationKey
 	// URISchemeHTTP is k8s.io/api/core/v1.URISchemeHTTP.
 	URISchemeHTTP = api.URISchemeHTTP
-	// URISchemeHTTPS is k8s.io/api/core/v1.URISchemeHTTPS.
-	URISchemeHTTPS = api.URISchemeHTTPS
-	// UnmaskedProcMount is k8s.io/api/core/v1.UnmaskedProcMount.
-	UnmaskedProcMount = api.UnmaskedProcMount
-	// Windows is k8s.io/api/core/v1.Windows.
-	Windows = api.Windows
 )

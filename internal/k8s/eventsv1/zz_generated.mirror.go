@@ -14,11 +14,3 @@ import (
 
 // Event is k8s.io/api/events/v1.Event.
 type Event = api.Event
-
-// EventSeries is k8s.io/api/events/v1.EventSeries.
-type EventSeries = api.EventSeries
-
-const (
-	// GroupName is k8s.io/api/events/v1.GroupName.
-	GroupName = api.GroupName
-)

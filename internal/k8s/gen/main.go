@@ -19,7 +19,9 @@
 //
 //	go generate ./internal/k8s/gen
 //
-// then read the diff: a new field of a type jobsim reads is refused by
+// and after code starts using a type or constant of the API not used
+// before (the choosing packages alias only those jobsim uses), then read
+// the diff: a new field of a type jobsim reads is refused by
 // manifest's strict decoding until knownfields_gen.go lists it, and the
 // tests of internal/k8s/mirror compare the mirror with the real types.
 package main
@@ -285,13 +287,87 @@ func main() {
 		i := strings.LastIndex(r, ".")
 		visit(r[:i], r[i+1:])
 	}
+	used := usedNames()
 	for _, p := range pkgs {
 		s := srcs[p.path]
 		names := slices.Sorted(mapKeys(want[p.path]))
 		consts := pickConsts(s, want)
 		writeMirror(s, names, consts, srcs)
-		writeShims(s, names, consts)
+		// The choosing packages name only what jobsim uses: the real
+		// package of another release (that of a program using jobsim, or
+		// of the conformance suite) may lack the rest.
+		var usedTypes []string
+		for _, n := range names {
+			if used[s.shim][n] {
+				usedTypes = append(usedTypes, n)
+			}
+		}
+		var usedConsts []constSpec
+		for _, c := range consts {
+			if used[s.shim][c.name] {
+				usedConsts = append(usedConsts, c)
+			}
+		}
+		writeShims(s, usedTypes, usedConsts)
 	}
+}
+
+// usedNames returns, per choosing package, the names the module's Go
+// files outside internal/k8s use of it.
+func usedNames() map[string]map[string]bool {
+	used := map[string]map[string]bool{}
+	prefix := module + "/internal/k8s/"
+	err := filepath.WalkDir(".", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if path != "." && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata" || path == filepath.Join("internal", "k8s")) {
+				return filepath.SkipDir
+			}
+			if _, err := os.Stat(filepath.Join(path, "go.mod")); err == nil && path != "." {
+				return filepath.SkipDir // another module
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, 0)
+		if err != nil {
+			return err
+		}
+		local := map[string]string{}
+		for _, im := range f.Imports {
+			p, _ := strconv.Unquote(im.Path.Value)
+			shim, ok := strings.CutPrefix(p, prefix)
+			if !ok || strings.Contains(shim, "/") {
+				continue
+			}
+			name := shim
+			if im.Name != nil {
+				name = im.Name.Name
+			}
+			local[name] = shim
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if sel, ok := n.(*ast.SelectorExpr); ok {
+				if x, ok := sel.X.(*ast.Ident); ok && local[x.Name] != "" {
+					shim := local[x.Name]
+					if used[shim] == nil {
+						used[shim] = map[string]bool{}
+					}
+					used[shim][sel.Sel.Name] = true
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	return used
 }
 
 // chdirModuleRoot makes the root of this module the working directory,

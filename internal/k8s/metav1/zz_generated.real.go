@@ -14,12 +14,6 @@ import (
 	"time"
 )
 
-// Condition is k8s.io/apimachinery/pkg/apis/meta/v1.Condition.
-type Condition = api.Condition
-
-// ConditionStatus is k8s.io/apimachinery/pkg/apis/meta/v1.ConditionStatus.
-type ConditionStatus = api.ConditionStatus
-
 // LabelSelector is k8s.io/apimachinery/pkg/apis/meta/v1.LabelSelector.
 type LabelSelector = api.LabelSelector
 
@@ -28,12 +22,6 @@ type LabelSelectorOperator = api.LabelSelectorOperator
 
 // LabelSelectorRequirement is k8s.io/apimachinery/pkg/apis/meta/v1.LabelSelectorRequirement.
 type LabelSelectorRequirement = api.LabelSelectorRequirement
-
-// ManagedFieldsEntry is k8s.io/apimachinery/pkg/apis/meta/v1.ManagedFieldsEntry.
-type ManagedFieldsEntry = api.ManagedFieldsEntry
-
-// ManagedFieldsOperationType is k8s.io/apimachinery/pkg/apis/meta/v1.ManagedFieldsOperationType.
-type ManagedFieldsOperationType = api.ManagedFieldsOperationType
 
 // ObjectMeta is k8s.io/apimachinery/pkg/apis/meta/v1.ObjectMeta.
 type ObjectMeta = api.ObjectMeta
@@ -45,60 +33,8 @@ type OwnerReference = api.OwnerReference
 type TypeMeta = api.TypeMeta
 
 const (
-	// ConditionFalse is k8s.io/apimachinery/pkg/apis/meta/v1.ConditionFalse.
-	ConditionFalse = api.ConditionFalse
-	// ConditionTrue is k8s.io/apimachinery/pkg/apis/meta/v1.ConditionTrue.
-	ConditionTrue = api.ConditionTrue
-	// ConditionUnknown is k8s.io/apimachinery/pkg/apis/meta/v1.ConditionUnknown.
-	ConditionUnknown = api.ConditionUnknown
-	// DryRunAll is k8s.io/apimachinery/pkg/apis/meta/v1.DryRunAll.
-	DryRunAll = api.DryRunAll
-	// FieldValidationIgnore is k8s.io/apimachinery/pkg/apis/meta/v1.FieldValidationIgnore.
-	FieldValidationIgnore = api.FieldValidationIgnore
-	// FieldValidationStrict is k8s.io/apimachinery/pkg/apis/meta/v1.FieldValidationStrict.
-	FieldValidationStrict = api.FieldValidationStrict
-	// FieldValidationWarn is k8s.io/apimachinery/pkg/apis/meta/v1.FieldValidationWarn.
-	FieldValidationWarn = api.FieldValidationWarn
-	// FinalizerDeleteDependents is k8s.io/apimachinery/pkg/apis/meta/v1.FinalizerDeleteDependents.
-	FinalizerDeleteDependents = api.FinalizerDeleteDependents
-	// FinalizerOrphanDependents is k8s.io/apimachinery/pkg/apis/meta/v1.FinalizerOrphanDependents.
-	FinalizerOrphanDependents = api.FinalizerOrphanDependents
-	// GroupName is k8s.io/apimachinery/pkg/apis/meta/v1.GroupName.
-	GroupName = api.GroupName
-	// InitialEventsAnnotationKey is k8s.io/apimachinery/pkg/apis/meta/v1.InitialEventsAnnotationKey.
-	InitialEventsAnnotationKey = api.InitialEventsAnnotationKey
-	// LabelSelectorOpDoesNotExist is k8s.io/apimachinery/pkg/apis/meta/v1.LabelSelectorOpDoesNotExist.
-	LabelSelectorOpDoesNotExist = api.LabelSelectorOpDoesNotExist
-	// LabelSelectorOpExists is k8s.io/apimachinery/pkg/apis/meta/v1.LabelSelectorOpExists.
-	LabelSelectorOpExists = api.LabelSelectorOpExists
-	// LabelSelectorOpIn is k8s.io/apimachinery/pkg/apis/meta/v1.LabelSelectorOpIn.
-	LabelSelectorOpIn = api.LabelSelectorOpIn
-	// LabelSelectorOpNotIn is k8s.io/apimachinery/pkg/apis/meta/v1.LabelSelectorOpNotIn.
-	LabelSelectorOpNotIn = api.LabelSelectorOpNotIn
-	// ManagedFieldsOperationApply is k8s.io/apimachinery/pkg/apis/meta/v1.ManagedFieldsOperationApply.
-	ManagedFieldsOperationApply = api.ManagedFieldsOperationApply
-	// ManagedFieldsOperationUpdate is k8s.io/apimachinery/pkg/apis/meta/v1.ManagedFieldsOperationUpdate.
-	ManagedFieldsOperationUpdate = api.ManagedFieldsOperationUpdate
-	// NamespaceAll is k8s.io/apimachinery/pkg/apis/meta/v1.NamespaceAll.
-	NamespaceAll = api.NamespaceAll
 	// NamespaceDefault is k8s.io/apimachinery/pkg/apis/meta/v1.NamespaceDefault.
 	NamespaceDefault = api.NamespaceDefault
-	// NamespaceNone is k8s.io/apimachinery/pkg/apis/meta/v1.NamespaceNone.
-	NamespaceNone = api.NamespaceNone
-	// NamespacePublic is k8s.io/apimachinery/pkg/apis/meta/v1.NamespacePublic.
-	NamespacePublic = api.NamespacePublic
-	// NamespaceSystem is k8s.io/apimachinery/pkg/apis/meta/v1.NamespaceSystem.
-	NamespaceSystem = api.NamespaceSystem
-	// ObjectNameField is k8s.io/apimachinery/pkg/apis/meta/v1.ObjectNameField.
-	ObjectNameField = api.ObjectNameField
-	// RFC3339Micro is k8s.io/apimachinery/pkg/apis/meta/v1.RFC3339Micro.
-	RFC3339Micro = api.RFC3339Micro
-	// StatusFailure is k8s.io/apimachinery/pkg/apis/meta/v1.StatusFailure.
-	StatusFailure = api.StatusFailure
-	// StatusSuccess is k8s.io/apimachinery/pkg/apis/meta/v1.StatusSuccess.
-	StatusSuccess = api.StatusSuccess
-	// WatchEventKind is k8s.io/apimachinery/pkg/apis/meta/v1.WatchEventKind.
-	WatchEventKind = api.WatchEventKind
 )
 
 // Time is k8s.io/apimachinery/pkg/apis/meta/v1.Time.

@@ -14,8 +14,3 @@ import (
 
 // UID is k8s.io/apimachinery/pkg/types.UID.
 type UID = api.UID
-
-const (
-	// Separator is k8s.io/apimachinery/pkg/types.Separator.
-	Separator = api.Separator
-)
