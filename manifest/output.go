@@ -12,7 +12,7 @@ import (
 	metav1 "github.com/jobsim/jobsim/internal/k8s/metav1"
 	"github.com/jobsim/jobsim/internal/k8s/resource"
 	"github.com/jobsim/jobsim/internal/k8s/types"
-	"sigs.k8s.io/yaml"
+	"github.com/jobsim/jobsim/internal/k8s/yaml"
 
 	"github.com/jobsim/jobsim"
 )

@@ -67,6 +67,7 @@ var pkgs = []pkg{
 	{"k8s.io/apimachinery/pkg/labels", "labels", "labels"},
 	{"k8s.io/apimachinery/pkg/util/validation", "validation", "validation"},
 	{"k8s.io/apimachinery/pkg/apis/meta/v1/validation", "metavalidation", "metavalidation"},
+	{"sigs.k8s.io/yaml", "yaml", "yaml"},
 }
 
 // extra is what the choosing package of an API package has besides the
@@ -80,6 +81,10 @@ type extra struct {
 }
 
 var extras = map[string]extra{
+	"sigs.k8s.io/yaml": {nil, `
+// Marshal is sigs.k8s.io/yaml.Marshal.
+func Marshal(obj any) ([]byte, error) { return api.Marshal(obj) }
+`},
 	"k8s.io/apimachinery/pkg/apis/meta/v1": {[]string{"time", "k8s.io/apimachinery/pkg/labels"}, `
 // Time is k8s.io/apimachinery/pkg/apis/meta/v1.Time.
 type Time = api.Time
@@ -192,6 +197,7 @@ var handOnly = map[string]bool{
 	"k8s.io/apimachinery/pkg/labels":                  true,
 	"k8s.io/apimachinery/pkg/util/validation":         true,
 	"k8s.io/apimachinery/pkg/apis/meta/v1/validation": true,
+	"sigs.k8s.io/yaml":                                true,
 }
 
 // roots are the types jobsim reads or writes; the mirror has them and all

@@ -30,11 +30,10 @@ const (
 
 var (
 	// Commonly needed big.Int values-- treat as read only!
-	bigTen      = big.NewInt(10)
-	bigZero     = big.NewInt(0)
-	bigOne      = big.NewInt(1)
-	bigThousand = big.NewInt(1000)
-	big1024     = big.NewInt(1024)
+	bigTen  = big.NewInt(10)
+	bigZero = big.NewInt(0)
+	bigOne  = big.NewInt(1)
+	big1024 = big.NewInt(1024)
 
 	// Commonly needed inf.Dec values-- treat as read only!
 	decZero = inf.NewDec(0, 0)
