@@ -61,6 +61,24 @@ func TestBuildWasm(t *testing.T) {
 	}
 }
 
+// maxWasmSize bounds jobsim.wasm, which the page downloads before it can
+// run anything: the browser build decodes into a mirror of the
+// Kubernetes API types (internal/k8s), without their generated methods
+// and the packages those pull in, which made it 22 MB. What is left is
+// jobsim, the Go runtime and the standard library it uses (see
+// docs/page.md); the bound leaves room for jobsim to grow a little, not
+// for k8s.io/api to come back.
+const maxWasmSize = 11 << 20
+
+func TestWasmSize(t *testing.T) {
+	wasm, _ := testWasm(t)
+	if len(wasm) > maxWasmSize {
+		t.Errorf("jobsim.wasm is %d bytes (%s), more than %d (%s): is a package of k8s.io/api or k8s.io/apimachinery in the browser build? See GOOS=js GOARCH=wasm go list -deps ./cmd/jobsim",
+			len(wasm), mebibytes(len(wasm)), maxWasmSize, mebibytes(maxWasmSize))
+	}
+	t.Logf("jobsim.wasm is %d bytes (%s)", len(wasm), mebibytes(len(wasm)))
+}
+
 func TestBuildWasmOutsideTheModule(t *testing.T) {
 	_, err := buildWasm(t.TempDir(), &bytes.Buffer{})
 	if err == nil || !strings.Contains(err.Error(), "go generate ./cmd/jobsim && go build ./cmd/jobsim") {
