@@ -110,6 +110,8 @@ func Everything() Selector {
 	return sharedEverythingSelector
 }
 
+// nothingSelector is the selector of a nil LabelSelector: it matches
+// nothing.
 type nothingSelector struct{}
 
 func (n nothingSelector) Matches(_ Labels) bool         { return false }
@@ -129,14 +131,14 @@ func NewSelector() Selector {
 
 type internalSelector []Requirement
 
-// ByKey sorts requirements by key to obtain deterministic parser
-type ByKey []Requirement
+// byKey sorts requirements by key to obtain deterministic parser
+type byKey []Requirement
 
-func (a ByKey) Len() int { return len(a) }
+func (a byKey) Len() int { return len(a) }
 
-func (a ByKey) Swap(i, j int) { a[i], a[j] = a[j], a[i] }
+func (a byKey) Swap(i, j int) { a[i], a[j] = a[j], a[i] }
 
-func (a ByKey) Less(i, j int) bool { return a[i].key < a[j].key }
+func (a byKey) Less(i, j int) bool { return a[i].key < a[j].key }
 
 // Requirement contains values, a key, and an operator that relates the key and values.
 // The zero value of Requirement is invalid.
@@ -342,7 +344,7 @@ func (s internalSelector) Add(reqs ...Requirement) Selector {
 	ret := make(internalSelector, 0, len(s)+len(reqs))
 	ret = append(ret, s...)
 	ret = append(ret, reqs...)
-	sort.Sort(ByKey(ret))
+	sort.Sort(byKey(ret))
 	return ret
 }
 
