@@ -30,6 +30,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -255,10 +256,23 @@ type constSpec struct {
 	file  map[string]string
 }
 
+var check = flag.Bool("check", false, "write nothing: fail if a file differs from what would be written")
+
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("gen: ")
+	flag.Parse()
+	if stale := generate(*check); len(stale) > 0 {
+		log.Fatalf("out of date, run go generate ./internal/k8s/gen: %s", strings.Join(stale, " "))
+	}
+}
+
+// generate writes the mirror and the choosing packages, from the root of
+// the module; with check, it writes nothing and returns the files that
+// differ from what it would write.
+func generate(check bool) []string {
 	chdirModuleRoot()
+	checking, stale = check, nil
 	srcs := map[string]*source{}
 	for _, p := range pkgs {
 		if handOnly[p.path] {
@@ -316,6 +330,7 @@ func main() {
 		}
 		writeShims(s, usedTypes, usedConsts)
 	}
+	return stale
 }
 
 // usedNames returns, per choosing package, the names the module's Go
@@ -680,10 +695,23 @@ func writeShims(s *source, names []string, consts []constSpec) {
 	}
 }
 
+// checking and stale are generate's: whether it only checks, and the
+// files it found out of date.
+var (
+	checking bool
+	stale    []string
+)
+
 func write(name string, src []byte) {
 	out, err := format.Source(src)
 	if err != nil {
 		log.Fatalf("%s: %v\n%s", name, err, src)
+	}
+	if checking {
+		if old, err := os.ReadFile(name); err != nil || !bytes.Equal(old, out) {
+			stale = append(stale, name)
+		}
+		return
 	}
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		log.Fatal(err)
