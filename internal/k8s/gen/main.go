@@ -12,8 +12,10 @@
 // versions of go.mod from the module cache, and writes, for each package,
 // the struct and named types reachable from the roots below, and the
 // constants of those types (or untyped ones) whose values are literals.
-// The few types that decode themselves (Quantity, IntOrString, Time,
-// MicroTime, Duration, FieldsV1) are written by hand in the mirror.
+// The few types that encode themselves (Quantity, IntOrString, Time,
+// MicroTime, FieldsV1), and the helpers jobsim calls (label selectors,
+// the name and label rules, sigs.k8s.io/yaml.Marshal), are copied by hand
+// from upstream into the mirror; the extras below alias them.
 //
 // Run it after moving go.mod to another release of k8s.io/api:
 //
