@@ -14,8 +14,9 @@
 // constants of those types (or untyped ones) whose values are literals.
 // The few types that encode themselves (Quantity, IntOrString, Time,
 // MicroTime, FieldsV1), and the helpers jobsim calls (label selectors,
-// the name and label rules, sigs.k8s.io/yaml.Marshal), are copied by hand
-// from upstream into the mirror; the extras below alias them.
+// the name and label rules), are written by hand in the mirror; the
+// extras below alias them. YAML output uses sigs.k8s.io/yaml itself in
+// every build.
 //
 // Run it after moving go.mod to another release of k8s.io/api:
 //
@@ -70,7 +71,6 @@ var pkgs = []pkg{
 	{"k8s.io/apimachinery/pkg/labels", "labels", "labels"},
 	{"k8s.io/apimachinery/pkg/util/validation", "validation", "validation"},
 	{"k8s.io/apimachinery/pkg/apis/meta/v1/validation", "metavalidation", "metavalidation"},
-	{"sigs.k8s.io/yaml", "yaml", "yaml"},
 }
 
 // extra is what the choosing package of an API package has besides the
@@ -84,10 +84,6 @@ type extra struct {
 }
 
 var extras = map[string]extra{
-	"sigs.k8s.io/yaml": {nil, `
-// Marshal is sigs.k8s.io/yaml.Marshal.
-func Marshal(obj any) ([]byte, error) { return api.Marshal(obj) }
-`},
 	"k8s.io/apimachinery/pkg/apis/meta/v1": {[]string{"time", "k8s.io/apimachinery/pkg/labels"}, `
 // Time is k8s.io/apimachinery/pkg/apis/meta/v1.Time.
 type Time = api.Time
@@ -200,7 +196,6 @@ var handOnly = map[string]bool{
 	"k8s.io/apimachinery/pkg/labels":                  true,
 	"k8s.io/apimachinery/pkg/util/validation":         true,
 	"k8s.io/apimachinery/pkg/apis/meta/v1/validation": true,
-	"sigs.k8s.io/yaml":                                true,
 }
 
 // roots are the types jobsim reads or writes; the mirror has them and all

@@ -46,7 +46,6 @@ import (
 	mlabels "github.com/jobsim/jobsim/internal/k8s/mirror/k8s.io/apimachinery/pkg/labels"
 	mintstr "github.com/jobsim/jobsim/internal/k8s/mirror/k8s.io/apimachinery/pkg/util/intstr"
 	mvalidation "github.com/jobsim/jobsim/internal/k8s/mirror/k8s.io/apimachinery/pkg/util/validation"
-	myaml "github.com/jobsim/jobsim/internal/k8s/mirror/sigs.k8s.io/yaml"
 )
 
 const mirrorPrefix = "github.com/jobsim/jobsim/internal/k8s/mirror/"
@@ -322,7 +321,7 @@ func TestCorpusDecodesAlike(t *testing.T) {
 						continue
 					}
 					ry, err1 := sigsyaml.Marshal(real)
-					my, err2 := myaml.Marshal(mirror)
+					my, err2 := sigsyaml.Marshal(mirror)
 					if errText(err1) != errText(err2) || !bytes.Equal(ry, my) {
 						t.Errorf("%s: as YAML (-sigs.k8s.io/yaml +mirror):\n%s", where, cmp.Diff(string(ry), string(my)))
 					}
@@ -652,84 +651,6 @@ func TestScalarsAsUpstream(t *testing.T) {
 		j2, _ = json.Marshal(d)
 		if errText(e1) != errText(e2) || !bytes.Equal(j1, j2) {
 			t.Errorf("MicroTime %s: %s %v, mirror %s %v", data, j1, e1, j2, e2)
-		}
-	}
-}
-
-// yamlStrings are strings that YAML writes in each of its styles, and
-// folds when long.
-func yamlStrings(rng *rand.Rand) string {
-	pieces := []string{"a", "Z", "0", "1", "10", " ", "  ", ":", ": ", "#", " #", "-", "- ", "?", "'", "\"", "\\", "\n", "\t", "\u0085", " \u0085 ", "\u0085\u0085", "\u0080", "\ufffe", "\U0001F600", "\u00a0",
-		"\r", "\x00", "\x7f", "é", "日本", "\u2028", "\ufeff", "{", "}", "[", "]", ",", "&", "*", "!", "|", ">", "%", "@", "`",
-		"yes", "No", "on", "~", "null", "true", "1.5", "1e3", "0x1F", "0b101", "1_000", "12:30", "2026-01-01", ".inf", "<<",
-		"word ", "longer words here ", strings.Repeat("x", 90)}
-	var b strings.Builder
-	for range rng.IntN(12) {
-		b.WriteString(pieces[rng.IntN(len(pieces))])
-	}
-	if rng.IntN(5) == 0 {
-		for b.Len() < 200 {
-			b.WriteString("word ")
-		}
-	}
-	return b.String()
-}
-
-// yamlKey is a key of an object of the API: a field name, or a name,
-// label or annotation key, which the API validates (the mirror of
-// sigs.k8s.io/yaml does not claim v2's parser's errors for keys that
-// no object can have).
-func yamlKey(rng *rand.Rand) string {
-	keys := []string{"a", "b", "name", "Name", "10", "9", "a10", "a9", "a09", "x-1", "x_1", "x.1", "0", "y", "n", "yes",
-		"on", "true", "null", "1.5", "example.com/role", "batch.kubernetes.io/job-name", "cpu", "hugepages-2Mi",
-		"jobsim.dev/run", strings.Repeat("k", 63), strings.Repeat("d", 253) + "/" + strings.Repeat("n", 63)}
-	return keys[rng.IntN(len(keys))]
-}
-
-// yamlValue is a JSON value as encoding/json writes one: objects,
-// arrays, strings, numbers, booleans and null.
-func yamlValue(rng *rand.Rand, depth int) any {
-	switch k := rng.IntN(10); {
-	case depth > 0 && k < 3:
-		m := map[string]any{}
-		for range rng.IntN(6) {
-			m[yamlKey(rng)] = yamlValue(rng, depth-1)
-		}
-		return m
-	case depth > 0 && k < 5:
-		var l []any
-		for range rng.IntN(4) {
-			l = append(l, yamlValue(rng, depth-1))
-		}
-		return l
-	case k < 8:
-		return yamlStrings(rng)
-	case k < 9:
-		return []any{int64(rng.Uint64()), -3, 0, 1.5, 1e21, uint64(1 << 63), 2.5e-8}[rng.IntN(7)]
-	}
-	return []any{true, false, nil}[rng.IntN(3)]
-}
-
-// The mirror of sigs.k8s.io/yaml writes what it writes, byte for byte.
-func TestYAMLAsUpstream(t *testing.T) {
-	fixed := []any{
-		map[string]any{"a\u0085b": ""},
-		map[string]any{"k": "x\u0085y", "l\u0085m": 1},
-		map[string]any{"a": "\u0085 \u0085", "z": map[string]any{"p\u0085q": 1}},
-		map[string]any{"k": []any{"a\x7fb", "c"}},
-		map[string]any{"k": " a \u0085\u0085 b "},
-	}
-	rng := rand.New(rand.NewPCG(7, 8))
-	for i := range 20000 {
-		v := yamlValue(rng, 4)
-		if i < len(fixed) {
-			v = fixed[i]
-		}
-		want, err1 := sigsyaml.Marshal(v)
-		got, err2 := myaml.Marshal(v)
-		if errText(err1) != errText(err2) || !bytes.Equal(want, got) {
-			data, _ := json.Marshal(v)
-			t.Fatalf("Marshal(%s): error %q, mirror %q (-sigs.k8s.io/yaml +mirror):\n%s", data, errText(err1), errText(err2), cmp.Diff(string(want), string(got)))
 		}
 	}
 }
