@@ -570,12 +570,20 @@ func TestLabelSelectorsAsUpstream(t *testing.T) {
 			for range rng.IntN(3) {
 				r.Values = append(r.Values, pick(values))
 			}
+			if r.Values == nil && i%3 == 0 {
+				r.Values = []string{} // "values": [], which an error shows as null
+			}
 			sel.MatchExpressions = append(sel.MatchExpressions, r)
 		}
 		data, _ := json.Marshal(&sel)
 		var msel mmetav1.LabelSelector
 		if err := json.Unmarshal(data, &msel); err != nil {
 			t.Fatal(err)
+		}
+		for k, r := range sel.MatchExpressions {
+			if r.Values != nil && len(r.Values) == 0 { // lost in JSON, by omitempty
+				msel.MatchExpressions[k].Values = []string{}
+			}
 		}
 		var ps *metav1.LabelSelector
 		var mps *mmetav1.LabelSelector

@@ -1,18 +1,7 @@
-/*
-Copyright The Kubernetes Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
+// The types of k8s.io/apimachinery/pkg/apis/meta/v1 that encode
+// themselves (Time, MicroTime, FieldsV1), and the label selector helpers
+// jobsim calls, written for the browser build to read and write JSON as
+// upstream's do.
 
 package v1
 
@@ -24,162 +13,100 @@ import (
 	"time"
 
 	"github.com/jobsim/jobsim/internal/k8s/mirror/k8s.io/apimachinery/pkg/labels"
-	"github.com/jobsim/jobsim/internal/k8s/mirror/k8s.io/apimachinery/pkg/selection"
 )
 
-// The types and helpers of k8s.io/apimachinery/pkg/apis/meta/v1 written
-// by hand: those that encode themselves in JSON, as upstream does, and
-// the label selector helpers jobsim uses. Copied from v0.35.4, without
-// the protobuf and CBOR encodings.
-
-// Time is a wrapper around time.Time which supports correct
-// marshaling to YAML and JSON.  Wrappers are provided for many
-// of the factory methods that the time package offers.
+// Time is an instant that is written in JSON as an RFC 3339 string in
+// UTC, to the second, or null when zero, and read back in local time.
 type Time struct {
 	time.Time
 }
 
-// NewTime returns a wrapped instance of the provided time
-func NewTime(time time.Time) Time {
-	return Time{time}
-}
+// NewTime returns t as a Time.
+func NewTime(t time.Time) Time { return Time{t} }
 
-// Now returns the current local time.
-func Now() Time {
-	return Time{time.Now()}
-}
+// Now returns the current time.
+func Now() Time { return Time{time.Now()} }
 
-// IsZero returns true if the value is nil or time is zero.
-func (t *Time) IsZero() bool {
-	if t == nil {
-		return true
-	}
-	return t.Time.IsZero()
-}
+// IsZero reports whether t is nil or the zero instant.
+func (t *Time) IsZero() bool { return t == nil || t.Time.IsZero() }
 
-// Before reports whether the time instant t is before u.
-func (t *Time) Before(u *Time) bool {
-	if t != nil && u != nil {
-		return t.Time.Before(u.Time)
-	}
-	return false
-}
+// Before reports whether both are set and t is before u.
+func (t *Time) Before(u *Time) bool { return t != nil && u != nil && t.Time.Before(u.Time) }
 
-// Equal reports whether the time instant t is equal to u.
+// Equal reports whether both are nil, or both set to the same instant.
 func (t *Time) Equal(u *Time) bool {
-	if t == nil && u == nil {
-		return true
+	if t == nil || u == nil {
+		return t == u
 	}
-	if t != nil && u != nil {
-		return t.Time.Equal(u.Time)
-	}
-	return false
+	return t.Time.Equal(u.Time)
 }
 
-// Rfc3339Copy returns a copy of the Time at second-level precision.
+// Rfc3339Copy returns t truncated to what its JSON keeps.
 func (t Time) Rfc3339Copy() Time {
-	copied, _ := time.Parse(time.RFC3339, t.Format(time.RFC3339))
-	return Time{copied}
+	c, _ := time.Parse(time.RFC3339, t.Format(time.RFC3339))
+	return Time{c}
 }
 
-// UnmarshalJSON implements the json.Unmarshaller interface.
-func (t *Time) UnmarshalJSON(b []byte) error {
-	if len(b) == 4 && string(b) == "null" {
-		t.Time = time.Time{}
-		return nil
-	}
+// MarshalJSON writes null for the zero time, else the RFC 3339 string.
+func (t Time) MarshalJSON() ([]byte, error) { return marshalTime(t.Time, time.RFC3339) }
 
-	var str string
-	err := json.Unmarshal(b, &str)
-	if err != nil {
-		return err
-	}
+// UnmarshalJSON reads null (the zero time) or an RFC 3339 string.
+func (t *Time) UnmarshalJSON(b []byte) error { return unmarshalTime(&t.Time, b, time.RFC3339) }
 
-	pt, err := time.Parse(time.RFC3339, str)
-	if err != nil {
-		return err
-	}
-
-	t.Time = pt.Local()
-	return nil
-}
-
-// MarshalJSON implements the json.Marshaler interface.
-func (t Time) MarshalJSON() ([]byte, error) {
-	if t.IsZero() {
-		// Encode unset/nil objects as JSON's "null".
-		return []byte("null"), nil
-	}
-	buf := make([]byte, 0, len(time.RFC3339)+2)
-	buf = append(buf, '"')
-	// time cannot contain non escapable JSON characters
-	buf = t.UTC().AppendFormat(buf, time.RFC3339)
-	buf = append(buf, '"')
-	return buf, nil
-}
-
-// MicroTime is version of Time with microsecond level precision.
+// MicroTime is Time to the microsecond.
 type MicroTime struct {
 	time.Time
 }
 
-// NewMicroTime returns a wrapped instance of the provided time
-func NewMicroTime(time time.Time) MicroTime {
-	return MicroTime{time}
-}
+// NewMicroTime returns t as a MicroTime.
+func NewMicroTime(t time.Time) MicroTime { return MicroTime{t} }
 
-// IsZero returns true if the value is nil or time is zero.
-func (t *MicroTime) IsZero() bool {
-	if t == nil {
-		return true
+// IsZero reports whether t is nil or the zero instant.
+func (t *MicroTime) IsZero() bool { return t == nil || t.Time.IsZero() }
+
+// MarshalJSON writes null for the zero time, else the string of
+// RFC3339Micro.
+func (t MicroTime) MarshalJSON() ([]byte, error) { return marshalTime(t.Time, RFC3339Micro) }
+
+// UnmarshalJSON reads null (the zero time) or a string of RFC3339Micro.
+func (t *MicroTime) UnmarshalJSON(b []byte) error { return unmarshalTime(&t.Time, b, RFC3339Micro) }
+
+// marshalTime writes t in UTC with layout, quoted, or null when zero.
+func marshalTime(t time.Time, layout string) ([]byte, error) {
+	if t.IsZero() {
+		return []byte("null"), nil
 	}
-	return t.Time.IsZero()
+	return json.Marshal(t.UTC().Format(layout))
 }
 
-// UnmarshalJSON implements the json.Unmarshaller interface.
-func (t *MicroTime) UnmarshalJSON(b []byte) error {
-	if len(b) == 4 && string(b) == "null" {
-		t.Time = time.Time{}
+// unmarshalTime reads null or a JSON string of layout into t, local.
+func unmarshalTime(t *time.Time, b []byte, layout string) error {
+	if string(b) == "null" {
+		*t = time.Time{}
 		return nil
 	}
-
-	var str string
-	err := json.Unmarshal(b, &str)
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	parsed, err := time.Parse(layout, s)
 	if err != nil {
 		return err
 	}
-
-	pt, err := time.Parse(RFC3339Micro, str)
-	if err != nil {
-		return err
-	}
-
-	t.Time = pt.Local()
+	*t = parsed.Local()
 	return nil
 }
 
-// MarshalJSON implements the json.Marshaler interface.
-func (t MicroTime) MarshalJSON() ([]byte, error) {
-	if t.IsZero() {
-		// Encode unset/nil objects as JSON's "null".
-		return []byte("null"), nil
-	}
-
-	return json.Marshal(t.UTC().Format(RFC3339Micro))
-}
-
-// FieldsV1 stores a set of fields in a data structure like a Trie, in JSON format.
+// FieldsV1 is a set of fields (of managedFields), kept as its JSON.
 type FieldsV1 struct {
-	// Raw is the underlying serialization of this object.
+	// Raw is the JSON.
 	Raw []byte `json:"-"`
 }
 
-// String returns the raw serialization.
-func (f FieldsV1) String() string {
-	return string(f.Raw)
-}
+// String returns the JSON.
+func (f FieldsV1) String() string { return string(f.Raw) }
 
-// MarshalJSON implements json.Marshaler.
+// MarshalJSON writes the JSON kept, or null.
 func (f FieldsV1) MarshalJSON() ([]byte, error) {
 	if f.Raw == nil {
 		return []byte("null"), nil
@@ -187,72 +114,68 @@ func (f FieldsV1) MarshalJSON() ([]byte, error) {
 	return f.Raw, nil
 }
 
-// UnmarshalJSON implements json.Unmarshaler.
+// UnmarshalJSON keeps a copy of b, unless it is null.
 func (f *FieldsV1) UnmarshalJSON(b []byte) error {
 	if f == nil {
 		return errors.New("metav1.FieldsV1: UnmarshalJSON on nil pointer")
 	}
 	if !bytes.Equal(b, []byte("null")) {
-		f.Raw = append(f.Raw[0:0], b...)
+		f.Raw = append(f.Raw[:0], b...)
 	}
 	return nil
 }
 
-// LabelSelectorAsSelector converts the LabelSelector api type into a struct that implements
-// labels.Selector
-// Note: This function should be kept in sync with the selector methods in pkg/labels/selector.go
-func LabelSelectorAsSelector(ps *LabelSelector) (labels.Selector, error) {
-	if ps == nil {
+// LabelSelectorAsSelector returns the selector sel stands for: none
+// matches nothing, an empty one everything. Its matchLabels ask for
+// equal values, its matchExpressions as their operators say. The error
+// is that of the first requirement, in that order, with an unknown
+// operator or that upstream's labels.NewRequirement refuses.
+func LabelSelectorAsSelector(sel *LabelSelector) (labels.Selector, error) {
+	if sel == nil {
 		return labels.Nothing(), nil
 	}
-	if len(ps.MatchLabels)+len(ps.MatchExpressions) == 0 {
-		return labels.Everything(), nil
-	}
-	requirements := make([]labels.Requirement, 0, len(ps.MatchLabels)+len(ps.MatchExpressions))
-	for k, v := range ps.MatchLabels {
-		r, err := labels.NewRequirement(k, selection.Equals, []string{v})
-		if err != nil {
+	reqs := make([]labels.Requirement, 0, len(sel.MatchLabels)+len(sel.MatchExpressions))
+	for k, v := range sel.MatchLabels {
+		r := labels.Requirement{Key: k, Op: labels.Equal, Values: []string{v}}
+		if err := r.Check(); err != nil {
 			return nil, err
 		}
-		requirements = append(requirements, *r)
+		reqs = append(reqs, r)
 	}
-	for _, expr := range ps.MatchExpressions {
-		var op selection.Operator
-		switch expr.Operator {
-		case LabelSelectorOpIn:
-			op = selection.In
-		case LabelSelectorOpNotIn:
-			op = selection.NotIn
-		case LabelSelectorOpExists:
-			op = selection.Exists
-		case LabelSelectorOpDoesNotExist:
-			op = selection.DoesNotExist
-		default:
-			return nil, fmt.Errorf("%q is not a valid label selector operator", expr.Operator)
+	for _, e := range sel.MatchExpressions {
+		op, ok := selectorOps[e.Operator]
+		if !ok {
+			return nil, fmt.Errorf("%q is not a valid label selector operator", e.Operator)
 		}
-		r, err := labels.NewRequirement(expr.Key, op, append([]string(nil), expr.Values...))
-		if err != nil {
+		// A copy of the values, nil when there are none.
+		r := labels.Requirement{Key: e.Key, Op: op, Values: append([]string(nil), e.Values...)}
+		if err := r.Check(); err != nil {
 			return nil, err
 		}
-		requirements = append(requirements, *r)
+		reqs = append(reqs, r)
 	}
-	selector := labels.NewSelector()
-	selector = selector.Add(requirements...)
-	return selector, nil
+	return labels.SelectorFromRequirements(reqs), nil
 }
 
-// FormatLabelSelector convert labelSelector into plain string
-func FormatLabelSelector(labelSelector *LabelSelector) string {
-	selector, err := LabelSelectorAsSelector(labelSelector)
-	if err != nil {
-		return "<error>"
-	}
+// selectorOps are the operators of matchExpressions.
+var selectorOps = map[LabelSelectorOperator]labels.Op{
+	LabelSelectorOpIn:           labels.In,
+	LabelSelectorOpNotIn:        labels.NotIn,
+	LabelSelectorOpExists:       labels.Exists,
+	LabelSelectorOpDoesNotExist: labels.DoesNotExist,
+}
 
-	l := selector.String()
-	if len(l) == 0 {
-		l = "<none>"
+// FormatLabelSelector returns sel as kubectl prints it: "<none>" for
+// none or an empty one, "<error>" for one that is wrong.
+func FormatLabelSelector(sel *LabelSelector) string {
+	s, err := LabelSelectorAsSelector(sel)
+	switch {
+	case err != nil:
+		return "<error>"
+	case s.String() == "":
+		return "<none>"
 	}
-	return l
+	return s.String()
 }
 
 // GetName returns the name: the accessor of metav1.Object that jobsim
