@@ -1,55 +1,28 @@
-/*
-Copyright The Kubernetes Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
-
 package v1
 
 import "github.com/jobsim/jobsim/internal/k8s/mirror/k8s.io/apimachinery/pkg/api/resource"
 
-// The methods of ResourceList, written by hand as upstream's are
-// (k8s.io/api/core/v1/resource.go, v0.35.4).
+// The accessors of a ResourceList that jobsim's tests read, as the real
+// type has them: each returns a copy of the quantity listed, or a zero one
+// in the format the resource is written in.
 
-// Cpu returns the Cpu limit if specified.
-func (rl *ResourceList) Cpu() *resource.Quantity {
-	return rl.Name(ResourceCPU, resource.DecimalSI)
-}
+// Cpu returns the quantity of cpu, zero (decimal) if none is listed.
+func (rl *ResourceList) Cpu() *resource.Quantity { return rl.quantity(ResourceCPU, resource.DecimalSI) }
 
-// Memory returns the Memory limit if specified.
+// Memory returns the quantity of memory, zero (binary) if none is listed.
 func (rl *ResourceList) Memory() *resource.Quantity {
-	return rl.Name(ResourceMemory, resource.BinarySI)
+	return rl.quantity(ResourceMemory, resource.BinarySI)
 }
 
-// Storage returns the Storage limit if specified.
-func (rl *ResourceList) Storage() *resource.Quantity {
-	return rl.Name(ResourceStorage, resource.BinarySI)
-}
-
-// Pods returns the list of pods
+// Pods returns the number of pods, zero (decimal) if none is listed.
 func (rl *ResourceList) Pods() *resource.Quantity {
-	return rl.Name(ResourcePods, resource.DecimalSI)
+	return rl.quantity(ResourcePods, resource.DecimalSI)
 }
 
-// StorageEphemeral returns the list of ephemeral storage volumes, if any
-func (rl *ResourceList) StorageEphemeral() *resource.Quantity {
-	return rl.Name(ResourceEphemeralStorage, resource.BinarySI)
-}
-
-// Name returns the resource with name if specified, otherwise it returns a nil quantity with default format.
-func (rl *ResourceList) Name(name ResourceName, defaultFormat resource.Format) *resource.Quantity {
-	if val, ok := (*rl)[name]; ok {
-		return &val
+func (rl *ResourceList) quantity(name ResourceName, zero resource.Format) *resource.Quantity {
+	q, ok := (*rl)[name]
+	if !ok {
+		q = resource.Quantity{Format: zero}
 	}
-	return &resource.Quantity{Format: defaultFormat}
+	return &q
 }

@@ -1,98 +1,76 @@
-/*
-Copyright The Kubernetes Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-    http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
-
-// Package intstr mirrors k8s.io/apimachinery/pkg/util/intstr for the
-// browser build: IntOrString as upstream encodes and decodes it in JSON,
-// without its protobuf and CBOR encodings. Copied from v0.35.4.
+// Package intstr is the browser build's k8s.io/apimachinery/pkg/util/intstr:
+// IntOrString, which JSON writes and reads as a number or a string, as
+// upstream's does.
 package intstr
 
 import (
 	"encoding/json"
-	"fmt"
+	"errors"
 	"strconv"
 )
 
-// IntOrString is a type that can hold an int32 or a string.  When used in
-// JSON or YAML marshalling and unmarshalling, it produces or consumes the
-// inner type.  This allows you to have, for example, a JSON field that can
-// accept a name or number.
+// IntOrString holds an int32 or a string, which JSON writes as it is.
 type IntOrString struct {
 	Type   Type
 	IntVal int32
 	StrVal string
 }
 
-// Type represents the stored type of IntOrString.
+// Type is which of its values an IntOrString holds.
 type Type int64
 
+// The types of an IntOrString.
 const (
-	Int    Type = iota // The IntOrString holds an int.
-	String             // The IntOrString holds a string.
+	Int    Type = iota // IntVal
+	String             // StrVal
 )
 
-// FromInt32 creates an IntOrString object with an int32 value.
-func FromInt32(val int32) IntOrString {
-	return IntOrString{Type: Int, IntVal: val}
-}
+// FromInt32 returns v as an IntOrString.
+func FromInt32(v int32) IntOrString { return IntOrString{Type: Int, IntVal: v} }
 
-// FromString creates an IntOrString object with a string value.
-func FromString(val string) IntOrString {
-	return IntOrString{Type: String, StrVal: val}
-}
+// FromString returns v as an IntOrString.
+func FromString(v string) IntOrString { return IntOrString{Type: String, StrVal: v} }
 
-// UnmarshalJSON implements the json.Unmarshaller interface.
-func (intstr *IntOrString) UnmarshalJSON(value []byte) error {
-	if value[0] == '"' {
-		intstr.Type = String
-		return json.Unmarshal(value, &intstr.StrVal)
+// UnmarshalJSON reads a JSON string as a String, anything else as an Int
+// (the errors are those of reading an int32).
+func (v *IntOrString) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		v.Type = String
+		return json.Unmarshal(b, &v.StrVal)
 	}
-	intstr.Type = Int
-	return json.Unmarshal(value, &intstr.IntVal)
+	v.Type = Int
+	return json.Unmarshal(b, &v.IntVal)
 }
 
-// String returns the string value, or the Itoa of the int value.
-func (intstr *IntOrString) String() string {
-	if intstr == nil {
-		return "<nil>"
-	}
-	if intstr.Type == String {
-		return intstr.StrVal
-	}
-	return strconv.Itoa(intstr.IntValue())
-}
-
-// IntValue returns the IntVal if type Int, or if
-// it is a String, will attempt a conversion to int,
-// returning 0 if a parsing error occurs.
-func (intstr *IntOrString) IntValue() int {
-	if intstr.Type == String {
-		i, _ := strconv.Atoi(intstr.StrVal)
-		return i
-	}
-	return int(intstr.IntVal)
-}
-
-// MarshalJSON implements the json.Marshaller interface.
-func (intstr IntOrString) MarshalJSON() ([]byte, error) {
-	switch intstr.Type {
+// MarshalJSON writes the value held.
+func (v IntOrString) MarshalJSON() ([]byte, error) {
+	switch v.Type {
 	case Int:
-		return json.Marshal(intstr.IntVal)
+		return strconv.AppendInt(nil, int64(v.IntVal), 10), nil
 	case String:
-		return json.Marshal(intstr.StrVal)
-	default:
-		return []byte{}, fmt.Errorf("impossible IntOrString.Type")
+		return json.Marshal(v.StrVal)
 	}
+	return []byte{}, errors.New("impossible IntOrString.Type")
+}
+
+// String returns the string held, or the number in decimal; "<nil>" for
+// nil.
+func (v *IntOrString) String() string {
+	switch {
+	case v == nil:
+		return "<nil>"
+	case v.Type == String:
+		return v.StrVal
+	}
+	return strconv.Itoa(v.IntValue())
+}
+
+// IntValue returns the number held, or the string read as a decimal
+// number, 0 if it is not one.
+func (v *IntOrString) IntValue() int {
+	if v.Type == String {
+		n, _ := strconv.Atoi(v.StrVal)
+		return n
+	}
+	return int(v.IntVal)
 }
