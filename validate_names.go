@@ -2,12 +2,13 @@ package jobsim
 
 import (
 	"fmt"
-	"github.com/jobsim/jobsim/internal/names"
 	"maps"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/jobsim/jobsim/internal/names"
 )
 
 // The name formats and their messages are internal/names'; the names
@@ -24,20 +25,11 @@ const (
 	dns1123SubdomainMsg = names.DNS1123SubdomainMsg
 	qualifiedNameMsg    = names.QualifiedNameMsg
 	labelValueMsg       = names.LabelValueMsg
-
-	dnsLabelMaxLen     = names.DNSLabelMaxLen
-	dnsSubdomainMaxLen = names.DNSSubdomainMaxLen
 )
 
 var httpPathRE = regexp.MustCompile("^" + httpPathFmt + "$")
 
-func isDNS1123Label(v string) bool     { return names.IsDNS1123Label(v) }
-func isDNS1123Subdomain(v string) bool { return names.IsDNS1123Subdomain(v) }
-func isQualifiedName(v string) bool    { return names.IsQualifiedName(v) }
-func isLabelValue(v string) bool       { return names.IsLabelValue(v) }
-
 func regexMsg(msg, re string, examples ...string) string { return names.RegexMsg(msg, re, examples...) }
-func maxLenMsg(n int, unit string) string                { return names.MaxLenMsg(n, unit) }
 
 func dns1123LabelMsgs(v string) []string           { return names.DNS1123LabelMsgs(v) }
 func dns1123SubdomainMsgs(v, unit string) []string { return names.DNS1123SubdomainMsgs(v, unit) }
