@@ -8,8 +8,8 @@ import (
 	batchv1 "github.com/jobsim/jobsim/internal/k8s/batchv1"
 	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
 	metav1 "github.com/jobsim/jobsim/internal/k8s/metav1"
-	"github.com/jobsim/jobsim/internal/k8s/resource"
 	"go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/jobsim/jobsim"
 )

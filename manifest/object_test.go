@@ -11,7 +11,7 @@ import (
 	batchv1 "github.com/jobsim/jobsim/internal/k8s/batchv1"
 	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
 	metav1 "github.com/jobsim/jobsim/internal/k8s/metav1"
-	"github.com/jobsim/jobsim/internal/k8s/resource"
+	"k8s.io/apimachinery/pkg/api/resource"
 	"pgregory.net/rapid"
 	"sigs.k8s.io/yaml"
 

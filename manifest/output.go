@@ -7,12 +7,12 @@ import (
 	"strconv"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/yaml"
 
 	batchv1 "github.com/jobsim/jobsim/internal/k8s/batchv1"
 	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
 	metav1 "github.com/jobsim/jobsim/internal/k8s/metav1"
-	"github.com/jobsim/jobsim/internal/k8s/resource"
 	"github.com/jobsim/jobsim/internal/k8s/types"
 
 	"github.com/jobsim/jobsim"

@@ -6,8 +6,9 @@ import (
 	"slices"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/api/resource"
+
 	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
-	"github.com/jobsim/jobsim/internal/k8s/resource"
 	"github.com/jobsim/jobsim/internal/k8s/validation"
 
 	"github.com/jobsim/jobsim"

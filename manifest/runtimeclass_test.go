@@ -6,7 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
-	"github.com/jobsim/jobsim/internal/k8s/resource"
+	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/jobsim/jobsim"
 )

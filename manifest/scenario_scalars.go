@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jobsim/jobsim/internal/k8s/resource"
 	"go.yaml.in/yaml/v3"
+	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // The scenario parser's scalar readers: each checks one YAML scalar

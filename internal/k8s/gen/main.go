@@ -12,11 +12,13 @@
 // versions of go.mod from the module cache, and writes, for each package,
 // the struct and named types reachable from the roots below, and the
 // constants of those types (or untyped ones) whose values are literals.
-// The few types that encode themselves (Quantity, IntOrString, Time,
-// MicroTime, FieldsV1), and the helpers jobsim calls (label selectors,
-// the name and label rules), are written by hand in the mirror; the
-// extras below alias them. YAML output uses sigs.k8s.io/yaml itself in
-// every build.
+// The few types that encode themselves (IntOrString, Time, MicroTime,
+// FieldsV1), and the helpers jobsim calls (label selectors, the name and
+// label rules), are written by hand in the mirror; the extras below alias
+// them. Quantity is not mirrored: the mirror's types (ResourceList and
+// the others) use k8s.io/apimachinery/pkg/api/resource itself, as every
+// build does; and YAML output uses sigs.k8s.io/yaml itself in every
+// build.
 //
 // Run it after moving go.mod to another release of k8s.io/api:
 //
@@ -66,7 +68,6 @@ var pkgs = []pkg{
 	{"k8s.io/api/events/v1", "eventsv1", "eventsv1"},
 	{"k8s.io/apimachinery/pkg/apis/meta/v1", "metav1", "metav1"},
 	{"k8s.io/apimachinery/pkg/types", "types", "types"},
-	{"k8s.io/apimachinery/pkg/api/resource", "resource", "resource"},
 	{"k8s.io/apimachinery/pkg/util/intstr", "intstr", "intstr"},
 	{"k8s.io/apimachinery/pkg/labels", "labels", "labels"},
 	{"k8s.io/apimachinery/pkg/util/validation", "validation", "validation"},
@@ -105,32 +106,6 @@ func LabelSelectorAsSelector(s *LabelSelector) (labels.Selector, error) { return
 
 // FormatLabelSelector is k8s.io/apimachinery/pkg/apis/meta/v1.FormatLabelSelector.
 func FormatLabelSelector(s *LabelSelector) string { return api.FormatLabelSelector(s) }
-`},
-	"k8s.io/apimachinery/pkg/api/resource": {nil, `
-// Quantity is k8s.io/apimachinery/pkg/api/resource.Quantity.
-type Quantity = api.Quantity
-
-// Format is k8s.io/apimachinery/pkg/api/resource.Format.
-type Format = api.Format
-
-// The formats of a Quantity.
-const (
-	DecimalExponent = api.DecimalExponent
-	BinarySI        = api.BinarySI
-	DecimalSI       = api.DecimalSI
-)
-
-// ParseQuantity is k8s.io/apimachinery/pkg/api/resource.ParseQuantity.
-func ParseQuantity(s string) (Quantity, error) { return api.ParseQuantity(s) }
-
-// MustParse is k8s.io/apimachinery/pkg/api/resource.MustParse.
-func MustParse(s string) Quantity { return api.MustParse(s) }
-
-// NewQuantity is k8s.io/apimachinery/pkg/api/resource.NewQuantity.
-func NewQuantity(value int64, format Format) *Quantity { return api.NewQuantity(value, format) }
-
-// NewMilliQuantity is k8s.io/apimachinery/pkg/api/resource.NewMilliQuantity.
-func NewMilliQuantity(value int64, format Format) *Quantity { return api.NewMilliQuantity(value, format) }
 `},
 	"k8s.io/apimachinery/pkg/util/intstr": {nil, `
 // IntOrString is k8s.io/apimachinery/pkg/util/intstr.IntOrString.
@@ -185,13 +160,17 @@ func ValidateLabelSelector(ps *metav1.LabelSelector, opts LabelSelectorValidatio
 `},
 }
 
-// kept are the light packages of k8s.io/apimachinery both builds use as
-// they are.
-var kept = map[string]bool{"k8s.io/apimachinery/pkg/util/validation/field": true}
+// kept are the packages of k8s.io/apimachinery both builds use as they
+// are, with no choosing package: code outside internal/k8s imports them
+// itself, and the mirror's types refer to their types (resource.Quantity,
+// of ResourceList and the others).
+var kept = map[string]bool{
+	"k8s.io/apimachinery/pkg/api/resource":          true,
+	"k8s.io/apimachinery/pkg/util/validation/field": true,
+}
 
 // handOnly are the packages whose mirror is all written by hand.
 var handOnly = map[string]bool{
-	"k8s.io/apimachinery/pkg/api/resource":            true,
 	"k8s.io/apimachinery/pkg/util/intstr":             true,
 	"k8s.io/apimachinery/pkg/labels":                  true,
 	"k8s.io/apimachinery/pkg/util/validation":         true,
@@ -213,13 +192,11 @@ var roots = []string{
 // handWritten are the types of the mirror written by hand: they decode
 // and encode themselves.
 var handWritten = map[string]bool{
-	"k8s.io/apimachinery/pkg/api/resource.Quantity":   true,
 	"k8s.io/apimachinery/pkg/util/intstr.IntOrString": true,
 	"k8s.io/apimachinery/pkg/apis/meta/v1.Time":       true,
 	"k8s.io/apimachinery/pkg/apis/meta/v1.MicroTime":  true,
 	"k8s.io/apimachinery/pkg/apis/meta/v1.Duration":   true,
 	"k8s.io/apimachinery/pkg/apis/meta/v1.FieldsV1":   true,
-	"k8s.io/apimachinery/pkg/api/resource.Format":     true,
 	"k8s.io/apimachinery/pkg/util/intstr.Type":        true,
 }
 
@@ -283,6 +260,9 @@ func generate(check bool) []string {
 	var visit func(path, name string)
 	visit = func(path, name string) {
 		key := path + "." + name
+		if kept[path] {
+			return // the real type, in both builds
+		}
 		s, ok := srcs[path]
 		if !ok {
 			log.Fatalf("%s: package not mirrored", key)
@@ -630,7 +610,7 @@ func writeMirror(s *source, names []string, consts []constSpec, srcs map[string]
 	if len(imports) > 0 {
 		b.WriteString("import (\n")
 		for _, p := range slices.Sorted(mapKeys(imports)) {
-			if p == deepcopyPath {
+			if p == deepcopyPath || kept[p] {
 				fmt.Fprintf(&b, "\t%q\n", p)
 				continue
 			}
@@ -760,6 +740,9 @@ func expr(e ast.Expr, imports map[string]string, path string, used map[string]bo
 			return e.Sel.Name
 		}
 		used[p] = true
+		if kept[p] {
+			return filepath.Base(p) + "." + e.Sel.Name
+		}
 		return srcs[p].alias + "." + e.Sel.Name
 	case *ast.StarExpr:
 		return "*" + expr(e.X, imports, path, used, srcs)

@@ -8,7 +8,7 @@ package deepcopy
 import (
 	"reflect"
 
-	"github.com/jobsim/jobsim/internal/k8s/mirror/k8s.io/apimachinery/pkg/api/resource"
+	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // The types with unexported fields that copy themselves. (Calling a

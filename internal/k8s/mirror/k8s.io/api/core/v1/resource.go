@@ -1,6 +1,6 @@
 package v1
 
-import "github.com/jobsim/jobsim/internal/k8s/mirror/k8s.io/apimachinery/pkg/api/resource"
+import "k8s.io/apimachinery/pkg/api/resource"
 
 // The accessors of a ResourceList that jobsim's tests read, as the real
 // type has them: each returns a copy of the quantity listed, or a zero one

@@ -7,10 +7,10 @@ package v1
 
 import (
 	"github.com/jobsim/jobsim/internal/k8s/mirror/internal/deepcopy"
-	resource "github.com/jobsim/jobsim/internal/k8s/mirror/k8s.io/apimachinery/pkg/api/resource"
 	metav1 "github.com/jobsim/jobsim/internal/k8s/mirror/k8s.io/apimachinery/pkg/apis/meta/v1"
 	types "github.com/jobsim/jobsim/internal/k8s/mirror/k8s.io/apimachinery/pkg/types"
 	intstr "github.com/jobsim/jobsim/internal/k8s/mirror/k8s.io/apimachinery/pkg/util/intstr"
+	"k8s.io/apimachinery/pkg/api/resource"
 )
 
 // Represents a Persistent Disk resource in AWS.
