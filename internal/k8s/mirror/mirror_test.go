@@ -2,7 +2,7 @@
 // (internal/k8s/mirror, the browser build's) faithful to the real ones:
 // the same JSON fields, tags and kinds, type by type; the same decoding,
 // errors and encoding of every manifest, scenario and fuzz seed of the
-// repository; and the same results from the helpers written for it (the
+// repository; and the same results from the mirror's own helpers (the
 // name and label rules, label selectors) on many inputs. Quantity is not
 // mirrored: both use k8s.io/apimachinery/pkg/api/resource.
 package mirror_test
@@ -426,7 +426,7 @@ func nameInputs() []string {
 	})
 }
 
-// The copies of the name and label rules say what upstream's say.
+// The mirror's name and label rules say what upstream's say.
 func TestValidationAsUpstream(t *testing.T) {
 	rules := []struct {
 		name         string
@@ -457,7 +457,7 @@ func TestValidationAsUpstream(t *testing.T) {
 	}
 }
 
-// The copies of the label selector helpers match, print and validate as
+// The mirror's label selector helpers match, print and validate as
 // upstream's.
 func TestLabelSelectorsAsUpstream(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
