@@ -114,14 +114,16 @@ func (f FieldsV1) MarshalJSON() ([]byte, error) {
 	return f.Raw, nil
 }
 
-// UnmarshalJSON keeps a copy of b, unless it is null.
+// UnmarshalJSON keeps a copy of b; null leaves f as it was. (The error on
+// a nil f has the API's wording.)
 func (f *FieldsV1) UnmarshalJSON(b []byte) error {
-	if f == nil {
+	switch {
+	case f == nil:
 		return errors.New("metav1.FieldsV1: UnmarshalJSON on nil pointer")
+	case string(b) == "null":
+		return nil
 	}
-	if !bytes.Equal(b, []byte("null")) {
-		f.Raw = append(f.Raw[:0], b...)
-	}
+	f.Raw = bytes.Clone(b)
 	return nil
 }
 
