@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	corev1 "k8s.io/api/core/v1"
+	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
 	"sigs.k8s.io/yaml"
 
 	"github.com/jobsim/jobsim"

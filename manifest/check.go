@@ -8,7 +8,7 @@ import (
 	"strings"
 	"time"
 
-	"k8s.io/apimachinery/pkg/util/validation"
+	"github.com/jobsim/jobsim/internal/k8s/validation"
 
 	"github.com/jobsim/jobsim"
 )

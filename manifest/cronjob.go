@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
+	batchv1 "github.com/jobsim/jobsim/internal/k8s/batchv1"
+	metav1 "github.com/jobsim/jobsim/internal/k8s/metav1"
 	"go.yaml.in/yaml/v3"
-	batchv1 "k8s.io/api/batch/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/jobsim/jobsim"
 )

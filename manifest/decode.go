@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	batchv1 "github.com/jobsim/jobsim/internal/k8s/batchv1"
 	"go.yaml.in/yaml/v3"
-	batchv1 "k8s.io/api/batch/v1"
 
 	"github.com/jobsim/jobsim"
 )

@@ -3,7 +3,7 @@ package manifest
 import (
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
+	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
 )
 
 // The pod template defaults of the API server (pkg/apis/core/v1,

@@ -57,6 +57,14 @@
 // types with more fields, which are refused all the same. YAML follows
 // the Kubernetes decoder, YAML 1.1: yes, no, on and off are booleans.
 //
+// In the browser build (GOOS=js), the objects are of a mirror of those
+// types (internal/k8s): the same names, fields and JSON encoding, without
+// the generated methods of k8s.io/api, which would make most of the size
+// of the wasm binary; quantities are k8s.io/apimachinery's
+// resource.Quantity in every build. Decoding, its problems and the
+// objects written are the same byte for byte; a program built for js gets
+// the mirror's types from NewJob, JobObject and the others.
+//
 // Helm template markup ({{ .Release.Name }}, {{ .Values.x }}, {{- if }})
 // is not YAML; it is reported with its line. [Options.ReleaseName]
 // replaces {{ .Release.Name }}; other markup needs `helm template`. A

@@ -3,9 +3,9 @@ package manifest
 import (
 	"fmt"
 
-	corev1 "k8s.io/api/core/v1"
-	eventsv1 "k8s.io/api/events/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
+	eventsv1 "github.com/jobsim/jobsim/internal/k8s/eventsv1"
+	metav1 "github.com/jobsim/jobsim/internal/k8s/metav1"
 
 	"github.com/jobsim/jobsim"
 )

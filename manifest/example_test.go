@@ -1,3 +1,9 @@
+// The examples build the real k8s.io/api objects a program would: not
+// in the browser build, nor with -tags k8smirror, whose manifest takes the
+// mirror of those types (internal/k8s).
+
+//go:build !js && !k8smirror
+
 package manifest_test
 
 import (

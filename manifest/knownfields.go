@@ -21,8 +21,17 @@ var (
 	known     map[string]map[string]bool
 )
 
-// typeKey names a type in knownFields: its package path and name.
-func typeKey(t reflect.Type) string { return t.PkgPath() + "." + t.Name() }
+// mirrorPrefix begins the package paths of the mirror of the API types
+// that the browser build uses (internal/k8s/mirror): each mirrors the
+// package whose path follows.
+const mirrorPrefix = "github.com/jobsim/jobsim/internal/k8s/mirror/"
+
+// typeKey names a type in knownFields: its package path and name. A type
+// of the mirror has the key of the type it mirrors, so that both builds
+// read the same fields.
+func typeKey(t reflect.Type) string {
+	return strings.TrimPrefix(t.PkgPath(), mirrorPrefix) + "." + t.Name()
+}
 
 // knownFieldSet returns the fields v0.35.4 gives t, and false if t is not
 // one of the API's types reachable from a Job or a CronJob there.

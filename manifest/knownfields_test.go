@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	batchv1 "k8s.io/api/batch/v1"
+	batchv1 "github.com/jobsim/jobsim/internal/k8s/batchv1"
 )
 
 var updateKnown = flag.Bool("update-known-fields", false, "rewrite knownfields_gen.go from the compiled k8s.io/api")
@@ -26,7 +26,7 @@ func apiFields() map[string]string {
 		for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map {
 			t = t.Elem()
 		}
-		if t.Kind() != reflect.Struct || seen[t] || !strings.HasPrefix(t.PkgPath(), "k8s.io/") {
+		if t.Kind() != reflect.Struct || seen[t] || !strings.HasPrefix(typeKey(t), "k8s.io/") {
 			return
 		}
 		seen[t] = true

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 
+	batchv1 "github.com/jobsim/jobsim/internal/k8s/batchv1"
+	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
+	metav1 "github.com/jobsim/jobsim/internal/k8s/metav1"
 	"go.yaml.in/yaml/v3"
-	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/jobsim/jobsim"
 )

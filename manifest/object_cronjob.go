@@ -1,8 +1,8 @@
 package manifest
 
 import (
-	batchv1 "k8s.io/api/batch/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	batchv1 "github.com/jobsim/jobsim/internal/k8s/batchv1"
+	metav1 "github.com/jobsim/jobsim/internal/k8s/metav1"
 )
 
 // NewCronJob admits a batch/v1 CronJob object as NewJob admits a Job, and

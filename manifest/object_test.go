@@ -8,10 +8,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
+	batchv1 "github.com/jobsim/jobsim/internal/k8s/batchv1"
+	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
+	metav1 "github.com/jobsim/jobsim/internal/k8s/metav1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"pgregory.net/rapid"
 	"sigs.k8s.io/yaml"
 

@@ -7,12 +7,13 @@ import (
 	"strconv"
 	"time"
 
-	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
+
+	batchv1 "github.com/jobsim/jobsim/internal/k8s/batchv1"
+	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
+	metav1 "github.com/jobsim/jobsim/internal/k8s/metav1"
+	"github.com/jobsim/jobsim/internal/k8s/types"
 
 	"github.com/jobsim/jobsim"
 )

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	batchv1 "k8s.io/api/batch/v1"
+	batchv1 "github.com/jobsim/jobsim/internal/k8s/batchv1"
 )
 
 func TestJobObjectOfAnExternallyManagedJobHasAnEmptyStatus(t *testing.T) {

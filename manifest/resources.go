@@ -6,9 +6,10 @@ import (
 	"slices"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
-	"k8s.io/apimachinery/pkg/util/validation"
+
+	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
+	"github.com/jobsim/jobsim/internal/k8s/validation"
 
 	"github.com/jobsim/jobsim"
 )

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-	corev1 "k8s.io/api/core/v1"
+	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
 	"k8s.io/apimachinery/pkg/api/resource"
 
 	"github.com/jobsim/jobsim"

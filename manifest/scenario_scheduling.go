@@ -10,8 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jobsim/jobsim/internal/k8s/validation"
 	"go.yaml.in/yaml/v3"
-	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/jobsim/jobsim"
 )

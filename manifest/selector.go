@@ -1,10 +1,10 @@
 package manifest
 
 import (
-	batchv1 "k8s.io/api/batch/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	metavalidation "k8s.io/apimachinery/pkg/apis/meta/v1/validation"
-	"k8s.io/apimachinery/pkg/labels"
+	batchv1 "github.com/jobsim/jobsim/internal/k8s/batchv1"
+	"github.com/jobsim/jobsim/internal/k8s/labels"
+	metav1 "github.com/jobsim/jobsim/internal/k8s/metav1"
+	metavalidation "github.com/jobsim/jobsim/internal/k8s/metavalidation"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/jobsim/jobsim"

@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
+	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
 	"go.yaml.in/yaml/v3"
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 
 	"github.com/jobsim/jobsim"

@@ -23,9 +23,9 @@ import (
 	"text/tabwriter"
 	"time"
 
-	batchv1 "k8s.io/api/batch/v1"
-	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	batchv1 "github.com/jobsim/jobsim/internal/k8s/batchv1"
+	corev1 "github.com/jobsim/jobsim/internal/k8s/corev1"
+	metav1 "github.com/jobsim/jobsim/internal/k8s/metav1"
 	"k8s.io/apimachinery/pkg/util/duration"
 )
 

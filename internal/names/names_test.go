@@ -1,4 +1,4 @@
-package jobsim
+package names
 
 import (
 	"regexp"
@@ -7,7 +7,7 @@ import (
 	"pgregory.net/rapid"
 )
 
-// The hand-written matchers of validate_names.go accept exactly what the
+// The hand-written matchers of names.go accept exactly what the
 // regular expressions of apimachinery's formats accept.
 func TestNameMatchersAgreeWithTheFormats(t *testing.T) {
 	formats := []struct {
@@ -15,10 +15,10 @@ func TestNameMatchersAgreeWithTheFormats(t *testing.T) {
 		re    *regexp.Regexp
 		match func(string) bool
 	}{
-		{"dns1123Label", regexp.MustCompile("^" + dns1123LabelFmt + "$"), isDNS1123Label},
-		{"dns1123Subdomain", regexp.MustCompile("^" + dns1123SubdomainFmt + "$"), isDNS1123Subdomain},
-		{"qualifiedName", regexp.MustCompile("^" + qualifiedNameFmt + "$"), isQualifiedName},
-		{"labelValue", regexp.MustCompile("^" + labelValueFmt + "$"), isLabelValue},
+		{"dns1123Label", regexp.MustCompile("^" + DNS1123LabelFmt + "$"), IsDNS1123Label},
+		{"dns1123Subdomain", regexp.MustCompile("^" + DNS1123SubdomainFmt + "$"), IsDNS1123Subdomain},
+		{"qualifiedName", regexp.MustCompile("^" + QualifiedNameFmt + "$"), IsQualifiedName},
+		{"labelValue", regexp.MustCompile("^" + LabelValueFmt + "$"), IsLabelValue},
 	}
 	// Strings over the characters that matter, and a few that never do.
 	alphabet := []rune("ab0Z-._/ \n")
