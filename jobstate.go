@@ -148,8 +148,25 @@ func (s *jobStatus) isTrue(t JobConditionType) bool {
 	return c != nil && c.Status == ConditionTrue
 }
 
+// finished reports whether the first Complete or the first Failed
+// condition is true: isTrue of either, in one pass (a sync asks often).
 func (s *jobStatus) finished() bool {
-	return s.isTrue(JobComplete) || s.isTrue(JobFailed)
+	var complete, failed bool // the first of each type seen
+	for i := range s.conditions {
+		c := &s.conditions[i]
+		switch {
+		case c.Type == JobComplete && !complete:
+			complete = true
+		case c.Type == JobFailed && !failed:
+			failed = true
+		default:
+			continue
+		}
+		if c.Status == ConditionTrue {
+			return true
+		}
+	}
+	return false
 }
 
 // indexState tracks an Indexed job's indexes.
