@@ -235,10 +235,12 @@ func (c *Cluster) cronEnqueueAfter(cj *cronJob, d time.Duration) {
 		return
 	}
 	at := c.eng.Elapsed() + d
-	if cj.laterTimer.Pending() && cj.laterAt <= at {
-		return
+	if cj.laterTimer.Pending() {
+		if cj.laterAt <= at {
+			return
+		}
+		cj.laterTimer.Stop()
 	}
-	cj.laterTimer.Stop()
 	cj.laterAt = at
 	cj.laterTimer = c.eng.AtElapsed(at, classController, c.onCronLater, cj.seq)
 }

@@ -21,10 +21,12 @@ func (c *Cluster) enqueue(j *job, delay time.Duration) {
 		return
 	}
 	at := c.eng.Elapsed() + max(delay, 0)
-	if j.syncTimer.Pending() && j.syncAt <= at {
-		return
+	if j.syncTimer.Pending() {
+		if j.syncAt <= at {
+			return
+		}
+		j.syncTimer.Stop()
 	}
-	j.syncTimer.Stop()
 	j.syncAt = at
 	j.syncTimer = c.eng.AtElapsed(at, classController, c.onSync, uint64(j.slot))
 }
