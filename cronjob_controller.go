@@ -2,7 +2,6 @@ package jobsim
 
 import (
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"strconv"
@@ -166,18 +165,12 @@ type cronSeen struct {
 
 func cronSeenOf(j *job) cronSeen {
 	st := &j.status
-	v := cronSeen{exists: !j.gone, started: st.started, completed: st.completed}
+	v := cronSeen{exists: !j.gone, started: st.started, completed: st.completed, finished: st.finishedAs()}
 	if v.started {
 		v.start = st.startTime
 	}
 	if v.completed {
 		v.completion = st.completionTime
-	}
-	switch {
-	case st.isTrue(JobComplete):
-		v.finished = JobComplete
-	case st.isTrue(JobFailed):
-		v.finished = JobFailed
 	}
 	return v
 }
@@ -314,12 +307,12 @@ func (c *Cluster) planCleanup(pl *cronPlan, jobs []*job) {
 	s := &pl.cj.meta.Spec
 	done, failed := pl.done, pl.failed
 	for _, j := range jobs {
-		var how JobConditionType
-		switch {
-		case j.status.isTrue(JobComplete):
-			done, how = append(done, j), JobComplete
-		case j.status.isTrue(JobFailed):
-			failed, how = append(failed, j), JobFailed
+		how := j.status.finishedAs()
+		switch how {
+		case JobComplete:
+			done = append(done, j)
+		case JobFailed:
+			failed = append(failed, j)
 		}
 		pl.finished = append(pl.finished, how)
 	}
@@ -590,21 +583,11 @@ func (c *Cluster) applyCronJob(pl *cronPlan) (failed bool) {
 // createJob copies what it keeps.
 func (c *Cluster) jobFor(cj *cronJob, scheduled time.Time, name string) Job {
 	t := &cj.meta.Spec.JobTemplate
-	if cj.jobAnnotations == nil {
-		cj.jobAnnotations = make(map[string]string, len(t.Annotations)+1)
-	}
-	ann := cj.jobAnnotations
-	clear(ann)
-	maps.Copy(ann, t.Annotations)
+	ann := refill(&cj.jobAnnotations, t.Annotations)
 	ann[CronJobScheduledTimestampAnnotation] = scheduled.In(cj.loc).Format(time.RFC3339)
 	var labels map[string]string
 	if len(t.Labels) > 0 {
-		if cj.jobLabels == nil {
-			cj.jobLabels = make(map[string]string, len(t.Labels))
-		}
-		labels = cj.jobLabels
-		clear(labels)
-		maps.Copy(labels, t.Labels)
+		labels = refill(&cj.jobLabels, t.Labels)
 	}
 	return Job{Name: name, Namespace: cj.ns, Labels: labels, Annotations: ann, Spec: t.Spec}
 }

@@ -506,15 +506,19 @@ func (st *specStore) copyMap(i int, m map[string]string) map[string]string {
 	if st == nil {
 		return maps.Clone(m)
 	}
-	out := st.maps[i]
-	if out == nil {
-		out = make(map[string]string, len(m))
-		st.maps[i] = out
+	return refill(&st.maps[i], m)
+}
+
+// refill empties *dst, made if nil, copies src into it and returns it:
+// a copy of src in memory kept from one use to the next.
+func refill(dst *map[string]string, src map[string]string) map[string]string {
+	if *dst == nil {
+		*dst = make(map[string]string, len(src))
 	} else {
-		clear(out)
+		clear(*dst)
 	}
-	maps.Copy(out, m)
-	return out
+	maps.Copy(*dst, src)
+	return *dst
 }
 
 // clone is cloneSpec, with the parallelism, completions, backoff limit,

@@ -148,6 +148,18 @@ func (s *jobStatus) isTrue(t JobConditionType) bool {
 	return c != nil && c.Status == ConditionTrue
 }
 
+// finishedAs is the condition that finished the job as the CronJob
+// controller reads it: Complete if true, else Failed if true, else "".
+func (s *jobStatus) finishedAs() JobConditionType {
+	switch {
+	case s.isTrue(JobComplete):
+		return JobComplete
+	case s.isTrue(JobFailed):
+		return JobFailed
+	}
+	return ""
+}
+
 // finished reports whether the first Complete or the first Failed
 // condition is true: isTrue of either, in one pass (a sync asks often).
 func (s *jobStatus) finished() bool {
